@@ -1,0 +1,1 @@
+"""SALTO PMS Industry Standard protocol: codec, messages, session, transport and client."""

@@ -1,0 +1,1 @@
+"""A ProAccess Space stand-in that speaks the PMS Industry Standard protocol."""
