@@ -294,7 +294,10 @@ class EncodeCard:
         if self.amount is not None and not 1 <= self.amount <= 9:
             raise LocalProtocolError(
                 "amount",
-                Text(f"The amount must be 1 to 9, not {self.amount}.", f"Het aantal moet 1 tot 9 zijn, niet {self.amount}."),
+                Text(
+                    f"The amount must be 1 to 9, not {self.amount}.",
+                    f"Het aantal moet 1 tot 9 zijn, niet {self.amount}.",
+                ),
             )
         texts = [_text(line, TEXT_LINE_LENGTH, options) for line in self.texts]
         fields = [
@@ -349,7 +352,8 @@ class MobileKey:
         ]
 
     def fields(self, options: WireOptions) -> list[bytes]:
-        fields = self._common(options) + [
+        fields = [
+            *self._common(options),
             _text(self.message, MOBILE_MESSAGE_LENGTH, options),
             _text(self.auth_code, AUTH_CODE_LENGTH, options),
         ]
@@ -368,7 +372,7 @@ class BinaryMobileKey(MobileKey):
     return_installation_id: bool = False
 
     def fields(self, options: WireOptions) -> list[bytes]:
-        return self._common(options) + [b"1" if self.return_installation_id else b"0"]
+        return [*self._common(options), b"1" if self.return_installation_id else b"0"]
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> BinaryMobileReply:  # type: ignore[override]
         fields = _expect(frame, self.command)
@@ -476,7 +480,8 @@ def card_readout_fields(card: CardReadout, options: WireOptions) -> list[bytes]:
 def _check_track(track: int) -> None:
     if track not in (1, 2, 3):
         raise LocalProtocolError(
-            "track", Text(f"Track {track} does not exist: use 1, 2 or 3.", f"Spoor {track} bestaat niet: gebruik 1, 2 of 3.")
+            "track",
+            Text(f"Track {track} does not exist: use 1, 2 or 3.", f"Spoor {track} bestaat niet: gebruik 1, 2 of 3."),
         )
 
 

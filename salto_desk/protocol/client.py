@@ -1,0 +1,308 @@
+"""Blocking SALTO client: one request at a time per endpoint, progress callbacks, typed results.
+
+It joins the sans-IO pieces (messages, codec, session) to a transport. The GUI runs it on a worker
+thread and the CLI calls it directly; both get the same errors and the same progress stages.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import ClassVar, Literal, Protocol, TypeVar
+
+from salto_desk.errors import Text
+from salto_desk.protocol.codec import ENQ, Control, CorruptFrame, Decoder, Frame, Garbage, encode_frame
+from salto_desk.protocol.errors import ConnectionLost, LinkError, LinkTimeout, NakReceived, RemoteProtocolError
+from salto_desk.protocol.messages import WireOptions
+from salto_desk.protocol.session import Acknowledged, Completed, Exchange, Failed, Send, SessionSettings
+from salto_desk.protocol.text import mask_phone_numbers
+from salto_desk.protocol.transport import Endpoint, SerialSettings, Transport, parse_endpoint, transport_for
+
+trace_log = logging.getLogger("salto_desk.protocol.trace")
+
+ReplyT = TypeVar("ReplyT", covariant=True)
+
+
+class RequestLike(Protocol[ReplyT]):
+    """What the client needs of a request; every request class in ``messages`` fits."""
+
+    @property
+    def command(self) -> str: ...
+
+    @property
+    def waits_for_card(self) -> bool: ...
+
+    def fields(self, options: WireOptions) -> list[bytes]: ...
+
+    def parse_reply(self, frame: Frame, options: WireOptions) -> ReplyT: ...
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds: open the link, write a frame, wait for ACK, wait for the reply (covers the card wait)."""
+
+    connect: float = 10.0
+    write: float = 10.0
+    ack: float = 10.0
+    reply: float = 60.0
+
+
+class Stage(Enum):
+    SENDING = "sending"
+    ACKNOWLEDGED = "acknowledged"
+    REPLY = "reply"
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage: Stage
+    command: str
+    waits_for_card: bool
+
+
+@dataclass(frozen=True)
+class TraceRecord:
+    """One chunk of bytes on the link, phone numbers masked."""
+
+    time: datetime
+    direction: Literal["out", "in"]
+    hex: str
+    summary: str
+
+    def __str__(self) -> str:
+        arrow = "->" if self.direction == "out" else "<-"
+        return f"{self.time:%H:%M:%S.%f} {arrow} {self.summary} [{self.hex}]"
+
+
+ProgressCallback = Callable[[Progress], None]
+TraceCallback = Callable[[TraceRecord], None]
+
+
+def summarize(events: list[Control | Frame | CorruptFrame | Garbage]) -> str:
+    """Human-readable text of decoded events for the trace."""
+    parts = []
+    for event in events:
+        if isinstance(event, Control):
+            parts.append(event.name)
+        elif isinstance(event, Frame):
+            parts.append("|".join(event.text_fields()))
+        elif isinstance(event, CorruptFrame):
+            parts.append(f"corrupt frame ({event.reason})")
+        else:
+            parts.append(f"garbage {len(event.data)} bytes")
+    return " ".join(parts) or "(part of a frame)"
+
+
+class _EndpointLocks:
+    """Process-wide locks so that two clients of one endpoint never talk over each other."""
+
+    _guard = threading.Lock()
+    _locks: ClassVar[dict[str, threading.Lock]] = {}
+
+    @classmethod
+    def get(cls, endpoint: Endpoint) -> threading.Lock:
+        with cls._guard:
+            return cls._locks.setdefault(str(endpoint), threading.Lock())
+
+
+class SaltoClient:
+    """Talks to one SALTO endpoint (TCP ``host:port`` or a serial port)."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        options: WireOptions | None = None,
+        timeouts: Timeouts | None = None,
+        serial: SerialSettings | None = None,
+        ready_check: bool = True,
+        keep_open: bool = False,
+        acknowledge_replies: bool = False,
+        trace: TraceCallback | None = None,
+    ) -> None:
+        self.endpoint = parse_endpoint(endpoint)
+        self.options = options or WireOptions()
+        self.timeouts = timeouts or Timeouts()
+        self._serial = serial
+        self._keep_open = keep_open
+        self._session = SessionSettings(
+            ready_check=ready_check,
+            ack_timeout=self.timeouts.ack,
+            reply_timeout=self.timeouts.reply,
+            acknowledge_replies=acknowledge_replies,
+        )
+        self._trace = trace
+        self._lock = _EndpointLocks.get(self.endpoint)
+        self._transport: Transport | None = None
+        self._current: Transport | None = None
+        self._current_guard = threading.Lock()
+
+    # --- public API ------------------------------------------------------------------------------
+
+    def request(self, request: RequestLike[ReplyT], progress: ProgressCallback | None = None) -> ReplyT:
+        """Send one request and return its typed reply; bad input is refused before anything is sent."""
+        frame = encode_frame(request.fields(self.options), send_lrc=self.options.send_lrc)
+        notify = progress or (lambda _progress: None)
+        with self._lock:
+            notify(Progress(Stage.SENDING, request.command, request.waits_for_card))
+            reply = self._with_connection(
+                lambda transport, reused: self._exchange(transport, frame, request, notify, reused)
+            )
+        notify(Progress(Stage.REPLY, request.command, request.waits_for_card))
+        return request.parse_reply(reply, self.options)
+
+    def ping(self) -> float:
+        """ENQ -> ACK: is SALTO there and ready? Returns the round trip in seconds."""
+        with self._lock:
+            return self._with_connection(lambda transport, _reused: self._ping(transport))
+
+    def cancel(self) -> None:
+        """End the waiting request from another thread; it raises ``Cancelled``."""
+        with self._current_guard:
+            if self._current is not None:
+                self._current.cancel()
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+    def __enter__(self) -> SaltoClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- connection handling ---------------------------------------------------------------------
+
+    def _with_connection(self, work: Callable[[Transport, bool], ReplyT_]) -> ReplyT_:
+        reused = self._transport is not None
+        transport = self._transport or transport_for(self.endpoint, self._serial)
+        transport.reset_cancel()
+        with self._current_guard:
+            self._current = transport
+        try:
+            if not reused:
+                transport.open(self.timeouts.connect)
+                self._transport = transport
+            return work(transport, reused)
+        except _StaleConnection:
+            self._drop()
+            return self._with_connection(work)
+        except BaseException:
+            transport.close()
+            self._transport = None
+            raise
+        finally:
+            with self._current_guard:
+                self._current = None
+            if not self._keep_open:
+                self._drop()
+
+    def _drop(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+
+    # --- exchanges -------------------------------------------------------------------------------
+
+    def _exchange(
+        self,
+        transport: Transport,
+        frame: bytes,
+        request: RequestLike[object],
+        notify: ProgressCallback,
+        reused: bool,
+    ) -> Frame:
+        exchange = Exchange(frame, self._session)
+        trace_decoder = Decoder() if self._tracing() else None
+        acknowledged = False
+        outputs = exchange.start(time.monotonic())
+        while True:
+            for output in outputs:
+                if isinstance(output, Send):
+                    self._record("out", output.data, Decoder() if trace_decoder else None)
+                    transport.write(output.data, self.timeouts.write)
+                elif isinstance(output, Acknowledged):
+                    acknowledged = True
+                    notify(Progress(Stage.ACKNOWLEDGED, request.command, request.waits_for_card))
+                elif isinstance(output, Completed):
+                    return output.frame
+                elif isinstance(output, Failed):
+                    raise output.error
+            deadline = exchange.deadline
+            assert deadline is not None, "a running exchange always has a deadline"
+            try:
+                data = transport.read(max(0.0, deadline - time.monotonic()))
+            except ConnectionLost:
+                if reused and not acknowledged:
+                    raise _StaleConnection() from None  # SALTO closed an idle kept-open connection
+                raise
+            if data:
+                self._record("in", data, trace_decoder)
+                outputs = exchange.receive(data, time.monotonic())
+            else:
+                outputs = exchange.timeout(time.monotonic())
+
+    def _ping(self, transport: Transport) -> float:
+        started = time.monotonic()
+        self._record("out", bytes((ENQ,)), Decoder() if self._tracing() else None)
+        transport.write(bytes((ENQ,)), self.timeouts.write)
+        decoder = Decoder()
+        deadline = started + self.timeouts.ack
+        while (remaining := deadline - time.monotonic()) > 0:
+            data = transport.read(remaining)
+            if not data:
+                continue
+            self._record("in", data, Decoder() if self._tracing() else None)
+            for event in decoder.feed(data):
+                if event is Control.ACK:
+                    return time.monotonic() - started
+                if event is Control.NAK:
+                    raise NakReceived(
+                        Text("SALTO answered 'not ready' (NAK).", "SALTO antwoordde 'niet gereed' (NAK)."),
+                        Text(
+                            "SALTO may be busy with another desk; wait a moment and try again.",
+                            "SALTO is misschien bezig met een andere balie; wacht even en probeer het opnieuw.",
+                        ),
+                    )
+                raise RemoteProtocolError(
+                    Text(
+                        f"SALTO answered the readiness check with {summarize([event])}.",
+                        f"SALTO beantwoordde de gereedheidscontrole met {summarize([event])}.",
+                    )
+                )
+        raise LinkTimeout(
+            Text(
+                f"SALTO at {self.endpoint} did not answer the readiness check within {self.timeouts.ack:g} s.",
+                f"SALTO op {self.endpoint} beantwoordde de gereedheidscontrole niet binnen {self.timeouts.ack:g} s.",
+            )
+        )
+
+    # --- trace -----------------------------------------------------------------------------------
+
+    def _tracing(self) -> bool:
+        return self._trace is not None or trace_log.isEnabledFor(logging.DEBUG)
+
+    def _record(self, direction: Literal["out", "in"], data: bytes, decoder: Decoder | None) -> None:
+        if decoder is None:
+            return
+        summary = mask_phone_numbers(summarize(decoder.feed(data)).encode("latin-1")).decode("latin-1")
+        record = TraceRecord(datetime.now().astimezone(), direction, mask_phone_numbers(data).hex(" "), summary)
+        trace_log.debug("%s", record)
+        if self._trace is not None:
+            self._trace(record)
+
+
+ReplyT_ = TypeVar("ReplyT_")
+
+
+class _StaleConnection(LinkError):
+    """A kept-open connection turned out closed before SALTO accepted anything: reconnect once."""
+
+    def __init__(self) -> None:
+        super().__init__(Text("stale connection", "verlopen verbinding"))
