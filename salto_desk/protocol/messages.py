@@ -588,6 +588,13 @@ Request = (
 )
 
 
+def _without_trailing_empty(values: tuple[str, ...]) -> tuple[str, ...]:
+    end = len(values)
+    while end and not values[end - 1]:
+        end -= 1
+    return values[:end]
+
+
 def _rooms_of(fields: tuple[str, ...], first: int) -> tuple[str, ...]:
     return tuple(room for room in fields[first:first + MAX_ROOMS] if room)
 
@@ -611,7 +618,7 @@ def parse_request(frame: Frame, options: WireOptions) -> Request:
                 start=parse_time(_field(fields, 9), zone),
                 end=parse_time(_field(fields, 10), zone),
                 operator=_field(fields, 11),
-                texts=tuple(fields[12:15]),
+                texts=_without_trailing_empty(fields[12:15]),
                 serial_return=SerialReturn(int(serial)) if serial else None,
                 amount=amount,
             )
