@@ -40,6 +40,7 @@ from salto_desk.protocol.text import (
 )
 
 TrailingFields = Literal["full", "trim"]
+EncodeCommand = Literal["CN", "CC", "CA"]
 AuditDateOrder = Literal["dm", "md"]
 
 
@@ -270,7 +271,7 @@ def _expect(frame: Frame, *commands: str) -> tuple[str, ...]:
 class EncodeCard:
     """CN (new card, starts a stay), CC (copy) or CA (one-shot key) on an encoder."""
 
-    command: Literal["CN", "CC", "CA"]
+    command: EncodeCommand
     encoder: str
     rooms: tuple[str, ...]
     start: datetime | None = None
