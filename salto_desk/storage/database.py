@@ -1,0 +1,138 @@
+"""Engine, units of work and start-up migrations for any SQLAlchemy URL.
+
+SQLite in the data folder is the default (WAL so that the GUI reads while a worker writes, foreign
+keys on because SQLite leaves them off); several desks share one PostgreSQL database by URL instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from salto_desk.errors import Text
+from salto_desk.paths import app_paths
+from salto_desk.storage.errors import ConcurrentChangeError, DatabaseError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def default_url(data_dir: Path | None = None) -> str:
+    """The SQLite file in the data folder (created when missing)."""
+    paths = app_paths(data_dir).ensure()
+    return URL.create("sqlite+pysqlite", database=str(paths.database)).render_as_string()
+
+
+def _parse_url(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError as error:
+        raise DatabaseError(
+            Text(f"The database URL {url!r} is not valid: {error}.", f"De database-URL {url!r} is ongeldig: {error}."),
+            Text(
+                "Use for example postgresql+psycopg://user@host/salto_desk, or leave it empty for the local file.",
+                "Gebruik bijvoorbeeld postgresql+psycopg://user@host/salto_desk, of laat hem leeg voor het lokale "
+                "bestand.",
+            ),
+        ) from None
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+class Database:
+    """One database: hands out sessions, one per unit of work."""
+
+    def __init__(self, url: str) -> None:
+        parsed = _parse_url(url)
+        try:
+            self.engine: Engine = create_engine(parsed)
+        except (NoSuchModuleError, ImportError) as error:
+            raise DatabaseError(
+                Text(
+                    f"The database driver for {parsed.drivername!r} is not installed: {error}.",
+                    f"Het databasestuurprogramma voor {parsed.drivername!r} is niet geïnstalleerd: {error}.",
+                ),
+                Text(
+                    "For PostgreSQL install psycopg and use a postgresql+psycopg:// URL.",
+                    "Installeer voor PostgreSQL psycopg en gebruik een postgresql+psycopg://-URL.",
+                ),
+            ) from None
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _configure_sqlite)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> URL:
+        return self.engine.url
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session that commits when the block succeeds and rolls everything back when it raises."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        except IntegrityError as error:
+            raise ConcurrentChangeError(str(error.orig).strip().splitlines()[0]) from error
+        except DBAPIError as error:
+            raise self._unreachable(error) from error
+        finally:
+            session.close()
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (run at every start; a no-op when current)."""
+        try:
+            with self.engine.begin() as connection:
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except DBAPIError as error:
+            raise self._unreachable(error) from error
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def _unreachable(self, error: SQLAlchemyError) -> DatabaseError:
+        detail = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        location = self.engine.url.render_as_string(hide_password=True)
+        return DatabaseError(
+            Text(
+                f"The database {location} cannot be used: {detail}",
+                f"De database {location} kan niet worden gebruikt: {detail}",
+            ),
+            Text(
+                "Check that the database server runs and the URL, user and password are right; for the local "
+                "file, check that the disk is not full and the folder is writable.",
+                "Controleer of de databaseserver draait en URL, gebruiker en wachtwoord kloppen; controleer voor "
+                "het lokale bestand of de schijf niet vol is en de map beschrijfbaar is.",
+            ),
+        )
+
+
+def alembic_config() -> Config:
+    """Alembic settings built in code: the migrations travel inside the package, no alembic.ini."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def open_database(url: str | None = None, data_dir: Path | None = None) -> Database:
+    """The configured database, migrated to the current schema."""
+    database = Database(url or default_url(data_dir))
+    database.upgrade()
+    return database

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from salto_desk.storage import (
+    ConcurrentChangeError,
+    ConfigRepository,
+    Database,
+    DatabaseError,
+    default_url,
+    open_database,
+)
+from salto_desk.storage.orm import AdministrationRow, AuditRow
+from tests.storage.helpers import administration_settings
+
+
+def test_default_database_is_sqlite_in_the_data_folder(tmp_path: Path) -> None:
+    url = default_url(tmp_path / "data")
+    assert url.startswith("sqlite+pysqlite:///")
+    assert url.endswith(str((tmp_path / "data" / "salto-desk.sqlite3").resolve()))
+    database = open_database(data_dir=tmp_path / "data")
+    try:
+        assert (tmp_path / "data" / "salto-desk.sqlite3").is_file()
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        database.dispose()
+
+
+def test_a_unit_of_work_commits_all_or_nothing(database: Database) -> None:
+    with pytest.raises(RuntimeError), database.unit_of_work() as session:
+        ConfigRepository(session).add_administration(administration_settings())
+        raise RuntimeError("something failed halfway")
+    with database.unit_of_work() as session:
+        assert session.scalars(select(AdministrationRow)).all() == []
+        ConfigRepository(session).add_administration(administration_settings())
+    with database.unit_of_work() as session:
+        assert [row.pms_id for row in session.scalars(select(AdministrationRow))] == ["adm-1"]
+
+
+def test_foreign_keys_are_enforced(database: Database) -> None:
+    with pytest.raises(ConcurrentChangeError) as caught, database.unit_of_work() as session:
+        session.execute(text("INSERT INTO encoders (administration_id, name, external_id) VALUES (999, 'x', '1')"))
+    assert "FOREIGN KEY" in caught.value.message.en
+    assert "nothing was changed" in (caught.value.action.en if caught.value.action else "")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [("not a url", "is not valid"), ("nosuchdb://host/db", "driver"), ("postgresql+nosuchdriver://h/db", "driver")],
+)
+def test_bad_urls_are_clear_errors(url: str, expected: str) -> None:
+    with pytest.raises(DatabaseError) as caught:
+        Database(url)
+    assert expected in caught.value.message.en
+
+
+def test_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'missing-folder' / 'db.sqlite3'}")
+    with pytest.raises(DatabaseError) as caught:
+        database.upgrade()
+    assert "cannot be used" in caught.value.message.en
+    assert "kan niet worden gebruikt" in caught.value.message.nl
+
+
+def test_times_are_stored_as_utc_and_come_back_aware(database: Database) -> None:
+    summer = datetime(2030, 7, 1, 15, 0, tzinfo=timezone(timedelta(hours=2)))
+    with database.unit_of_work() as session:
+        session.add(_audit_row(summer))
+    with database.unit_of_work() as session:
+        stored = session.scalars(select(AuditRow)).one()
+        assert stored.started_at == summer
+        assert stored.started_at.tzinfo is UTC and stored.started_at.hour == 13
+        raw = session.execute(text("SELECT started_at FROM audit_entries")).scalar()
+        assert str(raw).startswith("2030-07-01 13:00:00")
+
+
+def test_naive_times_are_refused(database: Database) -> None:
+    with pytest.raises(Exception, match="naive datetime"), database.unit_of_work() as session:
+        session.add(_audit_row(datetime(2030, 7, 1, 15, 0)))
+        session.flush()
+
+
+def _audit_row(started: datetime) -> AuditRow:
+    return AuditRow(
+        started_at=started, desk="desk", process_id=1, operator="", administration="", action="read_card",
+        command="LT", holder="", encoder="", rooms="", phone="", state="ok", error_code="", message="", serials="",
+    )  # fmt: skip

@@ -1,0 +1,94 @@
+"""The migrations are the only way the schema changes: they must build exactly the ORM's schema."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from salto_desk.keys.model import KeyState, KeyTypeSettings
+from salto_desk.storage import ConfigRepository, Database, KeyRepository, open_database
+from salto_desk.storage.database import alembic_config
+from salto_desk.storage.orm import Base
+from tests.storage.helpers import NOW, administration_settings, key_draft
+
+POSTGRES_URL = os.environ.get("SALTO_DESK_TEST_POSTGRES_URL")
+
+
+def schema_differences(database: Database) -> list[object]:
+    with database.engine.connect() as connection:
+        return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
+
+
+def test_sqlite_migrations_produce_exactly_the_orm_schema(database: Database) -> None:
+    assert schema_differences(database) == []
+    assert set(inspect(database.engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_the_check_itself_sees_a_missing_table(database: Database) -> None:
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE card_serials")
+    differences = schema_differences(database)
+    assert differences and differences[0][0] == "add_table"  # type: ignore[index]
+
+
+def test_upgrading_again_changes_nothing_and_downgrade_reverses(database: Database) -> None:
+    database.upgrade()
+    assert schema_differences(database) == []
+    with database.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert set(inspect(database.engine).get_table_names()) == {"alembic_version"}
+    database.upgrade()
+    assert schema_differences(database) == []
+
+
+def test_the_migrations_render_for_postgresql_without_a_server() -> None:
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", "postgresql://")
+    config.output_buffer = io.StringIO()
+    command.upgrade(config, "head", sql=True)
+    sql = config.output_buffer.getvalue()
+    assert "CREATE TABLE key_data" in sql
+    assert "id SERIAL NOT NULL" in sql
+    assert "TIMESTAMP WITHOUT TIME ZONE" in sql
+    assert "ON DELETE RESTRICT" in sql
+
+
+@pytest.mark.skipif(POSTGRES_URL is None, reason="set SALTO_DESK_TEST_POSTGRES_URL to test on PostgreSQL")
+def test_postgresql_migrations_and_repositories() -> None:
+    assert POSTGRES_URL is not None
+    database = open_database(POSTGRES_URL)
+    try:
+        with database.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+        database.upgrade()
+        assert schema_differences(database) == []
+        with database.unit_of_work() as session:
+            config_repository = ConfigRepository(session)
+            administration = config_repository.add_administration(administration_settings())
+            key_type = config_repository.add_key_type(
+                KeyTypeSettings(administration_id=administration.id, name="Guest", granted=(1,))
+            )
+            keys = KeyRepository(session)
+            key = keys.add(key_draft(administration, key_type, rooms=("101", "102")), NOW)
+            keys.record_cards(key.id, new_stay=True, encoder="Desk", serials=("04AA",), now=NOW)
+        with database.unit_of_work() as session:
+            stored = KeyRepository(session).get(key.id)
+            assert stored.rooms == ("101", "102") and stored.state is KeyState.ISSUED
+            assert stored.validity == key.validity and stored.cards.serials == ("04AA",)
+            assert KeyRepository(session).sharing_rooms(stored) == []
+    finally:
+        with database.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+        database.dispose()
