@@ -1,0 +1,1 @@
+"""The key domain: configuration rules, key data lifecycle, services over the SALTO client, audit."""

@@ -1,0 +1,112 @@
+"""The audit trail at start-up and on export.
+
+A row is written ``pending`` before every request. If the desk program dies before SALTO answers,
+the row stays pending; the next start on the same desk finds rows whose process is gone and marks
+them ``unknown`` (a card may or may not have been written). Other desks' rows are never touched:
+their processes may be alive on another computer.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import socket
+import sys
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from salto_desk.keys.model import AuditEntry
+from salto_desk.storage.audit_repository import AuditRepository
+from salto_desk.storage.database import Database, open_database
+
+INTERRUPTED_MESSAGE = (
+    "The desk program stopped before SALTO answered; whether the card or phone key was made is unknown. "
+    "Read the card to check."
+)
+CSV_COLUMNS = (
+    "id", "started_at", "finished_at", "desk", "operator", "administration", "action", "command", "state",
+    "error_code", "message", "key_id", "holder", "encoder", "rooms", "phone", "card_number", "card_count", "serials",
+)  # fmt: skip
+
+
+def this_desk() -> str:
+    """The name audit rows carry for this computer."""
+    return socket.gethostname() or "unknown-desk"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this computer (no signal is sent; nothing is killed)."""
+    if pid == os.getpid():
+        return True
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        import ctypes
+
+        process_query_limited_information = 0x1000
+        still_active = 259
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(process_query_limited_information, False, pid)
+        if not handle:
+            return False
+        try:
+            exit_code = ctypes.c_ulong()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(exit_code)):
+                return True
+            return exit_code.value == still_active
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)  # signal 0 only checks that the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists but belongs to another user
+    return True
+
+
+def recover_interrupted(
+    database: Database,
+    *,
+    desk: str | None = None,
+    alive: Callable[[int], bool] = process_alive,
+    now: datetime | None = None,
+) -> list[AuditEntry]:
+    """Mark this desk's pending rows of dead processes ``unknown``; returns the rows that were marked."""
+    with database.unit_of_work() as session:
+        audit = AuditRepository(session)
+        orphans = [entry for entry in audit.pending(desk or this_desk()) if not alive(entry.process_id)]
+        audit.mark_unknown((entry.id for entry in orphans), now or datetime.now(UTC), INTERRUPTED_MESSAGE)
+    return orphans
+
+
+def start_database(database_url: str | None = None, data_dir: Path | None = None) -> Database:
+    """What every start does: open the configured database, migrate it, settle interrupted rows."""
+    database = open_database(database_url, data_dir)
+    recover_interrupted(database)
+    return database
+
+
+def _local(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone().isoformat(timespec="seconds")
+
+
+def write_audit_csv(entries: Iterable[AuditEntry], stream: TextIO) -> int:
+    """CSV with a header line, times in this computer's local time with their UTC offset; returns the row count."""
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for entry in entries:
+        writer.writerow(
+            [
+                entry.id, _local(entry.started_at), _local(entry.finished_at), entry.desk, entry.operator,
+                entry.administration, entry.action.value, entry.command, entry.state.value, entry.error_code,
+                entry.message, "" if entry.key_id is None else entry.key_id, entry.holder, entry.encoder,
+                " ".join(entry.rooms), entry.phone, "" if entry.card_number is None else entry.card_number,
+                "" if entry.card_count is None else entry.card_count, " ".join(entry.serials),
+            ]
+        )  # fmt: skip
+        count += 1
+    return count

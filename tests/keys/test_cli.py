@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from salto_desk.keys import cli
+from salto_desk.keys.model import AuditAction, AuditDraft, AuditState
+from salto_desk.storage import AuditRepository, open_database
+from tests.storage.helpers import add_administration, add_key_type
+
+
+def run(argv: list[str], data_dir: Path | None, database_url: str | None = None, language: str = "en") -> int:
+    parser = argparse.ArgumentParser(prog="salto-desk")
+    subparsers = parser.add_subparsers(dest="command")
+    cli.register(subparsers)
+    args = parser.parse_args(argv)
+    args.data_dir, args.database_url, args.language = data_dir, database_url, language
+    code: int = args.func(args)
+    return code
+
+
+def test_config_export_and_import_move_a_set_up_between_desks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = open_database(data_dir=tmp_path / "desk-1")
+    add_key_type(source, add_administration(source), name="Guest")
+    source.dispose()
+    exported = tmp_path / "config.json"
+    assert run(["config", "export", str(exported)], tmp_path / "desk-1") == cli.EXIT_OK
+    assert "Wrote 1 administration(s)" in capsys.readouterr().err
+    assert json.loads(exported.read_text(encoding="utf-8"))["administrations"][0]["key_types"][0]["name"] == "Guest"
+
+    target_url = f"sqlite:///{tmp_path / 'desk-2.sqlite3'}"
+    assert run(["config", "import", str(exported)], None, target_url, language="nl") == cli.EXIT_OK
+    assert "1 administratie(s), 1 sleuteltype(s)" in capsys.readouterr().err
+    again = tmp_path / "again.json"
+    assert run(["config", "export", str(again)], None, target_url) == cli.EXIT_OK
+    first, second = (json.loads(path.read_text(encoding="utf-8")) for path in (exported, again))
+    assert first["administrations"] == second["administrations"]
+
+
+def test_a_bad_configuration_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "salto-desk-configuration", "version": 1, "administrations": [{"name": 5}]}',
+                      encoding="utf-8")  # fmt: skip
+    assert run(["config", "import", str(broken)], tmp_path) == cli.EXIT_USAGE
+    assert "administrations[0]: the field 'pms_id' is missing" in capsys.readouterr().err
+    broken.write_text("{", encoding="utf-8")
+    assert run(["config", "import", str(broken)], tmp_path, language="nl") == cli.EXIT_USAGE
+    assert "geen geldige JSON" in capsys.readouterr().err
+
+
+def test_files_that_cannot_be_read_or_written_are_failures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["config", "import", str(tmp_path / "missing.json")], tmp_path) == cli.EXIT_FAILURE
+    assert "cannot be read" in capsys.readouterr().err
+    assert run(["config", "export", str(tmp_path / "no-folder" / "x.json")], tmp_path) == cli.EXIT_FAILURE
+    assert "cannot be written" in capsys.readouterr().err
+
+
+def test_an_unreachable_database_is_a_failure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'no-folder' / 'db.sqlite3'}"
+    assert run(["config", "export", str(tmp_path / "x.json")], None, url) == cli.EXIT_FAILURE
+    assert "cannot be used" in capsys.readouterr().err
+
+
+def test_audit_export_writes_rows_since_a_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    database = open_database(data_dir=tmp_path)
+    today = datetime.now(UTC)
+    with database.unit_of_work() as session:
+        audit = AuditRepository(session)
+        for started, holder in ((today - timedelta(days=10), "old"), (today, "recent")):
+            audit.record(AuditDraft(action=AuditAction.READ_CARD, command="LT", holder=holder), desk="d",
+                         process_id=1, now=started, state=AuditState.OK)  # fmt: skip
+    database.dispose()
+    since = (today - timedelta(days=2)).astimezone().date().isoformat()
+    output = tmp_path / "audit.csv"
+    assert run(["audit", "export", "--since", since, "--output", str(output)], tmp_path) == cli.EXIT_OK
+    assert "Exported 1 audit row(s)" in capsys.readouterr().err
+    with output.open(newline="", encoding="utf-8") as stream:
+        assert [row["holder"] for row in csv.DictReader(stream)] == ["recent"]
+    assert run(["audit", "export", "--since", "2000-01-01"], tmp_path) == cli.EXIT_OK
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["holder"] for row in rows] == ["old", "recent"]
+
+
+def test_the_since_date_must_be_a_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        run(["audit", "export", "--since", "yesterday"], tmp_path)
+    assert caught.value.code == 2
+    assert "expected a date as YYYY-MM-DD" in capsys.readouterr().err
