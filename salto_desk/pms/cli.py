@@ -1,0 +1,158 @@
+"""`salto-desk pms ...`: check the link to BEX, or serve the demo PMS.
+
+Exit codes follow the `salto` commands: 0 success, 2 usage error (no or unusable key, bad address),
+3 BEX answered with an error, 4 BEX could not be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from datetime import timedelta
+
+import keyring
+import keyring.errors
+
+from salto_desk.errors import SaltoDeskError, Text, ValidationError
+from salto_desk.pms.client import DEFAULT_BASE_URL, BexClient, PmsSettings, RetryPolicy
+from salto_desk.pms.demo_data import DEFAULT_RESERVATIONS
+from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.pms.errors import PmsUnreachable
+
+EXIT_OK, EXIT_USAGE, EXIT_PMS, EXIT_UNREACHABLE = 0, 2, 3, 4
+KEYRING_SERVICE = "salto-desk"
+KEYRING_API_KEY = "bex-api-key"
+CHECK_RETRY = RetryPolicy(attempts=2, first_delay=0.5)
+"""A check is interactive: one quick retry, then tell the user."""
+
+
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a count (0 or more)")
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port (0-65535, 0 = any free port)")
+    return int(value)
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (0 or more)")
+    return seconds
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    pms = subparsers.add_parser("pms", help="BEX PMS: check the connection, or run the demo PMS")
+    commands = pms.add_subparsers(dest="pms_command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="reach BEX with the API key and list the administrations")
+    check.add_argument("--base-url", default=DEFAULT_BASE_URL, metavar="URL", help="the BEX API address")
+    check.add_argument(
+        "--api-key-env",
+        metavar="VAR",
+        help=f"read the API key from this environment variable (default: the keyring, {KEYRING_SERVICE}/"
+        f"{KEYRING_API_KEY})",
+    )
+    check.set_defaults(func=check_command)
+
+    demo = commands.add_parser("demo-server", help="serve the demo PMS on 127.0.0.1 until Ctrl+C")
+    demo.add_argument("--port", type=_port, default=0, metavar="N", help="port to listen on (0: any free port)")
+    demo.add_argument("--seed", type=int, default=1, metavar="N", help="seed of the demo data (same seed, same data)")
+    demo.add_argument(
+        "--reservations", type=_count, default=DEFAULT_RESERVATIONS, metavar="N", help="how many reservations"
+    )
+    demo.add_argument(
+        "--activity",
+        type=_seconds,
+        default=0.0,
+        metavar="S",
+        help="every S seconds cancel, move or check in a few bookings (0: the data stays still)",
+    )
+    demo.set_defaults(func=demo_server_command)
+
+
+def _api_key(args: argparse.Namespace) -> str:
+    """The key from the named environment variable, else from the OS keyring; never printed."""
+    variable: str | None = args.api_key_env
+    if variable:
+        key = os.environ.get(variable, "")
+        if not key:
+            raise ValidationError(
+                "api_key_env",
+                Text(f"The environment variable {variable} is not set.", f"De omgevingsvariabele {variable} is leeg."),
+                Text("Set it to the BEX API key.", "Zet de BEX-API-sleutel erin."),
+            )
+        return key
+    try:
+        stored = keyring.get_password(KEYRING_SERVICE, KEYRING_API_KEY)
+    except keyring.errors.KeyringError:
+        stored = None
+    if not stored:
+        raise ValidationError(
+            "api_key",
+            Text(
+                "No BEX API key was found in this computer's keyring.",
+                "Er staat geen BEX-API-sleutel in de sleutelbos van deze computer.",
+            ),
+            Text(
+                "Enter the key in the settings, or pass --api-key-env with a variable that holds it.",
+                "Vul de sleutel in bij de instellingen, of geef --api-key-env met een variabele die hem bevat.",
+            ),
+        )
+    return stored
+
+
+def check_command(args: argparse.Namespace) -> int:
+    language: str = getattr(args, "language", "en")
+    try:
+        settings = PmsSettings(base_url=args.base_url, retry=CHECK_RETRY)
+        with BexClient(_api_key(args), settings) as client:
+            pull = client.administrations()
+    except ValidationError as error:
+        print(error.user_message(language), file=sys.stderr)
+        return EXIT_USAGE
+    except PmsUnreachable as error:
+        print(error.user_message(language), file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except SaltoDeskError as error:
+        print(error.user_message(language), file=sys.stderr)
+        return EXIT_PMS
+    heading = Text(
+        f"BEX answered at {settings.base_url}: {len(pull.records)} administration(s).",
+        f"BEX antwoordde op {settings.base_url}: {len(pull.records)} administratie(s).",
+    )
+    print(heading(language))
+    for administration in pull.records:
+        offset = "" if administration.utc_offset is None else f"  (UTC{_offset(administration.utc_offset)})"
+        print(f"  {administration.id}  {administration.name or '?'}{offset}")
+    for problem in pull.problems:
+        print(problem.user_message(language), file=sys.stderr)
+    return EXIT_OK
+
+
+def _offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def demo_server_command(args: argparse.Namespace) -> int:
+    server = DemoPmsServer(seed=args.seed, reservations=args.reservations, port=args.port)
+    with server:
+        if args.activity > 0:
+            server.start_activity(args.activity)
+        print(f"listening on http://127.0.0.1:{server.port}")
+        print(f"base URL: {server.base_url}")
+        print(f"API key: {DEMO_API_KEY}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            server.wait()
+    return EXIT_OK

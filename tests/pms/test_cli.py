@@ -1,0 +1,129 @@
+"""`salto-desk pms check` and `salto-desk pms demo-server`, through their registered parsers."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import keyring
+import pytest
+
+from salto_desk.pms.cli import (
+    EXIT_OK,
+    EXIT_PMS,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    KEYRING_API_KEY,
+    KEYRING_SERVICE,
+    register,
+)
+from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="salto-desk")
+    parser.add_argument("--language", default="en")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+def test_check_with_the_key_from_an_environment_variable(
+    demo: DemoPmsServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DEMO_BEX_KEY", DEMO_API_KEY)
+    assert run("pms", "check", "--base-url", demo.base_url, "--api-key-env", "DEMO_BEX_KEY") == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"BEX answered at {demo.base_url}: 2 administration(s).",
+        "  1  Vakantiepark De Wielewaal  (UTC+01:00)",
+        "  2  Stadshotel De Gouden Leeuw  (UTC+01:00)",
+    ]
+
+
+def test_check_with_the_key_from_the_keyring_in_dutch(demo: DemoPmsServer, capsys: pytest.CaptureFixture[str]) -> None:
+    keyring.set_password(KEYRING_SERVICE, KEYRING_API_KEY, DEMO_API_KEY)
+    assert run("--language", "nl", "pms", "check", "--base-url", demo.base_url) == EXIT_OK
+    assert capsys.readouterr().out.startswith(f"BEX antwoordde op {demo.base_url}: 2 administratie(s).")
+
+
+def test_check_without_a_key_is_a_usage_error(demo: DemoPmsServer, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("pms", "check", "--base-url", demo.base_url) == EXIT_USAGE
+    assert "No BEX API key was found" in capsys.readouterr().err
+    assert run("pms", "check", "--base-url", demo.base_url, "--api-key-env", "SURELY_UNSET_VARIABLE") == EXIT_USAGE
+    assert "SURELY_UNSET_VARIABLE is not set" in capsys.readouterr().err
+
+
+def test_check_refuses_plain_http_to_another_computer(capsys: pytest.CaptureFixture[str]) -> None:
+    keyring.set_password(KEYRING_SERVICE, KEYRING_API_KEY, DEMO_API_KEY)
+    assert run("pms", "check", "--base-url", "http://api.bookingexperts.nl/v3") == EXIT_USAGE
+    assert "not encrypted" in capsys.readouterr().err
+
+
+def test_check_with_a_rejected_key(demo: DemoPmsServer, capsys: pytest.CaptureFixture[str]) -> None:
+    keyring.set_password(KEYRING_SERVICE, KEYRING_API_KEY, "not-the-demo-key")
+    assert run("pms", "check", "--base-url", demo.base_url) == EXIT_PMS
+    err = capsys.readouterr().err
+    assert "BEX rejected the API key." in err
+    assert "not-the-demo-key" not in err
+
+
+def test_check_when_bex_cannot_be_reached(capsys: pytest.CaptureFixture[str]) -> None:
+    keyring.set_password(KEYRING_SERVICE, KEYRING_API_KEY, DEMO_API_KEY)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert run("pms", "check", "--base-url", f"http://127.0.0.1:{port}/v3") == EXIT_UNREACHABLE
+    assert "BEX cannot be reached" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("--port", "70000"), ("--port", "-1"), ("--reservations", "-5"), ("--reservations", "many"), ("--activity", "x")],
+)
+def test_demo_server_arguments_are_checked(argv: tuple[str, ...]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        run("pms", "demo-server", *argv)
+    assert raised.value.code == 2
+
+
+def test_the_demo_server_command_serves_until_stopped() -> None:
+    runner = (
+        "import argparse, sys; from salto_desk.pms.cli import register; p = argparse.ArgumentParser(); "
+        "register(p.add_subparsers()); a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", runner, "pms", "demo-server", "--port", "0", "--reservations", "60", "--seed", "3"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as process:
+        try:
+            assert process.stdout is not None
+            listening = process.stdout.readline().strip()
+            base_url = process.stdout.readline().strip()
+            key_line = process.stdout.readline().strip()
+            assert listening.startswith("listening on http://127.0.0.1:")
+            port = int(listening.rsplit(":", 1)[1])
+            assert base_url == f"base URL: http://127.0.0.1:{port}/v3"
+            assert key_line == f"API key: {DEMO_API_KEY}"
+            response = httpx.get(
+                f"http://127.0.0.1:{port}/v3/administrations/1/reservations",
+                headers={"x-api-key": DEMO_API_KEY},
+                timeout=10,
+            )
+            assert response.status_code == 200
+            assert response.json()["meta"]["pagination"]["total_records"] > 0
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
