@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from salto_desk import __version__
+from salto_desk.keys import cli as keys_cli
+from salto_desk.pms import cli as pms_cli
 from salto_desk.protocol import cli as salto_cli
 from salto_desk.simulator import cli as simulator_cli
 
@@ -36,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulator_cli.add_arguments(simulator)
     simulator.set_defaults(func=simulator_cli.run)
     salto_cli.register(subparsers)
+    pms_cli.register(subparsers)
+    keys_cli.register(subparsers)
     return parser
 
 

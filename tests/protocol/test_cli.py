@@ -57,6 +57,7 @@ def test_read_shows_the_card_just_encoded(simulator: Simulator, capsys: pytest.C
 
 def test_checkout_voids_the_card(simulator: Simulator, capsys: pytest.CaptureFixture[str]) -> None:
     main(["salto", "encode", "--salto", simulator.endpoint, "--encoder", "1", "--room", "101", *KEY])
+    capsys.readouterr()
     code, result = run_json(capsys, "salto", "checkout", "--salto", simulator.endpoint, "--room", "101")
     assert (code, result) == (0, {"ok": True, "command": "CO", "room": "101"})
     _, card = run_json(capsys, "salto", "read", "--salto", simulator.endpoint, "--encoder", "1")
