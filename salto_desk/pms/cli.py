@@ -15,6 +15,7 @@ from datetime import timedelta
 import keyring
 import keyring.errors
 
+from salto_desk.arguments import count, port, seconds
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.pms.client import DEFAULT_BASE_URL, BexClient, PmsSettings, RetryPolicy
 from salto_desk.pms.demo_data import DEFAULT_RESERVATIONS
@@ -26,28 +27,6 @@ KEYRING_SERVICE = "salto-desk"
 KEYRING_API_KEY = "bex-api-key"
 CHECK_RETRY = RetryPolicy(attempts=2, first_delay=0.5)
 """A check is interactive: one quick retry, then tell the user."""
-
-
-def _count(value: str) -> int:
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(f"{value!r} is not a count (0 or more)")
-    return int(value)
-
-
-def _port(value: str) -> int:
-    if not value.isdigit() or int(value) > 65535:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port (0-65535, 0 = any free port)")
-    return int(value)
-
-
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (0 or more)")
-    return seconds
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,14 +44,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.set_defaults(func=check_command)
 
     demo = commands.add_parser("demo-server", help="serve the demo PMS on 127.0.0.1 until Ctrl+C")
-    demo.add_argument("--port", type=_port, default=0, metavar="N", help="port to listen on (0: any free port)")
+    demo.add_argument("--port", type=port, default=0, metavar="N", help="port to listen on (0: any free port)")
     demo.add_argument("--seed", type=int, default=1, metavar="N", help="seed of the demo data (same seed, same data)")
     demo.add_argument(
-        "--reservations", type=_count, default=DEFAULT_RESERVATIONS, metavar="N", help="how many reservations"
+        "--reservations", type=count, default=DEFAULT_RESERVATIONS, metavar="N", help="how many reservations"
     )
     demo.add_argument(
         "--activity",
-        type=_seconds,
+        type=seconds,
         default=0.0,
         metavar="S",
         help="every S seconds cancel, move or check in a few bookings (0: the data stays still)",

@@ -7,6 +7,7 @@ import logging
 import sys
 import time
 
+from salto_desk.arguments import count, port, seconds
 from salto_desk.errors import SaltoDeskError, ValidationError
 from salto_desk.protocol.errors import LocalProtocolError
 from salto_desk.protocol.text import normalize_phone
@@ -35,38 +36,16 @@ def _phones(value: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(error.user_message()) from None
 
 
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (0 or more)")
-    return seconds
-
-
-def _count(value: str) -> int:
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(f"{value!r} is not a count (0 or more)")
-    return int(value)
-
-
-def _port(value: str) -> int:
-    if not value.isdigit() or int(value) > 65535:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port (0-65535, 0 = any free port)")
-    return int(value)
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help="TCP port (default 8090, 0 = free)")
+    parser.add_argument("--port", type=port, default=DEFAULT_PORT, help="TCP port (default 8090, 0 = free)")
     parser.add_argument("--serial", action="store_true", help="also serve a serial pseudo-terminal (not on Windows)")
     parser.add_argument(
-        "--card-delay", type=_seconds, default=DEFAULT_CARD_DELAY, metavar="S",
+        "--card-delay", type=seconds, default=DEFAULT_CARD_DELAY, metavar="S",
         help="seconds until a card is presented to an encoder (default 2)",
     )
     parser.add_argument(
-        "--card-timeout", type=_seconds, default=DEFAULT_CARD_TIMEOUT, metavar="S",
+        "--card-timeout", type=seconds, default=DEFAULT_CARD_TIMEOUT, metavar="S",
         help="seconds an encoder waits with --no-card before answering ED (default 30)",
     )
     parser.add_argument("--no-card", action="store_true", help="never present a card: encoders time out with ED")
@@ -81,15 +60,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="phones registered in JustIN Mobile (default: every E.164 number)",
     )
     faults = parser.add_argument_group("fault injection")
-    faults.add_argument("--nak", type=_count, default=0, metavar="N", help="NAK the next N frames")
-    faults.add_argument("--corrupt-lrc", type=_count, default=0, metavar="N", help="wrong LRC on the next N replies")
+    faults.add_argument("--nak", type=count, default=0, metavar="N", help="NAK the next N frames")
+    faults.add_argument("--corrupt-lrc", type=count, default=0, metavar="N", help="wrong LRC on the next N replies")
     faults.add_argument(
-        "--garbage-ack", type=_count, default=0, metavar="N", help="garbage instead of ACK for the next N frames"
+        "--garbage-ack", type=count, default=0, metavar="N", help="garbage instead of ACK for the next N frames"
     )
     faults.add_argument(
-        "--drop-mid-reply", type=_count, default=0, metavar="N", help="close the connection mid-reply, next N replies"
+        "--drop-mid-reply", type=count, default=0, metavar="N", help="close the connection mid-reply, next N replies"
     )
-    faults.add_argument("--ack-delay", type=_seconds, default=0.0, metavar="S", help="wait S seconds before each ACK")
+    faults.add_argument("--ack-delay", type=seconds, default=0.0, metavar="S", help="wait S seconds before each ACK")
 
 
 def run(args: argparse.Namespace) -> int:
