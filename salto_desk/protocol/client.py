@@ -219,13 +219,30 @@ class SaltoClient:
         reused: bool,
     ) -> Frame:
         exchange = Exchange(frame, self._session)
-        trace_decoder = Decoder() if self._tracing() else None
+        sent, received = self._trace_stream("out"), self._trace_stream("in")
+        try:
+            return self._run_exchange(transport, exchange, request, notify, reused, sent, received)
+        finally:
+            if received is not None:
+                received.flush()
+
+    def _run_exchange(
+        self,
+        transport: Transport,
+        exchange: Exchange,
+        request: RequestLike[object],
+        notify: ProgressCallback,
+        reused: bool,
+        sent: _TraceStream | None,
+        received: _TraceStream | None,
+    ) -> Frame:
         acknowledged = False
         outputs = exchange.start(time.monotonic())
         while True:
             for output in outputs:
                 if isinstance(output, Send):
-                    self._record("out", output.data, Decoder() if trace_decoder else None)
+                    if sent is not None:
+                        sent.feed(output.data)
                     transport.write(output.data, self.timeouts.write)
                 elif isinstance(output, Acknowledged):
                     acknowledged = True
@@ -243,14 +260,17 @@ class SaltoClient:
                     raise _StaleConnection() from None  # SALTO closed an idle kept-open connection
                 raise
             if data:
-                self._record("in", data, trace_decoder)
+                if received is not None:
+                    received.feed(data)
                 outputs = exchange.receive(data, time.monotonic())
             else:
                 outputs = exchange.timeout(time.monotonic())
 
     def _ping(self, transport: Transport) -> float:
         started = time.monotonic()
-        self._record("out", bytes((ENQ,)), Decoder() if self._tracing() else None)
+        sent, received = self._trace_stream("out"), self._trace_stream("in")
+        if sent is not None:
+            sent.feed(bytes((ENQ,)))
         transport.write(bytes((ENQ,)), self.timeouts.write)
         decoder = Decoder()
         deadline = started + self.timeouts.ack
@@ -258,7 +278,8 @@ class SaltoClient:
             data = transport.read(remaining)
             if not data:
                 continue
-            self._record("in", data, Decoder() if self._tracing() else None)
+            if received is not None:
+                received.feed(data)
             for event in decoder.feed(data):
                 if event is Control.ACK:
                     return time.monotonic() - started
@@ -288,14 +309,45 @@ class SaltoClient:
     def _tracing(self) -> bool:
         return self._trace is not None or trace_log.isEnabledFor(logging.DEBUG)
 
-    def _record(self, direction: Literal["out", "in"], data: bytes, decoder: Decoder | None) -> None:
-        if decoder is None:
-            return
-        summary = mask_phone_numbers(summarize(decoder.feed(data)).encode("latin-1")).decode("latin-1")
-        record = TraceRecord(datetime.now().astimezone(), direction, mask_phone_numbers(data).hex(" "), summary)
+    def _trace_stream(self, direction: Literal["out", "in"]) -> _TraceStream | None:
+        return _TraceStream(direction, self._publish) if self._tracing() else None
+
+    def _publish(self, record: TraceRecord) -> None:
         trace_log.debug("%s", record)
         if self._trace is not None:
             self._trace(record)
+
+
+class _TraceStream:
+    """Turns the bytes of one direction into trace records of whole frames and control bytes.
+
+    Bytes are held back until they complete an event, so that a phone number split over two reads
+    is still masked as a whole; ``flush`` records what is left when the exchange ends.
+    """
+
+    def __init__(self, direction: Literal["out", "in"], publish: TraceCallback) -> None:
+        self._direction = direction
+        self._publish = publish
+        self._decoder = Decoder()
+        self._held = b""
+
+    def feed(self, data: bytes) -> None:
+        self._held += data
+        events = self._decoder.feed(data)
+        if events:
+            self._emit(summarize(events))
+
+    def flush(self) -> None:
+        if self._held:
+            self._emit("(unfinished)")
+
+    def _emit(self, summary: str) -> None:
+        masked_summary = mask_phone_numbers(summary.encode("latin-1")).decode("latin-1")
+        record = TraceRecord(
+            datetime.now().astimezone(), self._direction, mask_phone_numbers(self._held).hex(" "), masked_summary
+        )
+        self._held = b""
+        self._publish(record)
 
 
 ReplyT_ = TypeVar("ReplyT_")

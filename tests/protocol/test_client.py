@@ -272,6 +272,29 @@ def test_trace_masks_phone_numbers_in_hex_and_text(scripted: Scripted, caplog: p
     assert any(r.summary == "ENQ" and r.direction == "out" for r in records)
 
 
+def test_a_phone_number_split_over_two_reads_is_still_masked(scripted: Scripted) -> None:
+    reply = encode_frame([b"CNM", b"+34619123456"])
+    split = reply.index(b"9123")
+
+    def script(peer: Peer) -> None:
+        assert peer.expect() is Control.ENQ
+        peer.send(B_ACK)
+        peer.expect_frame()
+        peer.send(B_ACK)
+        peer.send(reply[:split])
+        time.sleep(0.05)  # two reads on the client side
+        peer.send(reply[split:])
+
+    records: list[TraceRecord] = []
+    SaltoClient(scripted(script).endpoint, options=OPTIONS, timeouts=FAST, trace=records.append).request(
+        MobileKey("CNM", "+34619123456", ("101",), START, END)
+    )
+    incoming = [r for r in records if r.direction == "in"]
+    assert any("+********456" in r.summary for r in incoming)
+    assert all("39 31 32 33" not in r.hex for r in records)  # the digits 9123 in hex
+    assert all("9123" not in r.summary for r in records)
+
+
 def test_one_request_at_a_time_per_endpoint(scripted: Scripted) -> None:
     overlap = threading.Event()
     busy = threading.Lock()
