@@ -6,6 +6,8 @@ so plainly; there is deliberately no fallback that quietly writes the key to a f
 
 from __future__ import annotations
 
+import threading
+
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
@@ -19,6 +21,24 @@ PMS_API_KEY = "pms-api-key"
 # keyring's own scale: the OS stores (Windows Credential Manager, macOS Keychain, Secret Service,
 # KWallet) rank 1 and up; plaintext files, "fail" and "null" rank below 1.
 SECURE_PRIORITY = 1.0
+
+# Every secret value this process has read or stored, so that the log filter can mask it.
+_known_values: set[str] = set()
+_known_guard = threading.Lock()
+
+
+def remember_secret(value: str | None) -> str | None:
+    """Have the log filter mask ``value`` from now on (a store that bypasses the keyring calls this too)."""
+    if value:
+        with _known_guard:
+            _known_values.add(value)
+    return value
+
+
+def known_secret_values() -> frozenset[str]:
+    """The secret values read from or stored in the keyring by this process (for masking logs)."""
+    with _known_guard:
+        return frozenset(_known_values)
 
 
 class InsecureKeyringError(SaltoDeskError):
@@ -69,7 +89,7 @@ class SecretStore:
     def get(self, name: str) -> str | None:
         backend = self._secure_backend()
         try:
-            return backend.get_password(self.service, name)
+            return remember_secret(backend.get_password(self.service, name))
         except keyring.errors.KeyringError as error:
             raise self._failure("read", error) from error
 
@@ -85,6 +105,7 @@ class SecretStore:
         backend = self._secure_backend()
         try:
             backend.set_password(self.service, name, value.strip())
+            remember_secret(value.strip())
         except keyring.errors.KeyringError as error:
             raise self._failure("store", error) from error
 
