@@ -170,12 +170,17 @@ class DoorName(DoorNameSettings):
 
 @dataclass(frozen=True)
 class BookingFacts:
-    """The facts of a reservation that decide which products apply to it."""
+    """The facts of a reservation that decide which products apply to it.
+
+    Product filters list PMS names or ids, so costs and extras hold both, and ``object_type_ids``
+    holds the id(s) of the object type whose name is ``object_type``.
+    """
 
     labels: frozenset[str] = frozenset()
     object_type: str = ""
     costs: frozenset[str] = frozenset()
     extras: frozenset[str] = frozenset()
+    object_type_ids: frozenset[str] = frozenset()
 
 
 class HolderKind(StrEnum):
@@ -206,6 +211,8 @@ class KeyState(StrEnum):
     READY = "ready"
     ISSUED = "issued"
     NEEDS_REENCODE = "needs_reencode"
+    REVOKING = "revoking"
+    """The PMS cancelled the stay; the key data stays until SALTO confirmed the check-out of its rooms."""
 
 
 @dataclass(frozen=True)

@@ -68,11 +68,16 @@ def _admits(accepted: Sequence[str], present: Iterable[str]) -> bool:
     return any(value.casefold() in wanted for value in present)
 
 
+def _object_types(booking: BookingFacts) -> frozenset[str]:
+    """The booking's object type by name and by id(s): a filter may list either."""
+    return booking.object_type_ids | ({booking.object_type} if booking.object_type else set())
+
+
 def product_matches(product: ProductSettings, booking: BookingFacts) -> bool:
     """Every non-empty filter must admit the booking (filters combine with AND, values with OR)."""
     return (
         _admits(product.labels, booking.labels)
-        and _admits(product.object_types, (booking.object_type,) if booking.object_type else ())
+        and _admits(product.object_types, _object_types(booking))
         and _admits(product.costs, booking.costs)
         and _admits(product.extras, booking.extras)
     )
@@ -164,6 +169,18 @@ def check_can_issue(key: KeyData, now: datetime) -> None:
                 f"De sleutel van {key.holder.label} wacht op inchecken en kan nog niet worden uitgegeven.",
             ),
             Text("Check the guest in first in the PMS.", "Check de gast eerst in het PMS in."),
+        )
+    if key.state is KeyState.REVOKING:
+        raise KeyNotIssuable(
+            Text(
+                f"The stay of {key.holder.label} was cancelled in the PMS; its key is being checked out in SALTO.",
+                f"Het verblijf van {key.holder.label} is in het PMS geannuleerd; de sleutel wordt in SALTO "
+                "uitgecheckt.",
+            ),
+            Text(
+                "Make a new reservation in the PMS if the guest stays after all.",
+                "Maak een nieuwe reservering in het PMS als de gast toch blijft.",
+            ),
         )
     if key.validity.end <= now:
         raise KeyNotIssuable(

@@ -299,7 +299,7 @@ class DemoStore:
         self._records: dict[str, dict[str, DemoRecord]] = {}
         self._next_id: dict[str, int] = {}
         self._occupied: dict[str, set[date]] = {}
-        self._last_stamp = datetime.combine(self.today, time(6, 0), UTC)
+        self._last_stamp = min(now(), datetime.combine(self.today, time(6, 0), UTC))  # never ahead of the clock
         _Seeder(self, self._rng).seed(reservations)
 
     # --- reading ---------------------------------------------------------------------------------

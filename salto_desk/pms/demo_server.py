@@ -440,6 +440,7 @@ def _page_parameter(query: Mapping[str, str], name: str, default: int, maximum: 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the client expects
+    disable_nagle_algorithm = True  # headers and body go out as two writes: without this each waits ~40 ms
     timeout = 30  # an idle kept-alive connection is dropped after this many seconds
     server: _HttpServer
 

@@ -5,16 +5,44 @@ from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database, default_url, open_database
 from salto_desk.storage.errors import ConcurrentChangeError, DatabaseError, InUseError, NotFoundError
 from salto_desk.storage.key_repository import KeyRepository
+from salto_desk.storage.outbox_repository import OutboxAction, OutboxEntry, OutboxRepository, OutboxRequest
+from salto_desk.storage.pms_repository import (
+    CachedObject,
+    CachedOwner,
+    CachedReservation,
+    FilterChoices,
+    Period,
+    PmsRepository,
+    ReservationQuery,
+    SyncStatus,
+)
+from salto_desk.storage.settings_repository import SettingsRepository
+from salto_desk.storage.sync_key_repository import SyncedKey, SyncKeyRepository
 
 __all__ = [
     "AuditRepository",
+    "CachedObject",
+    "CachedOwner",
+    "CachedReservation",
     "ConcurrentChangeError",
     "ConfigRepository",
     "Database",
     "DatabaseError",
+    "FilterChoices",
     "InUseError",
     "KeyRepository",
     "NotFoundError",
+    "OutboxAction",
+    "OutboxEntry",
+    "OutboxRepository",
+    "OutboxRequest",
+    "Period",
+    "PmsRepository",
+    "ReservationQuery",
+    "SettingsRepository",
+    "SyncKeyRepository",
+    "SyncStatus",
+    "SyncedKey",
     "default_url",
     "open_database",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from salto_desk.errors import Text
@@ -61,6 +61,37 @@ class AuditRepository:
         self.session.add(row)
         self.session.flush()
         return row.id
+
+    def record_many(
+        self, drafts: Iterable[AuditDraft], *, desk: str, process_id: int, now: datetime, state: AuditState
+    ) -> None:
+        """Record many completed local operations with one statement (the sync creating keys in bulk)."""
+        values = [
+            {
+                "started_at": now,
+                "finished_at": now,
+                "desk": desk,
+                "process_id": process_id,
+                "operator": draft.operator,
+                "administration": draft.administration,
+                "action": draft.action.value,
+                "command": draft.command,
+                "key_id": draft.key_id,
+                "holder": draft.holder,
+                "encoder": draft.encoder,
+                "rooms": ",".join(draft.rooms),
+                "phone": draft.phone,
+                "card_number": draft.card_number,
+                "card_count": draft.card_count,
+                "state": state.value,
+                "error_code": "",
+                "message": "",
+                "serials": "",
+            }
+            for draft in drafts
+        ]
+        if values:
+            self.session.execute(insert(AuditRow), values)
 
     def finish(
         self,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import fields
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from salto_desk.errors import Text, ValidationError
@@ -32,12 +34,32 @@ from salto_desk.storage.orm import (
 )
 
 _KEY = Text("key data", "sleutelgegevens")
+_DRAFT_FIELDS = tuple(field.name for field in fields(KeyDraft))
+_CHUNK = 500
 CARD_TIME_TOLERANCE = timedelta(minutes=1)  # SALTO dates have minute precision
 
 
 def _wire_room(room: str, encoding: TextEncoding) -> str:
     """A room as SALTO stores and echoes it, for comparing a card with key data."""
     return clean_text(room, ROOM_LENGTH, encoding).decode("latin-1").casefold()
+
+
+class _Rows:
+    """Administrations and key types looked up once for many drafts (the session only holds them weakly)."""
+
+    def __init__(self) -> None:
+        self._administrations: dict[int, AdministrationRow | None] = {}
+        self._key_types: dict[int, KeyTypeRow | None] = {}
+
+    def administration(self, session: Session, administration_id: int) -> AdministrationRow | None:
+        if administration_id not in self._administrations:
+            self._administrations[administration_id] = session.get(AdministrationRow, administration_id)
+        return self._administrations[administration_id]
+
+    def key_type(self, session: Session, key_type_id: int) -> KeyTypeRow | None:
+        if key_type_id not in self._key_types:
+            self._key_types[key_type_id] = session.get(KeyTypeRow, key_type_id)
+        return self._key_types[key_type_id]
 
 
 class KeyRepository:
@@ -58,6 +80,46 @@ class KeyRepository:
         self.session.flush()
         return self._key(row)
 
+    def add_many(self, drafts: Sequence[KeyDraft], now: datetime) -> list[KeyData]:
+        """Store many keys with a few bulk statements (the sync's first run makes thousands)."""
+        rows = _Rows()
+        valid = [self._validate(draft, rows) for draft in drafts]
+        if not valid:
+            return []
+        holders = [(draft.holder.kind.value, draft.holder.pms_id, draft.key_type_id) for draft in valid]
+        if len(set(holders)) != len(holders):
+            raise ValueError("add_many takes at most one draft per holder and key type")
+        # RETURNING in parameter order makes SQLite insert row by row; matching by holder keeps one statement
+        returned = self.session.execute(
+            insert(KeyRow).returning(KeyRow.id, KeyRow.holder_kind, KeyRow.holder_pms_id, KeyRow.key_type_id),
+            [
+                {
+                    "administration_id": draft.administration_id,
+                    "key_type_id": draft.key_type_id,
+                    "holder_kind": draft.holder.kind.value,
+                    "holder_pms_id": draft.holder.pms_id,
+                    "holder_label": draft.holder.label,
+                    "valid_from": draft.validity.start,
+                    "valid_until": draft.validity.end,
+                    "print_info": "\n".join(draft.print_info),
+                    "phone": draft.phone,
+                    "license_plate": draft.license_plate,
+                    "state": draft.state.value,
+                    "cards_encoded": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for draft in valid
+            ],
+        )
+        by_holder = {(kind, pms_id, key_type_id): key_id for key_id, kind, pms_id, key_type_id in returned}
+        ids = [by_holder[holder] for holder in holders]
+        self._insert_children(list(zip(ids, valid, strict=True)))
+        return [
+            KeyData(id=key_id, **{name: getattr(draft, name) for name in _DRAFT_FIELDS})
+            for key_id, draft in zip(ids, valid, strict=True)
+        ]
+
     def update(self, key_id: int, draft: KeyDraft, now: datetime) -> KeyData:
         """Replace what the key opens and when; cards and deliveries already made stay recorded."""
         row = self._row(key_id)
@@ -72,6 +134,38 @@ class KeyRepository:
         self._write(row, self._validate(draft), now)
         self.session.flush()
         return self._key(row)
+
+    def update_many(self, drafts: Mapping[int, KeyDraft], now: datetime) -> None:
+        """Replace many keys' data with a few bulk statements; cards and deliveries made stay recorded."""
+        rows = _Rows()
+        valid = {key_id: self._validate(draft, rows) for key_id, draft in drafts.items()}
+        if not valid:
+            return
+        self.session.execute(
+            update(KeyRow),
+            [
+                {
+                    "id": key_id,
+                    "key_type_id": draft.key_type_id,
+                    "holder_label": draft.holder.label,
+                    "valid_from": draft.validity.start,
+                    "valid_until": draft.validity.end,
+                    "print_info": "\n".join(draft.print_info),
+                    "phone": draft.phone,
+                    "license_plate": draft.license_plate,
+                    "state": draft.state.value,
+                    "updated_at": now,
+                }
+                for key_id, draft in valid.items()
+            ],
+        )
+        ids = sorted(valid)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            for table in (KeyRoomRow, KeyAccessRow):
+                self.session.execute(delete(table).where(table.key_id.in_(chunk)))
+        self._insert_children(list(valid.items()))
+        self.session.expire_all()
 
     def get(self, key_id: int) -> KeyData:
         return self._key(self._row(key_id))
@@ -93,6 +187,26 @@ class KeyRepository:
             .order_by(KeyRow.id)
         )
         return [self._key(row) for row in rows]
+
+    def for_holders(
+        self, administration_id: int, kind: HolderKind, pms_ids: Collection[str]
+    ) -> dict[str, list[KeyData]]:
+        """Key data of many holders at once, by holder PMS id (holders without keys are left out)."""
+        ordered = sorted(pms_ids)
+        found: dict[str, list[KeyData]] = {}
+        for start in range(0, len(ordered), _CHUNK):
+            rows = self.session.scalars(
+                self._select()
+                .where(
+                    KeyRow.administration_id == administration_id,
+                    KeyRow.holder_kind == kind.value,
+                    KeyRow.holder_pms_id.in_(ordered[start : start + _CHUNK]),
+                )
+                .order_by(KeyRow.id)
+            )
+            for row in rows:
+                found.setdefault(row.holder_pms_id, []).append(self._key(row))
+        return found
 
     def set_state(self, key_id: int, state: KeyState, now: datetime) -> KeyData:
         row = self._row(key_id)
@@ -171,11 +285,13 @@ class KeyRepository:
 
     # --- internals -------------------------------------------------------------------------------
 
-    def _validate(self, draft: KeyDraft) -> KeyDraft:
-        administration = self.session.get(AdministrationRow, draft.administration_id)
+    def _validate(self, draft: KeyDraft, rows: _Rows | None = None) -> KeyDraft:
+        """Check the draft against its administration and key type; ``rows`` keeps them across many drafts."""
+        known = rows if rows is not None else _Rows()
+        administration = known.administration(self.session, draft.administration_id)
         if administration is None:
             raise NotFoundError(Text("administration", "administratie"), draft.administration_id)
-        key_type = self.session.get(KeyTypeRow, draft.key_type_id)
+        key_type = known.key_type(self.session, draft.key_type_id)
         if key_type is None:
             raise NotFoundError(Text("key type", "sleuteltype"), draft.key_type_id)
         if key_type.administration_id != draft.administration_id:
@@ -188,6 +304,24 @@ class KeyRepository:
                 Text("Choose a key type of this administration.", "Kies een sleuteltype van deze administratie."),
             )
         return validate_key_draft(draft, administration.encoding)
+
+    def _insert_children(self, keys: list[tuple[int, KeyDraft]]) -> None:
+        """The rooms and access rows of keys whose old ones are gone (or never were)."""
+        rooms = [
+            {"key_id": key_id, "position": position, "room": room}
+            for key_id, draft in keys
+            for position, room in enumerate(draft.rooms)
+        ]
+        access = [
+            {"key_id": key_id, "number": number, "granted": granted, "position": position}
+            for key_id, draft in keys
+            for position, (number, granted) in enumerate(
+                [(number, True) for number in draft.granted] + [(number, False) for number in draft.denied]
+            )
+        ]
+        for table, values in ((KeyRoomRow, rooms), (KeyAccessRow, access)):
+            if values:
+                self.session.execute(insert(table), values)
 
     @staticmethod
     def _select() -> Select[KeyRow]:

@@ -7,11 +7,12 @@ stored as naive UTC and come back aware, whatever the database does with time zo
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -43,6 +44,7 @@ DESCRIPTION_LENGTH = 500
 HOLDER_LABEL_LENGTH = 200
 SALTO_FIELD_LENGTH = 24
 PHONE_LENGTH = 16
+SETTING_NAME_LENGTH = 64
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -304,3 +306,156 @@ class AuditRow(Base):
     error_code: Mapped[str] = mapped_column(String(8))
     message: Mapped[str] = mapped_column(Text)
     serials: Mapped[str] = mapped_column(Text)
+
+
+# --- desk-wide settings ---------------------------------------------------------------------------
+
+
+class SettingRow(Base):
+    """A desk-wide setting shared by every desk (never a secret: those live in the keyring)."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(SETTING_NAME_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+# --- cached BEX data ------------------------------------------------------------------------------
+# Keyed by the BEX administration id (not the desk's), so administrations that are not set up at
+# the desk are cached too. Names and other BEX texts have no documented length: Text throughout.
+
+
+class PmsSyncStateRow(Base):
+    """How far the sync of one BEX administration got, and whether BEX answered last time."""
+
+    __tablename__ = "pms_sync_states"
+
+    administration_pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    offline_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reservations_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    objects_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    configuration: Mapped[str | None] = mapped_column(String(64))
+    """A digest of the desk configuration the key data was last derived with (products, door names...)."""
+
+
+class PmsObjectRow(Base):
+    __tablename__ = "pms_objects"
+
+    administration_pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    rentable_type_id: Mapped[str | None] = mapped_column(String(PMS_ID_LENGTH))
+    rentable_identity_id: Mapped[str | None] = mapped_column(String(PMS_ID_LENGTH))
+    labels: Mapped[str] = mapped_column(Text)
+
+
+class PmsRentableTypeRow(Base):
+    __tablename__ = "pms_rentable_types"
+
+    administration_pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+
+
+class PmsCatalogueRow(Base):
+    """An extra or a cost of an administration's catalogue (kind: ``extra`` or ``cost``)."""
+
+    __tablename__ = "pms_catalogue"
+
+    administration_pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+
+
+class PmsReservationRow(Base):
+    """A reservation as last read from BEX; ``search_text`` is its booking nr and guest name, folded."""
+
+    __tablename__ = "pms_reservations"
+    __table_args__ = (
+        Index(None, "administration_pms_id", "start_date"),
+        Index(None, "administration_pms_id", "end_date"),
+    )
+
+    administration_pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    booking_nr: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(PMS_ID_LENGTH))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    checked_in_on: Mapped[date | None] = mapped_column(Date)
+    checked_out_on: Mapped[date | None] = mapped_column(Date)
+    guest_name: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    object_pms_id: Mapped[str | None] = mapped_column(String(PMS_ID_LENGTH))
+    rentable_type_id: Mapped[str | None] = mapped_column(String(PMS_ID_LENGTH))
+    extras: Mapped[str] = mapped_column(Text)
+    costs: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PmsOwnerRow(Base):
+    __tablename__ = "pms_owners"
+
+    administration_pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text)
+
+
+class PmsAgreementRow(Base):
+    """An owner's right to a unit (by rentable identity or object) from a day, open-ended without an end."""
+
+    __tablename__ = "pms_agreements"
+    __table_args__ = (Index(None, "administration_pms_id", "owner_pms_id"),)
+
+    administration_pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    owner_pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH))
+    rentable_identity_id: Mapped[str | None] = mapped_column(String(PMS_ID_LENGTH))
+    inventory_object_id: Mapped[str | None] = mapped_column(String(PMS_ID_LENGTH))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+
+# --- the sync's own bookkeeping -------------------------------------------------------------------
+
+
+class SyncKeyRow(Base):
+    """What the sync last wrote into key data it made, so changes made at the desk are recognised and kept."""
+
+    __tablename__ = "sync_keys"
+
+    key_id: Mapped[int] = mapped_column(ForeignKey("key_data.id", ondelete="CASCADE"), primary_key=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), index=True)
+    holder_label: Mapped[str] = mapped_column(String(HOLDER_LABEL_LENGTH))
+    rooms: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime)
+    valid_until: Mapped[datetime] = mapped_column(UtcDateTime)
+    phone: Mapped[str | None] = mapped_column(String(PHONE_LENGTH))
+
+
+class OutboxRow(Base):
+    """A SALTO request the sync owes (deliver a mobile key, check a revoked key's rooms out), kept until done."""
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = (UniqueConstraint("key_id", "action"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    administration_id: Mapped[int] = mapped_column(ForeignKey("administrations.id", ondelete="CASCADE"), index=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("key_data.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(String(PHONE_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)

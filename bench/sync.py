@@ -1,0 +1,130 @@
+"""Sync benchmark: a full sync of 10,000 reservations from the demo PMS, then an incremental one of 50 changes.
+
+The demo PMS runs in a child process (as BEX runs elsewhere), so its work does not compete with the
+sync for this process's interpreter. Both demo administrations are set up at the desk with a product
+that matches every stay, so the full sync makes key data for every current confirmed reservation.
+Prints the time of each sync and the peak memory of the full one (tracemalloc, in a separate run
+because tracing slows Python down), with their ratio to the targets: full <= 5 s, incremental
+<= 0.3 s, peak <= 200 MB.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from salto_desk.keys.model import AdministrationSettings, KeyTypeSettings, ProductSettings
+from salto_desk.keys.services import KeyService
+from salto_desk.pms.client import BexClient, PmsSettings
+from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.storage import ConfigRepository, Database, open_database
+from salto_desk.sync import SyncEngine, SyncSummary
+
+RESERVATIONS = 10_000
+CHANGES = 50
+FULL_TARGET_S, INCREMENTAL_TARGET_S, PEAK_TARGET_MB = 5.0, 0.3, 200.0
+
+
+def serve(connection: Connection) -> None:
+    """The child process: serve the demo PMS; on "move", give 50 upcoming stays one more night."""
+    with DemoPmsServer(reservations=RESERVATIONS) as server:
+        connection.send(server.base_url)
+        while (command := connection.recv()) != "stop":
+            assert command == "move"
+            moved = 0
+            last = datetime.now(UTC)
+            store = server.store
+            for record in store.all("reservation"):
+                if moved == CHANGES:
+                    break
+                start = date.fromisoformat(str(record.attributes["start_date"]))
+                end = date.fromisoformat(str(record.attributes["end_date"]))
+                if record.attributes["state"] != "confirmed" or start < store.today:
+                    continue
+                try:
+                    store.move(record.id, start, end + timedelta(days=1))
+                except ValueError:
+                    continue
+                moved += 1
+                last = datetime.fromisoformat(str(record.attributes["updated_at"]).replace("Z", "+00:00"))
+            while datetime.now(UTC) <= last:  # the store stamps 1 ms apart, so fast moves run ahead of the clock
+                time.sleep(0.01)
+            connection.send(moved)
+
+
+def desk(folder: Path) -> Database:
+    database = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
+    with database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        for pms_id, name in (("1", "Park"), ("2", "Hotel")):
+            administration = config.add_administration(
+                AdministrationSettings(pms_id=pms_id, name=name, salto_endpoint="127.0.0.1:8090")
+            )
+            key_type = config.add_key_type(KeyTypeSettings(administration_id=administration.id, name="Guest"))
+            config.add_product(ProductSettings(key_type_id=key_type.id, name="Every stay"))
+    return database
+
+
+def engine(database: Database, base_url: str) -> SyncEngine:
+    def client() -> BexClient:
+        return BexClient(DEMO_API_KEY, PmsSettings(base_url=base_url))
+
+    return SyncEngine(database, client, lambda _administration: KeyService(database))
+
+
+def timed(run: Callable[[], SyncSummary]) -> tuple[float, SyncSummary]:
+    started = time.perf_counter()
+    summary = run()
+    return time.perf_counter() - started, summary
+
+
+def main() -> int:
+    parent, child = multiprocessing.Pipe()
+    server = multiprocessing.Process(target=serve, args=(child,), daemon=True)
+    server.start()
+    base_url = parent.recv()
+    try:
+        with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
+            database = desk(Path(first))
+            sync = engine(database, base_url)
+            full_s, full = timed(sync.run_once)
+            parent.send("move")
+            moved = parent.recv()
+            incremental_s, incremental = timed(sync.run_once)
+            database.dispose()
+
+            traced = desk(Path(second))
+            tracemalloc.start()
+            engine(traced, base_url).run_once()
+            peak_mb = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
+            traced.dispose()
+    finally:
+        parent.send("stop")
+        server.join(timeout=10)
+    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3  # kilobytes on Linux
+    print(f"full sync:        {full_s:6.2f} s  ({full_s / FULL_TARGET_S:.2f} of the {FULL_TARGET_S} s target)")
+    print(f"  {full.text('en')}")
+    print(
+        f"incremental sync: {incremental_s:6.3f} s  ({incremental_s / INCREMENTAL_TARGET_S:.2f} of the "
+        f"{INCREMENTAL_TARGET_S} s target; {moved} stays moved)"
+    )
+    print(f"  {incremental.text('en')}")
+    print(f"peak memory:      {peak_mb:6.1f} MB traced ({peak_mb / PEAK_TARGET_MB:.2f} of the {PEAK_TARGET_MB} MB "
+          f"target); process max RSS {max_rss_mb:.0f} MB")  # fmt: skip
+    for summary in (full, incremental):
+        for error in summary.errors[:5]:
+            print(f"  problem: {error}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

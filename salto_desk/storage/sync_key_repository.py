@@ -1,0 +1,87 @@
+"""What the sync last wrote into each key it made from a reservation.
+
+Comparing that with the key data as it is now tells which fields the desk changed by hand: the
+sync keeps those as the desk left them and only carries PMS changes into fields it still owns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from salto_desk.keys.model import Validity
+from salto_desk.storage.orm import SyncKeyRow
+from salto_desk.storage.pms_repository import CHUNK
+
+_ROOMS = "\n"
+
+
+@dataclass(frozen=True)
+class SyncedKey:
+    """The sync's last write into one key: the product it came from and the fields it set."""
+
+    key_id: int
+    product_id: int | None
+    holder_label: str
+    rooms: tuple[str, ...]
+    validity: Validity
+    phone: str | None
+
+
+class SyncKeyRepository:
+    """Sync key links within one session (one unit of work)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def links(self, key_ids: Collection[int]) -> dict[int, SyncedKey]:
+        ordered = sorted(key_ids)
+        found: dict[int, SyncedKey] = {}
+        for start in range(0, len(ordered), CHUNK):
+            rows = self.session.scalars(select(SyncKeyRow).where(SyncKeyRow.key_id.in_(ordered[start : start + CHUNK])))
+            found.update((row.key_id, self._synced(row)) for row in rows)
+        return found
+
+    def add_many(self, synced: Sequence[SyncedKey]) -> None:
+        """Links of keys just made (none can exist yet), with one statement."""
+        if synced:
+            self.session.execute(
+                insert(SyncKeyRow),
+                [
+                    {
+                        "key_id": each.key_id,
+                        "product_id": each.product_id,
+                        "holder_label": each.holder_label,
+                        "rooms": _ROOMS.join(each.rooms),
+                        "valid_from": each.validity.start,
+                        "valid_until": each.validity.end,
+                        "phone": each.phone,
+                    }
+                    for each in synced
+                ],
+            )
+
+    def save(self, synced: SyncedKey) -> None:
+        """Insert or replace the link of one key."""
+        row = self.session.get(SyncKeyRow, synced.key_id)
+        if row is None:
+            row = SyncKeyRow(key_id=synced.key_id)
+            self.session.add(row)
+        row.product_id, row.holder_label = synced.product_id, synced.holder_label
+        row.rooms = _ROOMS.join(synced.rooms)
+        row.valid_from, row.valid_until = synced.validity.start, synced.validity.end
+        row.phone = synced.phone
+
+    @staticmethod
+    def _synced(row: SyncKeyRow) -> SyncedKey:
+        return SyncedKey(
+            key_id=row.key_id,
+            product_id=row.product_id,
+            holder_label=row.holder_label,
+            rooms=tuple(row.rooms.split(_ROOMS)) if row.rooms else (),
+            validity=Validity(row.valid_from, row.valid_until),
+            phone=row.phone,
+        )

@@ -1,0 +1,227 @@
+"""`salto-desk sync [--once | --watch [--interval S] [--count N]] [--json]` and `salto-desk keys list`.
+
+The sync reads the BEX base URL from the desk settings and the API key from this computer's keyring
+(see docs/sync.md). Progress goes to standard error; standard output carries the summary (one JSON
+object per run with ``--json``). Exit codes: 0 every run went without problems, 1 a run reported
+problems (listed), 2 usage error (no API key, bad address, database unusable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime
+
+from salto_desk.errors import SaltoDeskError, Text, ValidationError
+from salto_desk.keys.audit import start_database
+from salto_desk.keys.model import Administration, KeyData
+from salto_desk.keys.services import KeyService
+from salto_desk.storage.config_repository import ConfigRepository
+from salto_desk.storage.database import Database
+from salto_desk.storage.key_repository import KeyRepository
+from salto_desk.storage.outbox_repository import OutboxEntry, OutboxRepository
+from salto_desk.sync import SyncEngine, SyncProgress, SyncSummary, pms_client_from_settings
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DEFAULT_INTERVAL = 60.0
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds above 0")
+    return seconds
+
+
+def _count(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a count (1 or more)")
+    return int(value)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sync = subparsers.add_parser("sync", help="pull BEX, make key data from the products, send what SALTO is owed")
+    mode = sync.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="sync once and stop (the default)")
+    mode.add_argument("--watch", action="store_true", help="sync again every --interval seconds until Ctrl+C")
+    sync.add_argument(
+        "--interval", type=_seconds, default=DEFAULT_INTERVAL, metavar="S", help="seconds between runs with --watch"
+    )
+    sync.add_argument("--count", type=_count, metavar="N", help="with --watch: stop after N runs")
+    sync.add_argument("--json", action="store_true", help="print one JSON object per run")
+    sync.set_defaults(func=sync_command)
+
+    keys = subparsers.add_parser("keys", help="key data stored at the desk")
+    commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    listing = commands.add_parser("list", help="list key data with its state and what SALTO still owes")
+    listing.add_argument("--administration", metavar="ID", help="only this administration (its desk id or its PMS id)")
+    listing.add_argument("--json", action="store_true", help="print one JSON object")
+    listing.set_defaults(func=keys_list_command)
+
+
+def _language(args: argparse.Namespace) -> str:
+    return str(getattr(args, "language", "en"))
+
+
+def _open(args: argparse.Namespace) -> Database:
+    return start_database(getattr(args, "database_url", None), getattr(args, "data_dir", None))
+
+
+def sync_command(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
+    """Run the sync once, or every ``--interval`` seconds; ``stop`` ends a watch early (tests, services)."""
+    language = _language(args)
+    database: Database | None = None
+    try:
+        database = _open(args)
+        opened = database
+        pms_client_from_settings(opened).close()  # no key or a bad address: say so before anything runs
+        engine = SyncEngine(
+            opened, lambda: pms_client_from_settings(opened), lambda _administration: KeyService(opened),
+            language=language,
+        )  # fmt: skip
+        return _runs(args, engine, stop or threading.Event())
+    except SaltoDeskError as error:  # no API key, bad address, database unusable
+        print(error.user_message(language), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_OK
+    finally:
+        if database is not None:
+            database.dispose()
+
+
+def _runs(args: argparse.Namespace, engine: SyncEngine, stop: threading.Event) -> int:
+    language = _language(args)
+
+    def progress(step: SyncProgress) -> None:
+        print(step.text(language), file=sys.stderr, flush=True)
+
+    runs = 0
+    code = EXIT_OK
+    while True:
+        summary = engine.run_once(progress)
+        _print_summary(summary, language, as_json=args.json)
+        runs += 1
+        if summary.errors:
+            code = EXIT_PROBLEMS
+        if not args.watch or (args.count is not None and runs >= args.count) or stop.wait(args.interval):
+            return code
+
+
+def _print_summary(summary: SyncSummary, language: str, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"ok": not summary.errors, **asdict(summary)}, ensure_ascii=False), flush=True)
+        return
+    print(summary.text(language), flush=True)
+    for error in summary.errors:
+        print(f"  - {error}", flush=True)
+
+
+def keys_list_command(args: argparse.Namespace) -> int:
+    language = _language(args)
+    database: Database | None = None
+    try:
+        database = _open(args)
+        with database.unit_of_work() as session:
+            administrations = _chosen(ConfigRepository(session).administrations(), args.administration)
+            keys = KeyRepository(session)
+            listed = [
+                (administration, key) for administration in administrations for key in keys.keys(administration.id)
+            ]
+            owed = OutboxRepository(session).for_keys({key.id for _administration, key in listed})
+    except SaltoDeskError as error:  # unknown administration, database unusable
+        print(error.user_message(language), file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if database is not None:
+            database.dispose()
+    queued: dict[int, list[OutboxEntry]] = {}
+    for entry in owed:
+        queued.setdefault(entry.key_id, []).append(entry)
+    if args.json:
+        rows = [_key_json(administration, key, queued.get(key.id, [])) for administration, key in listed]
+        print(json.dumps({"ok": True, "keys": rows}, ensure_ascii=False))
+    else:
+        for administration, key in listed:
+            print(_key_line(administration, key, queued.get(key.id, []), language))
+        print(
+            Text(f"{len(listed)} key data record(s).", f"{len(listed)} sleutelgegeven(s).")(language), file=sys.stderr
+        )
+    return EXIT_OK
+
+
+def _chosen(administrations: list[Administration], wanted: str | None) -> list[Administration]:
+    if wanted is None:
+        return administrations
+    found = [each for each in administrations if wanted in (str(each.id), each.pms_id)]
+    if not found:
+        known = ", ".join(f"{each.id} ({each.pms_id}, {each.name})" for each in administrations) or "-"
+        raise ValidationError(
+            "administration",
+            Text(f"There is no administration {wanted!r}.", f"Er is geen administratie {wanted!r}."),
+            Text(
+                f"Use the desk id or the PMS id of one of: {known}.", f"Gebruik de id of PMS-id van één van: {known}."
+            ),
+        )
+    return found
+
+
+def _local(administration: Administration) -> Callable[[datetime], str]:
+    """Key times as the site reads them: in the administration's zone."""
+
+    def text(moment: datetime) -> str:
+        return moment.astimezone(administration.zone).strftime("%Y-%m-%d %H:%M")
+
+    return text
+
+
+def _owed_json(entry: OutboxEntry) -> dict[str, object]:
+    return {
+        "action": entry.action.value,
+        "attempts": entry.attempts,
+        "next_attempt_at": None if entry.next_attempt_at is None else entry.next_attempt_at.isoformat(),
+        "last_error": entry.last_error,
+    }
+
+
+def _key_json(administration: Administration, key: KeyData, owed: list[OutboxEntry]) -> dict[str, object]:
+    return {
+        "id": key.id,
+        "administration": administration.pms_id,
+        "holder_kind": key.holder.kind.value,
+        "holder_pms_id": key.holder.pms_id,
+        "holder": key.holder.label,
+        "key_type_id": key.key_type_id,
+        "rooms": list(key.rooms),
+        "start": key.validity.start.isoformat(),
+        "end": key.validity.end.isoformat(),
+        "state": key.state.value,
+        "phone": key.phone,
+        "cards": key.cards.count,
+        "deliveries": [
+            {"phone": delivery.phone, "command": delivery.command, "at": delivery.delivered_at.isoformat()}
+            for delivery in key.deliveries
+        ],
+        "owed": [_owed_json(entry) for entry in owed],
+    }
+
+
+def _key_line(administration: Administration, key: KeyData, owed: list[OutboxEntry], language: str) -> str:
+    local = _local(administration)
+    line = (
+        f"{key.id:>6}  {administration.pms_id:<6} {key.holder.label:<32.32} {','.join(key.rooms):<12.12} "
+        f"{local(key.validity.start)} - {local(key.validity.end)}  {key.state.value:<20} "
+        f"cards={key.cards.count} phone_keys={len(key.deliveries)}"
+    )
+    for entry in owed:
+        waiting = Text("owed", "open")(language)
+        detail = f" ({entry.last_error})" if entry.last_error else ""
+        line += f"\n        {waiting}: {entry.action.value}, {entry.attempts}x{detail}"
+    return line

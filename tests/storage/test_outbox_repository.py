@@ -1,0 +1,53 @@
+"""The sync's durable queue: one entry per key and action, due times, failures with their reason."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from salto_desk.storage import Database, KeyRepository, OutboxAction, OutboxRepository
+from salto_desk.storage.sync_key_repository import SyncedKey, SyncKeyRepository
+from tests.storage.helpers import NOW, add_administration, add_key_type, key_draft
+
+
+def test_an_entry_is_queued_once_retried_with_its_reason_and_removed(database: Database) -> None:
+    administration = add_administration(database)
+    key_type = add_key_type(database, administration)
+    later = NOW + timedelta(days=2)
+    with database.unit_of_work() as session:
+        key = KeyRepository(session).add(key_draft(administration, key_type), NOW)
+        outbox = OutboxRepository(session)
+        first = outbox.enqueue(administration.id, key.id, OutboxAction.DELIVER, due=later, now=NOW, phone="+31611")
+        again = outbox.enqueue(administration.id, key.id, OutboxAction.DELIVER, due=NOW, now=NOW, phone="+31622")
+        revoke = outbox.enqueue(administration.id, key.id, OutboxAction.REVOKE, due=NOW, now=NOW)
+    assert again.id == first.id and again.next_attempt_at == NOW and again.phone == "+31622"  # not tried: moved
+    assert first.holder_label == "25-00123 Jansen"
+    with database.unit_of_work() as session:
+        outbox = OutboxRepository(session)
+        assert [entry.id for entry in outbox.due(NOW)] == [first.id, revoke.id]
+        failed = outbox.record_failure(first.id, now=NOW, error="SALTO cannot be reached.", retry_at=later)
+        assert failed.attempts == 1 and failed.last_error == "SALTO cannot be reached." and not failed.stopped
+        kept = outbox.enqueue(administration.id, key.id, OutboxAction.DELIVER, due=NOW, now=NOW, phone="+31633")
+        assert kept.next_attempt_at == later and kept.phone == "+31622"  # tried once: stays as it is
+        assert [entry.id for entry in outbox.due(NOW)] == [revoke.id]
+        stopped = outbox.record_failure(revoke.id, now=NOW, error="Unknown room.", retry_at=None)
+        assert stopped.stopped and outbox.due(later) == [kept]
+        assert outbox.retry_now(revoke.id, NOW).next_attempt_at == NOW
+        assert [entry.action for entry in outbox.for_keys({key.id})] == [OutboxAction.DELIVER, OutboxAction.REVOKE]
+        outbox.remove(first.id)
+        assert [entry.id for entry in outbox.entries(administration.id)] == [revoke.id]
+
+
+def test_deleting_the_key_drops_its_entries_and_links(database: Database) -> None:
+    administration = add_administration(database)
+    key_type = add_key_type(database, administration)
+    with database.unit_of_work() as session:
+        key = KeyRepository(session).add(key_draft(administration, key_type), NOW)
+        OutboxRepository(session).enqueue(administration.id, key.id, OutboxAction.REVOKE, due=NOW, now=NOW)
+        synced = SyncedKey(key.id, None, key.holder.label, key.rooms, key.validity, None)
+        SyncKeyRepository(session).save(synced)
+    with database.unit_of_work() as session:
+        assert SyncKeyRepository(session).links({key.id}) == {key.id: synced}
+        KeyRepository(session).delete(key.id)
+    with database.unit_of_work() as session:
+        assert OutboxRepository(session).entries() == []
+        assert SyncKeyRepository(session).links({key.id}) == {}
