@@ -12,19 +12,18 @@ import os
 import sys
 from datetime import timedelta
 
-import keyring
-import keyring.errors
-
 from salto_desk.arguments import count, port, seconds
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.pms.client import DEFAULT_BASE_URL, BexClient, PmsSettings, RetryPolicy
 from salto_desk.pms.demo_data import DEFAULT_RESERVATIONS
 from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.pms.errors import PmsUnreachable
+from salto_desk.secrets import PMS_API_KEY, InsecureKeyringError, SecretStore
+from salto_desk.storage.database import open_database
+from salto_desk.storage.errors import DatabaseError
+from salto_desk.storage.settings_repository import PMS_BASE_URL, SettingsRepository
 
 EXIT_OK, EXIT_USAGE, EXIT_PMS, EXIT_UNREACHABLE = 0, 2, 3, 4
-KEYRING_SERVICE = "salto-desk"
-KEYRING_API_KEY = "bex-api-key"
 CHECK_RETRY = RetryPolicy(attempts=2, first_delay=0.5)
 """A check is interactive: one quick retry, then tell the user."""
 
@@ -34,12 +33,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     commands = pms.add_subparsers(dest="pms_command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="reach BEX with the API key and list the administrations")
-    check.add_argument("--base-url", default=DEFAULT_BASE_URL, metavar="URL", help="the BEX API address")
+    check.add_argument(
+        "--base-url", metavar="URL", help="the BEX API address (default: from the settings, else the public v3 API)"
+    )
     check.add_argument(
         "--api-key-env",
         metavar="VAR",
-        help=f"read the API key from this environment variable (default: the keyring, {KEYRING_SERVICE}/"
-        f"{KEYRING_API_KEY})",
+        help="read the API key from this environment variable (default: the one stored in the settings, kept in the "
+        "system keyring)",
     )
     check.set_defaults(func=check_command)
 
@@ -71,10 +72,7 @@ def _api_key(args: argparse.Namespace) -> str:
                 Text("Set it to the BEX API key.", "Zet de BEX-API-sleutel erin."),
             )
         return key
-    try:
-        stored = keyring.get_password(KEYRING_SERVICE, KEYRING_API_KEY)
-    except keyring.errors.KeyringError:
-        stored = None
+    stored = SecretStore().get(PMS_API_KEY)
     if not stored:
         raise ValidationError(
             "api_key",
@@ -90,13 +88,25 @@ def _api_key(args: argparse.Namespace) -> str:
     return stored
 
 
+def _base_url(args: argparse.Namespace) -> str:
+    """The address given, else the one the desk's settings hold, else the public API."""
+    if args.base_url:
+        return str(args.base_url)
+    database = open_database(args.database_url, args.data_dir)
+    try:
+        with database.unit_of_work() as session:
+            return SettingsRepository(session).get(PMS_BASE_URL) or DEFAULT_BASE_URL
+    finally:
+        database.dispose()
+
+
 def check_command(args: argparse.Namespace) -> int:
     language: str = getattr(args, "language", "en")
     try:
-        settings = PmsSettings(base_url=args.base_url, retry=CHECK_RETRY)
+        settings = PmsSettings(base_url=_base_url(args), retry=CHECK_RETRY)
         with BexClient(_api_key(args), settings) as client:
             pull = client.administrations()
-    except ValidationError as error:
+    except (ValidationError, InsecureKeyringError, DatabaseError) as error:
         print(error.user_message(language), file=sys.stderr)
         return EXIT_USAGE
     except PmsUnreachable as error:

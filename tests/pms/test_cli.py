@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import httpx
-import keyring
 import pytest
 
 from salto_desk.pms.cli import (
@@ -18,11 +17,12 @@ from salto_desk.pms.cli import (
     EXIT_PMS,
     EXIT_UNREACHABLE,
     EXIT_USAGE,
-    KEYRING_API_KEY,
-    KEYRING_SERVICE,
     register,
 )
 from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.secrets import PMS_API_KEY, SecretStore
+from salto_desk.storage.database import open_database
+from salto_desk.storage.settings_repository import PMS_BASE_URL, SettingsRepository
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def run(*argv: str) -> int:
     parser = argparse.ArgumentParser(prog="salto-desk")
     parser.add_argument("--language", default="en")
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--database-url")
     register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(argv)
     code: int = args.func(args)
@@ -50,9 +52,21 @@ def test_check_with_the_key_from_an_environment_variable(
 
 
 def test_check_with_the_key_from_the_keyring_in_dutch(demo: DemoPmsServer, capsys: pytest.CaptureFixture[str]) -> None:
-    keyring.set_password(KEYRING_SERVICE, KEYRING_API_KEY, DEMO_API_KEY)
+    SecretStore().set(PMS_API_KEY, DEMO_API_KEY)
     assert run("--language", "nl", "pms", "check", "--base-url", demo.base_url) == EXIT_OK
     assert capsys.readouterr().out.startswith(f"BEX antwoordde op {demo.base_url}: 2 administratie(s).")
+
+
+def test_check_uses_the_address_stored_in_the_settings(
+    demo: DemoPmsServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = open_database(data_dir=tmp_path)
+    with database.unit_of_work() as session:
+        SettingsRepository(session).set(PMS_BASE_URL, demo.base_url)
+    database.dispose()
+    SecretStore().set(PMS_API_KEY, DEMO_API_KEY)
+    assert run("--data-dir", str(tmp_path), "pms", "check") == EXIT_OK
+    assert capsys.readouterr().out.startswith(f"BEX answered at {demo.base_url}: 2 administration(s).")
 
 
 def test_check_without_a_key_is_a_usage_error(demo: DemoPmsServer, capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,13 +77,13 @@ def test_check_without_a_key_is_a_usage_error(demo: DemoPmsServer, capsys: pytes
 
 
 def test_check_refuses_plain_http_to_another_computer(capsys: pytest.CaptureFixture[str]) -> None:
-    keyring.set_password(KEYRING_SERVICE, KEYRING_API_KEY, DEMO_API_KEY)
+    SecretStore().set(PMS_API_KEY, DEMO_API_KEY)
     assert run("pms", "check", "--base-url", "http://api.bookingexperts.nl/v3") == EXIT_USAGE
     assert "not encrypted" in capsys.readouterr().err
 
 
 def test_check_with_a_rejected_key(demo: DemoPmsServer, capsys: pytest.CaptureFixture[str]) -> None:
-    keyring.set_password(KEYRING_SERVICE, KEYRING_API_KEY, "not-the-demo-key")
+    SecretStore().set(PMS_API_KEY, "not-the-demo-key")
     assert run("pms", "check", "--base-url", demo.base_url) == EXIT_PMS
     err = capsys.readouterr().err
     assert "BEX rejected the API key." in err
@@ -77,7 +91,7 @@ def test_check_with_a_rejected_key(demo: DemoPmsServer, capsys: pytest.CaptureFi
 
 
 def test_check_when_bex_cannot_be_reached(capsys: pytest.CaptureFixture[str]) -> None:
-    keyring.set_password(KEYRING_SERVICE, KEYRING_API_KEY, DEMO_API_KEY)
+    SecretStore().set(PMS_API_KEY, DEMO_API_KEY)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
