@@ -42,6 +42,7 @@ class OperationQueue(QObject):
     failed = Signal(int, object)
     queue_changed = Signal(list)  # labels of the jobs waiting, in order
     _wake = Signal()
+    _changed = Signal()
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -55,6 +56,7 @@ class OperationQueue(QObject):
         self._runner = _Runner(self)
         self._runner.moveToThread(self._thread)
         self._wake.connect(self._runner.run_next)
+        self._changed.connect(self._announce)
         self._thread.start()
 
     def submit(self, label: str, work: Work, cancel: Callable[[], None] | None = None) -> int:
@@ -62,8 +64,7 @@ class OperationQueue(QObject):
         job = Job(next(self._ids), label, work, cancel)
         with self._guard:
             self._waiting.append(job)
-            labels = [waiting.label for waiting in self._waiting]
-        self.queue_changed.emit(labels)
+        self._changed.emit()
         self._wake.emit()
         return job.id
 
@@ -73,15 +74,21 @@ class OperationQueue(QObject):
             for job in self._waiting:
                 if job.id == job_id:
                     self._waiting.remove(job)
-                    labels = [waiting.label for waiting in self._waiting]
                     break
             else:
                 running = self._running if self._running and self._running.id == job_id else None
                 if running is not None and running.cancel is not None:
                     running.cancel()
                 return
-        self.queue_changed.emit(labels)
+        self._changed.emit()
         self.failed.emit(job_id, Cancelled())
+
+    @Slot()
+    def _announce(self) -> None:
+        """Runs on the queue's own (GUI) thread, so the labels are read when they are shown, never stale."""
+        with self._guard:
+            labels = [waiting.label for waiting in self._waiting]
+        self.queue_changed.emit(labels)
 
     def busy(self) -> bool:
         with self._guard:
@@ -100,10 +107,9 @@ class OperationQueue(QObject):
     def _take(self) -> Job | None:
         with self._guard:
             self._running = self._waiting.popleft() if self._waiting else None
-            labels = [waiting.label for waiting in self._waiting]
             job = self._running
         if job is not None:
-            self.queue_changed.emit(labels)
+            self._changed.emit()
         return job
 
     def _finish(self) -> None:
