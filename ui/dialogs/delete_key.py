@@ -1,0 +1,133 @@
+"""The Delete dialog: names what stops working before key data is deleted.
+
+Deleting issued key data checks its rooms out in SALTO (CO), which voids every guest card and phone key
+of those rooms, including those of other active keys on the same room (``KeyService.shared_rooms``).
+When there are such keys the receptionist must tick that they understand before Delete is accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salto_desk.errors import Text
+from salto_desk.keys.model import KeyData
+
+TITLE = Text("Delete key data: {holder}", "Sleutelgegevens verwijderen: {holder}")
+QUESTION = Text("Delete the key data of {holder}?", "De sleutelgegevens van {holder} verwijderen?")
+STOPS = Text(
+    "What stops working: room(s) {rooms}; {cards} card(s); {phones} phone key(s). SALTO checks the room(s) out.",
+    "Wat niet meer werkt: kamer(s) {rooms}; {cards} kaart(en); {phones} telefoonsleutel(s). SALTO checkt de "
+    "kamer(s) uit.",
+)
+NOTHING_ISSUED = Text(
+    "No card or phone key was made for room(s) {rooms}: nothing changes in SALTO.",
+    "Voor kamer(s) {rooms} is geen kaart of telefoonsleutel gemaakt: in SALTO verandert niets.",
+)
+SHARED = Text(
+    "These other active keys on the same room(s) stop working too (checking a room out voids all its cards):",
+    "Deze andere actieve sleutels op dezelfde kamer(s) werken dan ook niet meer (uitchecken maakt alle kaarten "
+    "van de kamer ongeldig):",
+)
+OTHER_KEY = Text(
+    "{holder}: room(s) {rooms}, {cards} card(s), {phones} phone key(s)",
+    "{holder}: kamer(s) {rooms}, {cards} kaart(en), {phones} telefoonsleutel(s)",
+)
+CONFIRM_SHARED = Text(
+    "I understand that these keys stop working too; I will make new cards for them.",
+    "Ik begrijp dat deze sleutels ook niet meer werken; ik maak nieuwe kaarten voor ze.",
+)
+MUST_CONFIRM = Text(
+    "Tick the box above to confirm that the other keys stop working too, or press Cancel.",
+    "Vink het vakje hierboven aan om te bevestigen dat de andere sleutels ook niet meer werken, of druk op Annuleren.",
+)
+PERMANENT = Text(
+    "Deleted key data cannot be restored: renewed access needs new key data and new cards.",
+    "Verwijderde sleutelgegevens zijn niet te herstellen: opnieuw toegang vraagt nieuwe sleutelgegevens en "
+    "nieuwe kaarten.",
+)
+DELETE = Text("Delete", "Verwijderen")
+
+
+def _rooms(key: KeyData) -> str:
+    return ", ".join(key.rooms)
+
+
+class DeleteKeyDialog(QDialog):
+    """Shows the rooms, cards and phone keys that stop working, and the other keys that share a room."""
+
+    def __init__(
+        self, key: KeyData, others: Sequence[KeyData], language: str = "en", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.others = tuple(others)
+        self.language = language
+        self.setWindowTitle(TITLE(language).format(holder=key.holder.label))
+
+        question = QLabel(QUESTION(language).format(holder=key.holder.label))
+        question.setWordWrap(True)
+        if key.issued:
+            stops = STOPS(language).format(rooms=_rooms(key), cards=key.cards.count, phones=len(key.deliveries))
+        else:
+            stops = NOTHING_ISSUED(language).format(rooms=_rooms(key))
+        self.stops_label = QLabel(stops)
+        self.stops_label.setObjectName("deleteStops")
+        self.stops_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(question)
+        layout.addWidget(self.stops_label)
+
+        self.others_list = QListWidget()
+        self.confirm_box = QCheckBox(CONFIRM_SHARED(language))
+        if self.others:
+            shared = QLabel(SHARED(language))
+            shared.setWordWrap(True)
+            shared.setStyleSheet("color: #b00020; font-weight: bold;")
+            for other in self.others:
+                self.others_list.addItem(
+                    OTHER_KEY(language).format(
+                        holder=other.holder.label,
+                        rooms=_rooms(other),
+                        cards=other.cards.count,
+                        phones=len(other.deliveries),
+                    )
+                )
+            layout.addWidget(shared)
+            layout.addWidget(self.others_list)
+            layout.addWidget(self.confirm_box)
+        self.others_list.setVisible(bool(self.others))
+        self.confirm_box.setVisible(bool(self.others))
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("deleteError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setVisible(False)
+        layout.addWidget(QLabel(PERMANENT(language)))
+        layout.addWidget(self.error_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.addButton(DELETE(language), QDialogButtonBox.ButtonRole.DestructiveRole).clicked.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @property
+    def shared_rooms_confirmed(self) -> bool:
+        """The receptionist saw and accepted that the other keys on the same rooms stop working."""
+        return bool(self.others) and self.confirm_box.isChecked()
+
+    def accept(self) -> None:
+        if self.others and not self.confirm_box.isChecked():
+            self.error_label.setText(MUST_CONFIRM(self.language))
+            self.error_label.setVisible(True)
+            return
+        super().accept()

@@ -1,0 +1,561 @@
+"""The key panel: one key's data, its history, and Print / Copy / Send to phone / Delete.
+
+Every SALTO operation runs on the administration's encoder queue through its ``KeyService``; the
+database reads that fill the panel run on the lookup queue. Results come back as queue signals,
+so the panel only touches widgets on the GUI thread and the window never waits for SALTO.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salto_desk.errors import Text
+from salto_desk.keys.model import (
+    Administration,
+    AuditAction,
+    AuditEntry,
+    AuditState,
+    Encoder,
+    KeyData,
+    KeyState,
+)
+from salto_desk.keys.rules import EncodeMode
+from salto_desk.keys.services import EncodeResult
+from salto_desk.protocol.errors import SaltoErrorReply
+from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, NotFoundError
+from ui.context import DeskContext
+from ui.dialogs.delete_key import DeleteKeyDialog
+from ui.dialogs.print_cards import PrintCardsDialog
+from ui.dialogs.send_to_phone import SendToPhoneDialog, unregistered_guidance
+from ui.models.reservations import KEY_STATES
+from ui.widgets.encoder_prompt import EncoderPrompt, JobWatch
+from ui.workers.operations import Work
+
+TIME_FORMAT = "%d-%m-%Y %H:%M"
+
+NO_KEY = Text("No key data.", "Geen sleutelgegevens.")
+LOADING = Text("loading...", "laden...")
+KEY_TYPE = Text("Key type", "Sleuteltype")
+ROOMS = Text("Rooms", "Kamers")
+VALIDITY = Text("Valid", "Geldig")
+AUTHORIZATIONS = Text("Authorizations", "Autorisaties")
+STATE = Text("State", "Status")
+CARDS = Text("Cards", "Kaarten")
+DELIVERIES = Text("Phone keys", "Telefoonsleutels")
+HISTORY = Text("History", "Geschiedenis")
+PRINT = Text("Print...", "Printen...")
+COPY = Text("Copy...", "Kopie...")
+SEND = Text("Send to phone...", "Naar telefoon...")
+DELETE = Text("Delete...", "Verwijderen...")
+VALID_RANGE = Text("{start} until {end} ({zone})", "{start} tot {end} ({zone})")
+DENIED = Text("denied: {names}", "geweigerd: {names}")
+NONE = Text("none", "geen")
+UNNAMED = Text("authorization {number}", "autorisatie {number}")
+NO_CARDS = Text("No cards made yet.", "Nog geen kaarten gemaakt.")
+CARDS_MADE = Text(
+    "{count} card(s), last on encoder {encoder} at {time}",
+    "{count} kaart(en), laatst op encoder {encoder} om {time}",
+)
+SERIALS = Text("serial numbers: {serials}", "serienummers: {serials}")
+DELIVERY = Text("{phone} ({command}) at {time}", "{phone} ({command}) om {time}")
+LOADING_KEY = Text("Load key data {key}", "Sleutelgegevens {key} laden")
+LOAD_FAILED = Text("Loading the key data failed", "Laden van de sleutelgegevens is mislukt")
+SHARED_FAILED = Text("Checking the other keys of the rooms failed", "Controle van andere sleutels op de kamers mislukt")
+PRINT_NEW = Text(
+    "Print {count} new card(s) for {holder} on encoder {encoder}",
+    "{count} nieuwe kaart(en) printen voor {holder} op encoder {encoder}",
+)
+PRINT_COPY = Text(
+    "Print {count} copy card(s) for {holder} on encoder {encoder}",
+    "{count} kopiekaart(en) printen voor {holder} op encoder {encoder}",
+)
+SEND_TITLE = Text("Send the key of {holder} to {phone}", "Sleutel van {holder} naar {phone} sturen")
+DELETE_TITLE = Text("Delete the key data of {holder}", "Sleutelgegevens van {holder} verwijderen")
+CHECK_SHARED = Text(
+    "Check other keys on the rooms of {holder}", "Andere sleutels op de kamers van {holder} controleren"
+)
+
+STATE_EXPLANATIONS = {
+    KeyState.NEEDS_REENCODE: Text(
+        "The stay changed after the cards were made; print new cards.",
+        "Het verblijf is gewijzigd nadat de kaarten zijn gemaakt; print nieuwe kaarten.",
+    ),
+    KeyState.REVOKING: Text(
+        "The booking was cancelled; SALTO has not yet confirmed the check-out, so the cards may still open doors.",
+        "De boeking is geannuleerd; SALTO heeft het uitchecken nog niet bevestigd, dus de kaarten openen "
+        "misschien nog deuren.",
+    ),
+}
+AUDIT_ACTIONS = {
+    AuditAction.ENCODE_NEW: Text("New card", "Nieuwe kaart"),
+    AuditAction.ENCODE_COPY: Text("Copy card", "Kopiekaart"),
+    AuditAction.SEND_TO_PHONE: Text("Send to phone", "Naar telefoon"),
+    AuditAction.READ_CARD: Text("Read card", "Kaart lezen"),
+    AuditAction.CHECK_OUT: Text("Check-out", "Uitchecken"),
+    AuditAction.CREATE_KEY: Text("Key data created", "Sleutelgegevens gemaakt"),
+    AuditAction.DELETE_KEY: Text("Key data deleted", "Sleutelgegevens verwijderd"),
+}
+AUDIT_STATES = {
+    AuditState.PENDING: Text("pending", "bezig"),
+    AuditState.OK: Text("ok", "ok"),
+    AuditState.SALTO_ERROR: Text("SALTO error", "SALTO-fout"),
+    AuditState.LINK_ERROR: Text("link error", "verbindingsfout"),
+    AuditState.UNKNOWN: Text("unknown", "onbekend"),
+}
+HISTORY_COLUMNS = (
+    Text("When", "Wanneer"),
+    Text("Action", "Handeling"),
+    Text("Command", "Opdracht"),
+    Text("Encoder / phone", "Encoder / telefoon"),
+    Text("Card", "Kaart"),
+    Text("Result", "Resultaat"),
+    Text("Message", "Melding"),
+    Text("Operator", "Operator"),
+    Text("Desk", "Balie"),
+)
+REENCODE_STYLE = "background-color: #ffb74d; color: #000000; font-weight: bold; padding: 2px 6px;"
+
+
+@dataclass(frozen=True)
+class KeyDetails:
+    """What the panel shows besides the key itself, read in one unit of work."""
+
+    key: KeyData
+    key_type: str
+    authorization_names: Mapping[int, str]
+    encoders: tuple[Encoder, ...]
+    history: tuple[AuditEntry, ...]
+
+
+def load_key_details(database: Database, key_id: int) -> KeyDetails | None:
+    """The key as stored now with its names, encoders and audit history; None once it is deleted."""
+    with database.unit_of_work() as session:
+        try:
+            key = KeyRepository(session).get(key_id)
+        except NotFoundError:
+            return None
+        config = ConfigRepository(session)
+        return KeyDetails(
+            key=key,
+            key_type=config.key_type(key.key_type_id).name,
+            authorization_names={each.number: each.name for each in config.authorization_names(key.administration_id)},
+            encoders=tuple(config.encoders(key.administration_id)),
+            history=tuple(AuditRepository(session).entries(key_id=key.id)),
+        )
+
+
+def _moment(moment: datetime | None, zone: ZoneInfo) -> str:
+    return "" if moment is None else moment.astimezone(zone).strftime(TIME_FORMAT)
+
+
+class KeyActionsPanel(QWidget):
+    """One key's data with Print / Copy / Send to phone / Delete and the live encoder prompt.
+
+    ``key_changed`` carries the key as stored after an operation changed it (cards made, a phone key
+    sent, also after a failure that still wrote cards), or None once the key data was deleted.
+    """
+
+    key_changed = Signal(object)
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.language = context.language
+        self._key: KeyData | None = None
+        self._administration: Administration | None = None
+        self._phone_hint: str | None = None
+        self._details: KeyDetails | None = None
+        self._load_token = 0
+        self._busy = False
+        self.dialog: QDialog | None = None  # the dialog opened last (tests drive it)
+        language = self.language
+
+        self.empty_label = QLabel(NO_KEY(language))
+        self.key_type_label = QLabel()
+        self.rooms_label = QLabel()
+        self.validity_label = QLabel()
+        self.authorizations_label = QLabel()
+        self.state_label = QLabel()
+        self.state_label.setObjectName("keyState")
+        self.cards_label = QLabel()
+        self.deliveries_label = QLabel()
+        for label in (self.authorizations_label, self.state_label, self.cards_label, self.deliveries_label):
+            label.setWordWrap(True)
+        for label in (self.rooms_label, self.validity_label, self.cards_label, self.deliveries_label):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_widget = QWidget()
+        form = QFormLayout(self.details_widget)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(KEY_TYPE(language), self.key_type_label)
+        form.addRow(ROOMS(language), self.rooms_label)
+        form.addRow(VALIDITY(language), self.validity_label)
+        form.addRow(AUTHORIZATIONS(language), self.authorizations_label)
+        form.addRow(STATE(language), self.state_label)
+        form.addRow(CARDS(language), self.cards_label)
+        form.addRow(DELIVERIES(language), self.deliveries_label)
+
+        self.print_button = QPushButton(PRINT(language))
+        self.copy_button = QPushButton(COPY(language))
+        self.send_button = QPushButton(SEND(language))
+        self.delete_button = QPushButton(DELETE(language))
+        self.print_button.clicked.connect(lambda: self.print_cards())
+        self.copy_button.clicked.connect(lambda: self.print_cards(EncodeMode.COPY))
+        self.send_button.clicked.connect(self.send_to_phone)
+        self.delete_button.clicked.connect(self.delete_key)
+        buttons = QHBoxLayout()
+        for button in (self.print_button, self.copy_button, self.send_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+
+        self.prompt = EncoderPrompt(language, self)
+        self.history_table = QTableWidget(0, len(HISTORY_COLUMNS))
+        self.history_table.setHorizontalHeaderLabels([column(language) for column in HISTORY_COLUMNS])
+        self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history_table.verticalHeader().setVisible(False)
+        self.history_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.history_table.horizontalHeader().setStretchLastSection(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.details_widget)
+        layout.addLayout(buttons)
+        layout.addWidget(self.prompt)
+        layout.addWidget(QLabel(HISTORY(language)))
+        layout.addWidget(self.history_table, 1)
+        self._render()
+
+    # --- what is shown ---------------------------------------------------------------------------
+
+    def show_key(self, key: KeyData | None, administration: Administration, phone_hint: str | None = None) -> None:
+        """Show ``key`` (None: nothing to act on); names, encoders and history load in the background."""
+        if (None if key is None else key.id) != (None if self._key is None else self._key.id):
+            if not self.prompt.busy():
+                self.prompt.clear()  # the outcome shown belongs to the key shown before
+            self._details = None
+        self._show(key, administration, phone_hint)
+
+    def _show(self, key: KeyData | None, administration: Administration, phone_hint: str | None) -> None:
+        self._key, self._administration, self._phone_hint = key, administration, phone_hint
+        if key is None:
+            self._details = None
+        self._render()
+        if key is not None:
+            self._load(key.id, previous=None)
+
+    def key(self) -> KeyData | None:
+        return self._key
+
+    def details(self) -> KeyDetails | None:
+        """The loaded names, encoders and history of the shown key; None until they arrived."""
+        return self._details
+
+    def busy(self) -> bool:
+        return self._busy
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def print_cards(self, mode: EncodeMode | None = None) -> None:
+        """Open the Print dialog (``mode`` preselects new or copy); Print runs the encode."""
+        key, _administration = self._target()
+        details = self._details
+        if details is None:
+            return
+        dialog = PrintCardsDialog(key, details.encoders, self.context.settings, self.language, mode=mode, parent=self)
+
+        def chosen() -> None:
+            encoder = dialog.encoder()
+            if encoder is not None:
+                self.encode(key, encoder, dialog.count(), dialog.mode())
+
+        dialog.accepted.connect(chosen)
+        self._open(dialog)
+
+    def encode(self, key: KeyData, encoder: Encoder, count: int, mode: EncodeMode) -> None:
+        """Write ``count`` cards of ``key`` on ``encoder``: new = CN then CC, copy = CC only."""
+        administration = self._administration_of(key)
+        service = self.context.key_service(administration)
+        title = (PRINT_NEW if mode is EncodeMode.NEW else PRINT_COPY)(self.language).format(
+            count=count, holder=key.holder.label, encoder=encoder.name
+        )
+
+        def result(outcome: object) -> KeyData | None:
+            return outcome.key if isinstance(outcome, EncodeResult) else None
+
+        self._run(
+            key,
+            title,
+            lambda report: service.encode_cards(key, encoder, count, mode, report),
+            service.cancel,
+            result=result,
+            encoder=encoder.name,
+        )
+
+    def send_to_phone(self) -> None:
+        """Open the Send to phone dialog; Send runs CNM or CCM with the checked number."""
+        key, _administration = self._target()
+        dialog = SendToPhoneDialog(key, self._phone_hint, self.language, parent=self)
+
+        def chosen() -> None:
+            phone = dialog.phone()
+            if phone is not None:
+                self.send_key_to(key, phone)
+
+        dialog.accepted.connect(chosen)
+        self._open(dialog)
+
+    def send_key_to(self, key: KeyData, phone: str) -> None:
+        """Send ``key`` to ``phone`` (E.164, checked again by the core before anything is sent)."""
+        service = self.context.key_service(self._administration_of(key))
+
+        def guidance(error: BaseException) -> str | None:
+            if isinstance(error, SaltoErrorReply) and error.code == "EG":
+                return unregistered_guidance(phone, self.language)
+            return None
+
+        self._run(
+            key,
+            SEND_TITLE(self.language).format(holder=key.holder.label, phone=phone),
+            lambda report: service.send_to_phone(key, phone, report),
+            service.cancel,
+            result=lambda outcome: outcome if isinstance(outcome, KeyData) else None,
+            guidance=guidance,
+        )
+
+    def delete_key(self) -> None:
+        """Look up the other active keys of the rooms, then open the Delete dialog naming what stops working."""
+        key, administration = self._target()
+        service = self.context.key_service(administration)
+        watch = JobWatch(self.context.lookup, self)
+        self._set_busy(True)
+
+        def found(others: object) -> None:
+            self._set_busy(False)
+            if self._key is not None and self._key.id == key.id and isinstance(others, list):
+                dialog = DeleteKeyDialog(key, others, self.language, parent=self)
+                dialog.accepted.connect(lambda: self.delete(key, shared_rooms_confirmed=dialog.shared_rooms_confirmed))
+                self._open(dialog)
+
+        def failed(error: object) -> None:
+            self._set_busy(False)
+            if isinstance(error, BaseException):
+                self.prompt.show_error(error, SHARED_FAILED(self.language))
+
+        watch.succeeded.connect(found)
+        watch.failed.connect(failed)
+        watch.submit(
+            CHECK_SHARED(self.language).format(holder=key.holder.label), lambda report: service.shared_rooms(key)
+        )
+
+    def delete(self, key: KeyData, *, shared_rooms_confirmed: bool) -> None:
+        """Check the rooms out in SALTO (issued keys only), then delete the key data."""
+        service = self.context.key_service(self._administration_of(key))
+        self._run(
+            key,
+            DELETE_TITLE(self.language).format(holder=key.holder.label),
+            lambda report: service.delete_key(key, shared_rooms_confirmed=shared_rooms_confirmed),
+            service.cancel,
+            result=lambda _outcome: None,
+        )
+
+    # --- running operations ----------------------------------------------------------------------
+
+    def _run(
+        self,
+        key: KeyData,
+        title: str,
+        work: Work,
+        cancel: Callable[[], None],
+        *,
+        result: Callable[[object], KeyData | None],
+        encoder: str | None = None,
+        guidance: Callable[[BaseException], str | None] | None = None,
+    ) -> None:
+        administration = self._administration_of(key)
+        watch = JobWatch(self.context.encoder_queue(administration), self)
+        self.prompt.follow(watch, title, card_wait=float(administration.reply_timeout), encoder=encoder)
+
+        def succeeded(outcome: object) -> None:
+            self._set_busy(False)
+            self._changed(key, result(outcome))
+
+        def failed(error: object) -> None:
+            self._set_busy(False)
+            if guidance is not None and isinstance(error, BaseException) and (advice := guidance(error)):
+                self.prompt.add_guidance(advice)
+            self._load(key.id, previous=key)  # cards written before the error are stored: show them
+
+        watch.succeeded.connect(succeeded)
+        watch.failed.connect(failed)
+        self._set_busy(True)
+        watch.submit(title, work, cancel)
+
+    def _changed(self, before: KeyData, after: KeyData | None) -> None:
+        """An operation changed (or deleted) the key: tell the tabs and show the stored state."""
+        self.key_changed.emit(after)
+        if self._key is not None and self._key.id == before.id and self._administration is not None:
+            self._show(after, self._administration, self._phone_hint)  # the outcome stays in the prompt
+
+    def _load(self, key_id: int, *, previous: KeyData | None) -> None:
+        """Read the key's details on the lookup queue; with ``previous``, report any change to it."""
+        self._load_token += 1
+        token = self._load_token
+        database = self.context.database
+        watch = JobWatch(self.context.lookup, self)
+
+        def loaded(details: object) -> None:
+            current = details if isinstance(details, KeyDetails) else None
+            stored = None if current is None else current.key
+            if previous is not None and stored != previous:
+                self._changed(previous, stored)
+                return
+            if token != self._load_token:
+                return  # another key (or a newer state) is shown by now
+            if current is None:
+                if self._key is not None:
+                    self._changed(self._key, None)  # deleted meanwhile, perhaps at another desk
+                return
+            self._key, self._details = current.key, current
+            self._render()
+
+        def failed(error: object) -> None:
+            if token == self._load_token and isinstance(error, BaseException):
+                self.prompt.show_error(error, LOAD_FAILED(self.language))
+
+        watch.succeeded.connect(loaded)
+        watch.failed.connect(failed)
+        watch.submit(LOADING_KEY(self.language).format(key=key_id), lambda report: load_key_details(database, key_id))
+
+    def _open(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._forget(dialog))
+        self.dialog = dialog
+        dialog.open()
+
+    def _forget(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._render_buttons()
+
+    def _target(self) -> tuple[KeyData, Administration]:
+        if self._key is None or self._administration is None:
+            raise RuntimeError("no key is shown")  # the buttons are disabled without a key
+        return self._key, self._administration
+
+    def _administration_of(self, key: KeyData) -> Administration:
+        _shown, administration = self._target()
+        if administration.id != key.administration_id:
+            raise RuntimeError(f"key {key.id} is not of administration {administration.id}")
+        return administration
+
+    # --- rendering -------------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        key, administration, details = self._key, self._administration, self._details
+        self.empty_label.setVisible(key is None)
+        self.details_widget.setVisible(key is not None)
+        self._render_buttons()
+        if key is None or administration is None:
+            self.history_table.setRowCount(0)
+            return
+        language, zone = self.language, administration.zone
+        self.key_type_label.setText(details.key_type if details else LOADING(language))
+        self.rooms_label.setText(", ".join(key.rooms))
+        self.validity_label.setText(
+            VALID_RANGE(language).format(
+                start=_moment(key.validity.start, zone), end=_moment(key.validity.end, zone), zone=zone.key
+            )
+        )
+        self.authorizations_label.setText(self._authorizations(key, details))
+        explanation = STATE_EXPLANATIONS.get(key.state)
+        state = KEY_STATES[key.state](language)
+        self.state_label.setText(f"{state}: {explanation(language)}" if explanation else state)
+        reencode = key.state is KeyState.NEEDS_REENCODE
+        self.state_label.setProperty("needsReencode", reencode)
+        self.state_label.setStyleSheet(REENCODE_STYLE if reencode else "")
+        self.cards_label.setText(self._cards(key, zone))
+        self.deliveries_label.setText(
+            "\n".join(
+                DELIVERY(language).format(phone=each.phone, command=each.command, time=_moment(each.delivered_at, zone))
+                for each in key.deliveries
+            )
+            or NONE(language)
+        )
+        self._render_history(details.history if details else (), zone)
+
+    def _render_buttons(self) -> None:
+        shown = self._key is not None and not self._busy
+        loaded = shown and self._details is not None
+        self.print_button.setEnabled(loaded)
+        self.copy_button.setEnabled(loaded and self._key is not None and self._key.issued)
+        self.send_button.setEnabled(shown)
+        self.delete_button.setEnabled(shown)
+
+    def _authorizations(self, key: KeyData, details: KeyDetails | None) -> str:
+        if details is None:
+            return LOADING(self.language)
+
+        def names(numbers: tuple[int, ...]) -> str:
+            return ", ".join(
+                f"{number} {details.authorization_names.get(number) or UNNAMED(self.language).format(number=number)}"
+                for number in numbers
+            )
+
+        shown = names(key.granted) or NONE(self.language)
+        if key.denied:
+            shown += "; " + DENIED(self.language).format(names=names(key.denied))
+        return shown
+
+    def _cards(self, key: KeyData, zone: ZoneInfo) -> str:
+        cards = key.cards
+        if cards.count == 0:
+            return NO_CARDS(self.language)
+        text = CARDS_MADE(self.language).format(
+            count=cards.count, encoder=cards.last_encoder or "", time=_moment(cards.last_encoded_at, zone)
+        )
+        if cards.serials:
+            text += "\n" + SERIALS(self.language).format(serials=", ".join(cards.serials))
+        return text
+
+    def _render_history(self, history: tuple[AuditEntry, ...], zone: ZoneInfo) -> None:
+        language = self.language
+        table = self.history_table
+        table.setRowCount(len(history))
+        for row, entry in enumerate(reversed(history)):  # newest first
+            card = f"{entry.card_number}/{entry.card_count}" if entry.card_number else ""
+            result = AUDIT_STATES[entry.state](language) + (f" {entry.error_code}" if entry.error_code else "")
+            values = (
+                _moment(entry.started_at, zone),
+                AUDIT_ACTIONS[entry.action](language),
+                entry.command,
+                entry.encoder or entry.phone,
+                card,
+                result,
+                entry.message,
+                entry.operator,
+                entry.desk,
+            )
+            for column, value in enumerate(values):
+                table.setItem(row, column, QTableWidgetItem(value))
