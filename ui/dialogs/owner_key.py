@@ -1,0 +1,275 @@
+"""The +Key dialog: key data for an owner, without a booking.
+
+Key type, validity (from today by default), the rooms of the owner's accommodations (their SALTO
+door names), print info prefilled from the key type, and the owner's details to check. Create hands
+everything to ``KeyService.create_owner_key``, which validates it; a refused field is marked and its
+message shown, and the dialog stays open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salto_desk.errors import Text, ValidationError
+from salto_desk.keys.model import Administration, KeyData, KeyType, OwnerDetails
+from salto_desk.keys.rules import today_in
+from salto_desk.keys.validation import MAX_TEXT_LINES
+from salto_desk.protocol.text import MAX_ROOMS
+from salto_desk.storage.pms_repository import CachedOwner
+from ui.context import DeskContext
+from ui.models.owners import unit_text
+from ui.widgets.encoder_prompt import JobWatch, error_texts
+
+DEFAULT_DAYS = 365
+DATE_FORMAT = "dd-MM-yyyy"
+ERROR_STYLE = "color: #b00020;"
+INVALID_STYLE = "border: 1px solid #b00020;"
+
+TITLE = Text("New key for {owner}", "Nieuwe sleutel voor {owner}")
+NO_KEY_TYPES = Text(
+    "{administration} has no key types yet. Add one under Settings > Key types first.",
+    "{administration} heeft nog geen sleuteltypes. Voeg er eerst een toe onder Instellingen > Sleuteltypes.",
+)
+NO_UNITS = Text(
+    "{owner} has no accommodation in the PMS today, so there is no room to choose. Link the accommodation to the "
+    "owner in BEX and sync, then try again.",
+    "{owner} heeft vandaag geen accommodatie in het PMS, dus er is geen kamer te kiezen. Koppel de accommodatie "
+    "aan de eigenaar in BEX en synchroniseer, en probeer het dan opnieuw.",
+)
+ROOMS_HINT = Text(
+    f"Tick the door(s) this key opens: 1 to {MAX_ROOMS}.",
+    f"Vink de deur(en) aan die deze sleutel opent: 1 tot {MAX_ROOMS}.",
+)
+PHONE_HINT = Text(
+    "International format (+31...) for JustIN Mobile; leave empty for cards only.",
+    "Internationaal formaat (+31...) voor JustIN Mobile; laat leeg voor alleen kaarten.",
+)
+CREATING = Text("Creating the key data...", "Sleutelgegevens maken...")
+CREATE_JOB = Text("Create the key data of {owner}", "Sleutelgegevens van {owner} maken")
+
+
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+class OwnerKeyDialog(QDialog):
+    """Asks for the owner key's data; closes only once the key data is stored (``created``)."""
+
+    created = Signal(object)  # the stored KeyData
+
+    def __init__(
+        self,
+        context: DeskContext,
+        administration: Administration,
+        owner: CachedOwner,
+        key_types: Sequence[KeyType],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.administration = administration
+        self.owner = owner
+        self.key_types = tuple(key_types)
+        self.key: KeyData | None = None
+        self._creating: JobWatch | None = None
+        self.language = language = context.language
+        say = self._t
+        self.setWindowTitle(TITLE(language).format(owner=owner.name))
+
+        self.key_type = QComboBox()
+        for key_type in self.key_types:
+            self.key_type.addItem(key_type.name, key_type.id)
+        self.key_type.currentIndexChanged.connect(self._key_type_chosen)
+
+        today = today_in(administration, context.clock())
+        self.valid_from = QDateEdit(qdate(today))
+        self.valid_until = QDateEdit(qdate(today + timedelta(days=DEFAULT_DAYS)))
+        for edit in (self.valid_from, self.valid_until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat(DATE_FORMAT)
+
+        self.rooms = QListWidget()
+        self.rooms.setMaximumHeight(120)
+        doors: set[str] = set()
+        for unit in owner.objects:
+            if unit.door_name in doors:
+                continue  # two units behind one door: one room
+            doors.add(unit.door_name)
+            item = QListWidgetItem(unit_text(unit))
+            item.setData(Qt.ItemDataRole.UserRole, unit.door_name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if len(owner.objects) == 1 else Qt.CheckState.Unchecked)
+            self.rooms.addItem(item)
+        rooms_hint = QLabel((ROOMS_HINT if owner.objects else NO_UNITS)(language).format(owner=owner.name))
+        rooms_hint.setWordWrap(True)
+
+        self.print_info = [QLineEdit() for _line in range(MAX_TEXT_LINES)]
+
+        self.phone = QLineEdit(owner.phone or "")
+        phone_hint = QLabel(PHONE_HINT(language))
+        phone_hint.setWordWrap(True)
+
+        key_form = QFormLayout()
+        key_form.addRow(say("Key type", "Sleuteltype"), self.key_type)
+        key_form.addRow(say("Valid from", "Geldig vanaf"), self.valid_from)
+        key_form.addRow(say("Valid until (last day)", "Geldig tot (laatste dag)"), self.valid_until)
+        key_form.addRow(say("Rooms", "Kamers"), self.rooms)
+        key_form.addRow("", rooms_hint)
+        for number, line in enumerate(self.print_info, 1):
+            key_form.addRow(say(f"Print info line {number}", f"Printinfo regel {number}"), line)
+
+        owner_box = QGroupBox(say("Check the owner's details", "Controleer de gegevens van de eigenaar"))
+        owner_form = QFormLayout(owner_box)
+        owner_form.addRow(say("Name", "Naam"), QLabel(owner.name))
+        owner_form.addRow(say("E-mail", "E-mail"), QLabel(owner.email or "—"))
+        owner_form.addRow(say("Administration", "Administratie"), QLabel(administration.name))
+        owner_form.addRow(say("Phone", "Telefoon"), self.phone)
+        owner_form.addRow("", phone_hint)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fields: dict[str, QWidget] = {
+            "rooms": self.rooms,
+            "start": self.valid_from,
+            "end": self.valid_until,
+            "print_info": self.print_info[0],
+            "phone": self.phone,
+        }
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.create_button = QPushButton(say("Create key", "Sleutel maken"))
+        self.create_button.setDefault(True)
+        self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.create_button.clicked.connect(self.create_key)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(key_form)
+        layout.addWidget(owner_box)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+        self._key_type_chosen()
+        if not self.key_types:
+            self._say(NO_KEY_TYPES(language).format(administration=administration.name), error=True)
+        self.create_button.setEnabled(bool(self.key_types))
+
+    # --- what was entered ------------------------------------------------------------------------
+
+    def chosen_key_type(self) -> KeyType | None:
+        return next((each for each in self.key_types if each.id == self.key_type.currentData()), None)
+
+    def chosen_rooms(self) -> list[str]:
+        return [
+            str(item.data(Qt.ItemDataRole.UserRole))
+            for item in (self.rooms.item(row) for row in range(self.rooms.count()))
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+
+    def set_rooms(self, doors: Sequence[str]) -> None:
+        """Tick exactly these door names (what the receptionist does with the mouse)."""
+        for row in range(self.rooms.count()):
+            item = self.rooms.item(row)
+            wanted = item.data(Qt.ItemDataRole.UserRole) in doors
+            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+
+    def print_lines(self) -> list[str]:
+        return [line.text() for line in self.print_info]
+
+    def creating(self) -> bool:
+        return self._creating is not None
+
+    # --- create ----------------------------------------------------------------------------------
+
+    def invalid_fields(self) -> list[str]:
+        """The fields marked as refused by the last Create."""
+        return [name for name, widget in self.fields.items() if widget.styleSheet() == INVALID_STYLE]
+
+    @Slot()
+    def create_key(self) -> None:
+        """Store the key data on the lookup queue; the dialog closes when it is stored."""
+        key_type = self.chosen_key_type()
+        if key_type is None or self._creating is not None:
+            return
+        self._mark(None)
+        self._say(CREATING(self.language))
+        service = self.context.key_service(self.administration)
+        administration_id, owner = self.administration.id, self.owner
+        details = OwnerDetails(owner.pms_id, owner.name, self.phone.text().strip() or None)
+        rooms, lines = self.chosen_rooms(), self.print_lines()
+        valid_from, valid_until = pydate(self.valid_from.date()), pydate(self.valid_until.date())
+
+        watch = JobWatch(self.context.lookup, self)
+        watch.succeeded.connect(self._created)
+        watch.failed.connect(self._refused)
+        self._creating = watch
+        self.create_button.setEnabled(False)
+        watch.submit(
+            CREATE_JOB(self.language).format(owner=owner.name),
+            lambda _report: service.create_owner_key(
+                administration_id, key_type.id, details, rooms, valid_until, valid_from=valid_from, print_info=lines
+            ),
+        )
+
+    @Slot(object)
+    def _created(self, key: object) -> None:
+        self._creating = None
+        if isinstance(key, KeyData):
+            self.key = key
+            self._say("")
+            self.created.emit(key)
+            self.accept()
+
+    @Slot(object)
+    def _refused(self, error: object) -> None:
+        self._creating = None
+        self.create_button.setEnabled(True)
+        failure = error if isinstance(error, BaseException) else RuntimeError(str(error))
+        message, action = error_texts(failure, self.language)
+        self._say(f"{message} {action}".strip(), error=True)
+        self._mark(failure.field if isinstance(failure, ValidationError) else None)
+
+    @Slot()
+    def _key_type_chosen(self, _index: int | None = None) -> None:
+        key_type = self.chosen_key_type()
+        lines = key_type.print_info if key_type is not None else ()
+        for number, line in enumerate(self.print_info):
+            line.setText(lines[number] if number < len(lines) else "")
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        self.message.setText(text)
+
+    def _mark(self, field: str | None) -> None:
+        """Outline the refused field (None: clear every mark) and put the cursor in it."""
+        for name, widget in self.fields.items():
+            widget.setStyleSheet(INVALID_STYLE if name == field else "")
+        if field in self.fields:
+            self.fields[field].setFocus()
+
+    def _t(self, en: str, nl: str) -> str:
+        return Text(en, nl)(self.language)

@@ -1,0 +1,133 @@
+"""The owners list: cached PMS owners, their accommodations and the state of their key data.
+
+``OwnersModel`` holds rows in the order the repository returned them (by name); ``OwnersProxy``
+sorts by a clicked column, ignoring case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from salto_desk.errors import Text
+from salto_desk.keys.model import Administration, KeyData
+from salto_desk.storage.pms_repository import CachedObject, CachedOwner
+from ui.models.reservations import key_text
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    OWNER = 0
+    ACCOMMODATIONS = 1
+    PHONE = 2
+    EMAIL = 3
+    KEYS = 4
+    ADMINISTRATION = 5
+
+
+HEADERS = {
+    Column.OWNER: Text("Owner", "Eigenaar"),
+    Column.ACCOMMODATIONS: Text("Accommodations", "Accommodaties"),
+    Column.PHONE: Text("Phone", "Telefoon"),
+    Column.EMAIL: Text("E-mail", "E-mail"),
+    Column.KEYS: Text("Keys", "Sleutels"),
+    Column.ADMINISTRATION: Text("Administration", "Administratie"),
+}
+NO_ACCOMMODATIONS = Text("no accommodation today", "vandaag geen accommodatie")
+
+
+@dataclass(frozen=True)
+class OwnerRow:
+    """One line of the list: the owner, their key data and their administration."""
+
+    owner: CachedOwner
+    keys: tuple[KeyData, ...]
+    administration: Administration
+
+    @property
+    def identity(self) -> tuple[int, str]:
+        return self.owner.administration_id, self.owner.pms_id
+
+
+def unit_text(unit: CachedObject) -> str:
+    """The object, with the SALTO door name when it differs (what goes on the card)."""
+    return f"{unit.name} ({unit.door_name})" if unit.door_name != unit.name else unit.name
+
+
+def accommodations_text(owner: CachedOwner, language: str) -> str:
+    return ", ".join(unit_text(unit) for unit in owner.objects) or NO_ACCOMMODATIONS(language)
+
+
+class OwnersModel(QAbstractTableModel):
+    """Rows of ``OwnerRow``; replaced as a whole after each search."""
+
+    def __init__(self, language: str = "en", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.language = language
+        self._rows: list[OwnerRow] = []
+
+    def set_rows(self, rows: list[OwnerRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[OwnerRow]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> OwnerRow:
+        return self._rows[row]
+
+    def find(self, identity: tuple[int, str]) -> int | None:
+        return next((number for number, row in enumerate(self._rows) if row.identity == identity), None)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)](self.language)
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, Column(index.column()))
+        return None
+
+    def _display(self, row: OwnerRow, column: Column) -> str:
+        owner = row.owner
+        if column is Column.OWNER:
+            return owner.name
+        if column is Column.ACCOMMODATIONS:
+            return accommodations_text(owner, self.language)
+        if column is Column.PHONE:
+            return owner.phone or ""
+        if column is Column.EMAIL:
+            return owner.email or ""
+        if column is Column.KEYS:
+            return key_text(row.keys, self.language)
+        return row.administration.name
+
+
+class OwnersProxy(QSortFilterProxyModel):
+    """Sorts the owners by the clicked column, ignoring case."""
+
+    def __init__(self, model: OwnersModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(model)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.owners = model
+
+    def row(self, proxy_row: int) -> OwnerRow:
+        return self.owners.row_at(self.mapToSource(self.index(proxy_row, 0)).row())

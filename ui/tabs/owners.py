@@ -1,0 +1,372 @@
+"""The Owners tab: owners from the PMS with their accommodations, their key data, and +Key.
+
+Searching reads the PMS cache on the lookup queue (name, e-mail, accommodation or door name; case
+and accents ignored). The selected owner's key data shows in the shared key panel, which prints,
+copies, sends to a phone and deletes; +Key creates key data without a booking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salto_desk.errors import Text
+from salto_desk.keys.model import Administration, HolderKind, KeyData, KeyType
+from salto_desk.keys.rules import today_in
+from salto_desk.storage import ConfigRepository, KeyRepository
+from salto_desk.storage.pms_repository import PmsRepository
+from ui.context import DeskContext
+from ui.dialogs.owner_key import OwnerKeyDialog
+from ui.models.owners import Column, OwnerRow, OwnersModel, OwnersProxy, accommodations_text
+from ui.models.reservations import KEY_STATES
+from ui.widgets.encoder_prompt import JobWatch, error_texts
+from ui.widgets.key_actions import KeyActionsPanel
+
+SEARCH_DELAY_MS = 250
+ALL_ADMINISTRATIONS = Text("All administrations", "Alle administraties")
+SEARCHING = Text("Searching owners", "Eigenaren zoeken")
+NO_OWNERS = Text(
+    "No owners found. Owners come from the PMS: check the search, or run a PMS sync.",
+    "Geen eigenaren gevonden. Eigenaren komen uit het PMS: controleer de zoekopdracht, of synchroniseer met het PMS.",
+)
+SEARCH_FAILED = Text("The search failed:", "Het zoeken is mislukt:")
+NOTHING = "—"
+
+
+@dataclass(frozen=True)
+class OwnersResult:
+    """One search: the administrations, the owners found with their keys, and each administration's key types."""
+
+    administrations: tuple[Administration, ...]
+    rows: tuple[OwnerRow, ...]
+    key_types: Mapping[int, tuple[KeyType, ...]]
+
+
+def search_owners(context: DeskContext, administration_id: int | None, text: str) -> OwnersResult:
+    """Owners of one administration (None: all) matching ``text``, with their accommodations of today."""
+    rows: list[OwnerRow] = []
+    with context.database.unit_of_work() as session:
+        config, cache, keys = ConfigRepository(session), PmsRepository(session), KeyRepository(session)
+        administrations = tuple(config.administrations())
+        for administration in administrations:
+            if administration_id not in (None, administration.id):
+                continue
+            owned: dict[str, list[KeyData]] = {}
+            for key in keys.keys(administration.id):
+                if key.holder.kind is HolderKind.OWNER:
+                    owned.setdefault(key.holder.pms_id, []).append(key)
+            today = today_in(administration, context.clock())
+            rows += [
+                OwnerRow(owner, tuple(owned.get(owner.pms_id, ())), administration)
+                for owner in cache.owners(administration.id, text, day=today)
+            ]
+        key_types = {each.id: tuple(config.key_types(each.id)) for each in administrations}
+    return OwnersResult(administrations, tuple(rows), key_types)
+
+
+class OwnersTab(QWidget):
+    """Search owners, see their accommodations and key data, create (+Key) and issue owner keys."""
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._language = language = context.language
+        say = self._t
+        self._search: JobWatch | None = None
+        self._administrations: tuple[Administration, ...] = ()
+        self._key_types: Mapping[int, tuple[KeyType, ...]] = {}
+        self._shown: OwnerRow | None = None
+        self._keep: tuple[int, str] | None = None
+        self._keep_key: int | None = None
+        self._wanted: tuple[str, int | None] | None = None
+        self.dialog: OwnerKeyDialog | None = None  # the +Key dialog open now (tests drive it)
+
+        self.administration_filter = QComboBox()
+        self.administration_filter.addItem(ALL_ADMINISTRATIONS(language), None)
+        self.administration_filter.currentIndexChanged.connect(self.refresh)
+        self.search_field = QLineEdit()
+        self.search_field.setPlaceholderText(
+            say("Search by name, e-mail, accommodation or door", "Zoek op naam, e-mail, accommodatie of deur")
+        )
+        self.search_field.setClearButtonEnabled(True)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.refresh)
+        self.search_field.textChanged.connect(self._debounce.start)
+        self.count_label = QLabel()
+        self.count_label.setWordWrap(True)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search_field, 2)
+        filters.addWidget(self.administration_filter, 1)
+
+        self.model = OwnersModel(language, self)
+        self.proxy = OwnersProxy(self.model, self)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.OWNER, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.count_label)
+        left_layout.addWidget(self.table, 1)
+
+        self.name_label = QLabel(NOTHING)
+        self.phone_label = QLabel(NOTHING)
+        self.email_label = QLabel(NOTHING)
+        self.units_label = QLabel(NOTHING)
+        self.units_label.setWordWrap(True)
+        for label in (self.name_label, self.phone_label, self.email_label, self.units_label):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.owner_box = QGroupBox(say("Owner", "Eigenaar"))
+        owner_form = QFormLayout(self.owner_box)
+        owner_form.addRow(say("Name", "Naam"), self.name_label)
+        owner_form.addRow(say("Phone", "Telefoon"), self.phone_label)
+        owner_form.addRow(say("E-mail", "E-mail"), self.email_label)
+        owner_form.addRow(say("Accommodations", "Accommodaties"), self.units_label)
+
+        self.add_key_button = QPushButton(say("+Key", "+Sleutel"))
+        self.add_key_button.setToolTip(
+            say(
+                "Create key data for this owner, without a booking",
+                "Sleutelgegevens maken voor deze eigenaar zonder boeking",
+            )
+        )
+        self.add_key_button.clicked.connect(self.add_key)
+        self.key_choice = QComboBox()
+        self.key_choice.currentIndexChanged.connect(self._show_chosen_key)
+        key_row = QHBoxLayout()
+        key_row.addWidget(QLabel(say("Key data", "Sleutelgegevens")))
+        key_row.addWidget(self.key_choice, 1)
+        key_row.addWidget(self.add_key_button)
+        self.key_panel = KeyActionsPanel(context)
+        self.key_panel.key_changed.connect(self._on_key_changed)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.owner_box)
+        right_layout.addLayout(key_row)
+        right_layout.addWidget(self.key_panel, 1)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        context.events.keys_changed.connect(self._on_data_changed)
+        context.events.pms_synced.connect(self._on_data_changed)
+        context.events.config_changed.connect(self._on_data_changed)
+        self._show(None)
+        self.refresh()
+
+    # --- searching -------------------------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        """Search again (text or filter changed, or data changed elsewhere); the selection is kept."""
+        self._debounce.stop()
+        if self._shown is not None and self._keep is None:
+            self._keep = self._shown.identity
+        context, text = self._context, self.search_field.text().strip()
+        administration_id = self.administration_filter.currentData()
+        watch = JobWatch(context.lookup, self)
+        watch.succeeded.connect(self._on_found)
+        watch.failed.connect(self._on_search_failed)
+        self._search = watch
+        watch.submit(SEARCHING(self._language), lambda _report: search_owners(context, administration_id, text))
+
+    def show_owner(self, pms_id: str, administration_id: int | None = None) -> None:
+        """Find one owner (a card that was read belongs to them): clear the search and select them."""
+        self._wanted = (pms_id, administration_id)
+        for widget in (self.search_field, self.administration_filter):
+            widget.blockSignals(True)
+        self.search_field.clear()
+        self.administration_filter.setCurrentIndex(0)
+        for widget in (self.search_field, self.administration_filter):
+            widget.blockSignals(False)
+        self.refresh()
+
+    @property
+    def searching(self) -> bool:
+        return self._search is not None
+
+    @Slot(object)
+    def _on_found(self, result: object) -> None:
+        if self.sender() is not self._search or not isinstance(result, OwnersResult):
+            return
+        self._search = None
+        self._set_administrations(result.administrations)
+        self._key_types = result.key_types
+        keep, self._keep = self._keep, None
+        wanted, self._wanted = self._wanted, None
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.model.set_rows(list(result.rows))
+        selection.blockSignals(False)
+        count = len(result.rows)
+        self.count_label.setText(
+            self._t(f"{count} owners", f"{count} eigenaren") if count else NO_OWNERS(self._language)
+        )
+        identity = keep
+        if wanted is not None:
+            pms_id, administration_id = wanted
+            identity = next(
+                (row.identity for row in result.rows
+                 if row.owner.pms_id == pms_id and administration_id in (None, row.owner.administration_id)),
+                None,
+            )  # fmt: skip
+        if identity is None or not self.select(identity):
+            self.table.clearSelection()
+            self._show(None)
+
+    @Slot(object)
+    def _on_search_failed(self, error: object) -> None:
+        if self.sender() is not self._search:
+            return
+        self._search = None
+        failure = error if isinstance(error, BaseException) else RuntimeError(str(error))
+        message, action = error_texts(failure, self._language)
+        self.count_label.setText(f"{SEARCH_FAILED(self._language)} {message} {action}".strip())
+
+    def _set_administrations(self, administrations: tuple[Administration, ...]) -> None:
+        if administrations == self._administrations:
+            return
+        self._administrations = administrations
+        combo = self.administration_filter
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for administration in administrations:
+            combo.addItem(administration.name, administration.id)
+        combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen is not None else 0)
+        combo.blockSignals(False)
+        self.table.setColumnHidden(Column.ADMINISTRATION, len(administrations) < 2)
+
+    @Slot()
+    def _on_data_changed(self, *_changed: object) -> None:
+        self.refresh()
+
+    # --- the selected owner ----------------------------------------------------------------------
+
+    def select(self, identity: tuple[int, str]) -> bool:
+        """Select the listed owner (administration id, PMS id); False when they are not listed."""
+        row = self.model.find(identity)
+        if row is None:
+            return False
+        proxy_row = self.proxy.mapFromSource(self.model.index(row, 0)).row()
+        self.table.selectRow(proxy_row)
+        self.table.scrollTo(self.proxy.index(proxy_row, 0))
+        if self._shown is not self.model.row_at(row):  # the row was selected already: show its data anyway
+            self._show(self.model.row_at(row))
+        return True
+
+    def selected(self) -> OwnerRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.proxy.row(rows[0].row()) if rows else None
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show(self.selected())
+
+    def _show(self, row: OwnerRow | None) -> None:
+        language = self._language
+        self._shown = row
+        owner = None if row is None else row.owner
+        self.name_label.setText(owner.name if owner else NOTHING)
+        self.phone_label.setText((owner.phone if owner else None) or NOTHING)
+        self.email_label.setText((owner.email if owner else None) or NOTHING)
+        self.units_label.setText(accommodations_text(owner, language) if owner else NOTHING)
+        self.add_key_button.setEnabled(row is not None)
+        choice = self.key_choice
+        chosen = self._keep_key if self._keep_key is not None else choice.currentData()
+        self._keep_key = None
+        choice.blockSignals(True)
+        choice.clear()
+        zone = None if row is None else row.administration.zone
+        for key in row.keys if row else ():
+            start, end = key.validity.start.astimezone(zone), key.validity.end.astimezone(zone)
+            choice.addItem(
+                f"{', '.join(key.rooms)} · {start:%d-%m-%Y} – {end:%d-%m-%Y} · {KEY_STATES[key.state](language)}",
+                key.id,
+            )
+        if row is not None and not row.keys:
+            choice.addItem(self._t("No key data yet: use +Key", "Nog geen sleutelgegevens: gebruik +Sleutel"))
+        index = choice.findData(chosen)
+        choice.setCurrentIndex(index if index >= 0 else 0)
+        choice.blockSignals(False)
+        choice.setEnabled(choice.count() > 1)
+        self._show_chosen_key()
+
+    @Slot()
+    def _show_chosen_key(self, _index: int | None = None) -> None:
+        row = self._shown
+        if row is None:
+            self.key_panel.setEnabled(False)
+            return
+        key = next((each for each in row.keys if each.id == self.key_choice.currentData()), None)
+        self.key_panel.setEnabled(True)
+        self.key_panel.show_key(key, row.administration, row.owner.phone)
+
+    @Slot(object)
+    def _on_key_changed(self, key: object) -> None:
+        self._context.events.keys_changed.emit(key)
+
+    # --- +Key ------------------------------------------------------------------------------------
+
+    @Slot()
+    def add_key(self) -> None:
+        """Open the +Key dialog for the selected owner; the new key is selected once it is stored."""
+        row = self._shown
+        if row is None:
+            return
+        dialog = OwnerKeyDialog(
+            self._context, row.administration, row.owner, self._key_types.get(row.administration.id, ()), self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self._on_key_created)
+        dialog.finished.connect(self._on_dialog_closed)
+        self.dialog = dialog
+        dialog.open()
+
+    @Slot(object)
+    def _on_key_created(self, key: object) -> None:
+        if isinstance(key, KeyData):
+            self._keep_key = key.id
+            self._context.events.keys_changed.emit(key)
+
+    @Slot(int)
+    def _on_dialog_closed(self, _result: int) -> None:
+        self.dialog = None
+
+    def _t(self, en: str, nl: str) -> str:
+        return Text(en, nl)(self._language)

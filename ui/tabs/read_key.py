@@ -1,0 +1,314 @@
+"""The Read key tab: read a card on a chosen encoder and show what is on it and whom it belongs to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salto_desk.errors import Text
+from salto_desk.keys.model import Administration, Encoder, HolderKind
+from salto_desk.keys.services import CardReport
+from salto_desk.protocol.messages import CardType
+from salto_desk.storage.config_repository import ConfigRepository
+from ui.context import DeskContext
+from ui.widgets.encoder_prompt import EncoderPrompt, JobWatch
+from ui.workers.operations import Report
+
+ENCODER_SETTING = "read_key/encoder_id"
+NOTHING = "—"
+
+CARD_TYPES = {
+    CardType.GUEST: Text("Guest card", "Gastkaart"),
+    CardType.STAFF: Text("Staff card (not a guest key)", "Personeelskaart (geen gastsleutel)"),
+    CardType.SPARE: Text("Spare card", "Reservekaart"),
+    CardType.INVALID: Text("Invalid card", "Ongeldige kaart"),
+    CardType.UNKNOWN: Text("Blank or unknown card", "Lege of onbekende kaart"),
+}
+HOLDER_KINDS = {
+    HolderKind.RESERVATION: Text("Reservation", "Reservering"),
+    HolderKind.OWNER: Text("Owner", "Eigenaar"),
+}
+
+
+@dataclass(frozen=True)
+class EncoderChoice:
+    """An encoder together with the administration whose SALTO endpoint it hangs on."""
+
+    administration: Administration
+    encoder: Encoder
+
+    def label(self) -> str:
+        return f"{self.encoder.name} ({self.administration.name})"
+
+
+def load_encoder_choices(context: DeskContext) -> list[EncoderChoice]:
+    """Every encoder of every administration, by administration then encoder name."""
+    with context.database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        return [
+            EncoderChoice(administration, encoder)
+            for administration in config.administrations()
+            for encoder in config.encoders(administration.id)
+        ]
+
+
+class ReadKeyTab(QWidget):
+    """Choose an encoder, Start, place the card, and read what SALTO decodes from it."""
+
+    open_holder = Signal(object)  # Holder: the main window shows its reservation or owner
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._language = context.language
+        self._choices: list[EncoderChoice] = []
+        self._loading: JobWatch | None = None
+        self._reading: tuple[JobWatch, EncoderChoice] | None = None
+        self._report: CardReport | None = None
+
+        self.encoders = QComboBox()
+        self.encoders.setMinimumContentsLength(24)
+        self.encoders.currentIndexChanged.connect(self._encoder_chosen)
+        self.start_button = QPushButton(self._t("Start", "Start"))
+        self.start_button.clicked.connect(self.start)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.prompt = EncoderPrompt(self._language)
+
+        chooser = QHBoxLayout()
+        chooser.addWidget(QLabel(self._t("Encoder:", "Encoder:")))
+        chooser.addWidget(self.encoders, 1)
+        chooser.addWidget(self.start_button)
+
+        self.card_type = QLabel(NOTHING)
+        self.rooms = QLabel(NOTHING)
+        self.status = QLabel(NOTHING)
+        self.copy = QLabel(NOTHING)
+        self.authorizations = QLabel(NOTHING)
+        self.authorizations.setWordWrap(True)
+        self.valid_from = QLabel(NOTHING)
+        self.valid_until = QLabel(NOTHING)
+        self.operator = QLabel(NOTHING)
+        self.belongs_to = QLabel(NOTHING)
+        self.belongs_to.setWordWrap(True)
+        self.holder_button = QPushButton()
+        self.holder_button.clicked.connect(self._open_holder)
+        self.holder_button.hide()
+        holder_row = QHBoxLayout()
+        holder_row.addWidget(self.belongs_to, 1)
+        holder_row.addWidget(self.holder_button)
+
+        self.card_box = QGroupBox(self._t("The card", "De kaart"))
+        form = QFormLayout(self.card_box)
+        form.addRow(self._t("Card type:", "Kaarttype:"), self.card_type)
+        form.addRow(self._t("Rooms:", "Kamers:"), self.rooms)
+        form.addRow(self._t("Status:", "Status:"), self.status)
+        form.addRow(self._t("Original or copy:", "Origineel of kopie:"), self.copy)
+        form.addRow(self._t("Authorizations:", "Autorisaties:"), self.authorizations)
+        form.addRow(self._t("Valid from:", "Geldig vanaf:"), self.valid_from)
+        form.addRow(self._t("Valid until:", "Geldig tot:"), self.valid_until)
+        form.addRow(self._t("Operator:", "Operator:"), self.operator)
+        form.addRow(self._t("Belongs to:", "Hoort bij:"), holder_row)
+        self.card_box.hide()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(chooser)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.prompt)
+        layout.addWidget(self.card_box)
+        layout.addStretch(1)
+
+        context.events.config_changed.connect(self.refresh)
+        self._update_buttons()
+        self.refresh()
+
+    # --- public ----------------------------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        """Reload the encoders (they may have changed in the settings)."""
+        context = self._context
+        watch = JobWatch(context.lookup, self)
+        watch.succeeded.connect(self._loaded)
+        watch.failed.connect(self._load_failed)
+        self._loading = watch
+        watch.submit(self._t("Load encoders", "Encoders laden"), lambda _report: load_encoder_choices(context))
+
+    def chosen(self) -> EncoderChoice | None:
+        index = self.encoders.currentIndex()
+        return self._choices[index] if 0 <= index < len(self._choices) else None
+
+    @Slot()
+    def start(self) -> None:
+        """Send LT to the chosen encoder on its administration's queue, following it in the prompt."""
+        choice = self.chosen()
+        if choice is None or self._reading is not None:
+            return
+        self._clear_card()
+        service = self._context.key_service(choice.administration)
+        watch = JobWatch(self._context.encoder_queue(choice.administration), self)
+        watch.succeeded.connect(self._read_done)
+        watch.failed.connect(self._read_failed)
+        self._reading = (watch, choice)
+        self.prompt.follow(
+            watch,
+            self._t(f"Read key on {choice.encoder.name}", f"Sleutel lezen op {choice.encoder.name}"),
+            card_wait=float(choice.administration.reply_timeout),
+            encoder=choice.encoder.name,
+        )
+
+        def work(report: Report) -> CardReport:
+            return service.read_card(choice.encoder, report)
+
+        watch.submit(self._t(f"Read card on {choice.encoder.name}", f"Kaart lezen op {choice.encoder.name}"),
+                     work, service.cancel)  # fmt: skip
+        self._update_buttons()
+
+    def report(self) -> CardReport | None:
+        """The card last read, or None."""
+        return self._report
+
+    # --- encoders --------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _loaded(self, result: object) -> None:
+        if self.sender() is not self._loading or not isinstance(result, list):
+            return
+        self._loading = None
+        self._choices = result
+        self.encoders.blockSignals(True)
+        self.encoders.clear()
+        for choice in result:
+            self.encoders.addItem(choice.label(), choice.encoder.id)
+        remembered = self._remembered_encoder()
+        index = -1 if remembered is None else self.encoders.findData(remembered)
+        self.encoders.setCurrentIndex(index if index >= 0 else (0 if result else -1))
+        self.encoders.blockSignals(False)
+        self.notice.setText(
+            ""
+            if result
+            else self._t(
+                "No encoders are registered yet. Add one under Settings > Encoders.",
+                "Er zijn nog geen encoders geregistreerd. Voeg er een toe onder Instellingen > Encoders.",
+            )
+        )
+        self._update_buttons()
+
+    @Slot(object)
+    def _load_failed(self, error: object) -> None:
+        if self.sender() is not self._loading:
+            return
+        self._loading = None
+        failure = error if isinstance(error, BaseException) else RuntimeError(str(error))
+        self.prompt.show_error(failure, self._t("Loading the encoders failed", "Encoders laden mislukt"))
+        self._update_buttons()
+
+    def _remembered_encoder(self) -> int | None:
+        try:
+            return int(str(self._context.settings.value(ENCODER_SETTING)))
+        except ValueError:
+            return None
+
+    @Slot(int)
+    def _encoder_chosen(self, _index: int) -> None:
+        choice = self.chosen()
+        if choice is not None:
+            self._context.settings.setValue(ENCODER_SETTING, choice.encoder.id)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _read_done(self, result: object) -> None:
+        if self._reading is None or not isinstance(result, CardReport):
+            return
+        _watch, choice = self._reading
+        self._reading = None
+        self._update_buttons()
+        self._show_card(result, choice.administration)
+
+    @Slot(object)
+    def _read_failed(self, _error: object) -> None:
+        self._reading = None  # the prompt shows the message and the suggested action
+        self._update_buttons()
+
+    # --- showing ---------------------------------------------------------------------------------
+
+    def _show_card(self, report: CardReport, administration: Administration) -> None:
+        self._report = report
+        card = report.readout
+        self.card_type.setText(CARD_TYPES[card.card_type](self._language))
+        if card.card_type is CardType.GUEST:
+            self.rooms.setText(", ".join(card.rooms) or NOTHING)
+            self.status.setText(self._status(card.checked_in, card.end))
+            self.copy.setText(card.copy_label(self._language))
+            self.authorizations.setText(
+                ", ".join(f"{each.number} {each.name}".strip() for each in report.authorizations) or NOTHING
+            )
+            self.valid_from.setText(self._moment(card.start, administration))
+            self.valid_until.setText(self._moment(card.end, administration))
+            self.operator.setText(card.operator or NOTHING)
+            if report.key is None:
+                self.belongs_to.setText(
+                    self._t(
+                        "No key data on this desk matches this card (deleted, or made elsewhere).",
+                        "Geen sleutelgegevens op deze balie passen bij deze kaart (verwijderd, of elders gemaakt).",
+                    )
+                )
+            else:
+                holder = report.key.holder
+                self.belongs_to.setText(f"{HOLDER_KINDS[holder.kind](self._language)}: {holder.label}")
+                self.holder_button.setText(
+                    self._t("Open reservation", "Reservering openen")
+                    if holder.kind is HolderKind.RESERVATION
+                    else self._t("Open owner", "Eigenaar openen")
+                )
+                self.holder_button.show()
+        self.card_box.show()
+
+    def _status(self, checked_in: bool, end: datetime | None) -> str:
+        if not checked_in:
+            return self._t(
+                "Checked out: this card no longer opens doors.", "Uitgecheckt: deze kaart opent geen deuren meer."
+            )
+        if end is not None and end <= self._context.clock():
+            return self._t("Expired: the validity has ended.", "Verlopen: de geldigheid is voorbij.")
+        return self._t("Valid (checked in).", "Geldig (ingecheckt).")
+
+    @staticmethod
+    def _moment(moment: datetime | None, administration: Administration) -> str:
+        return NOTHING if moment is None else f"{moment.astimezone(administration.zone):%Y-%m-%d %H:%M}"
+
+    def _clear_card(self) -> None:
+        self._report = None
+        for label in (
+            self.card_type, self.rooms, self.status, self.copy, self.authorizations, self.valid_from,
+            self.valid_until, self.operator, self.belongs_to,
+        ):  # fmt: skip
+            label.setText(NOTHING)
+        self.holder_button.hide()
+        self.card_box.hide()
+
+    @Slot()
+    def _open_holder(self) -> None:
+        if self._report is not None and self._report.key is not None:
+            self.open_holder.emit(self._report.key.holder)
+
+    def _update_buttons(self) -> None:
+        reading = self._reading is not None
+        self.start_button.setEnabled(not reading and self.chosen() is not None)
+        self.encoders.setEnabled(not reading)
+
+    def _t(self, en: str, nl: str) -> str:
+        return Text(en, nl)(self._language)
