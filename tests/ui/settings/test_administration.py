@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from datetime import time
+
+from PySide6.QtCore import QTime
+from pytestqt.qtbot import QtBot
+
+from salto_desk.keys.model import Administration, AuthorizationName
+from salto_desk.storage import ConfigRepository, Database
+from tests.ui.desk import DeskFactory
+from ui.settings.administration import AdministrationPage
+
+
+def stored(database: Database, administration_id: int) -> tuple[Administration, tuple[AuthorizationName, ...]]:
+    with database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        return config.administration(administration_id), config.authorization_names(administration_id)
+
+
+def page_for(qtbot: QtBot, make_desk: DeskFactory) -> tuple[AdministrationPage, Administration, Database]:
+    desk = make_desk()
+    page = AdministrationPage(desk.context)
+    qtbot.addWidget(page)
+    page.show_administration(desk.administration.id)
+    return page, desk.administration, desk.database
+
+
+def test_the_form_shows_the_stored_settings(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page, administration, _ = page_for(qtbot, make_desk)
+    assert page.name.text() == "Park De Wielewaal"
+    assert page.endpoint.text() == administration.salto_endpoint
+    assert page.time_zone.currentText() == "Europe/Amsterdam"
+    assert page.check_in.time() == QTime(15, 0)
+    assert page.authorizations.rowCount() == 62
+    assert not page.serial_group.isEnabled()  # a TCP address
+    page.endpoint.setText("/dev/ttyUSB0")
+    assert page.serial_group.isEnabled()
+
+
+def test_saving_stores_settings_and_authorization_names(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page, administration, database = page_for(qtbot, make_desk)
+    changed: list[int] = []
+    page.saved.connect(changed.append)
+    page.name.setText("Park Zeezicht")
+    page.check_in.setTime(QTime(14, 30))
+    page.time_zone.setCurrentText("Europe/Brussels")
+    page.operator.setText("Desk 1")
+    page.license_plate.setChecked(True)
+    page.license_plate_line.setValue(2)
+    page.authorizations.item(0, 1).setText("Main gate")
+    page.authorizations.item(61, 1).setText("Pool")
+    assert page.save()
+    settings, names = stored(database, administration.id)
+    assert (settings.name, settings.check_in_time, settings.time_zone) == (
+        "Park Zeezicht",
+        time(14, 30),
+        "Europe/Brussels",
+    )
+    assert (settings.default_operator, settings.include_license_plate, settings.license_plate_line) == (
+        "Desk 1",
+        True,
+        2,
+    )
+    assert names == (AuthorizationName(1, "Main gate"), AuthorizationName(62, "Pool"))
+    assert changed == [administration.id]
+    assert "saved" in page.message.text()
+
+
+def test_an_invalid_address_is_shown_at_its_field_and_nothing_changes(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page, administration, database = page_for(qtbot, make_desk)
+    page.name.setText("Renamed")
+    page.authorizations.item(0, 1).setText("Main gate")
+    page.endpoint.setText("10.0.0.5:99999")
+    assert not page.save()
+    assert page.errors.marked() == ["salto_endpoint"]
+    assert "Port 99999 is out of range" in page.message.text()
+    assert stored(database, administration.id) == (administration, ())
+
+
+def test_license_plate_needs_version_1_20(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page, administration, database = page_for(qtbot, make_desk)
+    page.license_plate.setChecked(True)
+    page.version.setText("1.10")
+    assert not page.save()
+    assert page.errors.marked() == ["include_license_plate"]
+    assert "1.20 or newer" in page.message.text()
+    assert stored(database, administration.id)[0] == administration
+
+
+def test_two_authorizations_with_one_name_are_refused(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page, administration, database = page_for(qtbot, make_desk)
+    page.name.setText("Renamed")
+    page.authorizations.item(2, 1).setText("Pool")
+    page.authorizations.item(4, 1).setText("pool")
+    assert not page.save()
+    assert page.errors.marked() == ["authorizations"]
+    assert "Authorizations 3 and 5 are both called" in page.message.text()
+    assert stored(database, administration.id) == (administration, ())
+
+
+def test_dutch_messages(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk(language="nl")
+    page = AdministrationPage(desk.context)
+    qtbot.addWidget(page)
+    page.show_administration(desk.administration.id)
+    page.time_zone.setCurrentText("Mars/Olympus")
+    assert not page.save()
+    assert "geen bekende tijdzone" in page.message.text()
+
+
+def test_add_and_delete_an_administration(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page, _, database = page_for(qtbot, make_desk)
+    page.start_new()
+    assert page.name.text() == "" and not page.delete_button.isEnabled()
+    page.pms_id.setText("77")
+    page.name.setText("Hotel Duinzicht")
+    page.endpoint.setText("127.0.0.1:8091")
+    assert page.save()
+    with database.unit_of_work() as session:
+        added = ConfigRepository(session).administration_by_pms_id("77")
+    assert added is not None and added.name == "Hotel Duinzicht"
+    deleted: list[bool] = []
+    page.deleted.connect(lambda: deleted.append(True))
+    page.ask_delete()
+    assert page.question is not None and "Hotel Duinzicht" in page.question.text()
+    page.question.answer(False)
+    with database.unit_of_work() as session:
+        assert ConfigRepository(session).administration_by_pms_id("77") is not None
+    page.ask_delete()
+    page.question.answer(True)
+    with database.unit_of_work() as session:
+        assert ConfigRepository(session).administration_by_pms_id("77") is None
+    assert deleted == [True]
+
+
+def test_an_administration_id_already_set_up_is_refused(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page, administration, database = page_for(qtbot, make_desk)
+    page.start_new()
+    page.pms_id.setText(administration.pms_id)
+    page.name.setText("Copy")
+    page.endpoint.setText("127.0.0.1:8091")
+    assert not page.save()
+    assert page.errors.marked() == ["pms_id"]
+    with database.unit_of_work() as session:
+        assert len(ConfigRepository(session).administrations()) == 1

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from salto_desk.storage import ConfigRepository
+from tests.ui.desk import Desk, DeskFactory
+from ui.settings.doors import DOOR_COLUMN, DoorNamesPage
+
+
+def door_names(desk: Desk) -> dict[str, str]:
+    with desk.database.unit_of_work() as session:
+        return ConfigRepository(session).door_name_map(desk.administration.id)
+
+
+def page_for(qtbot: QtBot, desk: Desk) -> DoorNamesPage:
+    page = DoorNamesPage(desk.context)
+    qtbot.addWidget(page)
+    page.show_administration(desk.administration.id)
+    return page
+
+
+def test_every_synced_object_gets_a_row(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page = page_for(qtbot, make_desk())
+    assert [page.doors.item(row, 0).text() for row in range(page.doors.rowCount())] == [
+        "Chalet 10", "Chalet 11", "Chalet 12"]  # fmt: skip
+    assert all(page.doors.item(row, DOOR_COLUMN).text() == "" for row in range(3))
+    assert not page.empty.isVisibleTo(page)
+
+
+def test_set_change_and_clear_door_names(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    page = page_for(qtbot, desk)
+    page.set_door_name("10", "101")
+    page.set_door_name("11", "Chalet 11")  # the object's own name: nothing to store
+    assert page.save()
+    assert door_names(desk) == {"10": "101"}
+    assert "1 door names saved" in page.message.text()
+    page.set_door_name("10", "")
+    page.set_door_name("12", "112")
+    assert page.save()
+    assert door_names(desk) == {"12": "112"}
+
+
+def test_a_name_salto_cannot_take_saves_nothing(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    page = page_for(qtbot, desk)
+    page.set_door_name("10", "101")
+    page.set_door_name("11", "A door name far too long for SALTO")
+    assert not page.save()
+    assert "SALTO takes at most" in page.message.text()
+    assert page.doors.currentRow() == 1
+    assert door_names(desk) == {}
+
+
+def test_the_filter_hides_other_objects(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page = page_for(qtbot, make_desk())
+    page.filter.setText("11")
+    assert [page.doors.isRowHidden(row) for row in range(3)] == [True, False, True]
+
+
+def test_without_synced_objects_the_page_says_so(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    page = DoorNamesPage(desk.context)
+    qtbot.addWidget(page)
+    page.show_administration(None)
+    assert page.empty.isVisibleTo(page) and not page.save_button.isEnabled()

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from datetime import time
+
+from PySide6.QtCore import QTime
+from pytestqt.qtbot import QtBot
+
+from salto_desk.keys.model import AuthorizationName, KeyType, Product
+from salto_desk.pms.client import BexClient
+from salto_desk.pms.models import CatalogueItem, InventoryObject, RentableType
+from salto_desk.storage import ConfigRepository
+from salto_desk.storage.pms_repository import PmsRepository
+from salto_desk.sync import SyncEngine
+from tests.storage.helpers import NOW
+from tests.ui.desk import BEX_ID, WAIT_MS, Desk, DeskFactory
+from ui.settings.key_types import KeyTypeDialog, KeyTypesPage, ProductDialog
+
+
+def key_types(desk: Desk) -> list[tuple[KeyType, list[Product]]]:
+    with desk.database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        return [(each, config.products(each.id)) for each in config.key_types(desk.administration.id)]
+
+
+def page_for(qtbot: QtBot, desk: Desk) -> KeyTypesPage:
+    page = KeyTypesPage(desk.context)
+    qtbot.addWidget(page)
+    page.show_administration(desk.administration.id)
+    return page
+
+
+def with_pms_choices(desk: Desk) -> None:
+    with desk.database.unit_of_work() as session:
+        ConfigRepository(session).replace_authorization_names(
+            desk.administration.id, [AuthorizationName(1, "Main gate"), AuthorizationName(2, "Pool")]
+        )
+        cache = PmsRepository(session)
+        cache.store_objects(BEX_ID, [
+            InventoryObject("10", BEX_ID, "Chalet 10", None, ("Sea view", "Pets"), "t1", None, NOW),
+            InventoryObject("11", BEX_ID, "Chalet 11", None, ("Pets",), "t1", None, NOW),
+        ])  # fmt: skip
+        cache.replace_catalogue(
+            BEX_ID,
+            [RentableType("t1", BEX_ID, "Chalet 4p")],
+            [CatalogueItem("c1", BEX_ID, "cost", "Cleaning", None), CatalogueItem("e1", BEX_ID, "extra", "Boat", None)],
+        )
+
+
+def test_the_list_shows_key_types_with_their_product_counts(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    page = page_for(qtbot, desk)
+    assert page.key_types.rowCount() == 1
+    assert [page.key_types.item(0, column).text() for column in range(3)] == ["Guest", "", "0"]
+    assert page.products.rowCount() == 0
+    assert page.add_product.isEnabled()
+
+
+def test_create_a_key_type_with_print_info_and_access(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    with_pms_choices(desk)
+    page = page_for(qtbot, desk)
+    dialog = page.open_key_type(edit=False)
+    assert isinstance(dialog, KeyTypeDialog) and dialog.isVisible()
+    assert dialog.access.rowCount() == 2 and dialog.access.item(0, 0).text() == "1 Main gate"
+    dialog.name.setText("Owner")
+    dialog.description.setText("Owners and family")
+    dialog.print_info[0].setText("Welcome home")
+    dialog.set_access(1, granted=True)
+    dialog.set_access(2, denied=True)
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    created = {each.name: each for each, _ in key_types(desk)}["Owner"]
+    assert (created.description, created.print_info, created.granted, created.denied) == (
+        "Owners and family", ("Welcome home",), (1,), (2,))  # fmt: skip
+    assert page.key_types.rowCount() == 2
+    assert page.key_types.item(page.key_types.currentRow(), 0).text() == "Owner"
+
+
+def test_an_invalid_key_type_keeps_the_dialog_open_with_the_reason(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    with_pms_choices(desk)
+    page = page_for(qtbot, desk)
+    dialog = page.open_key_type(edit=True)
+    assert dialog is not None
+    dialog.set_access(1, granted=True, denied=True)
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible()
+    assert "both granted and denied" in dialog.message.text()
+    dialog.set_access(1, granted=True)
+    dialog.name.setText("")
+    dialog.buttons.accepted.emit()
+    assert dialog.errors.marked() == ["name"]
+    assert [each for each, _ in key_types(desk)] == [desk.key_type]
+    dialog.reject()
+
+
+def test_create_edit_and_delete_a_product_with_filters_from_the_pms(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    with_pms_choices(desk)
+    page = page_for(qtbot, desk)
+    dialog = page.open_product(edit=False)
+    assert isinstance(dialog, ProductDialog)
+    offered = {field: [widget.item(row).text() for row in range(widget.count())]
+               for field, widget in dialog.filters.items()}  # fmt: skip
+    assert offered == {"labels": ["Pets", "Sea view"], "object_types": ["Chalet 4p"], "costs": ["Cleaning"],
+                       "extras": ["Boat"]}  # fmt: skip
+    dialog.name.setText("Sea view chalets")
+    dialog.tick("labels", "Sea view")
+    dialog.tick("costs", "Cleaning")
+    dialog.wait_for_check_in.setChecked(True)
+    dialog.deliver.setChecked(True)
+    dialog.days_before.setValue(2)
+    dialog.fixed_end.setChecked(True)
+    dialog.end_time.setTime(QTime(11, 30))
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    [(_, [product])] = key_types(desk)
+    assert (product.name, product.labels, product.costs, product.object_types) == (
+        "Sea view chalets", ("Sea view",), ("Cleaning",), ())  # fmt: skip
+    assert (product.wait_for_check_in, product.deliver_to_guest, product.delivery_days_before) == (True, True, 2)
+    assert (product.fixed_start_time, product.fixed_end_time) == (None, time(11, 30))
+    assert page.key_types.item(0, 2).text() == "1"
+    assert page.products.item(0, 1).text() == "Sea view; Cleaning"
+
+    page.products.selectRow(0)
+    edit = page.open_product(edit=True)
+    assert edit is not None and edit.name.text() == "Sea view chalets"
+    edit.tick("labels", "Sea view", on=False)
+    edit.deliver.setChecked(False)
+    edit.buttons.accepted.emit()
+    [(_, [changed])] = key_types(desk)
+    assert (changed.labels, changed.deliver_to_guest, changed.delivery_days_before) == ((), False, 0)
+
+    page.products.selectRow(0)
+    page.ask_delete_product()
+    assert page.question is not None
+    page.question.answer(True)
+    assert key_types(desk)[0][1] == []
+    assert page.key_types.item(0, 2).text() == "0"
+
+
+def test_a_product_name_used_twice_is_refused(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    page = page_for(qtbot, desk)
+    for attempt in range(2):
+        dialog = page.open_product(edit=False)
+        assert dialog is not None
+        dialog.name.setText("All bookings")
+        dialog.buttons.accepted.emit()
+        assert dialog.isVisible() == (attempt == 1)
+    assert "already is a product called 'All bookings'" in dialog.message.text()
+    assert len(key_types(desk)[0][1]) == 1
+
+
+def test_without_synced_data_the_dialog_says_so(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    page = page_for(qtbot, desk)
+    dialog = page.open_product(edit=False)
+    assert dialog is not None
+    assert all(widget.count() == 0 for widget in dialog.filters.values())
+
+
+def test_preview_without_a_pms_connection_explains_why(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    page = page_for(qtbot, desk)
+    dialog = page.open_product(edit=False)
+    assert dialog is not None
+    dialog.run_preview()
+    assert "needs the PMS connection" in dialog.preview_message.text()
+
+
+def test_deleting_a_key_type_asks_first(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    page = page_for(qtbot, desk)
+    page.ask_delete_key_type()
+    assert page.question is not None and "Guest" in page.question.text()
+    page.question.answer(False)
+    assert len(key_types(desk)) == 1
+    page.ask_delete_key_type()
+    page.question.answer(True)
+    assert key_types(desk) == []
+    assert page.key_types.rowCount() == 0 and not page.add_product.isEnabled()
+
+
+def test_a_key_type_in_use_cannot_be_deleted(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    desk.add_key("1")
+    page = page_for(qtbot, desk)
+    page.ask_delete_key_type()
+    assert page.question is not None
+    page.question.answer(True)
+    assert "is used by 1 key data records" in page.message.text()
+    assert len(key_types(desk)) == 1
+
+
+def test_the_preview_lists_the_upcoming_reservations_a_product_would_match(
+    qtbot: QtBot, make_desk: DeskFactory
+) -> None:
+    desk = make_desk()
+    with_pms_choices(desk)
+    desk.context.sync_engine = SyncEngine(
+        desk.database, lambda: BexClient("never-used"), desk.context.key_service, clock=lambda: NOW
+    )
+    page = page_for(qtbot, desk)
+    dialog = page.open_product(edit=False)
+    assert dialog is not None
+
+    def preview() -> list[str]:
+        dialog.run_preview()
+        qtbot.waitUntil(lambda: dialog.preview_button.isEnabled(), timeout=WAIT_MS)
+        return [dialog.preview.item(row, 0).text() for row in range(dialog.preview.rowCount())]
+
+    assert sorted(preview()) == ["30-00001", "30-00002", "30-00003"]  # the cancelled booking 4 is left out
+    dialog.tick("labels", "Pets")
+    assert sorted(preview()) == ["30-00001", "30-00002"]
+    dialog.tick("labels", "Sea view")
+    dialog.tick("labels", "Pets", on=False)
+    assert preview() == ["30-00001"]
+    assert "1 reservations in the next 30 days would get this key type." in dialog.preview_message.text()
+    assert next(each for each, _ in key_types(desk)) == desk.key_type and key_types(desk)[0][1] == []

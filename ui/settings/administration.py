@@ -1,0 +1,378 @@
+"""The administration page: SALTO link, version, license plate, default times, operator, authorization names."""
+
+from __future__ import annotations
+
+from datetime import time
+from zoneinfo import available_timezones
+
+from PySide6.QtCore import Qt, QTime, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salto_desk.errors import SaltoDeskError, ValidationError
+from salto_desk.keys.model import LICENSE_PLATE_MIN_VERSION, Administration, AdministrationSettings, AuthorizationName
+from salto_desk.keys.validation import (
+    AUDIT_DATE_ORDERS,
+    BAUD_RATES,
+    MAX_TEXT_LINES,
+    PARITIES,
+    REPLY_TIMEOUT_RANGE,
+    STOP_BITS,
+    TEXT_ENCODINGS,
+    TRAILING_FIELDS,
+)
+from salto_desk.protocol.messages import EjectMode
+from salto_desk.protocol.text import AUTHORIZATION_COUNT
+from salto_desk.protocol.transport import SerialEndpoint, parse_endpoint
+from salto_desk.storage.config_repository import ConfigRepository
+from ui.context import DeskContext
+from ui.settings.common import FieldErrors, MessageLabel, Question, Say
+
+_DEFAULTS = AdministrationSettings(pms_id="", name="", salto_endpoint="")
+
+
+def _qtime(value: time) -> QTime:
+    return QTime(value.hour, value.minute)
+
+
+def _time(value: QTime) -> time:
+    return time(value.hour(), value.minute())
+
+
+def _combo(values: tuple[object, ...]) -> QComboBox:
+    combo = QComboBox()
+    for value in values:
+        combo.addItem(str(value), value)
+    return combo
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    combo.setCurrentIndex(max(0, combo.findData(value)))
+
+
+class AdministrationPage(QWidget):
+    """Edits one administration; ``saved`` carries the id after a successful save, ``deleted`` its removal."""
+
+    saved = Signal(int)
+    deleted = Signal()
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.say = say = Say(context.language)
+        self.administration: Administration | None = None
+        self.question: Question | None = None
+
+        self.pms_id = QLineEdit()
+        self.name = QLineEdit()
+        self.endpoint = QLineEdit()
+        self.endpoint.setPlaceholderText(
+            say("host:port, e.g. 192.168.1.20:8090, or COM3", "host:poort, bv. 192.168.1.20:8090, of COM3")
+        )
+        self.baudrate = _combo(BAUD_RATES)
+        self.bytesize = QSpinBox()
+        self.bytesize.setRange(5, 8)
+        self.parity = _combo(PARITIES)
+        self.stopbits = _combo(STOP_BITS)
+        self.version = QLineEdit()
+        self.version.setPlaceholderText("1.20")
+        self.license_plate = QCheckBox(
+            say(
+                "Include the license plate in keys (SALTO 1.20 and newer)",
+                "Kenteken in sleutels opnemen (SALTO 1.20 en nieuwer)",
+            )
+        )
+        self.license_plate_line = QSpinBox()
+        self.license_plate_line.setRange(1, MAX_TEXT_LINES)
+        self.check_in = QTimeEdit()
+        self.check_in.setDisplayFormat("HH:mm")
+        self.check_out = QTimeEdit()
+        self.check_out.setDisplayFormat("HH:mm")
+        self.time_zone = QComboBox()
+        self.time_zone.setEditable(True)
+        self.time_zone.addItems(sorted(available_timezones()))
+        self.operator = QLineEdit()
+        self.eject = QComboBox()
+        for mode, label in (
+            (EjectMode.EJECT, say("Eject the card", "Kaart uitwerpen")),
+            (EjectMode.RETAIN, say("Keep the card in the encoder", "Kaart in de encoder houden")),
+            (EjectMode.REAR, say("Eject at the rear", "Aan de achterkant uitwerpen")),
+        ):
+            self.eject.addItem(label, mode)
+        self.encoding = _combo(TEXT_ENCODINGS)
+        self.trailing = _combo(TRAILING_FIELDS)
+        self.send_lrc = QCheckBox(say("Send the LRC check byte", "LRC-controlebyte meesturen"))
+        self.date_order = _combo(AUDIT_DATE_ORDERS)
+        self.acknowledge = QCheckBox(say("Acknowledge SALTO's replies (ACK)", "Antwoorden van SALTO bevestigen (ACK)"))
+        self.reply_timeout = QSpinBox()
+        self.reply_timeout.setRange(*REPLY_TIMEOUT_RANGE)
+        self.reply_timeout.setSuffix(" s")
+
+        self.authorizations = QTableWidget(AUTHORIZATION_COUNT, 2)
+        self.authorizations.setHorizontalHeaderLabels(
+            [say("No.", "Nr."), say("Name (the place it opens)", "Naam (de plek die hij opent)")]
+        )
+        self.authorizations.verticalHeader().hide()
+        self.authorizations.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.authorizations.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+
+        self.message = MessageLabel()
+        self.errors = FieldErrors(
+            self.message,
+            say,
+            {
+                "pms_id": self.pms_id,
+                "name": self.name,
+                "salto_endpoint": self.endpoint,
+                "serial_baudrate": self.baudrate,
+                "serial_bytesize": self.bytesize,
+                "serial_parity": self.parity,
+                "serial_stopbits": self.stopbits,
+                "salto_version": self.version,
+                "include_license_plate": self.license_plate,
+                "license_plate_line": self.license_plate_line,
+                "check_in_time": self.check_in,
+                "check_out_time": self.check_out,
+                "time_zone": self.time_zone,
+                "default_operator": self.operator,
+                "eject_mode": self.eject,
+                "text_encoding": self.encoding,
+                "trailing_fields": self.trailing,
+                "audit_date_order": self.date_order,
+                "reply_timeout": self.reply_timeout,
+                "authorizations": self.authorizations,
+            },
+        )
+        self.save_button = QPushButton(say("Save", "Opslaan"))
+        self.new_button = QPushButton(say("New administration", "Nieuwe administratie"))
+        self.delete_button = QPushButton(say("Delete administration", "Administratie verwijderen"))
+
+        general = QFormLayout()
+        general.addRow(say("PMS administration id", "PMS-administratie-id"), self.pms_id)
+        general.addRow(say("Name", "Naam"), self.name)
+        general.addRow(say("Time zone", "Tijdzone"), self.time_zone)
+        general.addRow(say("Default check-in time", "Standaard incheckttijd"), self.check_in)
+        general.addRow(say("Default check-out time", "Standaard uitchecktijd"), self.check_out)
+        general.addRow(say("Default operator", "Standaard operator"), self.operator)
+        salto = QFormLayout()
+        salto.addRow(say("SALTO address", "SALTO-adres"), self.endpoint)
+        salto.addRow(say("SALTO software version", "SALTO-softwareversie"), self.version)
+        salto.addRow(self.license_plate)
+        salto.addRow(say("License plate on text line", "Kenteken op tekstregel"), self.license_plate_line)
+        salto.addRow(say("After encoding", "Na het coderen"), self.eject)
+        self.serial_group = QGroupBox(say("Serial line (serial ports only)", "Seriële lijn (alleen seriële poorten)"))
+        serial = QFormLayout(self.serial_group)
+        serial.addRow(say("Baud rate", "Baudrate"), self.baudrate)
+        serial.addRow(say("Data bits", "Databits"), self.bytesize)
+        serial.addRow(say("Parity", "Pariteit"), self.parity)
+        serial.addRow(say("Stop bits", "Stopbits"), self.stopbits)
+        advanced = QGroupBox(say("Protocol details (installer)", "Protocoldetails (installateur)"))
+        wire = QFormLayout(advanced)
+        wire.addRow(say("Text encoding", "Tekstcodering"), self.encoding)
+        wire.addRow(say("Empty trailing fields", "Lege eindvelden"), self.trailing)
+        wire.addRow(self.send_lrc)
+        wire.addRow(self.acknowledge)
+        wire.addRow(say("Audit date order (dm/md)", "Volgorde auditdatums (dm/md)"), self.date_order)
+        wire.addRow(
+            say("Reply timeout (card wait included)", "Antwoordtime-out (inclusief wachten op kaart)"),
+            self.reply_timeout,
+        )
+
+        left = QVBoxLayout()
+        general_box = QGroupBox(say("Administration", "Administratie"))
+        general_box.setLayout(general)
+        salto_box = QGroupBox("SALTO")
+        salto_box.setLayout(salto)
+        for widget in (general_box, salto_box, self.serial_group, advanced):
+            left.addWidget(widget)
+        left.addStretch(1)
+        names = QGroupBox(say("Authorizations", "Autorisaties"))
+        QVBoxLayout(names).addWidget(self.authorizations)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addWidget(names, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+
+        self.endpoint.textChanged.connect(self._update_enabled)
+        self.version.textChanged.connect(self._update_enabled)
+        self.license_plate.toggled.connect(self._update_enabled)
+        self.save_button.clicked.connect(self.save)
+        self.new_button.clicked.connect(self.start_new)
+        self.delete_button.clicked.connect(self.ask_delete)
+        self.show_administration(None)
+
+    # --- showing ---------------------------------------------------------------------------------
+
+    def show_administration(self, administration_id: int | None) -> None:
+        """Fill the form from the database (``None``: an empty form for a new administration)."""
+        self.errors.clear()
+        names: tuple[AuthorizationName, ...] = ()
+        if administration_id is None:
+            self.administration = None
+            settings: AdministrationSettings = _DEFAULTS
+        else:
+            with self.context.database.unit_of_work() as session:
+                config = ConfigRepository(session)
+                self.administration = settings = config.administration(administration_id)
+                names = config.authorization_names(administration_id)
+        self.pms_id.setText(settings.pms_id)
+        self.name.setText(settings.name)
+        self.endpoint.setText(settings.salto_endpoint)
+        _select(self.baudrate, settings.serial_baudrate)
+        self.bytesize.setValue(settings.serial_bytesize)
+        _select(self.parity, settings.serial_parity)
+        _select(self.stopbits, settings.serial_stopbits)
+        self.version.setText(settings.salto_version)
+        self.license_plate.setChecked(settings.include_license_plate)
+        self.license_plate_line.setValue(settings.license_plate_line)
+        self.check_in.setTime(_qtime(settings.check_in_time))
+        self.check_out.setTime(_qtime(settings.check_out_time))
+        self.time_zone.setCurrentText(settings.time_zone)
+        self.operator.setText(settings.default_operator)
+        _select(self.eject, settings.eject_mode)
+        _select(self.encoding, settings.text_encoding)
+        _select(self.trailing, settings.trailing_fields)
+        self.send_lrc.setChecked(settings.send_lrc)
+        _select(self.date_order, settings.audit_date_order)
+        self.acknowledge.setChecked(settings.acknowledge_replies)
+        self.reply_timeout.setValue(settings.reply_timeout)
+        by_number = {each.number: each.name for each in names}
+        for row in range(AUTHORIZATION_COUNT):
+            number = QTableWidgetItem(str(row + 1))
+            number.setFlags(number.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.authorizations.setItem(row, 0, number)
+            self.authorizations.setItem(row, 1, QTableWidgetItem(by_number.get(row + 1, "")))
+        self.delete_button.setEnabled(self.administration is not None)
+        self._update_enabled()
+
+    @Slot()
+    def start_new(self) -> None:
+        self.show_administration(None)
+        self.pms_id.setFocus()
+
+    @Slot()
+    def _update_enabled(self) -> None:
+        try:
+            serial = isinstance(parse_endpoint(self.endpoint.text()), SerialEndpoint)
+        except ValidationError:
+            serial = False
+        self.serial_group.setEnabled(serial)
+        try:
+            major, minor = (int(part) for part in self.version.text().strip().split("."))
+            plate_possible = (major, minor) >= LICENSE_PLATE_MIN_VERSION
+        except ValueError:
+            plate_possible = False
+        self.license_plate.setEnabled(plate_possible or self.license_plate.isChecked())
+        self.license_plate_line.setEnabled(self.license_plate.isChecked())
+
+    # --- saving ----------------------------------------------------------------------------------
+
+    def settings(self) -> AdministrationSettings:
+        """What the form says, unchecked (the core validates it when saving)."""
+        return AdministrationSettings(
+            pms_id=self.pms_id.text(),
+            name=self.name.text(),
+            salto_endpoint=self.endpoint.text(),
+            time_zone=self.time_zone.currentText(),
+            check_in_time=_time(self.check_in.time()),
+            check_out_time=_time(self.check_out.time()),
+            salto_version=self.version.text(),
+            include_license_plate=self.license_plate.isChecked(),
+            license_plate_line=self.license_plate_line.value(),
+            default_operator=self.operator.text(),
+            eject_mode=self.eject.currentData(),
+            text_encoding=self.encoding.currentData(),
+            trailing_fields=self.trailing.currentData(),
+            send_lrc=self.send_lrc.isChecked(),
+            audit_date_order=self.date_order.currentData(),
+            acknowledge_replies=self.acknowledge.isChecked(),
+            reply_timeout=self.reply_timeout.value(),
+            serial_baudrate=self.baudrate.currentData(),
+            serial_bytesize=self.bytesize.value(),
+            serial_parity=self.parity.currentData(),
+            serial_stopbits=self.stopbits.currentData(),
+        )
+
+    def authorization_names(self) -> list[AuthorizationName]:
+        names = []
+        for row in range(AUTHORIZATION_COUNT):
+            item = self.authorizations.item(row, 1)
+            if item is not None and item.text().strip():
+                names.append(AuthorizationName(row + 1, item.text()))
+        return names
+
+    @Slot()
+    def save(self) -> bool:
+        """Validate and store settings and authorization names together; on any error nothing changes."""
+        self.errors.clear()
+        say = self.say
+        try:
+            with self.context.database.unit_of_work() as session:
+                config = ConfigRepository(session)
+                if self.administration is None:
+                    stored = config.add_administration(self.settings())
+                else:
+                    stored = config.update_administration(self.administration.id, self.settings())
+                config.replace_authorization_names(stored.id, self.authorization_names())
+        except SaltoDeskError as error:
+            self.errors.show(error)
+            return False
+        self.show_administration(stored.id)
+        self.context.events.config_changed.emit()
+        self.saved.emit(stored.id)  # the tab may reload this page for a new administration: the message comes after
+        self.message.show_ok(
+            say(f"The settings of {stored.name} are saved.", f"De instellingen van {stored.name} zijn opgeslagen.")
+        )
+        return True
+
+    @Slot()
+    def ask_delete(self) -> None:
+        if self.administration is None:
+            return
+        say, name = self.say, self.administration.name
+        self.question = Question(
+            self,
+            say("Delete administration", "Administratie verwijderen"),
+            say(
+                f"Delete {name} with its key types, products, encoders and door names?",
+                f"{name} verwijderen met de sleuteltypes, producten, encoders en deurnamen?",
+            ),
+            self.delete,
+        )
+        self.question.open()
+
+    def delete(self) -> None:
+        if self.administration is None:
+            return
+        try:
+            with self.context.database.unit_of_work() as session:
+                ConfigRepository(session).delete_administration(self.administration.id)
+        except SaltoDeskError as error:
+            self.errors.show(error)
+            return
+        self.show_administration(None)
+        self.context.events.config_changed.emit()
+        self.deleted.emit()

@@ -1,0 +1,283 @@
+"""Encoders of one administration: name and SALTO identifier, and a Test (ENQ ping, then a card read)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from salto_desk.errors import SaltoDeskError
+from salto_desk.keys.model import Administration, Encoder, EncoderSettings
+from salto_desk.keys.services import CardReport
+from salto_desk.protocol.client import Progress, Stage
+from salto_desk.protocol.errors import Cancelled
+from salto_desk.storage.config_repository import ConfigRepository
+from ui.context import DeskContext
+from ui.settings.common import EditDialog, JobRunner, MessageLabel, Question, Say, cell, item_at, selected_data, table
+from ui.workers.operations import Report
+
+
+@dataclass(frozen=True)
+class PingDone:
+    """Progress of an encoder test: SALTO answered the ENQ after ``seconds``."""
+
+    seconds: float
+
+
+class EncoderDialog(EditDialog):
+    def __init__(self, say: Say, encoder: Encoder | None, parent: QWidget | None = None) -> None:
+        super().__init__(say, say("Encoder", "Encoder"), parent)
+        self.name = QLineEdit(encoder.name if encoder else "")
+        self.name.setPlaceholderText(say("Where it stands, e.g. Reception left", "Waar hij staat, bv. Receptie links"))
+        self.external_id = QLineEdit(encoder.external_id if encoder else "")
+        self.external_id.setPlaceholderText(say("Ask your installer", "Vraag uw installateur"))
+        self.errors.fields = {"name": self.name, "external_id": self.external_id}
+        form = QFormLayout()
+        form.addRow(say("Name", "Naam"), self.name)
+        form.addRow(
+            say("External identifier (SALTO encoder ID)", "Externe identificatie (SALTO-encoder-ID)"), self.external_id
+        )
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+
+class EncodersPage(QWidget):
+    """Add, edit, delete and test the encoders of one administration."""
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.say = say = Say(context.language)
+        self.administration_id: int | None = None
+        self.dialog: EncoderDialog | None = None
+        self.question: Question | None = None
+        self.runner: JobRunner | None = None
+        self._runners: dict[str, JobRunner] = {}
+        self.test_job: int | None = None
+        self.test_lines: list[str] = []
+        self._pinged = False
+        self.encoders = table([say("Name", "Naam"), say("External identifier", "Externe identificatie")])
+        self.add_button = QPushButton(say("+Encoder", "+Encoder"))
+        self.edit_button = QPushButton(say("Edit", "Wijzigen"))
+        self.delete_button = QPushButton(say("Delete", "Verwijderen"))
+        self.test_button = QPushButton(say("Test", "Testen"))
+        self.cancel_button = QPushButton(say("Cancel test", "Test afbreken"))
+        self.message = MessageLabel()
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.delete_button, self.test_button, self.cancel_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.encoders, 1)
+        layout.addWidget(self.test_result)
+        layout.addWidget(self.message)
+        self.add_button.clicked.connect(lambda: self.open_encoder(edit=False))
+        self.edit_button.clicked.connect(lambda: self.open_encoder(edit=True))
+        self.encoders.cellDoubleClicked.connect(lambda _row, _column: self.open_encoder(edit=True))
+        self.delete_button.clicked.connect(self.ask_delete)
+        self.test_button.clicked.connect(self.test)
+        self.cancel_button.clicked.connect(self.cancel_test)
+        self.encoders.itemSelectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def show_administration(self, administration_id: int | None) -> None:
+        self.administration_id = administration_id
+        self.test_result.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        selected = selected_data(self.encoders)
+        encoders: list[Encoder] = []
+        if self.administration_id is not None:
+            with self.context.database.unit_of_work() as session:
+                encoders = ConfigRepository(session).encoders(self.administration_id)
+        self.encoders.setRowCount(len(encoders))
+        for row, encoder in enumerate(encoders):
+            self.encoders.setItem(row, 0, cell(encoder.name, encoder.id))
+            self.encoders.setItem(row, 1, cell(encoder.external_id))
+            if encoder.id == selected:
+                self.encoders.selectRow(row)
+        if encoders and self.encoders.currentRow() < 0:
+            self.encoders.selectRow(0)
+        self._update_buttons()
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        chosen = selected_data(self.encoders) is not None
+        testing = self.test_job is not None
+        self.add_button.setEnabled(self.administration_id is not None)
+        self.edit_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+        self.test_button.setEnabled(chosen and not testing)
+        self.cancel_button.setVisible(testing)
+
+    # --- editing ---------------------------------------------------------------------------------
+
+    def open_encoder(self, *, edit: bool) -> EncoderDialog | None:
+        administration_id = self.administration_id
+        encoder_id = selected_data(self.encoders) if edit else None
+        if administration_id is None or (edit and not isinstance(encoder_id, int)):
+            return None
+        current = None
+        if isinstance(encoder_id, int):
+            with self.context.database.unit_of_work() as session:
+                current = ConfigRepository(session).encoder(encoder_id)
+        dialog = EncoderDialog(self.say, current, self)
+
+        def save() -> Encoder:
+            settings = EncoderSettings(
+                administration_id=administration_id, name=dialog.name.text(), external_id=dialog.external_id.text()
+            )
+            with self.context.database.unit_of_work() as session:
+                config = ConfigRepository(session)
+                return config.add_encoder(settings) if current is None else config.update_encoder(current.id, settings)
+
+        dialog.save = save
+        dialog.accepted.connect(self._saved)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def _saved(self) -> None:
+        self.refresh()
+        self.context.events.config_changed.emit()
+
+    @Slot()
+    def ask_delete(self) -> None:
+        encoder_id = selected_data(self.encoders)
+        if not isinstance(encoder_id, int):
+            return
+        say = self.say
+        name = item_at(self.encoders, self.encoders.currentRow(), 0).text()
+        self.question = Question(
+            self,
+            say("Delete", "Verwijderen"),
+            say(f"Delete the encoder {name}?", f"De encoder {name} verwijderen?"),
+            lambda: self._delete(encoder_id),
+        )
+        self.question.open()
+
+    def _delete(self, encoder_id: int) -> None:
+        try:
+            with self.context.database.unit_of_work() as session:
+                ConfigRepository(session).delete_encoder(encoder_id)
+        except SaltoDeskError as error:
+            self.message.show_error(self.say.error(error))
+            return
+        self._saved()
+
+    # --- testing ---------------------------------------------------------------------------------
+
+    @Slot()
+    def test(self) -> None:
+        """ENQ ping of the administration's SALTO, then LT on the encoder (a card must be placed)."""
+        encoder_id = selected_data(self.encoders)
+        if not isinstance(encoder_id, int) or self.test_job is not None:
+            return
+        try:
+            with self.context.database.unit_of_work() as session:
+                config = ConfigRepository(session)
+                encoder = config.encoder(encoder_id)
+                administration = config.administration(encoder.administration_id)
+        except SaltoDeskError as error:
+            self.message.show_error(self.say.error(error))
+            return
+        context = self.context
+        service = context.key_service(administration)
+
+        def work(report: Report) -> CardReport:
+            client = context.client_for(administration)
+            try:
+                report(PingDone(client.ping()))
+            finally:
+                client.close()
+            return service.read_card(encoder, report)
+
+        queue = context.encoder_queue(administration)
+        if queue.name not in self._runners:
+            self._runners[queue.name] = JobRunner(queue, self)
+        self.runner = self._runners[queue.name]
+        self._pinged = False
+        self.message.clear_message()
+        self.test_lines = [
+            self.say(
+                f"Testing {encoder.name} at {administration.salto_endpoint}...",
+                f"{encoder.name} testen op {administration.salto_endpoint}...",
+            )
+        ]
+        self._show_lines()
+        self.test_job = self.runner.run(
+            f"test {encoder.name}",
+            work,
+            lambda result: self._test_done(encoder, result),
+            lambda error: self._test_failed(administration, error),
+            on_progress=lambda payload: self._test_progress(encoder, payload),
+            cancel=service.cancel,
+        )
+        self._update_buttons()
+
+    @Slot()
+    def cancel_test(self) -> None:
+        if self.runner is not None and self.test_job is not None:
+            self.runner.cancel(self.test_job)
+
+    def _show_lines(self) -> None:
+        self.test_result.setText("\n".join(self.test_lines))
+
+    def _test_progress(self, encoder: Encoder, payload: object) -> None:
+        say = self.say
+        if isinstance(payload, PingDone):
+            self._pinged = True
+            milliseconds = round(payload.seconds * 1000)
+            self.test_lines.append(
+                say(f"Ping: SALTO answered in {milliseconds} ms.", f"Ping: SALTO antwoordde in {milliseconds} ms.")
+            )
+        elif isinstance(payload, Progress) and payload.stage is Stage.ACKNOWLEDGED and payload.waits_for_card:
+            self.test_lines.append(
+                say(f"Read check: place a card on {encoder.name}.", f"Leescontrole: leg een kaart op {encoder.name}.")
+            )
+        self._show_lines()
+
+    def _test_done(self, encoder: Encoder, result: object) -> None:
+        say = self.say
+        self.test_job = None
+        if isinstance(result, CardReport):
+            card = result.readout
+            rooms = ", ".join(card.rooms) or "-"
+            self.test_lines.append(
+                say(
+                    f"Read check: {encoder.name} read a {card.card_type.value} card (rooms: {rooms}). "
+                    "The encoder works.",
+                    f"Leescontrole: {encoder.name} las een kaart van het type {card.card_type.value} "
+                    f"(kamers: {rooms}). De encoder werkt.",
+                )
+            )
+        self._show_lines()
+        self._update_buttons()
+
+    def _test_failed(self, administration: Administration, error: BaseException) -> None:
+        say = self.say
+        self.test_job = None
+        if isinstance(error, Cancelled):
+            self.test_lines.append(say("Test cancelled.", "Test afgebroken."))
+        elif self._pinged:
+            self.test_lines.append(
+                say(f"Read check failed: {say.error(error)}", f"Leescontrole mislukt: {say.error(error)}")
+            )
+        else:
+            self.test_lines.append(
+                say(
+                    f"Ping failed, SALTO at {administration.salto_endpoint} did not answer: {say.error(error)}",
+                    f"Ping mislukt, SALTO op {administration.salto_endpoint} antwoordde niet: {say.error(error)}",
+                )
+            )
+        self._show_lines()
+        self._update_buttons()
