@@ -1,0 +1,469 @@
+"""The Reservations tab: find a booking as you type, see its booking and key data, print or send its key.
+
+Searches run on the context's ``lookup`` queue (never on the GUI thread), debounced while typing;
+only the answer to the newest search is shown. The key data of the selected reservation is shown and
+operated on by the shared ``KeyActionsPanel``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QItemSelection, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salto_desk.errors import SaltoDeskError, Text
+from salto_desk.keys.model import Administration, HolderKind, KeyData
+from salto_desk.keys.rules import today_in
+from salto_desk.storage.config_repository import ConfigRepository
+from salto_desk.storage.key_repository import KeyRepository
+from salto_desk.storage.pms_repository import CachedReservation, Period, PmsRepository, ReservationQuery
+from ui.context import DeskContext
+from ui.models.reservations import (
+    KEY_STATES,
+    NO_KEY,
+    RESERVATION_STATES,
+    Column,
+    ReservationRow,
+    ReservationsModel,
+    ReservationsProxy,
+    accommodation_text,
+    state_text,
+)
+from ui.widgets.key_actions import KeyActionsPanel
+
+SEARCH_DELAY_MS = 250
+"""How long typing must pause before the search runs: every keystroke would only queue stale searches."""
+NOTHING = "—"
+
+PERIODS = (
+    (Period.ALL, Text("All dates", "Alle datums")),
+    (Period.ARRIVALS, Text("Arrivals today", "Aankomsten vandaag")),
+    (Period.IN_HOUSE, Text("In house", "In huis")),
+    (Period.DEPARTURES, Text("Departures today", "Vertrekken vandaag")),
+)
+DATE_RANGE = "range"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What one search found, with the administrations it was made against."""
+
+    administrations: tuple[Administration, ...]
+    rows: tuple[ReservationRow, ...]
+    limit: int
+
+
+def search(context: DeskContext, query: ReservationQuery) -> SearchResult:
+    """Reservations matching ``query`` with their key data (runs on a worker thread).
+
+    ``query.day`` is filled in with today in the zone of the chosen (or first) administration.
+    """
+    with context.database.unit_of_work() as session:
+        administrations = tuple(ConfigRepository(session).administrations())
+        names = {each.id: each.name for each in administrations}
+        zone_of = next((each for each in administrations if each.id == query.administration_id), None)
+        zone_of = zone_of or (administrations[0] if administrations else None)
+        day = today_in(zone_of, context.clock()) if zone_of is not None else context.clock().astimezone().date()
+        found = PmsRepository(session).search_reservations(replace(query, day=day))
+        keys = KeyRepository(session)
+        by_holder: dict[tuple[int, str], list[KeyData]] = {}
+        for administration_id in {reservation.administration_id for reservation in found}:
+            for key in keys.keys(administration_id):
+                if key.holder.kind is HolderKind.RESERVATION:
+                    by_holder.setdefault((administration_id, key.holder.pms_id), []).append(key)
+    rows = tuple(
+        ReservationRow(
+            reservation,
+            tuple(by_holder.get((reservation.administration_id, reservation.pms_id), ())),
+            names.get(reservation.administration_id, ""),
+        )
+        for reservation in found
+    )
+    return SearchResult(administrations, rows, query.limit)
+
+
+class BookingView(QGroupBox):
+    """The booking data of one reservation, read-only."""
+
+    FIELDS = (
+        ("booking", Text("Booking nr", "Boekingsnr")),
+        ("administration", Text("Administration", "Administratie")),
+        ("guest", Text("Guest", "Gast")),
+        ("phone", Text("Phone", "Telefoon")),
+        ("email", Text("E-mail", "E-mail")),
+        ("stay", Text("Stay", "Verblijf")),
+        ("state", Text("State", "Status")),
+        ("checked", Text("Checked in / out", "In- / uitgecheckt")),
+        ("accommodation", Text("Accommodation", "Accommodatie")),
+        ("type", Text("Type", "Type")),
+        ("labels", Text("Labels", "Labels")),
+        ("extras", Text("Extras", "Extra's")),
+        ("costs", Text("Costs", "Kosten")),
+        ("plate", Text("License plate", "Kenteken")),
+    )
+
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(Text("Booking", "Boeking")(language), parent)
+        self.language = language
+        form = QFormLayout(self)
+        self.values: dict[str, QLabel] = {}
+        for name, label in self.FIELDS:
+            value = QLabel(NOTHING)
+            value.setObjectName(f"booking_{name}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.values[name] = value
+            form.addRow(label(language), value)
+
+    def show_row(self, row: ReservationRow | None, zone: ZoneInfo | None = None) -> None:
+        """Show ``row``; check-in and check-out days are shown in the administration's ``zone``."""
+        if row is None:
+            for value in self.values.values():
+                value.setText(NOTHING)
+            return
+        reservation = row.reservation
+        texts = {
+            "booking": reservation.booking_nr,
+            "administration": row.administration,
+            "guest": reservation.guest_name,
+            "phone": reservation.phone or "",
+            "email": reservation.email or "",
+            "stay": f"{reservation.start_date:%d-%m-%Y} → {reservation.end_date:%d-%m-%Y} "
+            f"({(reservation.end_date - reservation.start_date).days} "
+            + Text("nights", "nachten")(self.language)
+            + ")",
+            "state": state_text(reservation, self.language),
+            "checked": _checked_text(reservation, zone),
+            "accommodation": accommodation_text(reservation),
+            "type": reservation.object_type,
+            "labels": ", ".join(reservation.labels),
+            "extras": ", ".join(reservation.extras),
+            "costs": ", ".join(reservation.costs),
+            "plate": reservation.license_plate or "",
+        }
+        for name, text in texts.items():
+            self.values[name].setText(text or NOTHING)
+
+
+def _checked_text(reservation: CachedReservation, zone: ZoneInfo | None) -> str:
+    """BEX records the day of check-in and check-out only, so only the day is shown."""
+
+    def day(moment: datetime | None) -> str:
+        return NOTHING if moment is None else f"{moment.astimezone(zone):%d-%m-%Y}"
+
+    return f"{day(reservation.checked_in_at)} / {day(reservation.checked_out_at)}"
+
+
+class ReservationsTab(QWidget):
+    """Search, filter and select reservations; the selected one's booking data and key actions."""
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._language = language = context.language
+        self._administrations: tuple[Administration, ...] = ()
+        self._search_job: int | None = None
+        self._keep: tuple[int, str] | None = None
+        self._select_pms_id: str | None = None
+        self._shown: ReservationRow | None = None
+
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("reservation_search")
+        self.search_field.setPlaceholderText(
+            Text("Search booking nr, guest, accommodation or door…", "Zoek boekingsnr, gast, accommodatie of deur…")(
+                language
+            )
+        )
+        self.search_field.setClearButtonEnabled(True)
+        self.administration_filter = QComboBox()
+        self.administration_filter.addItem(Text("All administrations", "Alle administraties")(language), None)
+        self.period_filter = QComboBox()
+        for period, label in PERIODS:
+            self.period_filter.addItem(label(language), period)
+        self.period_filter.addItem(Text("Date range", "Periode")(language), DATE_RANGE)
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd-MM-yyyy")
+            edit.setDate(QDate.currentDate())
+            edit.setEnabled(False)
+        self.date_to.setDate(QDate.currentDate().addDays(7))
+        self.state_filter = QComboBox()
+        self.state_filter.addItem(Text("Every state", "Elke status")(language), None)
+        for state, label in RESERVATION_STATES.items():
+            self.state_filter.addItem(label(language), state)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("reservation_count")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search_field, 3)
+        filters.addWidget(self.administration_filter, 1)
+        filters.addWidget(self.period_filter)
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel("–"))
+        filters.addWidget(self.date_to)
+        filters.addWidget(self.state_filter)
+
+        self.model = ReservationsModel(language, self)
+        self.proxy = ReservationsProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("reservations_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in ((Column.BOOKING, 80), (Column.GUEST, 160), (Column.ARRIVAL, 105),
+                              (Column.DEPARTURE, 105), (Column.ACCOMMODATION, 120), (Column.STATE, 150),
+                              (Column.KEY, 150)):  # fmt: skip
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+
+        self.booking = BookingView(language)
+        self.key_choice = QComboBox()
+        self.key_choice.setObjectName("key_choice")
+        self.key_choice.hide()
+        self.key_choice.currentIndexChanged.connect(self._show_chosen_key)
+        self.key_panel = KeyActionsPanel(context, self)
+        self.key_panel.key_changed.connect(self._on_key_changed)
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.addWidget(self.booking)
+        details_layout.addWidget(self.key_choice)
+        details_layout.addWidget(self.key_panel, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(details)
+
+        list_side = QWidget()
+        list_layout = QVBoxLayout(list_side)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.table, 1)
+        list_layout.addWidget(self.count_label)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(list_side)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([860, 540])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.refresh)
+        self.search_field.textChanged.connect(self._debounce.start)
+        self.search_field.returnPressed.connect(self.refresh)
+        for combo in (self.administration_filter, self.period_filter, self.state_filter):
+            combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.date_from.dateChanged.connect(self._on_filter_changed)
+        self.date_to.dateChanged.connect(self._on_filter_changed)
+
+        context.lookup.succeeded.connect(self._on_found)
+        context.lookup.failed.connect(self._on_search_failed)
+        context.events.keys_changed.connect(self._on_data_changed)
+        context.events.pms_synced.connect(self._on_data_changed)
+        context.events.config_changed.connect(self._on_data_changed)
+        self.refresh()
+
+    # --- searching --------------------------------------------------------------------------------
+
+    def query(self) -> ReservationQuery:
+        """The search the filters describe (``day`` is filled in by ``search`` on the worker)."""
+        period = self.period_filter.currentData()
+        states = self.state_filter.currentData()
+        in_range = period == DATE_RANGE
+        return ReservationQuery(
+            administration_id=self.administration_filter.currentData(),
+            text=self.search_field.text().strip(),
+            period=Period.ALL if in_range else Period(period),
+            date_from=_day(self.date_from.date()) if in_range else None,
+            date_to=_day(self.date_to.date()) if in_range else None,
+            states=frozenset() if states is None else frozenset({states}),
+        )
+
+    def refresh(self) -> None:
+        """Run the search again (filters changed, or data changed elsewhere); the selection is kept."""
+        self._debounce.stop()
+        query, context = self.query(), self._context
+        if self._shown is not None and self._keep is None:
+            self._keep = self._shown.identity
+        self._search_job = context.lookup.submit(
+            Text("Searching reservations", "Reserveringen zoeken")(self._language),
+            lambda _report: search(context, query),
+        )
+
+    def show_reservation(self, pms_id: str, search_text: str) -> None:
+        """Find one reservation (for a card that was read): clear the filters, search, select it."""
+        self._keep = None
+        for combo in (self.administration_filter, self.period_filter, self.state_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self._select_pms_id = pms_id
+        self.search_field.blockSignals(True)
+        self.search_field.setText(search_text)
+        self.search_field.blockSignals(False)
+        self.refresh()
+
+    def _on_filter_changed(self) -> None:
+        in_range = self.period_filter.currentData() == DATE_RANGE
+        self.date_from.setEnabled(in_range)
+        self.date_to.setEnabled(in_range)
+        self.refresh()
+
+    def _on_data_changed(self, *_changed: object) -> None:
+        self.refresh()
+
+    def _on_found(self, job_id: int, result: object) -> None:
+        if job_id != self._search_job or not isinstance(result, SearchResult):
+            return
+        self._search_job = None
+        self._set_administrations(result.administrations)
+        keep = self._keep
+        self._keep = None
+        wanted = self._select_pms_id
+        self._select_pms_id = None
+        self.table.selectionModel().blockSignals(True)
+        self.model.set_rows(list(result.rows))
+        self.table.selectionModel().blockSignals(False)
+        count = len(result.rows)
+        text = Text(f"{count} reservations", f"{count} reserveringen")(self._language)
+        if count >= result.limit:
+            text += Text(
+                f" (the first {result.limit}: type more to narrow the search)",
+                f" (de eerste {result.limit}: typ meer om de zoekopdracht te verfijnen)",
+            )(self._language)
+        self.count_label.setText(text)
+        row = None
+        if wanted is not None:
+            row = next((number for number, each in enumerate(result.rows) if each.reservation.pms_id == wanted), None)
+        elif keep is not None:
+            row = self.model.find(keep)
+        if row is None or not self.select(self.model.row_at(row).identity):
+            self.table.clearSelection()
+            self._show(None)
+
+    def _on_search_failed(self, job_id: int, error: object) -> None:
+        if job_id != self._search_job:
+            return
+        self._search_job = None
+        message = (
+            error.user_message(self._language)
+            if isinstance(error, SaltoDeskError)
+            else Text(f"The search failed: {error}", f"Het zoeken is mislukt: {error}")(self._language)
+        )
+        self.count_label.setText(message)
+
+    def _set_administrations(self, administrations: tuple[Administration, ...]) -> None:
+        if administrations == self._administrations:
+            return
+        self._administrations = administrations
+        chosen = self.administration_filter.currentData()
+        combo = self.administration_filter
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for administration in administrations:
+            combo.addItem(administration.name, administration.id)
+        combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen is not None else 0)
+        combo.blockSignals(False)
+        self.table.setColumnHidden(Column.ADMINISTRATION, len(administrations) < 2)
+
+    # --- the selected reservation -----------------------------------------------------------------
+
+    @property
+    def searching(self) -> bool:
+        return self._search_job is not None
+
+    @property
+    def administrations(self) -> tuple[Administration, ...]:
+        return self._administrations
+
+    def select(self, identity: tuple[int, str]) -> bool:
+        """Select the listed reservation (administration id, PMS id); False when it is not listed."""
+        row = self.model.find(identity)
+        if row is None:
+            return False
+        proxy_row = self.proxy.mapFromSource(self.model.index(row, 0)).row()
+        self.table.selectRow(proxy_row)
+        self.table.scrollTo(self.proxy.index(proxy_row, 0))
+        return True
+
+    def selected(self) -> ReservationRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.proxy.row(rows[0].row()) if rows else None
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show(self.selected())
+
+    def _show(self, row: ReservationRow | None) -> None:
+        self._shown = row
+        administration = self._administration_of(row)
+        self.booking.show_row(row, administration.zone if administration else None)
+        choice = self.key_choice
+        chosen = choice.currentData()
+        choice.blockSignals(True)
+        choice.clear()
+        for key in row.keys if row else ():
+            choice.addItem(f"{key.rooms and ', '.join(key.rooms)} · {KEY_STATES[key.state](self._language)}", key.id)
+        index = choice.findData(chosen)
+        choice.setCurrentIndex(index if index >= 0 else 0)
+        choice.blockSignals(False)
+        choice.setVisible(row is not None and len(row.keys) > 1)
+        self._show_chosen_key()
+
+    def _administration_of(self, row: ReservationRow | None) -> Administration | None:
+        if row is None:
+            return None
+        return next((each for each in self._administrations if each.id == row.reservation.administration_id), None)
+
+    def _show_chosen_key(self, _index: int | None = None) -> None:
+        row = self._shown
+        administration = self._administration_of(row)
+        if row is None or administration is None:
+            self.key_panel.setEnabled(False)
+            self.key_panel.setToolTip(NO_KEY(self._language))
+            return
+        key = next((each for each in row.keys if each.id == self.key_choice.currentData()), None)
+        self.key_panel.setEnabled(True)
+        self.key_panel.setToolTip("")
+        self.key_panel.show_key(key, administration, row.reservation.phone)
+
+    def _on_key_changed(self, key: object) -> None:
+        self._context.events.keys_changed.emit(key)
+
+
+def _day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
