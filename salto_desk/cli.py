@@ -32,7 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, metavar="DIR", help="where the database and settings live")
     parser.add_argument("--database-url", metavar="URL", help="an SQLAlchemy URL instead of the local SQLite file")
     parser.add_argument(
-        "--language", choices=("en", "nl"), default=_default_language(), help="language of messages (en or nl)"
+        "--language",
+        choices=("en", "nl"),
+        default=None,
+        help="language of messages (en or nl); the window defaults to the language chosen on this desk, else the "
+        "system's; commands default to SALTO_DESK_LANGUAGE or LANG",
     )
     parser.add_argument(
         "--demo",
@@ -71,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.screenshots is not None and not args.demo:
         parser.error("--screenshots needs --demo: the pictures show the demo's data and a running encode")
+    if args.language is None and args.func is not _run_gui:
+        args.language = _default_language()
     code: int = args.func(args)
     return code
 

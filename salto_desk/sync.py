@@ -4,9 +4,10 @@ One ``run_once`` does, for every administration BEX lists:
 
 1. Pull objects, object types, extras, costs and owners, and the reservations changed since the last
    pull (``filter[updated_at]``; the first pull takes everything), into the cache. A record BEX sends
-   in a shape we cannot read is reported and skipped; BEX being unreachable keeps the cache as it was
-   and records since when (``SyncStatus.offline_since``). Administrations not set up at the desk are
-   cached but get no key data.
+   in a shape we cannot read is reported and skipped; BEX being unreachable keeps the cache (with the
+   pages read before it went away: each page is its own transaction) and records since when
+   (``SyncStatus.offline_since``); the next pull starts again from the last complete one.
+   Administrations not set up at the desk are cached but get no key data.
 2. For each administration set up at the desk, apply the key rules to the reservations that changed
    (or to every current one when products, door names or other settings changed):
    - a confirmed reservation that matches a product gets key data of the product's key type, once
@@ -66,7 +67,7 @@ from salto_desk.keys.rules import (
 )
 from salto_desk.keys.services import KeyService
 from salto_desk.keys.validation import HOLDER_LABEL_LENGTH, check_phone, validate_key_draft
-from salto_desk.pms.client import DEFAULT_BASE_URL, BexClient, PmsSettings
+from salto_desk.pms.client import DEFAULT_BASE_URL, BexClient, PmsSettings, collector_paused
 from salto_desk.pms.errors import PmsError, PmsRecordError
 from salto_desk.pms.models import Administration as BexAdministration
 from salto_desk.pms.models import Reservation
@@ -252,15 +253,18 @@ class SyncEngine:
         """Pull, cache, derive key data and work through the outbox, for every administration."""
         notify = progress or (lambda _progress: None)
         tally = _Tally()
-        with self.database.unit_of_work() as session:
-            administrations = ConfigRepository(session).administrations()
-        changed = self._pull_all(administrations, notify, tally)
-        for administration in administrations:
-            try:
-                self._derive_keys(administration, changed.get(administration.pms_id), notify, tally)
-            except SaltoDeskError as error:
-                tally.errors.append(f"{administration.name}: {error.user_message(self.language)}")
-        self._work_outbox(administrations, notify, tally)
+        # A full run makes hundreds of thousands of short-lived objects; the garbage collector's passes over
+        # them cost a fifth of the run. Its few cycles (database sessions) are collected once it is over.
+        with collector_paused:
+            with self.database.unit_of_work() as session:
+                administrations = ConfigRepository(session).administrations()
+            changed = self._pull_all(administrations, notify, tally)
+            for administration in administrations:
+                try:
+                    self._derive_keys(administration, changed.get(administration.pms_id), notify, tally)
+                except SaltoDeskError as error:
+                    tally.errors.append(f"{administration.name}: {error.user_message(self.language)}")
+            self._work_outbox(administrations, notify, tally)
         summary = tally.summary()
         log.info("sync: %s", summary.text("en"))
         return summary
@@ -336,42 +340,58 @@ class SyncEngine:
         catalogue = [client.extras(bex.id), client.costs(bex.id)]
         owners = client.owners(bex.id)
         notify(SyncProgress(label, SyncStage.OBJECTS, len(objects.records), len(objects.records)))
-        notify(SyncProgress(label, SyncStage.RESERVATIONS, 0, None))
-        reservations = client.reservations(bex.id, updated_since=_since(cursor.reservations_until))
         self._report(
             tally,
             label,
-            [*objects.problems, *types.problems, *catalogue[0].problems, *catalogue[1].problems, *owners.problems,
-             *reservations.problems],
-        )  # fmt: skip
-        usable: list[Reservation] = []
-        for reservation in reservations.records:
-            if reservation.start_date is None or reservation.end_date is None:
-                tally.errors.append(
-                    Text(
-                        f"{label}: reservation {reservation.booking_nr or reservation.id} has no arrival or departure "
-                        "date in BEX; it is left out.",
-                        f"{label}: reservering {reservation.booking_nr or reservation.id} heeft geen aankomst- of "
-                        "vertrekdatum in BEX; ze wordt overgeslagen.",
-                    )(self.language)
-                )
-            else:
-                usable.append(reservation)
+            [*objects.problems, *types.problems, *catalogue[0].problems, *catalogue[1].problems, *owners.problems],
+        )
         with self.database.unit_of_work() as session:
             cache = PmsRepository(session)
             cache.store_objects(bex.id, objects.records)
             cache.replace_catalogue(bex.id, types.records, [item for pull in catalogue for item in pull.records])
             cache.replace_owners(bex.id, owners.records)
-            cache.store_reservations(bex.id, usable)
-            cache.record_sync_success(
+        notify(SyncProgress(label, SyncStage.RESERVATIONS, 0, None))
+        pulled: dict[str, None] = {}  # ids in pull order, once each
+        fetched = 0
+        reservations_until: datetime | None = None
+        # Each page is stored in a transaction of its own while BEX prepares the next one. The cursor only
+        # moves once every page is in, so a sync stopped halfway (or killed) pulls them all again next time.
+        reported: set[tuple[str, str, str]] = set()  # a broken record shared by two pages is reported once
+        for page in client.reservation_pages(bex.id, updated_since=_since(cursor.reservations_until)):
+            fresh = [each for each in page.problems if (each.record_type, each.record_id, each.field) not in reported]
+            reported.update((each.record_type, each.record_id, each.field) for each in fresh)
+            self._report(tally, label, fresh)
+            usable = [reservation for reservation in page.records if self._has_stay(label, reservation, tally)]
+            with self.database.unit_of_work() as session:
+                PmsRepository(session).store_reservations(bex.id, usable)
+            pulled.update(dict.fromkeys(reservation.id for reservation in usable))
+            fetched += len(page.records)
+            reservations_until = page.updated_until
+            notify(SyncProgress(label, SyncStage.RESERVATIONS, fetched, None))
+        with self.database.unit_of_work() as session:
+            PmsRepository(session).record_sync_success(
                 bex.id,
                 name=bex.name,
                 now=self.clock(),
-                cursor=SyncCursor(reservations.updated_until or started, objects.updated_until or started),
+                cursor=SyncCursor(reservations_until or started, objects.updated_until or started),
             )
-        tally.fetched += len(reservations.records)
-        notify(SyncProgress(label, SyncStage.RESERVATIONS, len(reservations.records), len(reservations.records)))
-        return [reservation.id for reservation in usable]
+        tally.fetched += fetched
+        notify(SyncProgress(label, SyncStage.RESERVATIONS, fetched, fetched))
+        return list(pulled)
+
+    def _has_stay(self, label: str, reservation: Reservation, tally: _Tally) -> bool:
+        """Whether the reservation has its dates; one without cannot be cached and is reported."""
+        if reservation.start_date is not None and reservation.end_date is not None:
+            return True
+        tally.errors.append(
+            Text(
+                f"{label}: reservation {reservation.booking_nr or reservation.id} has no arrival or departure "
+                "date in BEX; it is left out.",
+                f"{label}: reservering {reservation.booking_nr or reservation.id} heeft geen aankomst- of "
+                "vertrekdatum in BEX; ze wordt overgeslagen.",
+            )(self.language)
+        )
+        return False
 
     def _report(self, tally: _Tally, label: str, problems: Sequence[PmsRecordError]) -> None:
         tally.errors.extend(f"{label}: {problem.user_message(self.language)}" for problem in problems)
@@ -430,6 +450,7 @@ class SyncEngine:
         queued = {(entry.key_id, entry.action) for entry in OutboxRepository(session).for_keys(key_ids)}
         new: list[tuple[KeyDraft, Product, CachedReservation]] = []
         updates: dict[int, KeyDraft] = {}
+        relinked: dict[int, SyncedKey] = {}
         for reservation in reservations:
             existing = holders.get(reservation.pms_id, [])
             try:
@@ -446,13 +467,15 @@ class SyncEngine:
                             new.append((desired, product, reservation))
                     elif key.id in links and desired is not None:
                         self._follow(
-                            session, rules, key, links[key.id], desired, product, reservation, queued, updates, tally
-                        )
+                            session, rules, key, links[key.id], desired, product, reservation, queued, updates,
+                            relinked, tally,
+                        )  # fmt: skip
             except SaltoDeskError as error:
                 tally.errors.append(
                     f"{administration.name}: {_holder_label(reservation)}: {error.user_message(self.language)}"
                 )
         keys.update_many(updates, now)
+        SyncKeyRepository(session).save_many(list(relinked.values()))
         self._create(session, rules, new, tally)
 
     def _desired(self, rules: _Rules, product: Product, reservation: CachedReservation) -> KeyDraft | None:
@@ -510,9 +533,14 @@ class SyncEngine:
         reservation: CachedReservation,
         queued: set[tuple[int, OutboxAction]],
         updates: dict[int, KeyDraft],
+        relinked: dict[int, SyncedKey],
         tally: _Tally,
     ) -> None:
-        """Carry PMS changes into key data the sync made, leaving alone every field the desk changed."""
+        """Carry PMS changes into key data the sync made, leaving alone every field the desk changed.
+
+        The key's new data goes into ``updates`` and what the sync now wrote into ``relinked``: ``_apply``
+        stores both in bulk.
+        """
 
         def owned(current: T, written: T, wanted: T) -> T:
             return wanted if current == written else current
@@ -541,7 +569,7 @@ class SyncEngine:
             desired.phone if key.phone == link.phone else link.phone,
         )
         if written != link:
-            SyncKeyRepository(session).save(written)
+            relinked[key.id] = written
         due = self._delivery_due(rules.administration, product, reservation, current)
         if due is not None and ((key.id, OutboxAction.DELIVER) not in queued or moved):
             OutboxRepository(session).enqueue(

@@ -1,18 +1,24 @@
-"""`salto-desk sync [--once | --watch [--interval S] [--count N]] [--json]` and `salto-desk keys list`.
+"""`salto-desk sync [--once | --watch [--interval S] [--count N]] [--json | --progress-json] [--background]`.
 
 The sync reads the BEX base URL from the desk settings and the API key from this computer's keyring
-(see docs/sync.md). Progress goes to standard error; standard output carries the summary (one JSON
-object per run with ``--json``). Exit codes: 0 every run went without problems, 1 a run reported
-problems (listed), 2 usage error (no API key, bad address, database unusable).
+(see docs/sync.md), or, for one run started by the desk window, from the ``SALTO_DESK_PMS_API_KEY``
+environment variable. Progress goes to standard error; standard output carries the summary (one JSON
+object per run with ``--json``). ``--progress-json`` is the machine-readable stream the desk window
+reads from its sync process: one JSON object per line on standard output, each with one member:
+``{"progress": {...}}``, ``{"summary": {...}}`` or ``{"error": {"message": {"en", "nl"}, "action": ...}}``
+(``progress_line`` / ``read_progress_line``); the window also passes ``--background`` (a lower CPU
+priority). ``salto-desk keys list`` lists the key data. Exit codes: 0 every run went without problems, 1 a run
+reported problems (listed), 2 usage error (no API key, bad address, database unusable).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from datetime import datetime
 
@@ -20,6 +26,7 @@ from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.keys.audit import start_database
 from salto_desk.keys.model import Administration, KeyData
 from salto_desk.keys.services import KeyService
+from salto_desk.secrets import PMS_API_KEY, SecretStore, remember_secret
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.key_repository import KeyRepository
@@ -28,6 +35,12 @@ from salto_desk.sync import SyncEngine, SyncProgress, SyncSummary, pms_client_fr
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_INTERVAL = 60.0
+API_KEY_VARIABLE = "SALTO_DESK_PMS_API_KEY"
+"""The BEX API key for this run only (the desk window's sync process); read once, then removed."""
+DATABASE_URL_VARIABLE = "SALTO_DESK_DATABASE_URL"
+"""A database URL with a password, for this run only (kept off the command line, where others can read it)."""
+
+ProgressEvent = SyncProgress | SyncSummary | SaltoDeskError
 
 
 def _seconds(value: str) -> float:
@@ -55,7 +68,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--interval", type=_seconds, default=DEFAULT_INTERVAL, metavar="S", help="seconds between runs with --watch"
     )
     sync.add_argument("--count", type=_count, metavar="N", help="with --watch: stop after N runs")
-    sync.add_argument("--json", action="store_true", help="print one JSON object per run")
+    output = sync.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print one JSON object per run")
+    output.add_argument(
+        "--progress-json",
+        action="store_true",
+        help="print progress, summaries and errors as JSON lines on standard output (for the desk window)",
+    )
+    sync.add_argument(
+        "--background",
+        action="store_true",
+        help="run at a lower CPU priority, so that a desk window on the same computer stays responsive",
+    )
     sync.set_defaults(func=sync_command)
 
     keys = subparsers.add_parser("keys", help="key data stored at the desk")
@@ -71,24 +95,44 @@ def _language(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace) -> Database:
-    return start_database(getattr(args, "database_url", None), getattr(args, "data_dir", None))
+    url = getattr(args, "database_url", None) or os.environ.pop(DATABASE_URL_VARIABLE, None)
+    return start_database(url, getattr(args, "data_dir", None))
+
+
+class _RunSecrets(SecretStore):
+    """The keyring, except for an API key handed to this run in ``SALTO_DESK_PMS_API_KEY``."""
+
+    def __init__(self, api_key: str | None) -> None:
+        super().__init__()
+        self._api_key = remember_secret(api_key)  # masked in every log line from now on
+
+    def get(self, name: str) -> str | None:
+        if name == PMS_API_KEY and self._api_key:
+            return self._api_key
+        return super().get(name)
 
 
 def sync_command(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     """Run the sync once, or every ``--interval`` seconds; ``stop`` ends a watch early (tests, services)."""
     language = _language(args)
+    secrets = _RunSecrets(os.environ.pop(API_KEY_VARIABLE, None))
+    if getattr(args, "background", False):
+        lower_priority()
     database: Database | None = None
     try:
         database = _open(args)
         opened = database
-        pms_client_from_settings(opened).close()  # no key or a bad address: say so before anything runs
+        pms_client_from_settings(opened, secrets).close()  # no key or a bad address: say so before anything runs
         engine = SyncEngine(
-            opened, lambda: pms_client_from_settings(opened), lambda _administration: KeyService(opened),
+            opened, lambda: pms_client_from_settings(opened, secrets), lambda _administration: KeyService(opened),
             language=language,
         )  # fmt: skip
         return _runs(args, engine, stop or threading.Event())
     except SaltoDeskError as error:  # no API key, bad address, database unusable
-        print(error.user_message(language), file=sys.stderr)
+        if getattr(args, "progress_json", False):
+            print(progress_line(error), flush=True)
+        else:
+            print(error.user_message(language), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_OK
@@ -100,14 +144,22 @@ def sync_command(args: argparse.Namespace, stop: threading.Event | None = None) 
 def _runs(args: argparse.Namespace, engine: SyncEngine, stop: threading.Event) -> int:
     language = _language(args)
 
+    as_lines = bool(getattr(args, "progress_json", False))
+
     def progress(step: SyncProgress) -> None:
-        print(step.text(language), file=sys.stderr, flush=True)
+        if as_lines:
+            print(progress_line(step), flush=True)
+        else:
+            print(step.text(language), file=sys.stderr, flush=True)
 
     runs = 0
     code = EXIT_OK
     while True:
         summary = engine.run_once(progress)
-        _print_summary(summary, language, as_json=args.json)
+        if as_lines:
+            print(progress_line(summary), flush=True)
+        else:
+            _print_summary(summary, language, as_json=args.json)
         runs += 1
         if summary.errors:
             code = EXIT_PROBLEMS
@@ -122,6 +174,53 @@ def _print_summary(summary: SyncSummary, language: str, *, as_json: bool) -> Non
     print(summary.text(language), flush=True)
     for error in summary.errors:
         print(f"  - {error}", flush=True)
+
+
+def lower_priority() -> None:
+    """Give the CPU to other programs first (the desk window): "below normal" on Windows, nice 10 elsewhere."""
+    if sys.platform == "win32":
+        import ctypes
+
+        below_normal = 0x4000  # BELOW_NORMAL_PRIORITY_CLASS
+        kernel32 = ctypes.windll.kernel32
+        kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
+    else:
+        os.nice(10)
+
+
+def progress_line(event: ProgressEvent) -> str:
+    """One line of the ``--progress-json`` stream (no line break)."""
+    if isinstance(event, SyncProgress):
+        return json.dumps({"progress": asdict(event)}, ensure_ascii=False)
+    if isinstance(event, SyncSummary):
+        return json.dumps({"summary": asdict(event)}, ensure_ascii=False)
+    action = None if event.action is None else asdict(event.action)
+    return json.dumps({"error": {"message": asdict(event.message), "action": action}}, ensure_ascii=False)
+
+
+def read_progress_line(line: str) -> ProgressEvent | None:
+    """What one line of the ``--progress-json`` stream says; None for a line that is not part of it."""
+    try:
+        payload = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or len(payload) != 1:
+        return None
+    try:
+        if isinstance(progress := payload.get("progress"), dict):
+            return SyncProgress(**progress)
+        if isinstance(summary := payload.get("summary"), dict):
+            return SyncSummary(**{**summary, "errors": tuple(summary["errors"])})
+        if isinstance(error := payload.get("error"), dict):
+            action = error.get("action")
+            return SaltoDeskError(_text(error["message"]), None if action is None else _text(action))
+    except (KeyError, TypeError):
+        return None
+    return None
+
+
+def _text(value: Mapping[str, str]) -> Text:
+    return Text(str(value["en"]), str(value["nl"]))
 
 
 def keys_list_command(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from salto_desk.errors import Text
 from salto_desk.keys.model import (
     Administration,
     AuthorizationName,
@@ -20,9 +21,11 @@ from salto_desk.keys.model import (
 )
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.keys.services import KeyService, salto_client_for
-from salto_desk.pms.client import BexClient, PmsSettings, RetryPolicy
+from salto_desk.pms.client import BexClient, PmsSettings, Pull, RetryPolicy
 from salto_desk.pms.demo_data import DemoRecord
 from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.pms.errors import PmsUnreachable
+from salto_desk.pms.models import Reservation
 from salto_desk.protocol.client import SaltoClient
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.simulator import Simulator, SimulatorConfig
@@ -458,3 +461,37 @@ def test_a_changed_object_or_door_name_changes_the_rooms(world: World) -> None:
     assert summary.fetched == 0
     changed = world.key(other.id)
     assert changed.rooms == ("Suite 9",) and changed.state is KeyState.NEEDS_REENCODE
+
+
+class _DroppedAfterOnePage(BexClient):
+    """BEX goes away after the first page of reservations (or the desk's sync process is stopped there)."""
+
+    def reservation_pages(  # type: ignore[override]
+        self, administration_id: str, **filters: object
+    ) -> Iterator[Pull[Reservation]]:
+        pages = super().reservation_pages(administration_id, **filters)  # type: ignore[arg-type]
+        yield next(pages)
+        raise PmsUnreachable(Text("BEX went away.", "BEX ging weg."))
+
+
+def test_each_page_is_stored_on_its_own_and_an_interrupted_pull_is_pulled_again_in_full(world: World) -> None:
+    def dropping() -> BexClient:
+        settings = PmsSettings(base_url=world.pms.base_url, retry=RetryPolicy(attempts=1), page_size=20)
+        return _DroppedAfterOnePage(DEMO_API_KEY, settings, now=world.clock, sleep=lambda _seconds: None)
+
+    interrupted = SyncEngine(world.database, dropping, world.engine.key_service_for, clock=world.clock).run_once()
+    assert any("BEX went away." in error for error in interrupted.errors)
+    with world.database.unit_of_work() as session:
+        cache = PmsRepository(session)
+        stored = cache.search_reservations(ReservationQuery(world.hotel.id, limit=5000))
+        cursor = cache.sync_cursor(HOTEL)
+    assert len(stored) == 20  # the first page is in: each page is one transaction
+    assert cursor.reservations_until is None  # so the next sync pulls everything again
+    later(world)
+    again = world.sync()
+    hotel_reservations = len(world.pms.store.all("reservation", HOTEL))
+    assert again.errors == () and again.fetched == hotel_reservations + len(world.pms.store.all("reservation", PARK))
+    with world.database.unit_of_work() as session:
+        assert len(PmsRepository(session).search_reservations(ReservationQuery(world.hotel.id, limit=5000))) == (
+            hotel_reservations
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,12 +12,14 @@ from pathlib import Path
 import pytest
 
 from salto_desk import sync_cli
+from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import KeyTypeSettings, ProductSettings
 from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import ConfigRepository, SettingsRepository, open_database
 from salto_desk.storage.settings_repository import PMS_BASE_URL
+from salto_desk.sync import SyncProgress, SyncSummary
 from tests.storage.helpers import add_administration
 
 
@@ -100,3 +103,39 @@ def test_problems_give_exit_code_1(desk: Path, pms: DemoPmsServer, capsys: pytes
 def test_an_unknown_administration_is_a_usage_error(desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["keys", "list", "--administration", "99"], desk) == sync_cli.EXIT_USAGE
     assert "There is no administration '99'" in capsys.readouterr().err
+
+
+def test_progress_json_streams_progress_then_the_summary_with_the_key_from_the_environment(
+    desk: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    SecretStore().delete(PMS_API_KEY)  # the desk window hands the key over for this run only
+    monkeypatch.setenv(sync_cli.API_KEY_VARIABLE, DEMO_API_KEY)
+    assert run(["sync", "--once", "--progress-json"], desk) == sync_cli.EXIT_OK
+    assert sync_cli.API_KEY_VARIABLE not in os.environ
+    out, err = capsys.readouterr()
+    events = [sync_cli.read_progress_line(line) for line in out.splitlines()]
+    assert err == "" and DEMO_API_KEY not in out
+    assert all(isinstance(event, SyncProgress) for event in events[:-1])
+    assert {event.stage for event in events[:-1] if isinstance(event, SyncProgress)} >= {"objects", "reservations"}
+    summary = events[-1]
+    assert isinstance(summary, SyncSummary) and summary.fetched == 150 and summary.errors == ()
+
+
+def test_progress_json_reports_a_usage_error_as_a_line(desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    SecretStore().delete(PMS_API_KEY)
+    assert run(["sync", "--once", "--progress-json"], desk, language="nl") == sync_cli.EXIT_USAGE
+    error = sync_cli.read_progress_line(capsys.readouterr().out.strip())
+    assert isinstance(error, SaltoDeskError) and "No BEX API key" in error.message.en
+    assert error.action is not None and "sleutelbos" in error.action.nl
+
+
+def test_progress_lines_read_back_as_they_were_written() -> None:
+    progress = SyncProgress("Hotel", "reservations", 100, None)
+    summary = SyncSummary(10, 2, 1, 0, 0, ("Hotel: één probleem",))
+    error = SaltoDeskError(Text("Broken.", "Kapot."), Text("Fix it.", "Repareer het."))
+    assert sync_cli.read_progress_line(sync_cli.progress_line(progress)) == progress
+    assert sync_cli.read_progress_line(sync_cli.progress_line(summary)) == summary
+    read = sync_cli.read_progress_line(sync_cli.progress_line(error))
+    assert isinstance(read, SaltoDeskError) and (read.message, read.action) == (error.message, error.action)
+    for noise in ("", "Traceback (most recent call last):", "[1, 2]", '{"progress": {"stage": 1}}', '{"a": 1, "b": 2}'):
+        assert sync_cli.read_progress_line(noise) is None

@@ -3,6 +3,10 @@
 ``run_gui(args)`` is what ``salto-desk`` (or ``salto-desk gui``) runs. With ``--demo`` the desk runs
 against the built-in simulators and demo PMS in a temporary data folder (``salto_desk.demo``); with
 ``--screenshots DIR`` as well, it saves the README's pictures and exits.
+
+The window's language is ``--language`` when given, else the one chosen on this desk (Settings >
+This desk, kept in the desk's QSettings), else the system's. ``DeskWindow`` rebuilds the window when
+the desk switches language, keeping the running services (``DeskContext``) and the layout.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import gc
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from salto_desk.demo import Demo
@@ -26,10 +30,11 @@ from salto_desk.secrets import SecretStore
 from salto_desk.storage.database import Database, open_database
 from salto_desk.sync import SyncEngine, pms_client_from_settings
 from ui.context import DeskContext
-from ui.crash import install_excepthook
-from ui.i18n import Translations
+from ui.crash import CrashReporter, install_excepthook
+from ui.i18n import Translations, system_language
 from ui.main_window import DEFAULT_SYNC_INTERVAL_S, MainWindow
 from ui.screenshots import save_screenshots
+from ui.settings.desk import desk_language
 
 APPLICATION_NAME = "Salto Desk"
 SETTINGS_FILE = "desk.ini"
@@ -79,6 +84,52 @@ def build_context(
     return context
 
 
+class DeskWindow(QObject):
+    """The desk's one main window, rebuilt in place when the desk switches language."""
+
+    def __init__(
+        self,
+        context: DeskContext,
+        translations: Translations,
+        reporter: CrashReporter,
+        *,
+        sync_interval_s: int = DEFAULT_SYNC_INTERVAL_S,
+        demo: bool = False,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.translations = translations
+        self.reporter = reporter
+        self.sync_interval_s = sync_interval_s
+        self.demo = demo
+        self.window = self._build()
+
+    def _build(self) -> MainWindow:
+        window = MainWindow(self.context, sync_interval_s=self.sync_interval_s)
+        if self.demo:
+            window.setWindowTitle(
+                f"{APPLICATION_NAME} — "
+                + Text("demo (nothing is kept)", "demo (er wordt niets bewaard)")(self.context.language)
+            )
+        window.language_changed.connect(self.switch_language)
+        return window
+
+    @Slot(str)
+    def switch_language(self, language: str) -> None:
+        """Show the window in another language: same services, size, splitters and tab; nothing restarts."""
+        old = self.window
+        old.save_layout()
+        self.context.language = language
+        self.translations.use(language)
+        self.reporter.language = language
+        if self.context.sync_engine is not None:
+            self.context.sync_engine.language = language
+        self.window = self._build()
+        self.window.show()  # before the old one closes, or the application would quit with its last window
+        old.close()
+        old.deleteLater()
+
+
 def _fail(app: QApplication, error: SaltoDeskError, language: str, *, interactive: bool) -> int:
     message = error.user_message(language)
     print(message, file=sys.stderr)
@@ -94,7 +145,8 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName(APPLICATION_NAME)
     app.setApplicationDisplayName(APPLICATION_NAME)
     tune_garbage_collection()
-    language: str = args.language
+    explicit: str | None = args.language
+    language = explicit or system_language()  # until this desk's own choice is read
     translations = Translations(app)
     translations.use(language)
     screenshots: Path | None = args.screenshots
@@ -104,7 +156,7 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         paths = app_paths(args.data_dir).ensure()
         log_file = configure_logging(paths.logs)
-        install_excepthook(app, log_file, language)
+        reporter = install_excepthook(app, log_file, language)
         if args.demo:
             demo = Demo().start()
             database, settings_folder, secrets = demo.database, demo.data_dir, demo.secrets
@@ -113,19 +165,18 @@ def run_gui(args: argparse.Namespace) -> int:
             database = open_database(args.database_url, args.data_dir)
             settings_folder, secrets, data_dir = paths.config, SecretStore(), args.data_dir
         settings = desk_settings(settings_folder)
+        language = desk_language(settings, explicit)
+        translations.use(language)
+        reporter.language = language
         context = build_context(database, settings, language=language, secrets=secrets, data_dir=data_dir)
         default_interval = DEMO_SYNC_INTERVAL_S if demo else DEFAULT_SYNC_INTERVAL_S
         interval = int(str(settings.value(SYNC_INTERVAL_SETTING, default_interval)))
-        window = MainWindow(context, sync_interval_s=interval)
-        if demo is not None:
-            window.setWindowTitle(
-                f"{APPLICATION_NAME} — " + Text("demo (nothing is kept)", "demo (er wordt niets bewaard)")(language)
-            )
-        window.show()
+        desk = DeskWindow(context, translations, reporter, sync_interval_s=interval, demo=demo is not None)
+        desk.window.show()
         if context.sync is not None:
             context.sync.run()
         if screenshots is not None:
-            return save_screenshots(app, window, demo, screenshots)
+            return save_screenshots(app, desk.window, demo, screenshots)
         return app.exec()
     except SaltoDeskError as error:
         return _fail(app, error, language, interactive=interactive)

@@ -13,15 +13,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
+from salto_desk.errors import SaltoDeskError
 from salto_desk.keys.model import Administration
 from salto_desk.keys.services import KeyService, salto_client_for
 from salto_desk.paths import AppPaths, app_paths
 from salto_desk.pms.client import BexClient
 from salto_desk.protocol.client import SaltoClient, TraceRecord
-from salto_desk.secrets import SecretStore
+from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.storage.database import Database
 from ui.events import DeskEvents
 from ui.workers.operations import OperationQueue
+from ui.workers.sync_process import KILL_AFTER_MS, SyncCommand, SyncProcess, sync_command
 
 if TYPE_CHECKING:
     from salto_desk.sync import SyncEngine
@@ -39,53 +41,55 @@ class TraceBus(QObject):
 
 
 class PmsSync(QObject):
-    """Runs ``SyncEngine.run_once`` on the background queue, one sync at a time, and reports by signals."""
+    """Runs the desk's PMS sync in a child process (``SyncProcess``), one at a time, and reports by signals.
+
+    ``command`` is asked for at each run, so a changed API key or database is used from the next sync on.
+    """
 
     started = Signal()
     progress = Signal(object)  # SyncProgress
     finished = Signal(object)  # SyncSummary
-    failed = Signal(object)  # the exception
+    failed = Signal(object)  # the exception (a SaltoDeskError)
 
-    def __init__(self, engine: SyncEngine, queue: OperationQueue, events: DeskEvents, label: str = "PMS sync") -> None:
+    def __init__(self, command: Callable[[], SyncCommand], events: DeskEvents) -> None:
         super().__init__()
-        self.engine = engine
-        self._queue = queue
+        self._command = command
         self._events = events
-        self._label = label
-        self._job: int | None = None
-        queue.progress.connect(self._on_progress)
-        queue.succeeded.connect(self._on_succeeded)
-        queue.failed.connect(self._on_failed)
+        self._process = SyncProcess(self)
+        self._process.progress.connect(self.progress)
+        self._process.finished.connect(self._on_finished)
+        self._process.failed.connect(self.failed)
 
     @property
     def running(self) -> bool:
-        return self._job is not None
+        return self._process.running
 
     def run(self) -> bool:
-        """Queue a sync; False when one is already queued or running."""
-        if self._job is not None:
+        """Start a sync; False when one is already running."""
+        if self._process.running:
             return False
-        engine = self.engine
-        self._job = self._queue.submit(self._label, lambda report: engine.run_once(report))
+        try:
+            command = self._command()
+        except SaltoDeskError as error:  # the keyring cannot be read
+            self.started.emit()
+            self.failed.emit(error)
+            return True
+        self._process.start(command)
         self.started.emit()
         return True
 
-    def _on_progress(self, job_id: int, payload: object) -> None:
-        if job_id == self._job:
-            self.progress.emit(payload)
+    def cancel(self) -> None:
+        """Stop a running sync (safe at any point: the sync is transactional); ``failed`` follows."""
+        self._process.cancel()
 
-    def _on_succeeded(self, job_id: int, summary: object) -> None:
-        if job_id != self._job:
-            return
-        self._job = None
+    def shutdown(self, timeout_ms: int = KILL_AFTER_MS * 2) -> None:
+        """Stop a running sync and wait for the process to go (the window is closing)."""
+        self._process.cancel()
+        self._process.wait(timeout_ms)
+
+    def _on_finished(self, summary: object) -> None:
         self.finished.emit(summary)
         self._events.pms_synced.emit(summary)
-
-    def _on_failed(self, job_id: int, error: object) -> None:
-        if job_id != self._job:
-            return
-        self._job = None
-        self.failed.emit(error)
 
 
 @dataclass
@@ -112,10 +116,14 @@ class DeskContext:
 
     @property
     def sync(self) -> PmsSync | None:
-        """The desk's PMS sync runner (None when no sync engine is configured)."""
+        """The desk's PMS sync runner (None when no sync engine, that is no PMS, is configured)."""
         if self._sync is None and self.sync_engine is not None:
-            self._sync = PmsSync(self.sync_engine, self.background, self.events)
+            self._sync = PmsSync(self.sync_command, self.events)
         return self._sync
+
+    def sync_command(self) -> SyncCommand:
+        """The sync process for this desk: its database and data folder, language and BEX API key."""
+        return sync_command(self.database, self.paths, self.language, self.secrets.get(PMS_API_KEY))
 
     def client_for(self, administration: Administration) -> SaltoClient:
         """A SALTO client for the administration whose every byte also reaches the trace bus."""
@@ -141,7 +149,9 @@ class DeskContext:
         return [self.background, self.lookup, *self._queues.values()]
 
     def shutdown(self) -> None:
-        """Stop every worker thread; called when the main window closes."""
+        """Stop the sync process and every worker thread; called when the main window closes."""
+        if self._sync is not None:
+            self._sync.shutdown()
         for queue in self.queues():
             queue.shutdown()
         self._queues.clear()

@@ -2,17 +2,25 @@
 
 The status bar shows, per administration, whether its SALTO answers (an ENQ sent through that
 endpoint's encoder queue, so a check never overlaps an encode), the PMS sync state with the time of
-the last good sync or since when the PMS is unreachable, and what the encoder queues are doing.
+the last good sync or since when the PMS is unreachable, and what the encoder queues are doing. While
+BEX cannot be reached, a banner over the tabs says since when and that the data shown is that of the
+last sync (the tabs keep working from the local database).
+
+Keyboard: Ctrl+F search, Enter opens the selected reservation, Ctrl+P prints new cards and
+Ctrl+Shift+P a copy for the key shown, F5 syncs now, Ctrl+1..4 switch tabs. The window's size, the
+splitters, the current tab and the language are remembered per desk (QSettings); the language is
+switched by rebuilding the window (``language_changed``, handled by ``ui.app.DeskWindow``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Administration, Holder, HolderKind
@@ -25,6 +33,7 @@ from ui.tabs.owners import OwnersTab
 from ui.tabs.read_key import ReadKeyTab
 from ui.tabs.reservations import ReservationsTab
 from ui.tabs.settings import SettingsTab
+from ui.widgets.key_actions import KeyActionsPanel
 from ui.workers.operations import OperationQueue
 
 LINK_CHECK_INTERVAL_MS = 60_000
@@ -38,6 +47,30 @@ NO_ADMINISTRATION = Text(
 OFFLINE = Text("PMS: offline", "PMS: offline")
 FROM_CACHE = Text(" (working from the cache)", " (werkt met de cache)")
 SYNCED_AT = Text("PMS: synced at ", "PMS: gesynchroniseerd om ")
+BANNER_STYLE = "background: #fff3cd; color: #5c3c00; border: 1px solid #e0b000; padding: 6px;"
+OFFLINE_BANNER = Text(
+    "BEX cannot be reached since {since}. What you see is the data of the last sync ({last}): today's arrivals "
+    "and in-house guests can still be worked on and key cards can still be printed. Salto Desk keeps trying; "
+    "F5 tries now.",
+    "BEX is niet bereikbaar sinds {since}. U ziet de gegevens van de laatste synchronisatie ({last}): de "
+    "aankomsten van vandaag en de gasten in huis kunt u gewoon helpen en sleutelkaarten kunnen nog worden "
+    "gemaakt. Salto Desk blijft het proberen; F5 probeert het nu.",
+)
+NEVER_SYNCED = Text("none yet on this desk", "nog geen op deze balie")
+NOT_A_KEY_TAB = Text(
+    "Printing works on the Reservations and Owners tabs: select a reservation or owner with a key there first.",
+    "Afdrukken kan op de tabbladen Reserveringen en Eigenaren: kies daar eerst een reservering of eigenaar met "
+    "een sleutel.",
+)
+ENCODERS_BUSY = Text(
+    "The language can be switched once the encoders are idle: finish or cancel the card operation first.",
+    "De taal kan worden gewisseld zodra de encoders vrij zijn: rond de kaartbewerking eerst af of annuleer die.",
+)
+STATUS_MESSAGE_MS = 8000
+
+GEOMETRY_SETTING = "window/geometry"
+TAB_SETTING = "window/tab"
+SPLITTER_SETTING = "window/splitters/{tab}/{index}"
 
 
 @dataclass(frozen=True)
@@ -59,8 +92,45 @@ def _clock_text(moment: datetime) -> str:
     return f"{local:%H:%M}" if local.date() == datetime.now().astimezone().date() else f"{local:%d-%m %H:%M}"
 
 
+def with_shortcut(text: str, action: QAction) -> str:
+    """A tooltip that names the action's shortcut, as the desk shows it: "Print new cards (Ctrl+P)"."""
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{text} ({keys})" if keys else text
+
+
+class _QueueWatch(QObject):
+    """Forwards one encoder queue's signals to the window; a child of it, so they stop with it."""
+
+    def __init__(self, window: MainWindow, endpoint: str, queue: OperationQueue) -> None:
+        super().__init__(window)
+        self._window = window
+        self._endpoint = endpoint
+        queue.started.connect(self._started)
+        queue.queue_changed.connect(self._queue_changed)
+        queue.succeeded.connect(self._succeeded)
+        queue.failed.connect(self._failed)
+
+    @Slot(int, str)
+    def _started(self, _job: int, label: str) -> None:
+        self._window._on_started(self._endpoint, label)
+
+    @Slot(list)
+    def _queue_changed(self, labels: list[str]) -> None:
+        self._window._on_queue_changed(self._endpoint, labels)
+
+    @Slot(int, object)
+    def _succeeded(self, job: int, result: object) -> None:
+        self._window._on_job_done(self._endpoint, job, result, None)
+
+    @Slot(int, object)
+    def _failed(self, job: int, error: object) -> None:
+        self._window._on_job_done(self._endpoint, job, None, error)
+
+
 class MainWindow(QMainWindow):
     """Tabs for the receptionist (reservations, owners, read key) and the manager (settings)."""
+
+    language_changed = Signal(str)  # "This desk" chose another language: the window must be rebuilt
 
     def __init__(
         self, context: DeskContext, *, sync_interval_s: int = DEFAULT_SYNC_INTERVAL_S, parent: QWidget | None = None
@@ -77,6 +147,7 @@ class MainWindow(QMainWindow):
         self.settings = SettingsTab(context)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
+        self.tabs.setAccessibleName(Text("Desk tabs", "Tabbladen van de balie")(language))
         for tab, title in (
             (self.reservations, Text("Reservations", "Reserveringen")),
             (self.owners, Text("Owners", "Eigenaren")),
@@ -84,8 +155,21 @@ class MainWindow(QMainWindow):
             (self.settings, Text("Settings", "Instellingen")),
         ):
             self.tabs.addTab(tab, title(language))
-        self.setCentralWidget(self.tabs)
+        self.offline_banner = QLabel()
+        self.offline_banner.setObjectName("offline_banner")
+        self.offline_banner.setWordWrap(True)
+        self.offline_banner.setStyleSheet(BANNER_STYLE)
+        self.offline_banner.setAccessibleName(Text("PMS offline notice", "Melding PMS offline")(language))
+        self.offline_banner.hide()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.offline_banner)
+        central_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.read_key.open_holder.connect(self.open_holder)
+        self.settings.desk_page.language_chosen.connect(self._on_language_chosen)
 
         self._administrations: list[Administration] = []
         self._links: dict[int, LinkState] = {}
@@ -97,15 +181,20 @@ class MainWindow(QMainWindow):
         self._status_job: int | None = None
         self._sync_state: Text | None = None
         self._sync_failure: str | None = None
+        self._sync_failed_at: datetime | None = None
         self._closed = False
 
         self.link_label = QLabel()
         self.link_label.setObjectName("status_link")
+        self.link_label.setAccessibleName(Text("SALTO link state", "Status SALTO-verbinding")(language))
         self.sync_label = QLabel()
         self.sync_label.setObjectName("status_sync")
+        self.sync_label.setAccessibleName(Text("PMS sync state", "Status PMS-synchronisatie")(language))
         self.queue_label = QLabel()
         self.queue_label.setObjectName("status_queue")
+        self.queue_label.setAccessibleName(Text("Encoder queue", "Wachtrij van de encoders")(language))
         bar = self.statusBar()
+        bar.setAccessibleName(Text("Status bar", "Statusbalk")(language))
         bar.addWidget(self.link_label, 2)
         bar.addWidget(self.sync_label, 2)
         bar.addPermanentWidget(self.queue_label)
@@ -120,6 +209,8 @@ class MainWindow(QMainWindow):
             sync.started.connect(self._on_sync_started)
             sync.progress.connect(self._on_sync_progress)
             sync.failed.connect(self._on_sync_failed)
+            if sync.running:  # a window rebuilt (another language) while a sync runs
+                self._sync_state = Text("PMS: syncing…", "PMS: synchroniseren…")
 
         self._link_timer = QTimer(self)
         self._link_timer.setInterval(LINK_CHECK_INTERVAL_MS)
@@ -132,6 +223,7 @@ class MainWindow(QMainWindow):
             self._sync_timer.start()
         self._show_queue()
         self._show_sync()
+        self.restore_layout()
         self.reload_configuration()
 
     # --- menus ------------------------------------------------------------------------------------
@@ -139,34 +231,58 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         tr = self.language
         desk = self.menuBar().addMenu(Text("&Desk", "&Balie")(tr))
-        self.sync_action = QAction(Text("&Sync with the PMS now", "Nu &synchroniseren met het PMS")(tr), self)
-        self.sync_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.sync_action = self._action(Text("&Sync with the PMS now", "Nu &synchroniseren met het PMS"), "F5",
+                                        self.sync_now)  # fmt: skip
         self.sync_action.setEnabled(self.context.sync is not None)
-        self.sync_action.triggered.connect(self.sync_now)
         desk.addAction(self.sync_action)
-        check = QAction(Text("&Check the SALTO links", "SALTO-verbindingen &controleren")(tr), self)
-        check.triggered.connect(self.check_links)
+        check = self._action(Text("&Check the SALTO links", "SALTO-verbindingen &controleren"), None, self.check_links)
         desk.addAction(check)
         desk.addSeparator()
-        quit_action = QAction(Text("&Quit", "&Afsluiten")(tr), self)
-        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
-        quit_action.triggered.connect(self.close)
+        quit_action = self._action(Text("&Quit", "&Afsluiten"), QKeySequence.StandardKey.Quit, self.close)
         desk.addAction(quit_action)
+
+        keys = self.menuBar().addMenu(Text("&Keys", "&Sleutels")(tr))
+        self.search_action = self._action(Text("&Search", "&Zoeken"), "Ctrl+F", self.focus_search)
+        # Enter belongs to the reservation list only: elsewhere it confirms dialogs and runs searches.
+        self.open_action = self._action(Text("&Open the selected reservation", "Gekozen reservering &openen"),
+                                        None, self.open_selected, window_wide=False)  # fmt: skip
+        self.open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.open_action.setToolTip(with_shortcut(self.open_action.toolTip(), self.open_action))
+        self.reservations.table.addAction(self.open_action)
+        self.print_action = self._action(Text("&Print new cards…", "Nieuwe kaarten &afdrukken…"), "Ctrl+P",
+                                         self.print_new)  # fmt: skip
+        self.copy_action = self._action(Text("Print a &copy…", "&Kopie afdrukken…"), "Ctrl+Shift+P", self.print_copy)
+        for action in (self.search_action, self.open_action, self.print_action, self.copy_action):
+            keys.addAction(action)
 
         view = self.menuBar().addMenu(Text("&View", "Beel&d")(tr))
         for index in range(self.tabs.count()):
             action = QAction(self.tabs.tabText(index), self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked=False, tab=index: self.tabs.setCurrentIndex(tab))
+            self.tabs.setTabToolTip(index, with_shortcut(self.tabs.tabText(index), action))
             view.addAction(action)
 
         help_menu = self.menuBar().addMenu(Text("&Help", "&Help")(tr))
-        logs = QAction(Text("Open the &log folder", "&Logmap openen")(tr), self)
-        logs.triggered.connect(self.open_log_folder)
+        logs = self._action(Text("Open the &log folder", "&Logmap openen"), None, self.open_log_folder)
         help_menu.addAction(logs)
-        about = QAction(Text("&About Salto Desk", "&Over Salto Desk")(tr), self)
-        about.triggered.connect(self.show_about)
+        about = self._action(Text("&About Salto Desk", "&Over Salto Desk"), None, self.show_about)
         help_menu.addAction(about)
+
+    def _action(
+        self, text: Text, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[[], object],
+        *, window_wide: bool = True,
+    ) -> QAction:  # fmt: skip
+        """A menu action; its tooltip names its shortcut, which works wherever the focus is in the window."""
+        action = QAction(text(self.language), self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(with_shortcut(action.text().replace("&", "").rstrip("…"), action))
+        action.triggered.connect(lambda _checked=False: slot())
+        if window_wide:
+            self.addAction(action)
+        return action
 
     def open_log_folder(self) -> None:
         folder = self.context.paths.logs
@@ -189,6 +305,88 @@ class MainWindow(QMainWindow):
         else:
             self.owners.show_owner(holder.pms_id)
             self.tabs.setCurrentWidget(self.owners)
+
+    # --- keyboard actions -------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the search of the Owners tab when it is shown, else the reservation search."""
+        if self.tabs.currentWidget() is self.owners:
+            self.owners.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.owners.search_field.selectAll()
+            return
+        self.tabs.setCurrentWidget(self.reservations)
+        self.reservations.focus_search()
+
+    def open_selected(self) -> None:
+        """Enter in the reservation list: open the selected reservation's key data."""
+        self.tabs.setCurrentWidget(self.reservations)
+        self.reservations.open_selected()
+
+    def print_new(self) -> None:
+        """Ctrl+P: new cards for the key shown on the current tab."""
+        panel = self._key_panel()
+        if panel is not None:
+            panel.print_new()
+
+    def print_copy(self) -> None:
+        """Ctrl+Shift+P: a copy card for the key shown on the current tab."""
+        panel = self._key_panel()
+        if panel is not None:
+            panel.print_copy()
+
+    def _key_panel(self) -> KeyActionsPanel | None:
+        current = self.tabs.currentWidget()
+        if current is self.reservations:
+            return self.reservations.key_panel
+        if current is self.owners:
+            return self.owners.key_panel
+        self.statusBar().showMessage(NOT_A_KEY_TAB(self.language), STATUS_MESSAGE_MS)
+        return None
+
+    # --- language and layout ----------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_language_chosen(self, language: str) -> None:
+        """Rebuild in another language, but never under a running card operation (its prompt would go)."""
+        if self._running or any(self._waiting.values()):
+            self.settings.desk_page.message.show_error(ENCODERS_BUSY(self.language))
+            return
+        self.language_changed.emit(language)
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        """Every splitter of the tabs, named by tab and position (the tabs build them, unnamed)."""
+        found: dict[str, QSplitter] = {}
+        for name, tab in (("reservations", self.reservations), ("owners", self.owners),
+                          ("read_key", self.read_key), ("settings", self.settings)):  # fmt: skip
+            for index, splitter in enumerate(tab.findChildren(QSplitter)):
+                found[SPLITTER_SETTING.format(tab=name, index=index)] = splitter
+        return found
+
+    def save_layout(self) -> None:
+        """Remember this desk's window size and position, splitter positions and current tab."""
+        settings: QSettings = self.context.settings
+        settings.setValue(GEOMETRY_SETTING, self.saveGeometry())
+        settings.setValue(TAB_SETTING, self.tabs.currentIndex())
+        for key, splitter in self._splitters().items():
+            settings.setValue(key, splitter.saveState())
+        settings.sync()
+
+    def restore_layout(self) -> None:
+        """Put back what ``save_layout`` remembered; anything missing or unreadable keeps its default."""
+        settings: QSettings = self.context.settings
+        geometry = settings.value(GEOMETRY_SETTING)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for key, splitter in self._splitters().items():
+            state = settings.value(key)
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+        try:
+            tab = int(str(settings.value(TAB_SETTING, 0)))
+        except ValueError:
+            tab = 0
+        if 0 <= tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
 
     # --- configuration, SALTO links and queues -----------------------------------------------------
 
@@ -227,10 +425,7 @@ class MainWindow(QMainWindow):
         if endpoint in self._watched:
             return
         self._watched.add(endpoint)
-        queue.started.connect(lambda _job, label, endpoint=endpoint: self._on_started(endpoint, label))
-        queue.queue_changed.connect(lambda labels, endpoint=endpoint: self._on_queue_changed(endpoint, labels))
-        queue.succeeded.connect(lambda job, result, endpoint=endpoint: self._on_job_done(endpoint, job, result, None))
-        queue.failed.connect(lambda job, error, endpoint=endpoint: self._on_job_done(endpoint, job, None, error))
+        _QueueWatch(self, endpoint, queue)
 
     def _on_started(self, endpoint: str, label: str) -> None:
         self._running[endpoint] = label
@@ -299,11 +494,13 @@ class MainWindow(QMainWindow):
     def _on_synced(self, _summary: object) -> None:
         self._sync_state = None
         self._sync_failure = None
+        self._sync_failed_at = None
         self._read_sync_status()
 
     def _on_sync_failed(self, error: object) -> None:
         self._sync_state = None
         self._sync_failure = _error_text(error, self.language)
+        self._sync_failed_at = self._sync_failed_at or datetime.now().astimezone()
         self._read_sync_status()
 
     def _read_sync_status(self) -> None:
@@ -327,6 +524,7 @@ class MainWindow(QMainWindow):
         if self.context.sync is None:
             self.sync_label.setText(Text("PMS: no connection set up", "PMS: geen koppeling ingesteld")(tr))
             self.sync_label.setStyleSheet("")
+            self.offline_banner.hide()
             return
         statuses = statuses or []
         successes = [status.last_success_at for status in statuses if status.last_success_at is not None]
@@ -334,18 +532,24 @@ class MainWindow(QMainWindow):
         errors = [status.last_error for status in statuses if status.last_error and status.offline_since]
         if self._sync_failure is not None:
             errors.append(self._sync_failure)
-        if offline or self._sync_failure is not None:
-            since = f" {Text('since', 'sinds')(tr)} {_clock_text(min(offline))}" if offline else ""
-            self.sync_label.setText(OFFLINE(tr) + since + FROM_CACHE(tr))
-            self.sync_label.setToolTip("\n".join(errors))
+        if self._sync_failed_at is not None:
+            offline.append(self._sync_failed_at)
+        self.offline_banner.setVisible(bool(offline))
+        if offline:
+            since = _clock_text(min(offline))
+            self.sync_label.setText(f"{OFFLINE(tr)} {Text('since', 'sinds')(tr)} {since}{FROM_CACHE(tr)}")
+            self.sync_label.setToolTip("\n".join([*errors, self.sync_action.toolTip()]))
             self.sync_label.setStyleSheet(ERROR_STYLE)
+            last = _clock_text(max(successes)) if successes else NEVER_SYNCED(tr)
+            self.offline_banner.setText(OFFLINE_BANNER(tr).format(since=since, last=last))
+            self.offline_banner.setToolTip("\n".join(errors))
         elif successes:
             self.sync_label.setText(SYNCED_AT(tr) + _clock_text(min(successes)))
-            self.sync_label.setToolTip("")
+            self.sync_label.setToolTip(self.sync_action.toolTip())
             self.sync_label.setStyleSheet(OK_STYLE)
         else:
             self.sync_label.setText(Text("PMS: not synced yet", "PMS: nog niet gesynchroniseerd")(tr))
-            self.sync_label.setToolTip("")
+            self.sync_label.setToolTip(self.sync_action.toolTip())
             self.sync_label.setStyleSheet("")
 
     # --- lookups ----------------------------------------------------------------------------------
@@ -374,6 +578,8 @@ class MainWindow(QMainWindow):
             self.sync_label.setStyleSheet(ERROR_STYLE)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            self.save_layout()
         self._closed = True
         self._link_timer.stop()
         self._sync_timer.stop()

@@ -238,6 +238,33 @@ class KeyDraft:
     state: KeyState = KeyState.READY
 
 
+@dataclass(frozen=True, kw_only=True)
+class KeyFields:
+    """What the desk sets by hand when it creates or edits key data; holder, state and cards follow from the rest."""
+
+    key_type_id: int
+    rooms: tuple[str, ...]
+    validity: Validity
+    granted: tuple[int, ...] = ()
+    denied: tuple[int, ...] = ()
+    print_info: tuple[str, ...] = ()
+    phone: str | None = None
+    license_plate: str | None = None
+
+    @classmethod
+    def of(cls, key: KeyDraft) -> KeyFields:
+        return cls(
+            key_type_id=key.key_type_id,
+            rooms=key.rooms,
+            validity=key.validity,
+            granted=key.granted,
+            denied=key.denied,
+            print_info=key.print_info,
+            phone=key.phone,
+            license_plate=key.license_plate,
+        )
+
+
 @dataclass(frozen=True)
 class CardsEncoded:
     count: int = 0
@@ -292,6 +319,7 @@ class AuditAction(StrEnum):
     CHECK_OUT = "check_out"
     CREATE_KEY = "create_key"
     DELETE_KEY = "delete_key"
+    EDIT_KEY = "edit_key"
 
 
 @dataclass(frozen=True, kw_only=True)

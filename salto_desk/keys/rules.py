@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
-from salto_desk.errors import SaltoDeskError, Text
+from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.keys.model import (
     Administration,
     AdministrationSettings,
@@ -25,7 +25,7 @@ from salto_desk.keys.model import (
     StayDates,
     Validity,
 )
-from salto_desk.keys.validation import check_validity
+from salto_desk.keys.validation import HOLDER_LABEL_LENGTH, check_phone, check_validity
 from salto_desk.protocol.cards import plan_commands
 
 OWNER_DAY_START = time(0, 0)
@@ -153,6 +153,18 @@ def state_after_change(key: KeyData) -> KeyState:
     return KeyState.NEEDS_REENCODE if key.issued else key.state
 
 
+def carried_by_cards(key: KeyDraft, administration: AdministrationSettings) -> tuple[object, ...]:
+    """What SALTO writes on a card (and a phone key) of this key data: rooms, validity, access, text lines."""
+    return (key.rooms, key.validity, key.granted, key.denied, card_texts(key, administration))
+
+
+def state_after_edit(before: KeyData, after: KeyDraft, administration: AdministrationSettings) -> KeyState:
+    """The desk changed the key data: cards already made carry the old data once anything on them changed."""
+    if before.issued and carried_by_cards(before, administration) != carried_by_cards(after, administration):
+        return KeyState.NEEDS_REENCODE
+    return before.state
+
+
 def delivery_date(stay: StayDates, product: ProductSettings) -> date | None:
     """The day the mobile key goes to the guest's phone, or None when the product does not deliver."""
     if not product.deliver_to_guest:
@@ -233,6 +245,22 @@ def card_texts(key: KeyDraft, administration: AdministrationSettings) -> tuple[s
     while lines and not lines[-1]:
         lines.pop()
     return tuple(lines)
+
+
+def reservation_label(booking_nr: str, guest_name: str, pms_id: str) -> str:
+    """How key data names its reservation: booking nr and guest, or the PMS id when BEX gave neither."""
+    label = " ".join(part for part in (booking_nr, guest_name) if part)
+    return (label or pms_id)[:HOLDER_LABEL_LENGTH]
+
+
+def sendable_phone(raw: str | None) -> str | None:
+    """A phone from the PMS in E.164 form, or None when there is none a key can be sent to."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        return check_phone(raw)
+    except ValidationError:
+        return None
 
 
 def room_names(objects: Sequence[tuple[str, str]], door_names: Mapping[str, str]) -> tuple[str, ...]:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from salto_desk.errors import SaltoDeskError, Text
+from salto_desk.coordination import Coordinator
+from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.keys.audit import this_desk
 from salto_desk.keys.model import (
     Administration,
@@ -30,7 +32,10 @@ from salto_desk.keys.model import (
     HolderKind,
     KeyData,
     KeyDraft,
+    KeyFields,
+    KeyState,
     OwnerDetails,
+    StayDates,
 )
 from salto_desk.keys.rules import (
     EncodeMode,
@@ -39,15 +44,27 @@ from salto_desk.keys.rules import (
     checkout_rooms,
     commands_for,
     is_active,
+    matching_products,
     mobile_command,
     owner_validity,
+    reservation_label,
+    reservation_validity,
+    sendable_phone,
+    state_after_edit,
     today_in,
 )
-from salto_desk.keys.validation import check_phone, salto_text
+from salto_desk.keys.validation import check_phone, salto_text, validate_key_draft
 from salto_desk.protocol.cards import CardProgress, CardStep
 from salto_desk.protocol.cards import encode_cards as encode_card_sequence
-from salto_desk.protocol.client import ProgressCallback, RequestLike, SaltoClient, TraceCallback
-from salto_desk.protocol.errors import Cancelled, LinkError, SaltoErrorReply
+from salto_desk.protocol.client import Progress, ProgressCallback, RequestLike, SaltoClient, Stage, TraceCallback
+from salto_desk.protocol.errors import (
+    Cancelled,
+    ConnectionLost,
+    LinkError,
+    LinkTimeout,
+    RemoteProtocolError,
+    SaltoErrorReply,
+)
 from salto_desk.protocol.messages import (
     CardReadout,
     CardType,
@@ -62,7 +79,10 @@ from salto_desk.protocol.text import OPERATOR_LENGTH, mask_phone_numbers
 from salto_desk.storage.audit_repository import AuditRepository
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
+from salto_desk.storage.errors import NotFoundError
 from salto_desk.storage.key_repository import KeyRepository
+from salto_desk.storage.pms_repository import CachedReservation, PmsRepository
+from salto_desk.storage.sync_key_repository import SyncKeyRepository
 
 ReplyT = TypeVar("ReplyT")
 ResultT = TypeVar("ResultT")
@@ -132,14 +152,48 @@ class WrongAdministration(SaltoDeskError):
     """An encoder of one administration was chosen for key data of another."""
 
 
+class KeyChangedMeanwhile(SaltoDeskError):
+    """The key data was changed (another desk, the PMS sync, an encode) after the desk read it."""
+
+    def __init__(self, current: KeyData) -> None:
+        super().__init__(
+            Text(
+                f"The key data of {current.holder.label} was changed meanwhile, perhaps at another desk or by the "
+                "PMS sync; nothing was stored.",
+                f"De sleutelgegevens van {current.holder.label} zijn intussen gewijzigd, misschien aan een andere "
+                "balie of door de PMS-synchronisatie; er is niets opgeslagen.",
+            ),
+            Text(
+                "Open the key data again and make the change once more.",
+                "Open de sleutelgegevens opnieuw en breng de wijziging nogmaals aan.",
+            ),
+        )
+        self.current = current
+
+
+class KeyNotEditable(SaltoDeskError):
+    """Key data that may not be changed right now."""
+
+
 def _masked(phone: str) -> str:
     return mask_phone_numbers(phone.encode("ascii")).decode("ascii")
 
 
-def _failure(error: BaseException) -> tuple[AuditState, str, str]:
-    """Audit state, SALTO error code and English message for an exception raised by a request."""
+OUTCOME_UNKNOWN = (
+    "SALTO had accepted the request when the link failed, so whether the card or phone key was made is unknown. "
+    "Read the card to check."
+)
+
+
+def _failure(error: BaseException, accepted: bool = False) -> tuple[AuditState, str, str]:
+    """Audit state, SALTO error code and English message for an exception raised by a request.
+
+    A link that fails after SALTO accepted the request (``accepted``) leaves the outcome unknown.
+    """
     if isinstance(error, SaltoErrorReply):
         return AuditState.SALTO_ERROR, error.code, error.user_message("en")
+    if accepted and isinstance(error, ConnectionLost | RemoteProtocolError | LinkTimeout):
+        return AuditState.UNKNOWN, "", f"{error.message('en')} {OUTCOME_UNKNOWN}"
     if isinstance(error, LinkError):
         return AuditState.LINK_ERROR, "", error.user_message("en")
     if isinstance(error, SaltoDeskError):
@@ -158,8 +212,11 @@ class KeyService:
         operator: str | None = None,
         desk: str | None = None,
         clock: Clock = lambda: datetime.now(UTC),
+        coordinator: Coordinator | None = None,
     ) -> None:
         self.database = database
+        self.coordinator = coordinator
+        """Shares encoders and SALTO links with the other desks of the database (None: this desk works alone)."""
         self.client_factory = client_factory
         self.operator = (
             None
@@ -215,6 +272,122 @@ class KeyService:
                 phone=owner.phone,
             )
         )
+
+    def reservation_key_defaults(self, administration_id: int, reservation_pms_id: str, key_type_id: int) -> KeyFields:
+        """What new key data of this key type for a cached reservation starts with, before the desk changes it.
+
+        The reservation's door, validity from the rules (a matching product of the key type sets fixed
+        times), the key type's access and card texts, and the guest's phone when it is in E.164 form.
+        """
+        with self.database.unit_of_work() as session:
+            config = ConfigRepository(session)
+            administration = config.administration(administration_id)
+            key_type = config.key_type(key_type_id)
+            reservation = self._cached_reservation(session, administration_id, reservation_pms_id)
+            product = next(iter(matching_products(config.products(key_type_id), reservation.facts)), None)
+        return KeyFields(
+            key_type_id=key_type.id,
+            rooms=(reservation.door_name,) if reservation.door_name else (),
+            validity=reservation_validity(
+                StayDates(reservation.start_date, reservation.end_date), administration, product
+            ),
+            granted=key_type.granted,
+            denied=key_type.denied,
+            print_info=key_type.print_info,
+            phone=sendable_phone(reservation.phone),
+            license_plate=reservation.license_plate if administration.carries_license_plate else None,
+        )
+
+    def create_reservation_key(self, administration_id: int, reservation_pms_id: str, fields: KeyFields) -> KeyData:
+        """Key data made by hand for a cached reservation (no product matched, or after a delete).
+
+        Ready to issue at once: the desk decides, so "wait for check-in" does not apply. One key data
+        per key type and reservation, as the sync keeps it.
+        """
+        with self.database.unit_of_work() as session:
+            administration = ConfigRepository(session).administration(administration_id)
+            reservation = self._cached_reservation(session, administration_id, reservation_pms_id)
+            key_type = ConfigRepository(session).key_type(fields.key_type_id)
+            existing = KeyRepository(session).for_holder(administration_id, HolderKind.RESERVATION, reservation_pms_id)
+        label = reservation_label(reservation.booking_nr, reservation.guest_name, reservation.pms_id)
+        if any(key.key_type_id == key_type.id for key in existing):
+            raise ValidationError(
+                "key_type_id",
+                Text(
+                    f"{label} already has key data of the key type {key_type.name!r}.",
+                    f"{label} heeft al sleutelgegevens van het sleuteltype {key_type.name!r}.",
+                ),
+                Text(
+                    "Edit that key data, or choose another key type.",
+                    "Wijzig die sleutelgegevens, of kies een ander sleuteltype.",
+                ),
+            )
+        self._check_license_plate(administration, fields.license_plate)
+        return self.create_key(
+            KeyDraft(
+                administration_id=administration_id,
+                holder=Holder(HolderKind.RESERVATION, reservation.pms_id, label),
+                state=KeyState.READY,
+                **vars(fields),
+            )
+        )
+
+    def update_key(self, key: KeyData, fields: KeyFields) -> KeyData:
+        """Change key data by hand; the PMS sync never undoes it (it keeps every field the desk changed).
+
+        ``key`` is the key data as the desk saw it: when it changed meanwhile (another desk, the sync)
+        nothing is stored. Changing what the cards carry (rooms, validity, access, card texts) of an
+        issued key marks it "needs re-encode". Nothing changed: nothing stored, no audit row.
+        """
+        now = self.clock()
+        with self.database.unit_of_work() as session:
+            keys = KeyRepository(session)
+            config = ConfigRepository(session)
+            current = keys.get(key.id)
+            administration = config.administration(current.administration_id)
+            if KeyFields.of(current) != KeyFields.of(key):
+                raise KeyChangedMeanwhile(current)
+            if current.state is KeyState.REVOKING:
+                raise KeyNotEditable(
+                    Text(
+                        f"The stay of {current.holder.label} was cancelled in the PMS; its key is being checked out "
+                        "in SALTO and cannot be changed.",
+                        f"Het verblijf van {current.holder.label} is in het PMS geannuleerd; de sleutel wordt in "
+                        "SALTO uitgecheckt en kan niet worden gewijzigd.",
+                    ),
+                    Text(
+                        "Make a new reservation in the PMS if the guest stays after all.",
+                        "Maak een nieuwe reservering in het PMS als de gast toch blijft.",
+                    ),
+                )
+            if fields.key_type_id != current.key_type_id and SyncKeyRepository(session).links([current.id]):
+                raise ValidationError(
+                    "key_type_id",
+                    Text(
+                        "The key type of key data made by the PMS sync from a product cannot change: the sync "
+                        "would make new key data of the product's key type.",
+                        "Het sleuteltype van sleutelgegevens die de PMS-synchronisatie uit een product maakte, kan "
+                        "niet wijzigen: de synchronisatie zou nieuwe sleutelgegevens van het sleuteltype van het "
+                        "product maken.",
+                    ),
+                    Text(
+                        "Keep the key type and change the access and texts instead, or change the product in Settings.",
+                        "Houd het sleuteltype en wijzig de toegang en teksten, of wijzig het product in Instellingen.",
+                    ),
+                )
+            self._check_license_plate(administration, fields.license_plate)
+            draft = validate_key_draft(replace(current, **vars(fields)), administration.text_encoding)
+            changed = [name for name, value in vars(KeyFields.of(draft)).items() if value != getattr(current, name)]
+            if not changed:
+                return current
+            draft = replace(draft, state=state_after_edit(current, draft, administration))
+            updated = keys.update(current.id, draft, now)
+            AuditRepository(session).record(
+                self._draft(AuditAction.EDIT_KEY, administration, updated),
+                desk=self.desk, process_id=os.getpid(), now=now, state=AuditState.OK,
+                message="changed: " + ", ".join(changed),
+            )  # fmt: skip
+        return updated
 
     def shared_rooms(self, key: KeyData) -> list[KeyData]:
         """Other active keys whose cards a CO for this key's rooms would void."""
@@ -282,32 +455,44 @@ class KeyService:
                 command=commands[number - 1], encoder=chosen.name, card_number=number, card_count=count,
             )  # fmt: skip
 
-        open_entry: list[int] = [self._start(card_draft(1))]
-        written: list[KeyData] = [current]
-        notify = progress or (lambda _progress: None)
+        with self._turn(administration, chosen):  # the encoder and the link are this desk's until done
+            open_entry: list[int] = [self._start(card_draft(1))]
+            written: list[KeyData] = [current]
+            notify = progress or (lambda _progress: None)
+            accepted = threading.Event()  # SALTO accepted the current card: a link failure leaves it unknown
 
-        def on_card(step: CardProgress) -> None:
-            if step.step is CardStep.DONE:
-                serials = step.reply.serials if step.reply else ()
-                now = self.clock()
-                with self.database.unit_of_work() as session:
-                    AuditRepository(session).finish(open_entry.pop(), AuditState.OK, now, serials=serials)
-                    written.append(
-                        KeyRepository(session).record_cards(
-                            current.id, new_stay=step.command == "CN", encoder=chosen.name, serials=serials, now=now
+            def on_card(step: CardProgress) -> None:
+                if step.step is CardStep.PLACE:
+                    accepted.set()
+                if step.step is CardStep.DONE:
+                    accepted.clear()
+                    serials = step.reply.serials if step.reply else ()
+                    now = self.clock()
+                    with self.database.unit_of_work() as session:
+                        AuditRepository(session).finish(open_entry[-1], AuditState.OK, now, serials=serials)
+                        written.append(
+                            KeyRepository(session).record_cards(
+                                current.id, new_stay=step.command == "CN", encoder=chosen.name, serials=serials, now=now
+                            )
                         )
-                    )
-            notify(step)
-            if step.step is CardStep.DONE and step.card < count:
-                open_entry.append(self._start(card_draft(step.card + 1)))  # before the next card is sent
+                    open_entry.pop()  # only once stored: a failed commit leaves the row for _run to settle
+                notify(step)
+                if step.step is CardStep.DONE and step.card < count:
+                    open_entry.append(self._start(card_draft(step.card + 1)))  # before the next card is sent
 
-        replies = self._run(
-            administration,
-            open_entry,
-            lambda client: encode_card_sequence(
-                client, template, count, copy=mode is EncodeMode.COPY, on_progress=on_card, encoder_label=chosen.name
-            ),
-        )
+            replies = self._run(
+                administration,
+                open_entry,
+                lambda client: encode_card_sequence(
+                    client,
+                    template,
+                    count,
+                    copy=mode is EncodeMode.COPY,
+                    on_progress=on_card,
+                    encoder_label=chosen.name,
+                ),
+                accepted,
+            )
         return EncodeResult(written[-1], tuple(replies))
 
     def send_to_phone(self, key: KeyData, phone: str, progress: ProgressCallback | None = None) -> KeyData:
@@ -363,7 +548,7 @@ class KeyService:
             return CardReport(readout, granted, key)
 
         return self._exchange(
-            administration, draft, ReadCard(chosen.external_id, administration.eject_mode), report, progress
+            administration, draft, ReadCard(chosen.external_id, administration.eject_mode), report, progress, chosen
         )
 
     def cancel(self) -> None:
@@ -383,19 +568,45 @@ class KeyService:
         request: RequestLike[ReplyT],
         on_success: Callable[[Session, ReplyT], ResultT],
         progress: ProgressCallback | None = None,
+        encoder: Encoder | None = None,
     ) -> ResultT:
         """One request: local check, pending row, send, then outcome and key data change together."""
         request.fields(administration.wire_options())
-        open_entry = [self._start(draft)]
-        reply = self._run(administration, open_entry, lambda client: client.request(request, progress))
+        accepted = threading.Event()
+
+        def tracked(step: Progress) -> None:
+            if step.stage is Stage.ACKNOWLEDGED:
+                accepted.set()
+            if progress is not None:
+                progress(step)
+
+        with self._turn(administration, encoder):
+            open_entry = [self._start(draft)]
+            reply = self._run(administration, open_entry, lambda client: client.request(request, tracked), accepted)
         with self.database.unit_of_work() as session:
             AuditRepository(session).finish(open_entry.pop(), AuditState.OK, self.clock())
             return on_success(session, reply)
 
+    @contextmanager
+    def _turn(self, administration: Administration, encoder: Encoder | None) -> Iterator[None]:
+        """This desk's turn on the encoder and the SALTO link, taken before the pending audit row is written."""
+        if self.coordinator is None:
+            yield
+            return
+        with self.coordinator.turn(administration, encoder, self._cancelled):
+            yield
+
     def _run(
-        self, administration: Administration, open_entry: list[int], work: Callable[[SaltoClient], ResultT]
+        self,
+        administration: Administration,
+        open_entry: list[int],
+        work: Callable[[SaltoClient], ResultT],
+        accepted: threading.Event | None = None,
     ) -> ResultT:
-        """Run ``work`` on a fresh client; on failure complete the open audit row with the outcome."""
+        """Run ``work`` on a fresh client; on failure complete the open audit row with the outcome.
+
+        ``accepted`` is set while SALTO has accepted the request in flight.
+        """
         try:
             client = self.client_factory(administration)
             with self._client_guard:
@@ -408,7 +619,7 @@ class KeyService:
                 client.close()
         except BaseException as error:
             if open_entry:
-                state, code, message = _failure(error)
+                state, code, message = _failure(error, accepted is not None and accepted.is_set())
                 with self.database.unit_of_work() as session:
                     AuditRepository(session).finish(
                         open_entry.pop(), state, self.clock(), error_code=code, message=message
@@ -443,6 +654,30 @@ class KeyService:
 
     def _operator(self, administration: Administration) -> str:
         return self.operator or administration.default_operator
+
+    @staticmethod
+    def _cached_reservation(session: Session, administration_id: int, pms_id: str) -> CachedReservation:
+        reservation = PmsRepository(session).reservation(administration_id, pms_id)
+        if reservation is None:
+            raise NotFoundError(Text("reservation", "reservering"), pms_id)
+        return reservation
+
+    @staticmethod
+    def _check_license_plate(administration: Administration, plate: str | None) -> None:
+        if plate and plate.strip() and not administration.carries_license_plate:
+            raise ValidationError(
+                "license_plate",
+                Text(
+                    f"{administration.name} does not send license plates to SALTO.",
+                    f"{administration.name} stuurt geen kentekens naar SALTO.",
+                ),
+                Text(
+                    "Leave the license plate empty, or let a manager switch it on in the settings (SALTO 1.20 or "
+                    "newer).",
+                    "Laat het kenteken leeg, of laat een manager het aanzetten in de instellingen (SALTO 1.20 of "
+                    "nieuwer).",
+                ),
+            )
 
     @staticmethod
     def _check_encoder(key: KeyData, encoder: Encoder) -> None:

@@ -250,13 +250,16 @@ def _reservation_contact(
 
 
 _CATALOGUE_RELATIONSHIPS = ("extra", "cost", "product")
+_CATALOGUE_KINDS = frozenset({"extra", "cost"})
 
 
 def _ordered_item(resource: Resource, languages: Sequence[str]) -> OrderedItem | None:
     """The catalogue entry an order line is for; lines of neither kind (discounts, rent) are None."""
     for relationship in _CATALOGUE_RELATIONSHIPS:
+        if relationship not in resource.relationships:
+            continue
         ref = resource.one(relationship)
-        if ref is not None and ref.type in ("extra", "cost"):
+        if ref is not None and ref.type in _CATALOGUE_KINDS:
             kind: CatalogueKind = "extra" if ref.type == "extra" else "cost"
             name = resource.localized("name", languages) or resource.localized("description", languages)
             return OrderedItem(kind, ref.id, name)
@@ -274,11 +277,18 @@ def _ordered_items(
             refs += [*order.many("main_order_items"), *order.many("extra_order_items")]
         except PmsRecordError as problem:
             report(problem)
-    items: list[OrderedItem] = []
+    items: dict[OrderedItem, None] = {}  # an ordered set
     for ref in dict.fromkeys(refs):
-        item = _related(document, ref, lambda line: _ordered_item(line, languages), report)
-        if item is not None and item not in items:
-            items.append(item)
+        line = document.related(ref)
+        if line is None:
+            continue
+        try:
+            item = _ordered_item(line, languages)
+        except PmsRecordError as problem:
+            report(problem)
+            continue
+        if item is not None:
+            items[item] = None
     return tuple(items)
 
 

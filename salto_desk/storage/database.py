@@ -60,7 +60,8 @@ class Database:
     def __init__(self, url: str) -> None:
         parsed = _parse_url(url)
         try:
-            self.engine: Engine = create_engine(parsed)
+            # A shared server may restart between two operations of a desk: test pooled connections first.
+            self.engine: Engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
         except (NoSuchModuleError, ImportError) as error:
             raise DatabaseError(
                 Text(

@@ -91,7 +91,9 @@ class KeyRepository:
             raise ValueError("add_many takes at most one draft per holder and key type")
         # RETURNING in parameter order makes SQLite insert row by row; matching by holder keeps one statement
         returned = self.session.execute(
-            insert(KeyRow).returning(KeyRow.id, KeyRow.holder_kind, KeyRow.holder_pms_id, KeyRow.key_type_id),
+            insert(KeyRow)
+            .returning(KeyRow.id, KeyRow.holder_kind, KeyRow.holder_pms_id, KeyRow.key_type_id)
+            .execution_options(render_nulls=True),  # NULLs sent as such: one batched statement
             [
                 {
                     "administration_id": draft.administration_id,

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from salto_desk.protocol.text import TextEncoding
+from salto_desk.storage import change_feed
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -45,6 +46,8 @@ HOLDER_LABEL_LENGTH = 200
 SALTO_FIELD_LENGTH = 24
 PHONE_LENGTH = 16
 SETTING_NAME_LENGTH = 64
+LEASE_NAME_LENGTH = 255
+TOKEN_LENGTH = 32
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -459,3 +462,52 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+# --- several desks, one database ------------------------------------------------------------------
+
+
+class LeaseRow(Base):
+    """A named, expiring right held by one desk process (the sync, an encoder, a SALTO link).
+
+    One row per name; it changes hands only by a conditional UPDATE (free or expired) or by the INSERT
+    that wins the primary key, so two desks can never both hold it. ``token`` identifies one holding.
+    """
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(LEASE_NAME_LENGTH), primary_key=True)
+    label: Mapped[str] = mapped_column(String(LEASE_NAME_LENGTH))
+    desk: Mapped[str] = mapped_column(String(255))
+    process_id: Mapped[int] = mapped_column(Integer)
+    token: Mapped[str] = mapped_column(String(TOKEN_LENGTH))
+    acquired_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class QueueTicketRow(Base):
+    """A desk process waiting for (or using) a SALTO endpoint; the lowest live id goes first."""
+
+    __tablename__ = "endpoint_queue"
+    __table_args__ = (Index(None, "endpoint", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    endpoint: Mapped[str] = mapped_column(String(LEASE_NAME_LENGTH))
+    desk: Mapped[str] = mapped_column(String(255))
+    process_id: Mapped[int] = mapped_column(Integer)
+    token: Mapped[str] = mapped_column(String(TOKEN_LENGTH), unique=True)
+    enqueued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ChangeCounterRow(Base):
+    """How often data of one topic (``keys``, ``config``, ``pms``) was committed; desks poll these to refresh."""
+
+    __tablename__ = "change_counters"
+
+    topic: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+change_feed.install()  # every session that writes through these models bumps the change counters

@@ -38,6 +38,9 @@ from salto_desk.storage.orm import (
 
 CHUNK = 500
 """Ids per ``IN (...)`` list: far below every database's parameter limit."""
+BULK = {"render_nulls": True}
+"""Execution options of bulk inserts: a None is sent as NULL, so rows with and without a phone (say) share
+one batched statement; without it SQLAlchemy groups rows by which columns are None, statement by statement."""
 _LINES = "\n"
 _FIELDS = "\t"
 _ADMINISTRATION = Text("administration", "administratie")
@@ -456,7 +459,7 @@ class PmsRepository:
             self.session.execute(delete(table).where(table.administration_pms_id == administration_pms_id))
         if rentable_types:
             self.session.execute(
-                insert(PmsRentableTypeRow),
+                insert(PmsRentableTypeRow).execution_options(**BULK),
                 [
                     {"administration_pms_id": administration_pms_id, "pms_id": each.id, "name": each.name or each.id}
                     for each in rentable_types
@@ -465,7 +468,7 @@ class PmsRepository:
         unique = {(item.kind, item.id): item for item in items}
         if unique:
             self.session.execute(
-                insert(PmsCatalogueRow),
+                insert(PmsCatalogueRow).execution_options(**BULK),
                 [
                     {
                         "administration_pms_id": administration_pms_id,
@@ -485,7 +488,7 @@ class PmsRepository:
         if not owners:
             return
         self.session.execute(
-            insert(PmsOwnerRow),
+            insert(PmsOwnerRow).execution_options(**BULK),
             [
                 {
                     "administration_pms_id": administration_pms_id,
@@ -501,7 +504,7 @@ class PmsRepository:
         agreements = {agreement.id: (owner.id, agreement) for owner in owners for agreement in owner.agreements}
         if agreements:
             self.session.execute(
-                insert(PmsAgreementRow),
+                insert(PmsAgreementRow).execution_options(**BULK),
                 [
                     {
                         "administration_pms_id": administration_pms_id,
@@ -530,8 +533,8 @@ class PmsRepository:
             self.session.execute(
                 delete(table).where(table.administration_pms_id == administration_pms_id, table.pms_id.in_(chunk))
             )
-        for start in range(0, len(unique), CHUNK):
-            self.session.execute(insert(table), unique[start : start + CHUNK])
+        for start in range(0, len(unique), CHUNK):  # the table, not the ORM class: a plain executemany
+            self.session.execute(insert(table).execution_options(**BULK), unique[start : start + CHUNK])
 
     def _conditions(self, query: ReservationQuery, sites: Sequence[_Site]) -> list[ColumnElement[bool]]:
         row = PmsReservationRow

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from salto_desk.keys.model import Validity
 from salto_desk.storage.orm import SyncKeyRow
-from salto_desk.storage.pms_repository import CHUNK
+from salto_desk.storage.pms_repository import BULK, CHUNK
 
 _ROOMS = "\n"
 
@@ -46,10 +46,10 @@ class SyncKeyRepository:
         return found
 
     def add_many(self, synced: Sequence[SyncedKey]) -> None:
-        """Links of keys just made (none can exist yet), with one statement."""
+        """Links of keys that have none yet, with one statement."""
         if synced:
             self.session.execute(
-                insert(SyncKeyRow),
+                insert(SyncKeyRow).execution_options(**BULK),
                 [
                     {
                         "key_id": each.key_id,
@@ -64,16 +64,13 @@ class SyncKeyRepository:
                 ],
             )
 
-    def save(self, synced: SyncedKey) -> None:
-        """Insert or replace the link of one key."""
-        row = self.session.get(SyncKeyRow, synced.key_id)
-        if row is None:
-            row = SyncKeyRow(key_id=synced.key_id)
-            self.session.add(row)
-        row.product_id, row.holder_label = synced.product_id, synced.holder_label
-        row.rooms = _ROOMS.join(synced.rooms)
-        row.valid_from, row.valid_until = synced.validity.start, synced.validity.end
-        row.phone = synced.phone
+    def save_many(self, synced: Sequence[SyncedKey]) -> None:
+        """Insert or replace the links of these keys, with a few bulk statements (no query per key)."""
+        latest = {each.key_id: each for each in synced}
+        ordered = sorted(latest)
+        for start in range(0, len(ordered), CHUNK):
+            self.session.execute(delete(SyncKeyRow).where(SyncKeyRow.key_id.in_(ordered[start : start + CHUNK])))
+        self.add_many(list(latest.values()))
 
     @staticmethod
     def _synced(row: SyncKeyRow) -> SyncedKey:

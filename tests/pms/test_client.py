@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import socket
+import threading
 import traceback
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -121,6 +123,53 @@ def test_a_record_seen_on_two_pages_is_kept_once_with_its_latest_version(sleeps:
     with client(recorder, sleeps) as bex:
         pull = bex.administrations()
     assert [(record.id, record.name) for record in pull.records] == [("1", "New")]
+
+
+def reservation(identifier: str, **attributes: object) -> dict[str, object]:
+    return {
+        "type": "reservation",
+        "id": identifier,
+        "attributes": {"start_date": "2026-12-01", "end_date": "2026-12-03", **attributes},
+    }
+
+
+def test_reservation_pages_come_one_by_one_while_the_next_is_already_asked_for(sleeps: Sleeps) -> None:
+    second = f"{BASE}/administrations/1/reservations?page%5Bnumber%5D=2"
+    asked = threading.Event()
+
+    def last_page(_request: httpx.Request) -> httpx.Response:
+        asked.set()
+        return page([reservation("3"), {"type": "reservation", "id": "4", "attributes": {"state": 5}}])
+
+    recorder = Recorder(page([reservation("1"), reservation("2")], second), last_page)
+    with client(recorder, sleeps) as bex:
+        pages = bex.reservation_pages("1", updated_since=NOW - timedelta(hours=1))
+        first = next(pages)
+        assert [record.id for record in first.records] == ["1", "2"] and first.problems == ()
+        assert asked.wait(10)  # page 2 is fetched while the caller still holds page 1
+        last = next(pages)
+        assert next(pages, None) is None
+    assert [record.id for record in last.records] == ["3"]
+    assert [(problem.record_id, problem.field) for problem in last.problems] == [("4", "state")]
+    assert first.updated_until == last.updated_until == NOW
+    assert recorder.requests[0].url.params["filter[updated_at]"].endswith(NOW.isoformat())
+
+
+def test_the_garbage_collector_runs_again_after_a_pull_even_one_that_failed(sleeps: Sleeps) -> None:
+    assert gc.isenabled()
+    with client(Recorder(page([reservation("1")])), sleeps) as bex:
+        assert len(bex.reservations("1").records) == 1
+    assert gc.isenabled()
+    with client(Recorder(httpx.Response(200, content=b"{not json")), sleeps) as bex, pytest.raises(PmsBadResponse):
+        bex.reservations("1")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with client(Recorder(page([reservation("1")])), sleeps) as bex:
+            bex.reservations("1")
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
 
 
 def test_reservations_ask_for_includes_and_filters(sleeps: Sleeps) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert, inspect
 
 from salto_desk.keys.model import (
     Administration,
@@ -21,17 +23,52 @@ from salto_desk.keys.model import (
     Validity,
 )
 from salto_desk.storage import ConfigRepository, Database, open_database
+from salto_desk.storage.change_feed import Topic
+from salto_desk.storage.orm import Base, ChangeCounterRow
 
 NOW = datetime(2030, 7, 1, 10, 0, tzinfo=UTC)
+
+
+POSTGRES_URL = os.environ.get("SALTO_DESK_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgresql"]
+UI_TESTS = Path(__file__).resolve().parents[1] / "ui"
 
 
 def migrated_database(folder: Path) -> Database:
     return open_database(f"sqlite:///{folder / 'test.sqlite3'}")
 
 
+def emptied_postgres() -> Database:
+    """The test server's database, migrated and with every table emptied (much faster than re-creating it)."""
+    if POSTGRES_URL is None:
+        pytest.skip("set SALTO_DESK_TEST_POSTGRES_URL to test on PostgreSQL")
+    postgres = Database(POSTGRES_URL)
+    if set(inspect(postgres.engine).get_table_names()) != {*Base.metadata.tables, "alembic_version"}:
+        with postgres.engine.begin() as connection:  # a test changed the schema: build it anew
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    postgres.upgrade()
+    tables = ", ".join(Base.metadata.tables)
+    with postgres.engine.begin() as connection:
+        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        connection.execute(insert(ChangeCounterRow), [{"topic": topic.value, "version": 0} for topic in Topic])
+    return postgres
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database: SQLite in the test's folder, and PostgreSQL when
+    SALTO_DESK_TEST_POSTGRES_URL names a server (skipped otherwise). The GUI tests, which test widgets
+    rather than SQL, run on SQLite only to keep the suite quick."""
+    if request.param == "postgresql" and request.path.is_relative_to(UI_TESTS):
+        pytest.skip("the GUI tests run on SQLite; storage, domain, sync and fault tests cover PostgreSQL")
+    migrated = migrated_database(tmp_path) if request.param == "sqlite" else emptied_postgres()
+    yield migrated
+    migrated.dispose()
+
+
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    """A migrated SQLite database in the test's temporary folder."""
+def sqlite_database(tmp_path: Path) -> Iterator[Database]:
+    """A migrated SQLite database, for what only SQLite has (its file, pragmas, page limits)."""
     migrated = migrated_database(tmp_path)
     yield migrated
     migrated.dispose()

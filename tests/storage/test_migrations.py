@@ -30,10 +30,10 @@ def test_sqlite_migrations_produce_exactly_the_orm_schema(database: Database) ->
     assert set(inspect(database.engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
 
 
-def test_the_check_itself_sees_a_missing_table(database: Database) -> None:
-    with database.engine.begin() as connection:
+def test_the_check_itself_sees_a_missing_table(sqlite_database: Database) -> None:
+    with sqlite_database.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE card_serials")
-    differences = schema_differences(database)
+    differences = schema_differences(sqlite_database)
     assert differences and differences[0][0] == "add_table"  # type: ignore[index]
 
 

@@ -44,7 +44,7 @@ def test_deleting_the_key_drops_its_entries_and_links(database: Database) -> Non
         key = KeyRepository(session).add(key_draft(administration, key_type), NOW)
         OutboxRepository(session).enqueue(administration.id, key.id, OutboxAction.REVOKE, due=NOW, now=NOW)
         synced = SyncedKey(key.id, None, key.holder.label, key.rooms, key.validity, None)
-        SyncKeyRepository(session).save(synced)
+        SyncKeyRepository(session).save_many([synced])
     with database.unit_of_work() as session:
         assert SyncKeyRepository(session).links({key.id}) == {key.id: synced}
         KeyRepository(session).delete(key.id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -21,8 +19,7 @@ from salto_desk.pms.models import (
     RentableType,
     Reservation,
 )
-from salto_desk.storage import ConfigRepository, Database, open_database
-from salto_desk.storage.database import alembic_config
+from salto_desk.storage import ConfigRepository, Database
 from salto_desk.storage.pms_repository import (
     Period,
     PmsRepository,
@@ -35,27 +32,12 @@ from tests.storage.helpers import add_administration
 TODAY = date(2030, 7, 1)
 NOW = datetime(2030, 7, 1, 8, 0, tzinfo=UTC)
 BEX_ID = "1"
-POSTGRES_URL = os.environ.get("SALTO_DESK_TEST_POSTGRES_URL")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, database: Database) -> Iterator[Database]:
+@pytest.fixture
+def store(database: Database) -> Database:
     """The SQLite database, and PostgreSQL too when SALTO_DESK_TEST_POSTGRES_URL names a server."""
-    if request.param == "sqlite":
-        yield database
-        return
-    if POSTGRES_URL is None:
-        pytest.skip("set SALTO_DESK_TEST_POSTGRES_URL to test on PostgreSQL")
-    from alembic import command
-
-    postgres = open_database(POSTGRES_URL)
-    with postgres.engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "base")
-    postgres.upgrade()
-    yield postgres
-    postgres.dispose()
+    return database
 
 
 def reservation(pms_id: str, **changes: object) -> Reservation:

@@ -9,16 +9,22 @@ from pathlib import Path
 
 import keyring
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from salto_desk.cli import build_parser, main
 from salto_desk.demo import Demo
+from salto_desk.paths import app_paths
+from salto_desk.pms.demo_server import DemoPmsServer
 from salto_desk.secrets import PMS_API_KEY, SERVICE_NAME
 from ui import app as app_module
 from ui.app import build_context, desk_settings, run_gui
 from ui.context import DeskContext
+from ui.crash import CrashReporter
+from ui.i18n import Translations
 from ui.main_window import MainWindow
+from ui.settings.desk import LANGUAGE_SETTING
 
 WAIT_MS = 30_000
 SMALL_DEMO = functools.partial(Demo, reservations=150, card_delay=0.2, activity_interval=None)
@@ -40,6 +46,11 @@ def window(qtbot: QtBot, demo: Demo) -> Iterator[MainWindow]:
     yield window
     window.close()
     context.shutdown()
+
+
+def uninstalled_reporter(app: QApplication, log_file: Path, language: str) -> CrashReporter:
+    """The crash reporter without its hooks: tests keep pytest's own exception handling."""
+    return CrashReporter(app, log_file, language)
 
 
 def synced(window: MainWindow) -> bool:
@@ -83,7 +94,7 @@ def test_a_database_that_cannot_be_opened_is_a_message_and_exit_code_1(
     qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(app_module, "configure_logging", lambda folder: folder / "desk.log")
-    monkeypatch.setattr(app_module, "install_excepthook", lambda *_args: None)
+    monkeypatch.setattr(app_module, "install_excepthook", uninstalled_reporter)
     monkeypatch.setattr(QApplication, "exec", lambda: pytest.fail("the window must not start"))
     monkeypatch.setattr(app_module.QMessageBox, "critical", lambda *_args: None)
     args = build_parser().parse_args(["--data-dir", str(tmp_path), "--database-url", "nosuchdriver://x/y"])
@@ -96,7 +107,7 @@ def test_screenshots_of_the_demo(qtbot: QtBot, tmp_path: Path, monkeypatch: pyte
     """``salto-desk --demo --screenshots DIR``, with a smaller demo so that it runs in seconds."""
     monkeypatch.setattr(app_module, "Demo", SMALL_DEMO)
     monkeypatch.setattr(app_module, "configure_logging", lambda folder: folder / "desk.log")
-    monkeypatch.setattr(app_module, "install_excepthook", lambda *_args: None)
+    monkeypatch.setattr(app_module, "install_excepthook", uninstalled_reporter)
     shots = tmp_path / "shots"
     args: argparse.Namespace = build_parser().parse_args(
         ["--data-dir", str(tmp_path / "data"), "--demo", "--screenshots", str(shots)]
@@ -121,3 +132,91 @@ def test_screenshots_need_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
 def test_no_command_and_gui_both_start_the_window() -> None:
     parser = build_parser()
     assert parser.parse_args([]).func is parser.parse_args(["gui"]).func
+
+
+def test_f5_syncs_now(qtbot: QtBot, window: MainWindow) -> None:
+    sync = window.context.sync
+    assert sync is not None and not sync.running
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+    qtbot.keyClick(window.reservations.search_field, Qt.Key.Key_F5)
+    assert sync.running
+    qtbot.waitUntil(lambda: synced(window), timeout=WAIT_MS)
+
+
+def test_the_offline_banner_while_bex_is_unreachable(qtbot: QtBot, window: MainWindow, demo: Demo) -> None:
+    """The banner says since when and that the data is the last sync's; the arrivals stay usable; it goes."""
+    sync = window.context.sync
+    assert sync is not None
+    sync.run()
+    qtbot.waitUntil(lambda: synced(window), timeout=WAIT_MS)
+    assert window.offline_banner.isHidden()
+    port = demo.pms.port
+    demo.pms.close()
+    sync.run()
+    qtbot.waitUntil(lambda: not window.offline_banner.isHidden(), timeout=WAIT_MS)
+    text = window.offline_banner.text()
+    assert text.startswith("BEX cannot be reached since ") and "data of the last sync (" in text
+    assert window.offline_banner.toolTip()  # the reason, from the core
+
+    tab = window.reservations
+    tab.period_filter.setCurrentIndex(tab.period_filter.findData("arrivals"))
+    qtbot.waitUntil(lambda: not tab.searching and tab.model.rowCount() > 0, timeout=WAIT_MS)
+    tab.period_filter.setCurrentIndex(tab.period_filter.findData("in_house"))
+    qtbot.waitUntil(lambda: not tab.searching and tab.model.rowCount() > 0, timeout=WAIT_MS)
+
+    with DemoPmsServer(reservations=150, port=port) as back:  # BEX is back, at the same address
+        assert back.base_url == demo.pms.base_url
+        sync.run()
+        qtbot.waitUntil(lambda: window.offline_banner.isHidden(), timeout=WAIT_MS)
+        assert synced(window)
+
+
+def test_the_window_speaks_the_language_stored_on_this_desk(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "configure_logging", lambda folder: folder / "desk.log")
+    monkeypatch.setattr(app_module, "install_excepthook", uninstalled_reporter)
+    shown: list[str] = []
+
+    def exec_(_app: QApplication) -> int:
+        windows = QApplication.topLevelWidgets()
+        shown.extend(each.tabs.tabText(0) for each in windows if isinstance(each, MainWindow) and each.isVisible())
+        QApplication.closeAllWindows()
+        return 0
+
+    used: list[Translations] = []
+
+    class Recorded(Translations):
+        def __init__(self, app: QApplication) -> None:
+            super().__init__(app)
+            used.append(self)
+
+    monkeypatch.setattr(QApplication, "exec", exec_)
+    monkeypatch.setattr(app_module, "Translations", Recorded)
+    settings = desk_settings(app_paths(tmp_path).config)
+    settings.setValue(LANGUAGE_SETTING, "nl")
+    settings.sync()
+    try:
+        assert run_gui(build_parser().parse_args(["--data-dir", str(tmp_path)])) == 0
+        assert run_gui(build_parser().parse_args(["--data-dir", str(tmp_path), "--language", "en"])) == 0
+    finally:
+        for translations in used:
+            translations.use("en")  # Qt's Dutch texts must not leak into the next tests
+    assert shown == ["Reserveringen", "Reservations"]  # the flag beats the desk's choice
+
+
+def test_commands_keep_the_language_of_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ping = ["salto", "ping", "--salto", "127.0.0.1:1", "--timeout", "1"]
+    assert build_parser().parse_args([]).language is None  # the window decides for itself
+    monkeypatch.setenv("SALTO_DESK_LANGUAGE", "nl")
+    assert main(ping) == 4
+    from_environment = capsys.readouterr().err
+    assert main(["--language", "nl", *ping]) == 4
+    assert capsys.readouterr().err == from_environment
+    assert main(["--language", "en", *ping]) == 4
+    assert capsys.readouterr().err != from_environment

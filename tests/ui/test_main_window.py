@@ -1,17 +1,25 @@
-"""The main window: four tabs, menus, and a status bar for the SALTO links, the PMS sync and the encoders."""
+"""The main window: four tabs, menus, a status bar, the keyboard, the remembered layout and the language switch."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from pathlib import Path
 
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMenu, QSplitter
 from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import Holder, HolderKind
 from salto_desk.storage import ConfigRepository
 from tests.storage.helpers import database
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
-from ui.main_window import MainWindow
+from ui.app import DeskWindow
+from ui.crash import CrashReporter
+from ui.i18n import Translations
+from ui.main_window import GEOMETRY_SETTING, TAB_SETTING, MainWindow
+from ui.settings.desk import LANGUAGE_SETTING
 
 __all__ = ["database", "make_desk"]
 
@@ -93,3 +101,213 @@ def test_dutch_window(qtbot: QtBot, make_desk: DeskFactory) -> None:
     titles = [window.tabs.tabText(index) for index in range(window.tabs.count())]
     assert titles == ["Reserveringen", "Eigenaren", "Sleutel lezen", "Instellingen"]
     assert window.sync_label.text() == "PMS: geen koppeling ingesteld"
+
+
+# --- keyboard --------------------------------------------------------------------------------------
+
+
+def active_window(qtbot: QtBot, desk: Desk) -> MainWindow:
+    """A shown, active window: window shortcuts only fire in the active window."""
+    window = open_window(qtbot, desk)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+    return window
+
+
+def calls_of(monkeypatch: pytest.MonkeyPatch, target: object, name: str) -> list[str]:
+    """Record calls of one public method of a tab or panel (its own behaviour is tested with it)."""
+    calls: list[str] = []
+    monkeypatch.setattr(target, name, lambda: calls.append(name))
+    return calls
+
+
+def test_ctrl_f_focuses_the_reservation_search_from_any_tab(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    window = active_window(qtbot, make_desk())
+    window.tabs.setCurrentWidget(window.read_key)
+    qtbot.keyClick(window.read_key.encoders, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.reservations
+    qtbot.waitUntil(lambda: window.reservations.search_field.hasFocus(), timeout=WAIT_MS)
+
+
+def test_ctrl_f_on_the_owners_tab_focuses_the_owner_search(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    window = active_window(qtbot, make_desk())
+    window.tabs.setCurrentWidget(window.owners)
+    window.owners.search_field.setText("Bakker")
+    window.owners.table.setFocus()
+    qtbot.keyClick(window.owners.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.owners
+    qtbot.waitUntil(lambda: window.owners.search_field.hasFocus(), timeout=WAIT_MS)
+    assert window.owners.search_field.selectedText() == "Bakker"  # typing replaces the old search
+
+
+def test_enter_in_the_reservation_list_opens_the_selected_one(
+    qtbot: QtBot, make_desk: DeskFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = active_window(qtbot, make_desk())
+    opened = calls_of(monkeypatch, window.reservations, "open_selected")
+    window.reservations.search_field.setFocus()
+    qtbot.keyClick(window.reservations.search_field, Qt.Key.Key_Return)
+    assert opened == []  # Enter in the search field searches; it opens nothing
+    window.reservations.table.setFocus()
+    qtbot.waitUntil(lambda: window.reservations.table.hasFocus(), timeout=WAIT_MS)
+    qtbot.keyClick(window.reservations.table, Qt.Key.Key_Return)
+    qtbot.keyClick(window.reservations.table, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert opened == ["open_selected", "open_selected"]
+
+
+@pytest.mark.parametrize("tab_name", ["reservations", "owners"])
+def test_ctrl_p_and_ctrl_shift_p_print_for_the_current_tab(
+    qtbot: QtBot, make_desk: DeskFactory, monkeypatch: pytest.MonkeyPatch, tab_name: str
+) -> None:
+    window = active_window(qtbot, make_desk())
+    tab = getattr(window, tab_name)
+    other = window.owners if tab is window.reservations else window.reservations
+    new = calls_of(monkeypatch, tab.key_panel, "print_new")
+    copy = calls_of(monkeypatch, tab.key_panel, "print_copy")
+    elsewhere = calls_of(monkeypatch, other.key_panel, "print_new")
+    window.tabs.setCurrentWidget(tab)
+    qtbot.keyClick(window.tabs, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.tabs, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert (new, copy, elsewhere) == (["print_new"], ["print_copy"], [])
+
+
+def test_ctrl_p_elsewhere_says_where_printing_works(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    window = active_window(qtbot, make_desk())
+    window.tabs.setCurrentWidget(window.read_key)
+    qtbot.keyClick(window.read_key.encoders, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage().startswith("Printing works on the Reservations and Owners tabs")
+
+
+def test_ctrl_digit_switches_tabs(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    window = active_window(qtbot, make_desk())
+    qtbot.keyClick(window.tabs, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.read_key
+
+
+def test_the_menus_and_tooltips_show_the_shortcuts(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    window = open_window(qtbot, make_desk())
+    shortcuts = {
+        action.text(): action.shortcut().toString()
+        for menu in window.menuBar().findChildren(QMenu)
+        for action in menu.actions()
+        if not action.isSeparator()
+    }
+    assert {key: shortcuts[key] for key in ("&Search", "&Open the selected reservation", "&Print new cards…",
+                                              "Print a &copy…", "&Sync with the PMS now")} == {
+        "&Search": "Ctrl+F", "&Open the selected reservation": "Return", "&Print new cards…": "Ctrl+P",
+        "Print a &copy…": "Ctrl+Shift+P", "&Sync with the PMS now": "F5"}  # fmt: skip
+    assert window.print_action.toolTip() == "Print new cards (Ctrl+P)"
+    assert window.copy_action.toolTip() == "Print a copy (Ctrl+Shift+P)"
+    assert window.tabs.tabToolTip(2) == "Read key (Ctrl+3)"
+    assert window.sync_action.toolTip() == "Sync with the PMS now (F5)"
+
+
+def test_the_window_controls_have_accessible_names(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    window = open_window(qtbot, make_desk(language="nl"))
+    names = [widget.accessibleName() for widget in (
+        window.tabs, window.statusBar(), window.link_label, window.sync_label, window.queue_label,
+        window.offline_banner, window.read_key.encoders, window.read_key.start_button, window.settings.pages,
+        window.settings.administrations, window.settings.desk_page.language,
+    )]  # fmt: skip
+    assert all(names) and len(set(names)) == len(names)
+    assert window.sync_label.accessibleName() == "Status PMS-synchronisatie"
+
+
+# --- remembered per desk ---------------------------------------------------------------------------
+
+
+def test_size_splitters_and_tab_are_restored_at_the_next_start(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    window = open_window(qtbot, desk)
+    window.resize(770, 610)
+    window.show()
+    qtbot.waitExposed(window)
+    size = (window.width(), window.height())
+    assert size[0] == 770  # not the default size
+    splitter = window.reservations.findChild(QSplitter)
+    assert splitter is not None
+    splitter.setSizes([300, 700])
+    sizes = splitter.sizes()
+    window.tabs.setCurrentWidget(window.owners)
+    window.close()
+
+    again = open_window(qtbot, desk)
+    again.show()
+    qtbot.waitExposed(again)
+    assert (again.width(), again.height()) == size
+    assert again.tabs.currentWidget() is again.owners
+    restored = again.reservations.findChild(QSplitter)
+    assert restored is not None
+    again.tabs.setCurrentWidget(again.reservations)  # a hidden tab is laid out when it is shown
+    qtbot.waitUntil(lambda: restored.sizes() == sizes, timeout=WAIT_MS)
+
+
+def test_an_unreadable_layout_keeps_the_defaults(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    desk.context.settings.setValue(TAB_SETTING, "not a number")
+    desk.context.settings.setValue(GEOMETRY_SETTING, "garbage")
+    window = open_window(qtbot, desk)
+    assert window.tabs.currentWidget() is window.reservations
+    assert (window.width(), window.height()) == (1280, 800)
+
+
+# --- language --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reporter(qapp: QApplication, tmp_path: Path) -> CrashReporter:
+    return CrashReporter(qapp, tmp_path / "desk.log", "en")  # not installed: only its language matters here
+
+
+def test_switching_language_rebuilds_the_window_with_the_same_services(
+    qtbot: QtBot, make_desk: DeskFactory, qapp: QApplication, reporter: CrashReporter
+) -> None:
+    desk = make_desk()
+    translations = Translations(qapp)
+    shell = DeskWindow(desk.context, translations, reporter)
+    old = shell.window
+    qtbot.addWidget(old)
+    old.show()
+    old.tabs.setCurrentWidget(old.settings)
+    old.settings.pages.setCurrentWidget(old.settings.desk_page)
+    destroyed: list[bool] = []
+    old.destroyed.connect(lambda: destroyed.append(True))
+    page = old.settings.desk_page
+    try:
+        page.language.setCurrentIndex(page.language.findData("nl"))
+        page.apply_button.click()
+        new = shell.window
+        qtbot.addWidget(new)
+        assert new is not old and new.context is desk.context and new.isVisible()
+        assert desk.context.language == reporter.language == translations.language == "nl"
+        assert [new.tabs.tabText(index) for index in range(4)] == [
+            "Reserveringen", "Eigenaren", "Sleutel lezen", "Instellingen"]  # fmt: skip
+        assert new.tabs.currentWidget() is new.settings  # the tab is kept
+        assert str(desk.context.settings.value(LANGUAGE_SETTING)) == "nl"
+        qtbot.waitUntil(lambda: bool(destroyed), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "Park De Wielewaal: SALTO ok" in new.link_label.text(), timeout=WAIT_MS)
+    finally:
+        translations.use("en")
+
+
+def test_the_language_does_not_switch_under_a_running_card_operation(
+    qtbot: QtBot, make_desk: DeskFactory, qapp: QApplication, reporter: CrashReporter
+) -> None:
+    desk = make_desk()
+    shell = DeskWindow(desk.context, Translations(qapp), reporter)
+    window = shell.window
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "SALTO ok" in window.link_label.text(), timeout=WAIT_MS)
+    release = threading.Event()
+    desk.context.encoder_queue(desk.administration).submit("Print 2 cards", lambda _r: release.wait(WAIT_MS / 1000))
+    try:
+        qtbot.waitUntil(lambda: window.queue_label.text() == "Encoders: Print 2 cards", timeout=WAIT_MS)
+        page = window.settings.desk_page
+        page.language.setCurrentIndex(page.language.findData("nl"))
+        page.apply_button.click()
+        assert shell.window is window and desk.context.language == "en"
+        assert page.message.text().startswith("The language can be switched once the encoders are idle")
+    finally:
+        release.set()

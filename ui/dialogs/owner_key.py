@@ -9,18 +9,16 @@ message shown, and the dialog stays open.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 
-from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -28,20 +26,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from salto_desk.errors import Text, ValidationError
+from salto_desk.errors import Text
 from salto_desk.keys.model import Administration, KeyData, KeyType, OwnerDetails
 from salto_desk.keys.rules import today_in
-from salto_desk.keys.validation import MAX_TEXT_LINES
 from salto_desk.protocol.text import MAX_ROOMS
 from salto_desk.storage.pms_repository import CachedOwner
 from ui.context import DeskContext
 from ui.models.owners import unit_text
-from ui.widgets.encoder_prompt import JobWatch, error_texts
+from ui.widgets.encoder_prompt import JobWatch
+from ui.widgets.key_form import (
+    DATE_FORMAT,
+    FieldFeedback,
+    PrintInfoLines,
+    key_type_combo,
+    phone_edit,
+    pydate,
+    qdate,
+)
 
 DEFAULT_DAYS = 365
-DATE_FORMAT = "dd-MM-yyyy"
-ERROR_STYLE = "color: #b00020;"
-INVALID_STYLE = "border: 1px solid #b00020;"
 
 TITLE = Text("New key for {owner}", "Nieuwe sleutel voor {owner}")
 NO_KEY_TYPES = Text(
@@ -58,20 +61,8 @@ ROOMS_HINT = Text(
     f"Tick the door(s) this key opens: 1 to {MAX_ROOMS}.",
     f"Vink de deur(en) aan die deze sleutel opent: 1 tot {MAX_ROOMS}.",
 )
-PHONE_HINT = Text(
-    "International format (+31...) for JustIN Mobile; leave empty for cards only.",
-    "Internationaal formaat (+31...) voor JustIN Mobile; laat leeg voor alleen kaarten.",
-)
 CREATING = Text("Creating the key data...", "Sleutelgegevens maken...")
 CREATE_JOB = Text("Create the key data of {owner}", "Sleutelgegevens van {owner} maken")
-
-
-def qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 class OwnerKeyDialog(QDialog):
@@ -98,20 +89,24 @@ class OwnerKeyDialog(QDialog):
         say = self._t
         self.setWindowTitle(TITLE(language).format(owner=owner.name))
 
-        self.key_type = QComboBox()
-        for key_type in self.key_types:
-            self.key_type.addItem(key_type.name, key_type.id)
+        self.key_type = key_type_combo(self.key_types, language)
         self.key_type.currentIndexChanged.connect(self._key_type_chosen)
 
         today = today_in(administration, context.clock())
         self.valid_from = QDateEdit(qdate(today))
         self.valid_until = QDateEdit(qdate(today + timedelta(days=DEFAULT_DAYS)))
-        for edit in (self.valid_from, self.valid_until):
+        for edit, name in (
+            (self.valid_from, say("Valid from", "Geldig vanaf")),
+            (self.valid_until, say("Valid until (last day)", "Geldig tot (laatste dag)")),
+        ):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat(DATE_FORMAT)
+            edit.setAccessibleName(name)
 
         self.rooms = QListWidget()
         self.rooms.setMaximumHeight(120)
+        self.rooms.setAccessibleName(say("Rooms", "Kamers"))
+        self.rooms.setToolTip(ROOMS_HINT(language))
         doors: set[str] = set()
         for unit in owner.objects:
             if unit.door_name in doors:
@@ -125,11 +120,10 @@ class OwnerKeyDialog(QDialog):
         rooms_hint = QLabel((ROOMS_HINT if owner.objects else NO_UNITS)(language).format(owner=owner.name))
         rooms_hint.setWordWrap(True)
 
-        self.print_info = [QLineEdit() for _line in range(MAX_TEXT_LINES)]
+        self.print_info_lines = PrintInfoLines(language)
+        self.print_info = self.print_info_lines.edits
 
-        self.phone = QLineEdit(owner.phone or "")
-        phone_hint = QLabel(PHONE_HINT(language))
-        phone_hint.setWordWrap(True)
+        self.phone, phone_hint = phone_edit(owner.phone, language)
 
         key_form = QFormLayout()
         key_form.addRow(say("Key type", "Sleuteltype"), self.key_type)
@@ -137,8 +131,7 @@ class OwnerKeyDialog(QDialog):
         key_form.addRow(say("Valid until (last day)", "Geldig tot (laatste dag)"), self.valid_until)
         key_form.addRow(say("Rooms", "Kamers"), self.rooms)
         key_form.addRow("", rooms_hint)
-        for number, line in enumerate(self.print_info, 1):
-            key_form.addRow(say(f"Print info line {number}", f"Printinfo regel {number}"), line)
+        self.print_info_lines.add_rows(key_form)
 
         owner_box = QGroupBox(say("Check the owner's details", "Controleer de gegevens van de eigenaar"))
         owner_form = QFormLayout(owner_box)
@@ -148,19 +141,22 @@ class OwnerKeyDialog(QDialog):
         owner_form.addRow(say("Phone", "Telefoon"), self.phone)
         owner_form.addRow("", phone_hint)
 
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.fields: dict[str, QWidget] = {
-            "rooms": self.rooms,
-            "start": self.valid_from,
-            "end": self.valid_until,
-            "print_info": self.print_info[0],
-            "phone": self.phone,
-        }
+        self.feedback = FieldFeedback(
+            language,
+            {
+                "rooms": self.rooms,
+                "start": self.valid_from,
+                "end": self.valid_until,
+                "print_info": self.print_info[0],
+                "phone": self.phone,
+            },
+        )
+        self.message = self.feedback.message
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = QPushButton(say("Create key", "Sleutel maken"))
         self.create_button.setDefault(True)
+        self.create_button.setAccessibleName(say("Create key", "Sleutel maken"))
+        self.create_button.setToolTip(say("Store the key data (Enter)", "Sleutelgegevens opslaan (Enter)"))
         self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.create_button.clicked.connect(self.create_key)
         self.buttons.rejected.connect(self.reject)
@@ -172,6 +168,7 @@ class OwnerKeyDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self._key_type_chosen()
+        self.key_type.setFocus()
         if not self.key_types:
             self._say(NO_KEY_TYPES(language).format(administration=administration.name), error=True)
         self.create_button.setEnabled(bool(self.key_types))
@@ -196,7 +193,7 @@ class OwnerKeyDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
 
     def print_lines(self) -> list[str]:
-        return [line.text() for line in self.print_info]
+        return self.print_info_lines.lines()
 
     def creating(self) -> bool:
         return self._creating is not None
@@ -205,7 +202,7 @@ class OwnerKeyDialog(QDialog):
 
     def invalid_fields(self) -> list[str]:
         """The fields marked as refused by the last Create."""
-        return [name for name, widget in self.fields.items() if widget.styleSheet() == INVALID_STYLE]
+        return self.feedback.invalid_fields()
 
     @Slot()
     def create_key(self) -> None:
@@ -246,30 +243,20 @@ class OwnerKeyDialog(QDialog):
     def _refused(self, error: object) -> None:
         self._creating = None
         self.create_button.setEnabled(True)
-        failure = error if isinstance(error, BaseException) else RuntimeError(str(error))
-        message, action = error_texts(failure, self.language)
-        self._say(f"{message} {action}".strip(), error=True)
-        self._mark(failure.field if isinstance(failure, ValidationError) else None)
+        self.feedback.refused(error)
 
     @Slot()
     def _key_type_chosen(self, _index: int | None = None) -> None:
         key_type = self.chosen_key_type()
-        lines = key_type.print_info if key_type is not None else ()
-        for number, line in enumerate(self.print_info):
-            line.setText(lines[number] if number < len(lines) else "")
+        self.print_info_lines.set_lines(key_type.print_info if key_type is not None else ())
 
     # --- internals -------------------------------------------------------------------------------
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else "")
-        self.message.setText(text)
+        self.feedback.say(text, error=error)
 
     def _mark(self, field: str | None) -> None:
-        """Outline the refused field (None: clear every mark) and put the cursor in it."""
-        for name, widget in self.fields.items():
-            widget.setStyleSheet(INVALID_STYLE if name == field else "")
-        if field in self.fields:
-            self.fields[field].setFocus()
+        self.feedback.mark(field)
 
     def _t(self, en: str, nl: str) -> str:
         return Text(en, nl)(self.language)

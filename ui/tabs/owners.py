@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -82,7 +82,12 @@ def search_owners(context: DeskContext, administration_id: int | None, text: str
 
 
 class OwnersTab(QWidget):
-    """Search owners, see their accommodations and key data, create (+Key) and issue owner keys."""
+    """Search owners, see their accommodations and key data, create (+Key) and issue owner keys.
+
+    ``status_message`` says why a shortcut did nothing (no key data, nothing to copy...).
+    """
+
+    status_message = Signal(str)
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +111,9 @@ class OwnersTab(QWidget):
             say("Search by name, e-mail, accommodation or door", "Zoek op naam, e-mail, accommodatie of deur")
         )
         self.search_field.setClearButtonEnabled(True)
+        self.search_field.setAccessibleName(say("Search owners", "Eigenaren zoeken"))
+        self.search_field.setToolTip(say("Search as you type (Ctrl+F)", "Zoeken tijdens het typen (Ctrl+F)"))
+        self.administration_filter.setAccessibleName(say("Administration", "Administratie"))
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DELAY_MS)
@@ -130,6 +138,7 @@ class OwnersTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.setAccessibleName(say("Owners", "Eigenaren"))
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -159,7 +168,9 @@ class OwnersTab(QWidget):
             )
         )
         self.add_key_button.clicked.connect(self.add_key)
+        self.add_key_button.setAccessibleName(say("New key for this owner", "Nieuwe sleutel voor deze eigenaar"))
         self.key_choice = QComboBox()
+        self.key_choice.setAccessibleName(say("Key data of the owner", "Sleutelgegevens van de eigenaar"))
         self.key_choice.currentIndexChanged.connect(self._show_chosen_key)
         key_row = QHBoxLayout()
         key_row.addWidget(QLabel(say("Key data", "Sleutelgegevens")))
@@ -167,6 +178,7 @@ class OwnersTab(QWidget):
         key_row.addWidget(self.add_key_button)
         self.key_panel = KeyActionsPanel(context)
         self.key_panel.key_changed.connect(self._on_key_changed)
+        self.key_panel.status_message.connect(self.status_message)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -80,15 +80,24 @@ class ReadKeyTab(QWidget):
 
         self.encoders = QComboBox()
         self.encoders.setMinimumContentsLength(24)
+        self.encoders.setAccessibleName(self._t("Encoder to read the card on", "Encoder om de kaart op te lezen"))
         self.encoders.currentIndexChanged.connect(self._encoder_chosen)
-        self.start_button = QPushButton(self._t("Start", "Start"))
+        self.start_button = QPushButton(self._t("&Start", "&Start"))
+        self.start_button.setAccessibleName(self._t("Start reading the card", "Het lezen van de kaart starten"))
+        self.start_button.setToolTip(
+            self._t("Read the card placed on the chosen encoder (Alt+S).",
+                    "Lees de kaart die op de gekozen encoder ligt (Alt+S).")
+        )  # fmt: skip
         self.start_button.clicked.connect(self.start)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
+        self.notice.setAccessibleName(self._t("Read key notice", "Melding sleutel lezen"))
         self.prompt = EncoderPrompt(self._language)
 
         chooser = QHBoxLayout()
-        chooser.addWidget(QLabel(self._t("Encoder:", "Encoder:")))
+        encoder_label = QLabel(self._t("&Encoder:", "&Encoder:"))
+        encoder_label.setBuddy(self.encoders)
+        chooser.addWidget(encoder_label)
         chooser.addWidget(self.encoders, 1)
         chooser.addWidget(self.start_button)
 
@@ -104,6 +113,9 @@ class ReadKeyTab(QWidget):
         self.belongs_to = QLabel(NOTHING)
         self.belongs_to.setWordWrap(True)
         self.holder_button = QPushButton()
+        self.holder_button.setAccessibleName(
+            self._t("Open the reservation or owner of this card", "De reservering of eigenaar van deze kaart openen")
+        )
         self.holder_button.clicked.connect(self._open_holder)
         self.holder_button.hide()
         holder_row = QHBoxLayout()
@@ -111,15 +123,22 @@ class ReadKeyTab(QWidget):
         holder_row.addWidget(self.holder_button)
 
         self.card_box = QGroupBox(self._t("The card", "De kaart"))
+        self.card_box.setAccessibleName(self._t("The card that was read", "De gelezen kaart"))
         form = QFormLayout(self.card_box)
-        form.addRow(self._t("Card type:", "Kaarttype:"), self.card_type)
-        form.addRow(self._t("Rooms:", "Kamers:"), self.rooms)
-        form.addRow(self._t("Status:", "Status:"), self.status)
-        form.addRow(self._t("Original or copy:", "Origineel of kopie:"), self.copy)
-        form.addRow(self._t("Authorizations:", "Autorisaties:"), self.authorizations)
-        form.addRow(self._t("Valid from:", "Geldig vanaf:"), self.valid_from)
-        form.addRow(self._t("Valid until:", "Geldig tot:"), self.valid_until)
-        form.addRow(self._t("Operator:", "Operator:"), self.operator)
+        for label, field in (
+            (Text("Card type", "Kaarttype"), self.card_type),
+            (Text("Rooms", "Kamers"), self.rooms),
+            (Text("Status", "Status"), self.status),
+            (Text("Original or copy", "Origineel of kopie"), self.copy),
+            (Text("Authorizations", "Autorisaties"), self.authorizations),
+            (Text("Valid from", "Geldig vanaf"), self.valid_from),
+            (Text("Valid until", "Geldig tot"), self.valid_until),
+            (Text("Operator", "Operator"), self.operator),
+        ):
+            field.setAccessibleName(label(self._language))
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(label(self._language) + ":", field)
+        self.belongs_to.setAccessibleName(self._t("Belongs to", "Hoort bij"))
         form.addRow(self._t("Belongs to:", "Hoort bij:"), holder_row)
         self.card_box.hide()
 

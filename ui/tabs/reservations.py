@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QItemSelection, Qt, QTimer
+from PySide6.QtCore import QDate, QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -31,11 +33,12 @@ from PySide6.QtWidgets import (
 
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Administration, HolderKind, KeyData
-from salto_desk.keys.rules import today_in
+from salto_desk.keys.rules import reservation_label, today_in
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.key_repository import KeyRepository
 from salto_desk.storage.pms_repository import CachedReservation, Period, PmsRepository, ReservationQuery
 from ui.context import DeskContext
+from ui.dialogs.key_data import KeyDataDialog, KeyDataSetup, load_reservation_setup
 from ui.models.reservations import (
     KEY_STATES,
     NO_KEY,
@@ -47,6 +50,7 @@ from ui.models.reservations import (
     accommodation_text,
     state_text,
 )
+from ui.widgets.encoder_prompt import JobWatch, error_texts
 from ui.widgets.key_actions import KeyActionsPanel
 
 SEARCH_DELAY_MS = 250
@@ -60,6 +64,21 @@ PERIODS = (
     (Period.DEPARTURES, Text("Departures today", "Vertrekken vandaag")),
 )
 DATE_RANGE = "range"
+
+ADD_KEY = Text("+Key", "+Sleutel")
+ADD_KEY_TIP = Text(
+    "Create key data for this reservation by hand (no product matched, or after a delete)",
+    "Sleutelgegevens voor deze reservering met de hand maken (geen product van toepassing, of na verwijderen)",
+)
+ADD_KEY_LOAD = Text("Load the key types for {holder}", "Sleuteltypes laden voor {holder}")
+ADD_KEY_FAILED = Text("Opening +Key failed:", "+Sleutel openen is mislukt:")
+NO_RESERVATION = Text(
+    "No reservation selected: search for one first (Ctrl+F).",
+    "Geen reservering gekozen: zoek er eerst een (Ctrl+F).",
+)
+NOTHING_TO_OPEN = Text(
+    "No reservation to open: the search found nothing.", "Geen reservering om te openen: de zoekopdracht vond niets."
+)
 
 
 @dataclass(frozen=True)
@@ -173,7 +192,12 @@ def _checked_text(reservation: CachedReservation, zone: ZoneInfo | None) -> str:
 
 
 class ReservationsTab(QWidget):
-    """Search, filter and select reservations; the selected one's booking data and key actions."""
+    """Search, filter and select reservations; the selected one's booking data and key actions.
+
+    ``status_message`` says why a shortcut did nothing (no reservation, nothing to copy...).
+    """
+
+    status_message = Signal(str)
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +208,10 @@ class ReservationsTab(QWidget):
         self._keep: tuple[int, str] | None = None
         self._select_pms_id: str | None = None
         self._shown: ReservationRow | None = None
+        self._keep_key: int | None = None
+        self._open_when_found = False
+        self._adding: JobWatch | None = None
+        self.dialog: KeyDataDialog | None = None  # the +Key dialog open now (tests drive it)
 
         self.search_field = QLineEdit()
         self.search_field.setObjectName("reservation_search")
@@ -193,6 +221,13 @@ class ReservationsTab(QWidget):
             )
         )
         self.search_field.setClearButtonEnabled(True)
+        self.search_field.setAccessibleName(Text("Search reservations", "Reserveringen zoeken")(language))
+        self.search_field.setToolTip(
+            Text(
+                "Search as you type (Ctrl+F); Enter opens the first match",
+                "Zoeken tijdens het typen (Ctrl+F); Enter opent de eerste treffer",
+            )(language)
+        )
         self.administration_filter = QComboBox()
         self.administration_filter.addItem(Text("All administrations", "Alle administraties")(language), None)
         self.period_filter = QComboBox()
@@ -213,6 +248,14 @@ class ReservationsTab(QWidget):
             self.state_filter.addItem(label(language), state)
         self.count_label = QLabel()
         self.count_label.setObjectName("reservation_count")
+        for widget, name in (
+            (self.administration_filter, Text("Administration", "Administratie")),
+            (self.period_filter, Text("Dates", "Datums")),
+            (self.date_from, Text("From date", "Vanaf datum")),
+            (self.date_to, Text("To date", "Tot datum")),
+            (self.state_filter, Text("Reservation state", "Reserveringsstatus")),
+        ):
+            widget.setAccessibleName(name(language))
 
         filters = QHBoxLayout()
         filters.addWidget(self.search_field, 3)
@@ -246,18 +289,31 @@ class ReservationsTab(QWidget):
                               (Column.KEY, 150)):  # fmt: skip
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.setAccessibleName(Text("Reservations", "Reserveringen")(language))
 
         self.booking = BookingView(language)
         self.key_choice = QComboBox()
         self.key_choice.setObjectName("key_choice")
         self.key_choice.hide()
         self.key_choice.currentIndexChanged.connect(self._show_chosen_key)
+        self.key_choice.setAccessibleName(
+            Text("Key data of the reservation", "Sleutelgegevens van de reservering")(language)
+        )
+        self.add_key_button = QPushButton(ADD_KEY(language))
+        self.add_key_button.setAccessibleName(ADD_KEY_TIP(language))
+        self.add_key_button.setToolTip(ADD_KEY_TIP(language))
+        self.add_key_button.setEnabled(False)
+        self.add_key_button.clicked.connect(self.add_key)
         self.key_panel = KeyActionsPanel(context, self)
         self.key_panel.key_changed.connect(self._on_key_changed)
+        self.key_panel.status_message.connect(self.status_message)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_choice, 1)
+        key_row.addWidget(self.add_key_button)
         details = QWidget()
         details_layout = QVBoxLayout(details)
         details_layout.addWidget(self.booking)
-        details_layout.addWidget(self.key_choice)
+        details_layout.addLayout(key_row)
         details_layout.addWidget(self.key_panel, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -278,6 +334,11 @@ class ReservationsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(splitter, 1)
+        chain: list[QWidget] = [self.search_field, self.administration_filter, self.period_filter, self.date_from,
+                                self.date_to, self.state_filter, self.table, self.key_choice, self.add_key_button,
+                                self.key_panel]  # fmt: skip
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -374,6 +435,9 @@ class ReservationsTab(QWidget):
         if row is None or not self.select(self.model.row_at(row).identity):
             self.table.clearSelection()
             self._show(None)
+        if self._open_when_found:
+            self._open_when_found = False
+            self.open_selected()
 
     def _on_search_failed(self, job_id: int, error: object) -> None:
         if job_id != self._search_job:
@@ -425,6 +489,80 @@ class ReservationsTab(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.proxy.row(rows[0].row()) if rows else None
 
+    def focus_search(self) -> None:
+        """Ctrl+F: put the cursor in the search field, its text selected so typing replaces it."""
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def open_selected(self) -> None:
+        """Enter: open the selected reservation (the first match when none is selected) at its key actions.
+
+        The cursor goes to Print when it has key data, else to +Key. A search still running is waited
+        for; when nothing is listed a status message says so.
+        """
+        if self.searching or self._debounce.isActive():
+            self._open_when_found = True
+            if self._debounce.isActive():
+                self.refresh()
+            return
+        if self.selected() is None:
+            if self.proxy.rowCount() == 0:
+                self.status_message.emit(NOTHING_TO_OPEN(self._language))
+                return
+            self.table.selectRow(0)
+        if not self.key_panel.focus_actions():
+            self.add_key_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def add_key(self) -> None:
+        """+Key: load the key types and their defaults for the selected reservation, then open the dialog."""
+        row = self._shown
+        administration = self._administration_of(row)
+        if row is None or administration is None:
+            self.status_message.emit(NO_RESERVATION(self._language))
+            return
+        if self._adding is not None:
+            return
+        context, reservation = self._context, row.reservation
+        service = context.key_service(administration)
+        holder = reservation_label(reservation.booking_nr, reservation.guest_name, reservation.pms_id)
+        watch = JobWatch(context.lookup, self)
+        self._adding = watch
+        self.add_key_button.setEnabled(False)
+
+        def loaded(setup: object) -> None:
+            self._adding = None
+            self.add_key_button.setEnabled(self._shown is not None)
+            if not isinstance(setup, KeyDataSetup) or self._shown is None or self._shown.identity != row.identity:
+                return
+            dialog = KeyDataDialog(context, setup, holder, reservation_pms_id=reservation.pms_id, parent=self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.saved.connect(self._on_key_created)
+            dialog.finished.connect(self._on_dialog_closed)
+            self.dialog = dialog
+            dialog.open()
+
+        def failed(error: object) -> None:
+            self._adding = None
+            self.add_key_button.setEnabled(self._shown is not None)
+            failure = error if isinstance(error, BaseException) else RuntimeError(str(error))
+            message, action = error_texts(failure, self._language)
+            self.status_message.emit(f"{ADD_KEY_FAILED(self._language)} {message} {action}".strip())
+
+        watch.succeeded.connect(loaded)
+        watch.failed.connect(failed)
+        watch.submit(
+            ADD_KEY_LOAD(self._language).format(holder=holder),
+            lambda _report: load_reservation_setup(context.database, service, administration.id, reservation.pms_id),
+        )
+
+    def _on_key_created(self, key: object) -> None:
+        if isinstance(key, KeyData):
+            self._keep_key = key.id
+            self._context.events.keys_changed.emit(key)
+
+    def _on_dialog_closed(self, _result: int) -> None:
+        self.dialog = None
+
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected())
 
@@ -432,8 +570,10 @@ class ReservationsTab(QWidget):
         self._shown = row
         administration = self._administration_of(row)
         self.booking.show_row(row, administration.zone if administration else None)
+        self.add_key_button.setEnabled(row is not None and self._adding is None)
         choice = self.key_choice
-        chosen = choice.currentData()
+        chosen = self._keep_key if self._keep_key is not None else choice.currentData()
+        self._keep_key = None
         choice.blockSignals(True)
         choice.clear()
         for key in row.keys if row else ():

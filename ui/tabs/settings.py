@@ -1,28 +1,23 @@
-"""The Settings tab (managers and installers), behind the optional manager PIN.
+"""The Settings tab (managers and installers), behind the optional manager PIN, and "This desk".
 
-Pages: the administration (SALTO link, defaults, authorization names), key types and products,
-encoders, door names, the PMS connection, the manager PIN and diagnostics. Every change goes
-through the core's repositories and validation; the pages only show and collect.
+Manager pages: the administration (SALTO link, defaults, authorization names), key types and
+products, encoders, door names, the PMS connection, the manager PIN and diagnostics. Every change
+goes through the core's repositories and validation; the pages only show and collect.
+
+"This desk" (the language of this PC) stays open when the PIN locks the rest: while locked, the
+manager pages' tabs are hidden and a "Manager settings" tab asks for the PIN instead.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from salto_desk.storage.config_repository import ConfigRepository
 from ui.context import DeskContext
 from ui.settings.administration import AdministrationPage
 from ui.settings.common import Say
+from ui.settings.desk import DeskPage
 from ui.settings.diagnostics import DiagnosticsPage
 from ui.settings.doors import DoorNamesPage
 from ui.settings.encoders import EncodersPage
@@ -39,7 +34,13 @@ class SettingsTab(QWidget):
         self.lock_page = LockPage(context)
         self.administrations = QComboBox()
         self.administrations.setMinimumContentsLength(24)
+        self.administrations.setAccessibleName(say("Administration to set up", "In te stellen administratie"))
         self.lock_button = QPushButton(say("Lock", "Vergrendelen"))
+        self.lock_button.setAccessibleName(say("Lock the manager settings", "De beheerdersinstellingen vergrendelen"))
+        self.lock_button.setToolTip(
+            say("Hide the manager settings until the PIN is entered again.",
+                "Verberg de beheerdersinstellingen tot de pincode opnieuw is ingevoerd.")
+        )  # fmt: skip
         self.administration_page = AdministrationPage(context)
         self.key_types_page = KeyTypesPage(context)
         self.encoders_page = EncodersPage(context)
@@ -47,8 +48,15 @@ class SettingsTab(QWidget):
         self.pms_page = PmsPage(context)
         self.pin_page = PinPage(context)
         self.diagnostics_page = DiagnosticsPage(context)
+        self.desk_page = DeskPage(context)
+        self.manager_pages: tuple[QWidget, ...] = (
+            self.administration_page, self.key_types_page, self.encoders_page, self.doors_page, self.pms_page,
+            self.pin_page, self.diagnostics_page,
+        )  # fmt: skip
         self.pages = QTabWidget()
+        self.pages.setAccessibleName(say("Settings pages", "Instellingenpagina's"))
         for page, label in (
+            (self.lock_page, say("Manager settings", "Beheerdersinstellingen")),
             (self.administration_page, say("Administration", "Administratie")),
             (self.key_types_page, say("Key types && products", "Sleuteltypes && producten")),
             (self.encoders_page, say("Encoders", "Encoders")),
@@ -56,22 +64,23 @@ class SettingsTab(QWidget):
             (self.pms_page, say("PMS connection", "PMS-koppeling")),
             (self.pin_page, say("Manager PIN", "Beheerders-pincode")),
             (self.diagnostics_page, say("Diagnostics", "Diagnose")),
+            (self.desk_page, say("This desk", "Deze balie")),
         ):
             self.pages.addTab(page, label)
+        self.chooser = QWidget()
+        chooser_layout = QHBoxLayout(self.chooser)
+        chooser_layout.setContentsMargins(0, 0, 0, 0)
+        label = QLabel(say("&Administration", "&Administratie"))
+        label.setBuddy(self.administrations)
+        chooser_layout.addWidget(label)
+        chooser_layout.addWidget(self.administrations)
         top = QHBoxLayout()
-        top.addWidget(QLabel(say("Administration", "Administratie")))
-        top.addWidget(self.administrations)
+        top.addWidget(self.chooser)
         top.addStretch(1)
         top.addWidget(self.lock_button)
-        content = QWidget()
-        content_layout = QVBoxLayout(content)
-        content_layout.addLayout(top)
-        content_layout.addWidget(self.pages, 1)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.lock_page)
-        self.stack.addWidget(content)
-        self.content = content
-        QVBoxLayout(self).addWidget(self.stack)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, 1)
 
         self.administrations.currentIndexChanged.connect(self._administration_chosen)
         self.administration_page.saved.connect(self._administration_saved)
@@ -79,6 +88,7 @@ class SettingsTab(QWidget):
         self.lock_page.unlocked.connect(self._show_content)
         self.lock_button.clicked.connect(self.lock)
         self.pin_page.changed.connect(self._update_lock_button)
+        self.pages.currentChanged.connect(self._update_chooser)
         self._load_administrations(None)
         self._update_lock_button()
         if stored_pin_hash(context) is None:
@@ -88,18 +98,33 @@ class SettingsTab(QWidget):
 
     @property
     def locked(self) -> bool:
-        return self.stack.currentWidget() is self.lock_page
+        return self.pages.isTabVisible(self.pages.indexOf(self.lock_page))
 
     @Slot()
     def lock(self) -> None:
-        """Show the PIN screen (only when a manager PIN is set)."""
+        """Hide the manager pages behind the PIN screen (only when a manager PIN is set)."""
         if stored_pin_hash(self.context) is not None:
-            self.stack.setCurrentWidget(self.lock_page)
+            self._set_locked(True)
+            self.pages.setCurrentWidget(self.lock_page)
             self.lock_page.pin.setFocus()
+
+    def _set_locked(self, locked: bool) -> None:
+        self.pages.setTabVisible(self.pages.indexOf(self.lock_page), locked)
+        for page in self.manager_pages:
+            self.pages.setTabVisible(self.pages.indexOf(page), not locked)
+        self._update_chooser()
+
+    @Slot()
+    def _update_chooser(self) -> None:
+        """The administration chooser belongs to the manager pages only."""
+        self.chooser.setVisible(self.pages.currentWidget() in self.manager_pages)
 
     @Slot()
     def _show_content(self) -> None:
-        self.stack.setCurrentWidget(self.content)
+        was_locked = self.locked
+        self._set_locked(False)
+        if was_locked:
+            self.pages.setCurrentWidget(self.administration_page)
         self.refresh()
 
     def refresh(self) -> None:

@@ -43,6 +43,7 @@ from salto_desk.protocol.errors import SaltoErrorReply
 from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, NotFoundError
 from ui.context import DeskContext
 from ui.dialogs.delete_key import DeleteKeyDialog
+from ui.dialogs.key_data import KeyDataDialog, KeyDataSetup, load_setup
 from ui.dialogs.print_cards import PrintCardsDialog
 from ui.dialogs.send_to_phone import SendToPhoneDialog, unregistered_guidance
 from ui.models.reservations import KEY_STATES
@@ -65,6 +66,38 @@ PRINT = Text("Print...", "Printen...")
 COPY = Text("Copy...", "Kopie...")
 SEND = Text("Send to phone...", "Naar telefoon...")
 DELETE = Text("Delete...", "Verwijderen...")
+EDIT = Text("Edit...", "Wijzigen...")
+PRINT_TIP = Text("Print new cards (Ctrl+P)", "Nieuwe kaarten printen (Ctrl+P)")
+COPY_TIP = Text("Print a copy card (Ctrl+Shift+P)", "Een kopiekaart printen (Ctrl+Shift+P)")
+SEND_TIP = Text("Send a JustIN Mobile key to a phone", "Een JustIN Mobile-sleutel naar een telefoon sturen")
+EDIT_TIP = Text(
+    "Change the key type, rooms, validity, authorizations, print info, phone or license plate",
+    "Sleuteltype, kamers, geldigheid, autorisaties, printinfo, telefoon of kenteken wijzigen",
+)
+DELETE_TIP = Text(
+    "Delete the key data (checks its rooms out in SALTO)", "Sleutelgegevens verwijderen (checkt de kamers uit in SALTO)"
+)
+EDIT_LOAD = Text(
+    "Load the choices to edit the key data of {holder}", "Keuzes laden om de sleutelgegevens van {holder} te wijzigen"
+)
+EDIT_LOAD_FAILED = Text("Loading the key data to edit failed", "Laden van de sleutelgegevens om te wijzigen is mislukt")
+CANNOT_NO_KEY = Text(
+    "Nothing to print: select a reservation or owner with key data first (or make it with +Key).",
+    "Niets te printen: kies eerst een reservering of eigenaar met sleutelgegevens (of maak die met +Sleutel).",
+)
+CANNOT_BUSY = Text(
+    "An operation on this key is still running; wait until it is done.",
+    "Er loopt nog een handeling op deze sleutel; wacht tot die klaar is.",
+)
+CANNOT_LOADING = Text(
+    "The key data is still loading; try again in a moment.",
+    "De sleutelgegevens worden nog geladen; probeer het zo opnieuw.",
+)
+CANNOT_COPY = Text(
+    "No cards were made for this key yet, so there is nothing to copy: print new cards first (Ctrl+P).",
+    "Voor deze sleutel zijn nog geen kaarten gemaakt, dus er is niets te kopiëren: print eerst nieuwe kaarten "
+    "(Ctrl+P).",
+)
 VALID_RANGE = Text("{start} until {end} ({zone})", "{start} tot {end} ({zone})")
 DENIED = Text("denied: {names}", "geweigerd: {names}")
 NONE = Text("none", "geen")
@@ -112,6 +145,7 @@ AUDIT_ACTIONS = {
     AuditAction.CHECK_OUT: Text("Check-out", "Uitchecken"),
     AuditAction.CREATE_KEY: Text("Key data created", "Sleutelgegevens gemaakt"),
     AuditAction.DELETE_KEY: Text("Key data deleted", "Sleutelgegevens verwijderd"),
+    AuditAction.EDIT_KEY: Text("Key data changed", "Sleutelgegevens gewijzigd"),
 }
 AUDIT_STATES = {
     AuditState.PENDING: Text("pending", "bezig"),
@@ -174,6 +208,7 @@ class KeyActionsPanel(QWidget):
     """
 
     key_changed = Signal(object)
+    status_message = Signal(str)  # why a shortcut did nothing, for the status bar
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,6 +220,7 @@ class KeyActionsPanel(QWidget):
         self._details: KeyDetails | None = None
         self._load_token = 0
         self._busy = False
+        self._focus_print = False
         self.dialog: QDialog | None = None  # the dialog opened last (tests drive it)
         language = self.language
 
@@ -216,12 +252,23 @@ class KeyActionsPanel(QWidget):
         self.copy_button = QPushButton(COPY(language))
         self.send_button = QPushButton(SEND(language))
         self.delete_button = QPushButton(DELETE(language))
+        self.edit_button = QPushButton(EDIT(language))
+        for button, tip in (
+            (self.print_button, PRINT_TIP),
+            (self.copy_button, COPY_TIP),
+            (self.send_button, SEND_TIP),
+            (self.edit_button, EDIT_TIP),
+            (self.delete_button, DELETE_TIP),
+        ):
+            button.setAccessibleName(button.text().rstrip("."))
+            button.setToolTip(tip(language))
+        self.edit_button.clicked.connect(self.edit_key)
         self.print_button.clicked.connect(lambda: self.print_cards())
         self.copy_button.clicked.connect(lambda: self.print_cards(EncodeMode.COPY))
         self.send_button.clicked.connect(self.send_to_phone)
         self.delete_button.clicked.connect(self.delete_key)
         buttons = QHBoxLayout()
-        for button in (self.print_button, self.copy_button, self.send_button):
+        for button in (self.print_button, self.copy_button, self.send_button, self.edit_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.delete_button)
@@ -252,6 +299,7 @@ class KeyActionsPanel(QWidget):
             if not self.prompt.busy():
                 self.prompt.clear()  # the outcome shown belongs to the key shown before
             self._details = None
+            self._focus_print = False
         self._show(key, administration, phone_hint)
 
     def _show(self, key: KeyData | None, administration: Administration, phone_hint: str | None) -> None:
@@ -273,6 +321,57 @@ class KeyActionsPanel(QWidget):
         return self._busy
 
     # --- actions ---------------------------------------------------------------------------------
+
+    def focus_actions(self) -> bool:
+        """Put the cursor on Print (once the key's details are loaded); False when no key is shown."""
+        if self._key is None:
+            return False
+        self._focus_print = True
+        self._render_buttons()
+        return True
+
+    def print_new(self) -> None:
+        """Ctrl+P: the Print dialog for new cards; when that is not possible, a status message says why."""
+        if (reason := self._cannot_print(copy=False)) is not None:
+            self.status_message.emit(reason)
+            return
+        self.print_cards(EncodeMode.NEW)
+
+    def print_copy(self) -> None:
+        """Ctrl+Shift+P: the Print dialog for a copy card; when that is not possible, a status message says why."""
+        if (reason := self._cannot_print(copy=True)) is not None:
+            self.status_message.emit(reason)
+            return
+        self.print_cards(EncodeMode.COPY)
+
+    def edit_key(self) -> None:
+        """Load the administration's key types, authorizations and doors, then open the key data dialog."""
+        key, administration = self._target()
+        database = self.context.database
+        watch = JobWatch(self.context.lookup, self)
+        self._set_busy(True)
+
+        def loaded(setup: object) -> None:
+            self._set_busy(False)
+            current = self._key
+            if isinstance(setup, KeyDataSetup) and current is not None and current.id == key.id:
+                dialog = KeyDataDialog(self.context, setup, current.holder.label, key=current, parent=self)
+                dialog.saved.connect(
+                    lambda saved: self._changed(current, saved if isinstance(saved, KeyData) else None)
+                )
+                self._open(dialog)
+
+        def failed(error: object) -> None:
+            self._set_busy(False)
+            if isinstance(error, BaseException):
+                self.prompt.show_error(error, EDIT_LOAD_FAILED(self.language))
+
+        watch.succeeded.connect(loaded)
+        watch.failed.connect(failed)
+        watch.submit(
+            EDIT_LOAD(self.language).format(holder=key.holder.label),
+            lambda _report: load_setup(database, administration.id),
+        )
 
     def print_cards(self, mode: EncodeMode | None = None) -> None:
         """Open the Print dialog (``mode`` preselects new or copy); Print runs the encode."""
@@ -459,6 +558,18 @@ class KeyActionsPanel(QWidget):
         self._busy = busy
         self._render_buttons()
 
+    def _cannot_print(self, *, copy: bool) -> str | None:
+        """Why Print (or Copy) cannot open now, or None when it can."""
+        if self._key is None or not self.isEnabled():
+            return CANNOT_NO_KEY(self.language)
+        if self._busy:
+            return CANNOT_BUSY(self.language)
+        if self._details is None:
+            return CANNOT_LOADING(self.language)
+        if copy and not self._key.issued:
+            return CANNOT_COPY(self.language)
+        return None
+
     def _target(self) -> tuple[KeyData, Administration]:
         if self._key is None or self._administration is None:
             raise RuntimeError("no key is shown")  # the buttons are disabled without a key
@@ -511,7 +622,11 @@ class KeyActionsPanel(QWidget):
         self.print_button.setEnabled(loaded)
         self.copy_button.setEnabled(loaded and self._key is not None and self._key.issued)
         self.send_button.setEnabled(shown)
+        self.edit_button.setEnabled(shown and self._key is not None and self._key.state is not KeyState.REVOKING)
         self.delete_button.setEnabled(shown)
+        if self._focus_print and loaded:
+            self._focus_print = False
+            self.print_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _authorizations(self, key: KeyData, details: KeyDetails | None) -> str:
         if details is None:

@@ -132,9 +132,7 @@ def test_without_key_types_create_is_off_and_says_where_to_add_one(
             config.delete_key_type(key_type.id)
     dialog = dialog_for(qtbot, desk)
     assert not dialog.create_button.isEnabled()
-    assert dialog.message.text() == (
-        "Park De Duinen has no key types yet. Add one under Settings > Key types first."
-    )
+    assert dialog.message.text() == ("Park De Duinen has no key types yet. Add one under Settings > Key types first.")
     assert dialog.print_lines() == ["", "", ""]
 
 

@@ -9,6 +9,7 @@ from salto_desk.keys.model import Holder, HolderKind, KeyData, KeyState
 from salto_desk.keys.rules import EncodeMode
 from tests.storage.helpers import add_administration, database
 from tests.ui.owners_desk import WAIT_MS, OwnersDesk, OwnersDeskFactory, make_owners_desk
+from ui.dialogs.key_data import KeyDataDialog
 from ui.dialogs.owner_key import OwnerKeyDialog
 from ui.models.owners import Column
 from ui.tabs.owners import OwnersTab
@@ -171,6 +172,27 @@ def test_print_then_delete_an_owner_key_through_the_key_panel(make_owners_desk: 
     qtbot.waitUntil(lambda: tab.key_choice.currentText() == "No key data yet: use +Key", timeout=WAIT_MS)
     assert desk.simulator.state.requests == ("CN", "CC", "CO")
     assert tab.key_panel.key() is None
+
+
+def test_an_owner_key_is_edited_through_the_key_panel(make_owners_desk: OwnersDeskFactory, qtbot: QtBot) -> None:
+    desk = make_owners_desk()
+    tab = owners_tab(qtbot, desk)
+    tab.select((desk.administration.id, "o1"))
+    messages: list[str] = []
+    tab.status_message.connect(messages.append)
+    key = create_key(qtbot, tab, ["101"])
+    tab.key_panel.print_copy()
+    assert messages and messages[0].startswith("No cards were made for this key yet")
+    tab.key_panel.edit_button.click()
+    qtbot.waitUntil(lambda: isinstance(tab.key_panel.dialog, KeyDataDialog), timeout=WAIT_MS)
+    dialog = tab.key_panel.dialog
+    assert isinstance(dialog, KeyDataDialog)
+    assert dialog.rooms.rooms() == ["101"] and dialog.rooms.combos[1].findText("Chalet Zee") > 0
+    dialog.rooms.set_rooms(["101", "102"])
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        dialog.save_button.click()
+    qtbot.waitUntil(lambda: desk.owner_keys("o1")[0].rooms == ("101", "102"), timeout=WAIT_MS)
+    assert desk.owner_keys("o1")[0].holder == key.holder
 
 
 def test_reading_an_owner_card_links_back_to_the_owner(make_owners_desk: OwnersDeskFactory, qtbot: QtBot) -> None:

@@ -152,7 +152,7 @@ def test_reads_a_blank_card(desk: Desk, qtbot: QtBot) -> None:
 def test_dutch_wording(desk: Desk, qtbot: QtBot) -> None:
     desk.context.language = "nl"
     tab = desk.tab(qtbot)
-    assert tab.start_button.text() == "Start"
+    assert tab.start_button.text() == "&Start"
     read(qtbot, tab)
     assert tab.card_type.text() == "Lege of onbekende kaart" and tab.prompt.step_label.text() == "Klaar."
 

@@ -10,9 +10,12 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import KeyState
+from salto_desk.keys.rules import EncodeMode
 from salto_desk.storage.pms_repository import Period
 from tests.storage.helpers import database
 from tests.ui.desk import TODAY, WAIT_MS, Desk, DeskFactory, make_desk
+from ui.dialogs.key_data import KeyDataDialog
+from ui.dialogs.print_cards import PrintCardsDialog
 from ui.models.reservations import Column
 from ui.tabs import reservations as reservations_module
 from ui.tabs.reservations import DATE_RANGE, ReservationsTab
@@ -175,3 +178,96 @@ def test_dutch_wording(qtbot: QtBot, make_desk: DeskFactory) -> None:
     tab = open_tab(qtbot, make_desk(language="nl"))
     assert "4 reserveringen" in tab.count_label.text()
     assert tab.proxy.headerData(Column.GUEST, Qt.Orientation.Horizontal) == "Gast"
+
+
+# --- +Key, Edit... and the keyboard ------------------------------------------------------------------
+
+
+def test_plus_key_creates_key_data_for_a_reservation_without_and_shows_it(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    tab = open_tab(qtbot, desk)
+    assert not tab.add_key_button.isEnabled()  # nothing selected
+    assert tab.select((desk.administration.id, "1"))
+    assert tab.key_panel.key() is None and tab.add_key_button.isEnabled()
+    tab.add_key_button.click()
+    qtbot.waitUntil(lambda: tab.dialog is not None, timeout=WAIT_MS)
+    dialog = tab.dialog
+    assert dialog is not None and dialog.rooms.rooms() == ["Chalet 10"]
+    assert dialog.windowTitle() == "New key for 30-00001 Joëlle van Dijk"
+    dialog.rooms.set_rooms(["Chalet 10", "Chalet 12"])
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: tab.key_panel.key() is not None and not tab.searching, timeout=WAIT_MS)
+    key = tab.key_panel.key()
+    assert key is not None and key.rooms == ("Chalet 10", "Chalet 12") and key.holder.pms_id == "1"
+    assert tab.dialog is None
+    row = bookings(tab).index("30-00001")
+    assert tab.proxy.index(row, Column.KEY).data() == "Ready to print"
+
+
+def test_edit_in_the_key_panel_stores_the_change_and_refreshes(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    desk.add_key("2")
+    tab = open_tab(qtbot, desk)
+    tab.select((desk.administration.id, "2"))
+    panel = tab.key_panel
+    qtbot.waitUntil(lambda: panel.details() is not None, timeout=WAIT_MS)
+    assert panel.edit_button.isEnabled() and "license plate" in panel.edit_button.toolTip()
+    panel.edit_button.click()
+    qtbot.waitUntil(lambda: isinstance(panel.dialog, KeyDataDialog), timeout=WAIT_MS)
+    dialog = panel.dialog
+    assert isinstance(dialog, KeyDataDialog)
+    dialog.phone.setText("+31 6 87654321")
+    with qtbot.waitSignal(desk.context.events.keys_changed, timeout=WAIT_MS) as changed:
+        dialog.save_button.click()
+    assert changed.args[0].phone == "+31687654321"
+    qtbot.waitUntil(lambda: panel.details() is not None and len(panel.details().history) == 1, timeout=WAIT_MS)
+    assert panel.history_table.item(0, 1).text() == "Key data changed"
+
+
+def test_shortcut_slots_say_why_they_cannot_act(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    desk.add_key("2")
+    tab = open_tab(qtbot, desk)
+    messages: list[str] = []
+    tab.status_message.connect(messages.append)
+    tab.key_panel.print_new()
+    tab.key_panel.print_copy()
+    tab.select((desk.administration.id, "2"))
+    qtbot.waitUntil(lambda: tab.key_panel.details() is not None, timeout=WAIT_MS)
+    tab.key_panel.print_copy()
+    assert [message.split(":")[0] for message in messages] == ["Nothing to print", "Nothing to print",
+                                                                "No cards were made for this key yet, so there is "
+                                                                "nothing to copy"]  # fmt: skip
+    assert tab.key_panel.dialog is None
+    tab.key_panel.print_new()
+    dialog = tab.key_panel.dialog
+    assert isinstance(dialog, PrintCardsDialog) and dialog.mode() is EncodeMode.NEW
+    assert "Ctrl+P" in tab.key_panel.print_button.toolTip()
+    assert "Ctrl+Shift+P" in tab.key_panel.copy_button.toolTip()
+
+
+def test_ctrl_f_focuses_the_search_and_enter_opens_the_first_match(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    desk.add_key("2")
+    tab = open_tab(qtbot, desk)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.activateWindow()
+    tab.search_field.setText("old text")
+    tab.focus_search()
+    qtbot.waitUntil(tab.search_field.hasFocus, timeout=WAIT_MS)
+    assert tab.search_field.selectedText() == "old text"
+    tab.search_field.insert("Müller")  # replaces the selected text, as typing does
+    tab.open_selected()  # typed just now: opens once the search answered
+    qtbot.waitUntil(lambda: tab.selected() is not None, timeout=WAIT_MS)
+    selected = tab.selected()
+    assert selected is not None and selected.reservation.booking_nr == "30-00002"
+    qtbot.waitUntil(tab.key_panel.print_button.hasFocus, timeout=WAIT_MS)  # it has key data: Print is next
+
+    messages: list[str] = []
+    tab.status_message.connect(messages.append)
+    tab.search_field.setText("nobody by this name")
+    wait_listed(qtbot, tab)
+    tab.open_selected()
+    assert messages == ["No reservation to open: the search found nothing."]
+    assert tab.search_field.accessibleName() == "Search reservations" and "Ctrl+F" in tab.search_field.toolTip()

@@ -27,6 +27,10 @@ def tab_for(qtbot: QtBot, desk: Desk) -> SettingsTab:
     return tab
 
 
+def visible_pages(tab: SettingsTab) -> list[str]:
+    return [tab.pages.tabText(index) for index in range(tab.pages.count()) if tab.pages.isTabVisible(index)]
+
+
 def set_pin(desk: Desk, pin: str) -> None:
     with desk.database.unit_of_work() as session:
         SettingsRepository(session).set(PIN_SETTING, hash_pin(pin))
@@ -42,8 +46,12 @@ def test_without_a_pin_the_settings_open_for_the_first_administration(qtbot: QtB
     assert tab.encoders_page.encoders.rowCount() == 1
     assert tab.doors_page.doors.rowCount() == 3
     assert [tab.pages.tabText(index) for index in range(tab.pages.count())] == [
+        "Manager settings", "Administration", "Key types && products", "Encoders", "Door names", "PMS connection",
+        "Manager PIN", "Diagnostics", "This desk"]  # fmt: skip
+    assert visible_pages(tab) == [
         "Administration", "Key types && products", "Encoders", "Door names", "PMS connection", "Manager PIN",
-        "Diagnostics"]  # fmt: skip
+        "Diagnostics", "This desk"]  # fmt: skip
+    assert tab.pages.currentWidget() is tab.administration_page and tab.chooser.isVisibleTo(tab)
 
 
 def test_choosing_another_administration_reloads_the_pages(qtbot: QtBot, make_desk: DeskFactory) -> None:
@@ -113,6 +121,24 @@ def test_the_manager_pin_locks_the_tab(qtbot: QtBot, make_desk: DeskFactory) -> 
     assert tab.lock_button.isVisibleTo(tab)
     tab.lock_button.click()
     assert tab.locked
+
+
+def test_this_desk_stays_open_while_the_manager_pages_are_locked(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    set_pin(desk, "1357")
+    tab = tab_for(qtbot, desk)
+    assert visible_pages(tab) == ["Manager settings", "This desk"]
+    assert tab.pages.currentWidget() is tab.lock_page and not tab.chooser.isVisibleTo(tab)
+    tab.pages.setCurrentWidget(tab.desk_page)
+    assert tab.desk_page.isVisibleTo(tab) and tab.desk_page.apply_button.isEnabled()
+    tab.lock_page.pin.setText("1357")
+    tab.lock_page.unlock()
+    qtbot.waitUntil(lambda: not tab.locked, timeout=WAIT_MS)
+    assert "Manager settings" not in visible_pages(tab) and "Administration" in visible_pages(tab)
+    tab.pages.setCurrentWidget(tab.desk_page)
+    assert not tab.chooser.isVisibleTo(tab)  # the administration chooser is for the manager pages only
+    tab.lock()
+    assert tab.pages.currentWidget() is tab.lock_page
 
 
 def test_setting_a_pin_shows_the_lock_button(qtbot: QtBot, make_desk: DeskFactory) -> None:

@@ -1,0 +1,101 @@
+"""Change counters: every committed write to key data, configuration or the PMS cache bumps its topic.
+
+The counters are bumped by session events in the same transaction as the write, whatever repository
+made it (ORM flushes as well as ``insert``/``update``/``delete`` statements), so no caller can forget.
+Desks poll ``versions()`` every few seconds and refresh the views whose topic moved. A counter row
+per topic (never an append-only log) keeps the poll correct on PostgreSQL, where ids from a sequence
+may become visible out of order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, Integer, String, column, event, select, table, update
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+
+class Topic(StrEnum):
+    KEYS = "keys"
+    CONFIG = "config"
+    PMS = "pms"
+
+
+TOPIC_OF_TABLE: Mapping[str, Topic] = {
+    **dict.fromkeys(
+        ("key_data", "key_rooms", "key_access", "card_serials", "mobile_deliveries", "audit_entries", "sync_keys",
+         "sync_outbox"),
+        Topic.KEYS,
+    ),
+    **dict.fromkeys(
+        ("administrations", "authorizations", "key_types", "key_type_access", "products", "product_filters",
+         "encoders", "door_names", "settings"),
+        Topic.CONFIG,
+    ),
+    **dict.fromkeys(
+        ("pms_sync_states", "pms_objects", "pms_rentable_types", "pms_catalogue", "pms_reservations", "pms_owners",
+         "pms_agreements"),
+        Topic.PMS,
+    ),
+}  # fmt: skip
+_TOUCHED = "salto_desk.changed_topics"
+_COUNTERS = table("change_counters", column("topic", String), column("version", Integer), column("changed_at"))
+"""The table ``orm.ChangeCounterRow`` maps, named here so that the ORM module can install these events."""
+
+
+def _note(session: Session, table_name: str) -> None:
+    topic = TOPIC_OF_TABLE.get(table_name)
+    if topic is not None:
+        session.info.setdefault(_TOUCHED, set()).add(topic)
+
+
+def _after_flush(session: Session, _flush: UOWTransaction) -> None:
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(type(instance), "__tablename__", None)
+        if isinstance(table, str) and (instance not in session.dirty or session.is_modified(instance)):
+            _note(session, table)
+
+
+def _on_execute(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        name = getattr(table, "name", None)
+        if isinstance(name, str):
+            _note(state.session, name)
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()
+    topics = session.info.pop(_TOUCHED, set())
+    if topics:
+        session.execute(
+            update(_COUNTERS)
+            .where(_COUNTERS.c.topic.in_(sorted(topics)))
+            .values(version=_COUNTERS.c.version + 1, changed_at=datetime.now(UTC).replace(tzinfo=None))
+        )
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(_TOUCHED, None)
+
+
+def install() -> None:
+    """Register the session events (idempotent); ``salto_desk.storage.orm`` does this when it is imported."""
+    for name, listener in (
+        ("after_flush", _after_flush),
+        ("do_orm_execute", _on_execute),
+        ("before_commit", _before_commit),
+        ("after_rollback", _forget),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def versions(connection: Connection | Session) -> dict[Topic, int]:
+    """The current counter of every topic."""
+    rows = connection.execute(select(_COUNTERS.c.topic, _COUNTERS.c.version)).all()
+    known = {topic.value for topic in Topic}
+    return {Topic(topic): int(version) for topic, version in rows if topic in known}

@@ -1,0 +1,338 @@
+"""Create or edit key data by hand: key type, validity, rooms 1-4, access, print info, phone, license plate.
+
+Edit works on any key data (a reservation's or an owner's); create makes key data for a reservation,
+starting from the defaults the core computes per key type (``KeyService.reservation_key_defaults``:
+the stay at the administration's check-in and check-out times, or a matching product's fixed times).
+Saving hands everything to ``KeyService.update_key`` / ``create_reservation_key`` on the lookup queue;
+the core validates, and a refused field is outlined with its message while the dialog stays open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from itertools import pairwise
+
+from PySide6.QtCore import QDateTime, QTime, Signal, Slot
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salto_desk.errors import Text
+from salto_desk.keys.model import Administration, KeyData, KeyFields, KeyType, Validity
+from salto_desk.keys.rules import local_moment
+from salto_desk.keys.services import KeyService
+from salto_desk.storage import ConfigRepository, Database
+from salto_desk.storage.pms_repository import PmsRepository
+from ui.context import DeskContext
+from ui.widgets.encoder_prompt import JobWatch
+from ui.widgets.key_form import (
+    DATETIME_FORMAT,
+    AccessTable,
+    FieldFeedback,
+    PrintInfoLines,
+    RoomFields,
+    key_type_combo,
+    phone_edit,
+    pydate,
+    qdate,
+)
+
+EDIT_TITLE = Text("Key data of {holder}", "Sleutelgegevens van {holder}")
+CREATE_TITLE = Text("New key for {holder}", "Nieuwe sleutel voor {holder}")
+VALID_FROM = Text("Valid from", "Geldig vanaf")
+VALID_UNTIL = Text("Valid until", "Geldig tot")
+ZONE_HINT = Text("Times are local to {zone}.", "Tijden zijn lokaal voor {zone}.")
+LICENSE_PLATE = Text("License plate", "Kenteken")
+PLATE_LINE = Text(
+    "Sent to SALTO in print info line {line}, in place of that line.",
+    "Wordt naar SALTO gestuurd in printinforegel {line}, in plaats van die regel.",
+)
+PLATE_OFF = Text(
+    "{administration} does not send license plates to SALTO (a manager can switch it on for SALTO 1.20 or newer).",
+    "{administration} stuurt geen kentekens naar SALTO (een manager kan dit aanzetten voor SALTO 1.20 of nieuwer).",
+)
+NO_KEY_TYPES = Text(
+    "{administration} has no key types yet. Add one under Settings > Key types first.",
+    "{administration} heeft nog geen sleuteltypes. Voeg er eerst een toe onder Instellingen > Sleuteltypes.",
+)
+SAVE = Text("Save", "Opslaan")
+CREATE = Text("Create key", "Sleutel maken")
+SAVE_TIP = Text("Store the key data (Enter); Esc cancels", "Sleutelgegevens opslaan (Enter); Esc annuleert")
+SAVING = Text("Saving the key data...", "Sleutelgegevens opslaan...")
+SAVE_JOB = Text("Save the key data of {holder}", "Sleutelgegevens van {holder} opslaan")
+REENCODE_WARNING = Text(
+    "Cards or phone keys were made already: changing rooms, validity, access or texts means new cards.",
+    "Er zijn al kaarten of telefoonsleutels gemaakt: kamers, geldigheid, toegang of teksten wijzigen betekent "
+    "nieuwe kaarten.",
+)
+
+
+@dataclass(frozen=True)
+class KeyDataSetup:
+    """What the dialog offers: the administration's key types, authorization names and doors.
+
+    ``defaults`` holds, per key type, the fields new key data of a reservation starts with (create only).
+    """
+
+    administration: Administration
+    key_types: tuple[KeyType, ...]
+    authorization_names: Mapping[int, str]
+    doors: tuple[str, ...]
+    defaults: Mapping[int, KeyFields] = field(default_factory=dict)
+
+
+def load_setup(database: Database, administration_id: int) -> KeyDataSetup:
+    """The choices of one administration (runs on a worker thread)."""
+    with database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        return KeyDataSetup(
+            administration=config.administration(administration_id),
+            key_types=tuple(config.key_types(administration_id)),
+            authorization_names={each.number: each.name for each in config.authorization_names(administration_id)},
+            doors=tuple(sorted({each.door_name for each in PmsRepository(session).objects(administration_id)})),
+        )
+
+
+def load_reservation_setup(
+    database: Database, service: KeyService, administration_id: int, reservation_pms_id: str
+) -> KeyDataSetup:
+    """The choices plus each key type's defaults for new key data of the reservation (on a worker thread)."""
+    setup = load_setup(database, administration_id)
+    defaults = {
+        key_type.id: service.reservation_key_defaults(administration_id, reservation_pms_id, key_type.id)
+        for key_type in setup.key_types
+    }
+    return KeyDataSetup(setup.administration, setup.key_types, setup.authorization_names, setup.doors, defaults)
+
+
+def _time(value: QTime) -> time:
+    return time(value.hour(), value.minute())
+
+
+class KeyDataDialog(QDialog):
+    """Edits ``key``, or creates key data for the reservation ``reservation_pms_id``; ``saved`` carries the result."""
+
+    saved = Signal(object)  # the stored KeyData
+
+    def __init__(
+        self,
+        context: DeskContext,
+        setup: KeyDataSetup,
+        holder: str,
+        *,
+        key: KeyData | None = None,
+        reservation_pms_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if (key is None) == (reservation_pms_id is None):
+            raise ValueError("give the key to edit or the reservation to create key data for")
+        self.context = context
+        self.setup = setup
+        self.administration = administration = setup.administration
+        self.editing = key
+        self.reservation_pms_id = reservation_pms_id
+        self.holder = holder
+        self.key: KeyData | None = None
+        self._saving: JobWatch | None = None
+        self.language = language = context.language
+        say = self._t
+        self.setWindowTitle((EDIT_TITLE if key else CREATE_TITLE)(language).format(holder=holder))
+
+        self.key_type = key_type_combo(setup.key_types, language)
+        self.valid_from = QDateTimeEdit()
+        self.valid_until = QDateTimeEdit()
+        zone_hint = ZONE_HINT(language).format(zone=administration.time_zone)
+        for edit, name in ((self.valid_from, VALID_FROM), (self.valid_until, VALID_UNTIL)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat(DATETIME_FORMAT)
+            edit.setAccessibleName(name(language))
+            edit.setToolTip(zone_hint)
+        self.rooms = RoomFields(setup.doors, language)
+        self.access = AccessTable(setup.authorization_names, language)
+        self.print_info = PrintInfoLines(language)
+        self.phone, phone_hint = phone_edit(None, language)
+        self.license_plate = QLineEdit()
+        self.license_plate.setAccessibleName(LICENSE_PLATE(language))
+        carries = administration.carries_license_plate
+        self.license_plate.setEnabled(carries)
+        plate_hint = QLabel(
+            PLATE_LINE(language).format(line=administration.license_plate_line)
+            if carries
+            else PLATE_OFF(language).format(administration=administration.name)
+        )
+        plate_hint.setWordWrap(True)
+        self.license_plate.setToolTip(plate_hint.text())
+
+        form = QFormLayout()
+        form.addRow(say("Key type", "Sleuteltype"), self.key_type)
+        form.addRow(VALID_FROM(language), self.valid_from)
+        form.addRow(VALID_UNTIL(language), self.valid_until)
+        form.addRow("", QLabel(zone_hint))
+        self.rooms.add_rows(form)
+        form.addRow(say("Authorizations", "Autorisaties"), self.access)
+        self.print_info.add_rows(form)
+        form.addRow(say("Phone", "Telefoon"), self.phone)
+        form.addRow("", phone_hint)
+        form.addRow(LICENSE_PLATE(language), self.license_plate)
+        form.addRow("", plate_hint)
+
+        self.feedback = FieldFeedback(
+            language,
+            {
+                "key_type_id": self.key_type,
+                "start": self.valid_from,
+                "end": self.valid_until,
+                "rooms": self.rooms.combos[0],
+                "access": self.access,
+                "print_info": self.print_info.edits[0],
+                "phone": self.phone,
+                "license_plate": self.license_plate,
+            },
+            {"granted": "access", "denied": "access"},
+        )
+        self.message = self.feedback.message
+        self.save_button = QPushButton((SAVE if key else CREATE)(language))
+        self.save_button.setDefault(True)
+        self.save_button.setAccessibleName(self.save_button.text())
+        self.save_button.setToolTip(SAVE_TIP(language))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.clicked.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        chain: list[QWidget] = [
+            self.key_type, self.valid_from, self.valid_until, *self.rooms.combos, self.access,
+            *self.print_info.edits, self.phone, self.license_plate, self.save_button,
+        ]  # fmt: skip
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+        if key is not None:
+            self.key_type.setCurrentIndex(max(0, self.key_type.findData(key.key_type_id)))
+            self.show_fields(KeyFields.of(key))
+            if key.issued:
+                self.feedback.say(REENCODE_WARNING(language))
+        elif (defaults := setup.defaults.get(self.key_type.currentData())) is not None:
+            self.show_fields(defaults)
+        self.key_type.currentIndexChanged.connect(self._key_type_chosen)
+        if not setup.key_types:
+            self.feedback.say(NO_KEY_TYPES(language).format(administration=administration.name), error=True)
+        self.save_button.setEnabled(bool(setup.key_types))
+        self.key_type.setFocus()
+
+    # --- what is shown and entered ---------------------------------------------------------------
+
+    def show_fields(self, fields: KeyFields) -> None:
+        self.valid_from.setDateTime(self._local(fields.validity.start))
+        self.valid_until.setDateTime(self._local(fields.validity.end))
+        self.rooms.set_rooms(fields.rooms)
+        self.access.set_access(fields.granted, fields.denied)
+        self.print_info.set_lines(fields.print_info)
+        self.phone.setText(fields.phone or "")
+        self.license_plate.setText(fields.license_plate or "")
+
+    def fields(self) -> KeyFields:
+        """What the form holds now (the core checks it when saving)."""
+        granted, denied = self.access.access()
+        zone = self.administration.zone
+        start, end = self.valid_from.dateTime(), self.valid_until.dateTime()
+        return KeyFields(
+            key_type_id=int(self.key_type.currentData()),
+            rooms=tuple(self.rooms.rooms()),
+            validity=Validity(
+                local_moment(pydate(start.date()), _time(start.time()), zone, earliest=True),
+                local_moment(pydate(end.date()), _time(end.time()), zone, earliest=False),
+            ),
+            granted=granted,
+            denied=denied,
+            print_info=tuple(self.print_info.lines()),
+            phone=self.phone.text().strip() or None,
+            license_plate=self.license_plate.text().strip() or None,
+        )
+
+    def saving(self) -> bool:
+        return self._saving is not None
+
+    def invalid_fields(self) -> list[str]:
+        return self.feedback.invalid_fields()
+
+    # --- save ------------------------------------------------------------------------------------
+
+    @Slot()
+    def save(self) -> None:
+        """Store the key data on the lookup queue; the dialog closes once it is stored."""
+        if self._saving is not None or self.key_type.currentData() is None:
+            return
+        self.feedback.mark(None)
+        self.feedback.say(SAVING(self.language))
+        fields = self.fields()
+        service = self.context.key_service(self.administration)
+        editing, administration_id, reservation = self.editing, self.administration.id, self.reservation_pms_id
+        watch = JobWatch(self.context.lookup, self)
+        watch.succeeded.connect(self._saved)
+        watch.failed.connect(self._refused)
+        self._saving = watch
+        self.save_button.setEnabled(False)
+        if editing is not None:
+            watch.submit(self._job_title(), lambda _report: service.update_key(editing, fields))
+        elif reservation is not None:
+            watch.submit(
+                self._job_title(),
+                lambda _report: service.create_reservation_key(administration_id, reservation, fields),
+            )
+
+    @Slot(object)
+    def _saved(self, key: object) -> None:
+        self._saving = None
+        if isinstance(key, KeyData):
+            self.key = key
+            self.feedback.say("")
+            self.saved.emit(key)
+            self.accept()
+
+    @Slot(object)
+    def _refused(self, error: object) -> None:
+        self._saving = None
+        self.save_button.setEnabled(True)
+        self.feedback.refused(error)
+
+    @Slot()
+    def _key_type_chosen(self, _index: int | None = None) -> None:
+        """The chosen type's access and texts; for a new key also its validity (a product may fix the times)."""
+        key_type_id = self.key_type.currentData()
+        key_type = next((each for each in self.setup.key_types if each.id == key_type_id), None)
+        if key_type is None:
+            return
+        self.access.set_access(key_type.granted, key_type.denied)
+        self.print_info.set_lines(key_type.print_info)
+        defaults = self.setup.defaults.get(key_type.id)
+        if defaults is not None:
+            self.valid_from.setDateTime(self._local(defaults.validity.start))
+            self.valid_until.setDateTime(self._local(defaults.validity.end))
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _local(self, moment: datetime) -> QDateTime:
+        local = moment.astimezone(self.administration.zone)
+        return QDateTime(qdate(local.date()), QTime(local.hour, local.minute))
+
+    def _job_title(self) -> str:
+        return SAVE_JOB(self.language).format(holder=self.holder)
+
+    def _t(self, en: str, nl: str) -> str:
+        return Text(en, nl)(self.language)

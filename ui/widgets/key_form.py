@@ -1,0 +1,225 @@
+"""The pieces every key data form shares: key type, rooms, access, print info, phone, and the core's verdict.
+
+The +Key dialog of an owner and the create/edit dialog of any key data are built from these, so a
+field looks, reads and reports a refusal the same way everywhere. Nothing here decides what is valid:
+the core does (``salto_desk.keys.validation``), and ``FieldFeedback`` shows its message and outlines
+the field it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from salto_desk.errors import Text, ValidationError
+from salto_desk.keys.model import KeyType
+from salto_desk.keys.validation import MAX_TEXT_LINES
+from salto_desk.protocol.text import MAX_ROOMS
+from ui.widgets.encoder_prompt import error_texts
+
+DATE_FORMAT = "dd-MM-yyyy"
+DATETIME_FORMAT = "dd-MM-yyyy HH:mm"
+ERROR_STYLE = "color: #b00020;"
+INVALID_STYLE = "border: 1px solid #b00020;"
+
+KEY_TYPE = Text("Key type", "Sleuteltype")
+PHONE = Text("Phone", "Telefoon")
+PHONE_HINT = Text(
+    "International format (+31...) for JustIN Mobile; leave empty for cards only.",
+    "Internationaal formaat (+31...) voor JustIN Mobile; laat leeg voor alleen kaarten.",
+)
+PRINT_LINE = Text("Print info line {number}", "Printinfo regel {number}")
+ROOM = Text("Room {number}", "Kamer {number}")
+ROOM_TIP = Text(
+    "The SALTO door/room name; type to pick from the known doors. Leave empty when not needed.",
+    "De SALTO-deur-/kamernaam; typ om uit de bekende deuren te kiezen. Laat leeg als die niet nodig is.",
+)
+ACCESS = Text("Authorizations", "Autorisaties")
+ACCESS_COLUMNS = (Text("Authorization", "Autorisatie"), Text("Granted", "Toegestaan"), Text("Denied", "Geweigerd"))
+UNNAMED = Text("authorization {number}", "autorisatie {number}")
+CHECKABLE = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+def key_type_combo(key_types: Iterable[KeyType], language: str) -> QComboBox:
+    """The key types to choose from, each carrying its id."""
+    combo = QComboBox()
+    for key_type in key_types:
+        combo.addItem(key_type.name, key_type.id)
+    combo.setAccessibleName(KEY_TYPE(language))
+    return combo
+
+
+def phone_edit(phone: str | None, language: str) -> tuple[QLineEdit, QLabel]:
+    """The phone field for JustIN Mobile and the hint on its format."""
+    edit = QLineEdit(phone or "")
+    edit.setAccessibleName(PHONE(language))
+    edit.setPlaceholderText("+31612345678")
+    hint = QLabel(PHONE_HINT(language))
+    hint.setWordWrap(True)
+    edit.setToolTip(PHONE_HINT(language))
+    return edit, hint
+
+
+class PrintInfoLines:
+    """The card's text lines (print info), one field each."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.edits = [QLineEdit() for _line in range(MAX_TEXT_LINES)]
+        for number, edit in enumerate(self.edits, 1):
+            edit.setAccessibleName(PRINT_LINE(language).format(number=number))
+
+    def add_rows(self, form: QFormLayout) -> None:
+        for number, edit in enumerate(self.edits, 1):
+            form.addRow(PRINT_LINE(self.language).format(number=number), edit)
+
+    def lines(self) -> list[str]:
+        return [edit.text() for edit in self.edits]
+
+    def set_lines(self, lines: Sequence[str]) -> None:
+        for number, edit in enumerate(self.edits):
+            edit.setText(lines[number] if number < len(lines) else "")
+
+
+class RoomFields:
+    """Up to four SALTO door/room names, each typed or picked from the doors the desk knows."""
+
+    def __init__(self, doors: Iterable[str], language: str) -> None:
+        self.language = language
+        known = sorted(set(doors), key=str.casefold)
+        self.combos: list[QComboBox] = []
+        for number in range(1, MAX_ROOMS + 1):
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            combo.addItem("")
+            combo.addItems(known)
+            combo.setAccessibleName(ROOM(language).format(number=number))
+            combo.setToolTip(ROOM_TIP(language))
+            self.combos.append(combo)
+
+    def add_rows(self, form: QFormLayout) -> None:
+        for number, combo in enumerate(self.combos, 1):
+            form.addRow(ROOM(self.language).format(number=number), combo)
+
+    def rooms(self) -> list[str]:
+        """The rooms filled in, in order (empty fields left out; the core checks 1 to 4 and each once)."""
+        return [text for text in (combo.currentText().strip() for combo in self.combos) if text]
+
+    def set_rooms(self, rooms: Sequence[str]) -> None:
+        for number, combo in enumerate(self.combos):
+            combo.setCurrentText(rooms[number] if number < len(rooms) else "")
+
+
+class AccessTable(QTableWidget):
+    """The authorizations by number and name, each granted, denied or neither (the core refuses both)."""
+
+    def __init__(self, names: Mapping[int, str], language: str, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(ACCESS_COLUMNS), parent)
+        self.language = language
+        self.names = dict(names)
+        self.setHorizontalHeaderLabels([column(language) for column in ACCESS_COLUMNS])
+        self.setAccessibleName(ACCESS(language))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setTabKeyNavigation(False)  # Tab leaves the table; arrows and Space work inside it
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.setMinimumHeight(120)
+        self._numbers: list[int] = []
+        self.set_access((), ())
+
+    def set_access(self, granted: Sequence[int], denied: Sequence[int]) -> None:
+        """Show every named authorization plus any number in use, ticked as given."""
+        self._numbers = sorted(set(self.names) | set(granted) | set(denied))
+        self.setRowCount(len(self._numbers))
+        for row, number in enumerate(self._numbers):
+            name = self.names.get(number) or UNNAMED(self.language).format(number=number)
+            self.setItem(row, 0, QTableWidgetItem(f"{number} {name}"))
+            for column, ticked in ((1, number in granted), (2, number in denied)):
+                item = QTableWidgetItem()
+                item.setFlags(
+                    Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                )
+                item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+                self.setItem(row, column, item)
+
+    def access(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The granted and the denied authorization numbers."""
+
+        def ticked(column: int) -> tuple[int, ...]:
+            return tuple(
+                number
+                for row, number in enumerate(self._numbers)
+                if self._check(row, column).checkState() == Qt.CheckState.Checked
+            )
+
+        return ticked(1), ticked(2)
+
+    def tick(self, number: int, *, granted: bool = False, denied: bool = False) -> None:
+        """Set one authorization (what the receptionist does with the mouse or Space)."""
+        row = self._numbers.index(number)
+        for column, ticked in ((1, granted), (2, denied)):
+            self._check(row, column).setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+    def _check(self, row: int, column: int) -> QTableWidgetItem:
+        item = self.item(row, column)
+        if item is None:
+            raise LookupError(f"no check box at row {row}, column {column}")  # set_access fills every cell
+        return item
+
+
+class FieldFeedback:
+    """The form's message line, and the outline of the field the core refused (with the cursor put in it)."""
+
+    def __init__(self, language: str, fields: Mapping[str, QWidget], aliases: Mapping[str, str] | None = None) -> None:
+        self.language = language
+        self.fields = dict(fields)
+        self.aliases = dict(aliases or {})  # a field the core names -> the form field that shows it
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        self.message.setText(text)
+
+    def mark(self, field: str | None) -> None:
+        """Outline the refused field (None: clear every mark) and put the cursor in it."""
+        field = self.aliases.get(field, field) if field is not None else None
+        for name, widget in self.fields.items():
+            widget.setStyleSheet(INVALID_STYLE if name == field else "")
+        if field in self.fields:
+            self.fields[field].setFocus()
+
+    def invalid_fields(self) -> list[str]:
+        """The fields marked as refused by the last attempt."""
+        return [name for name, widget in self.fields.items() if widget.styleSheet() == INVALID_STYLE]
+
+    def refused(self, error: object) -> None:
+        """Show the core's message and suggested action, and mark the field it names."""
+        failure = error if isinstance(error, BaseException) else RuntimeError(str(error))
+        message, action = error_texts(failure, self.language)
+        self.say(f"{message} {action}".strip(), error=True)
+        self.mark(failure.field if isinstance(failure, ValidationError) else None)
