@@ -68,15 +68,10 @@ def search_owners(context: DeskContext, administration_id: int | None, text: str
         for administration in administrations:
             if administration_id not in (None, administration.id):
                 continue
-            owned: dict[str, list[KeyData]] = {}
-            for key in keys.keys(administration.id):
-                if key.holder.kind is HolderKind.OWNER:
-                    owned.setdefault(key.holder.pms_id, []).append(key)
             today = today_in(administration, context.clock())
-            rows += [
-                OwnerRow(owner, tuple(owned.get(owner.pms_id, ())), administration)
-                for owner in cache.owners(administration.id, text, day=today)
-            ]
+            owners = cache.owners(administration.id, text, day=today)
+            owned = keys.for_holders(administration.id, HolderKind.OWNER, [owner.pms_id for owner in owners])
+            rows += [OwnerRow(owner, tuple(owned.get(owner.pms_id, ())), administration) for owner in owners]
         key_types = {each.id: tuple(config.key_types(each.id)) for each in administrations}
     return OwnersResult(administrations, tuple(rows), key_types)
 
