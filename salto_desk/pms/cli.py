@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import os
 import sys
 from datetime import timedelta
@@ -43,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "system keyring)",
     )
     check.set_defaults(func=check_command)
+
+    set_key = commands.add_parser(
+        "set-key", help="store the BEX API key in this computer's keyring (asked for, never echoed or logged)"
+    )
+    set_key.set_defaults(func=set_key_command)
 
     demo = commands.add_parser("demo-server", help="serve the demo PMS on 127.0.0.1 until Ctrl+C")
     demo.add_argument("--port", type=port, default=0, metavar="N", help="port to listen on (0: any free port)")
@@ -86,6 +92,20 @@ def _api_key(args: argparse.Namespace) -> str:
             ),
         )
     return stored
+
+
+def set_key_command(args: argparse.Namespace) -> int:
+    """Ask for the key without echo (or read one line from a pipe) and keep it in the keyring."""
+    language: str = getattr(args, "language", "en")
+    prompt = Text("BEX API key: ", "BEX-API-sleutel: ")(language)
+    key = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline()
+    try:
+        SecretStore().set(PMS_API_KEY, key)
+    except SaltoDeskError as error:
+        print(error.user_message(language), file=sys.stderr)
+        return EXIT_USAGE
+    print(Text("The API key is stored in the keyring.", "De API-sleutel staat in de sleutelbos.")(language))
+    return EXIT_OK
 
 
 def _base_url(args: argparse.Namespace) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import socket
 import subprocess
@@ -67,6 +68,22 @@ def test_check_uses_the_address_stored_in_the_settings(
     SecretStore().set(PMS_API_KEY, DEMO_API_KEY)
     assert run("--data-dir", str(tmp_path), "pms", "check") == EXIT_OK
     assert capsys.readouterr().out.startswith(f"BEX answered at {demo.base_url}: 2 administration(s).")
+
+
+def test_set_key_stores_the_key_read_from_a_pipe(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("  secret-key-123\n"))
+    assert run("pms", "set-key") == EXIT_OK
+    assert SecretStore().get(PMS_API_KEY) == "secret-key-123"
+    assert "secret-key-123" not in capsys.readouterr().out
+
+
+def test_set_key_refuses_an_empty_key(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    assert run("pms", "set-key") == EXIT_USAGE
+    assert "empty" in capsys.readouterr().err
+    assert SecretStore().get(PMS_API_KEY) is None
 
 
 def test_check_without_a_key_is_a_usage_error(demo: DemoPmsServer, capsys: pytest.CaptureFixture[str]) -> None:
