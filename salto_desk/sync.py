@@ -16,12 +16,15 @@ One ``run_once`` does, for every administration BEX lists:
      already made, the key is marked "needs re-encode" (never silently left with the old validity);
    - fields the desk changed by hand are never undone: the sync remembers what it wrote last and
      only updates a field the desk left as the sync wrote it;
+   - key data the desk deleted is never made again for that reservation and key type (key data made
+     by hand later is the desk's own);
    - a cancelled reservation loses its key data; when cards or phone keys were made, the rooms are
      first checked out in SALTO (CO) through the outbox, and the key stays (state "revoking") until
      SALTO confirmed it.
 3. Work through the outbox: mobile keys due for delivery (N days before arrival, or at check-in for
    "wait for check-in" keys) are sent once with CNM; CO of revoked keys. A failure stays queued with
-   its reason and is retried with backoff while SALTO is unreachable.
+   its reason and is retried with backoff while SALTO is unreachable. A send whose answer was lost
+   after SALTO accepted it may have reached the phone: it is never repeated automatically.
 """
 
 from __future__ import annotations
@@ -62,11 +65,13 @@ from salto_desk.keys.rules import (
     matching_products,
     product_matches,
     reservation_key_draft,
+    reservation_label,
+    sendable_phone,
     state_after_check_in,
     today_in,
 )
 from salto_desk.keys.services import KeyService
-from salto_desk.keys.validation import HOLDER_LABEL_LENGTH, check_phone, validate_key_draft
+from salto_desk.keys.validation import validate_key_draft
 from salto_desk.pms.client import DEFAULT_BASE_URL, BexClient, PmsSettings, collector_paused
 from salto_desk.pms.errors import PmsError, PmsRecordError
 from salto_desk.pms.models import Administration as BexAdministration
@@ -196,19 +201,8 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _holder_label(reservation: CachedReservation) -> str:
-    label = " ".join(part for part in (reservation.booking_nr, reservation.guest_name) if part)
-    return (label or reservation.pms_id)[:HOLDER_LABEL_LENGTH]
-
-
-def _phone(raw: str | None) -> str | None:
-    """The guest's phone in E.164 form, or None when BEX has none we can send a key to."""
-    if not raw or not raw.strip():
-        return None
-    try:
-        return check_phone(raw)
-    except ValidationError:
-        return None
+def _label(reservation: CachedReservation) -> str:
+    return reservation_label(reservation.booking_nr, reservation.guest_name, reservation.pms_id)
 
 
 def _draft_of(key: KeyData) -> KeyDraft:
@@ -447,6 +441,9 @@ class SyncEngine:
         holders = keys.for_holders(administration.id, HolderKind.RESERVATION, [each.pms_id for each in reservations])
         key_ids = {key.id for found in holders.values() for key in found}
         links = SyncKeyRepository(session).links(key_ids)
+        deleted_at_desk = SyncKeyRepository(session).desk_deletions(
+            administration.id, [each.pms_id for each in reservations]
+        )
         queued = {(entry.key_id, entry.action) for entry in OutboxRepository(session).for_keys(key_ids)}
         new: list[tuple[KeyDraft, Product, CachedReservation]] = []
         updates: dict[int, KeyDraft] = {}
@@ -460,6 +457,8 @@ class SyncEngine:
                 if not self._wants_key(reservation, today):
                     continue
                 for product in rules.products_for(reservation):
+                    if (reservation.pms_id, product.key_type_id) in deleted_at_desk:
+                        continue  # the desk deleted this key: a sync never undoes that
                     desired = self._desired(rules, product, reservation)
                     key = next((each for each in existing if each.key_type_id == product.key_type_id), None)
                     if key is None:
@@ -472,7 +471,7 @@ class SyncEngine:
                         )  # fmt: skip
             except SaltoDeskError as error:
                 tally.errors.append(
-                    f"{administration.name}: {_holder_label(reservation)}: {error.user_message(self.language)}"
+                    f"{administration.name}: {_label(reservation)}: {error.user_message(self.language)}"
                 )
         keys.update_many(updates, now)
         SyncKeyRepository(session).save_many(list(relinked.values()))
@@ -487,11 +486,11 @@ class SyncEngine:
             administration=administration,
             key_type=rules.key_types[product.key_type_id],
             product=product,
-            holder=Holder(HolderKind.RESERVATION, reservation.pms_id, _holder_label(reservation)),
+            holder=Holder(HolderKind.RESERVATION, reservation.pms_id, _label(reservation)),
             stay=StayDates(reservation.start_date, reservation.end_date),
             rooms=(reservation.door_name,),
             checked_in=reservation.checked_in,
-            phone=_phone(reservation.phone),
+            phone=sendable_phone(reservation.phone),
         )
         if draft.validity.end <= rules.now:
             return None
@@ -651,6 +650,21 @@ class SyncEngine:
             with self.database.unit_of_work() as session:
                 OutboxRepository(session).remove(entry.id)
             return
+        if self._send_outcome_unknown(key):
+            self._outbox_failed(
+                entry,
+                administration,
+                Text(
+                    "An earlier send of this mobile key was cut off after SALTO accepted it, so it may have reached "
+                    "the phone; it is not sent again automatically. Check in SALTO and send it by hand if needed.",
+                    "Een eerdere verzending van deze mobiele sleutel werd afgebroken nadat SALTO die had aanvaard, "
+                    "dus mogelijk staat de sleutel al op de telefoon; hij wordt niet automatisch opnieuw verstuurd. "
+                    "Controleer het in SALTO en verstuur de sleutel zo nodig met de hand.",
+                )(self.language),
+                retry=False,
+                tally=tally,
+            )
+            return
         if key.phone is None:
             self._outbox_failed(
                 entry,
@@ -680,6 +694,12 @@ class SyncEngine:
         with self.database.unit_of_work() as session:
             OutboxRepository(session).remove(entry.id)
         tally.delivered += 1
+
+    def _send_outcome_unknown(self, key: KeyData) -> bool:
+        """Whether a phone key send of this key was accepted by SALTO and then lost its answer."""
+        with self.database.unit_of_work() as session:
+            entries = AuditRepository(session).entries(key_id=key.id)
+        return any(entry.action is AuditAction.SEND_TO_PHONE and entry.state is AuditState.UNKNOWN for entry in entries)
 
     def _check_out(
         self, entry: OutboxEntry, administration: Administration, service: KeyService, tally: _Tally

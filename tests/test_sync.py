@@ -353,6 +353,55 @@ def test_fields_changed_at_the_desk_are_never_undone(world: World) -> None:
     assert world.key(again.id).rooms == ("Annex 1",)
 
 
+def test_key_data_deleted_at_the_desk_is_never_made_again_and_a_key_made_by_hand_is_the_desks(world: World) -> None:
+    world.sync()
+    record = next(
+        each
+        for each in world.upcoming(None)
+        if date.fromisoformat(str(each.attributes["end_date"])) - date.fromisoformat(str(each.attributes["start_date"]))
+        > timedelta(days=1)
+    )
+    start = date.fromisoformat(str(record.attributes["start_date"]))
+    end = date.fromisoformat(str(record.attributes["end_date"]))
+    service = world.engine.key_service_for(world.hotel)
+    service.delete_key(world.key(record.id))
+    later(world)
+    world.pms.store.touch(record)  # BEX touches the stay: the sync looks at it again
+    assert world.sync().created == 0
+    assert world.key_data(record.id) == []
+    world.product(name="Every stay, renamed")  # a configuration change applies the rules to every current stay
+    later(world)
+    assert world.sync().created == 0
+    assert world.key_data(record.id) == []
+
+    made = service.create_reservation_key(
+        world.hotel.id, record.id, service.reservation_key_defaults(world.hotel.id, record.id, world.key_type_id)
+    )
+    world.pms.store.move(record.id, start + timedelta(days=1), end)  # one night less: always free
+    later(world)
+    assert world.sync().updated == 0
+    assert world.key_data(record.id) == [made]  # the desk's own key data: the sync leaves it as the desk made it
+
+
+def test_a_key_the_sync_revoked_for_a_cancellation_is_made_again_when_the_stay_is_confirmed_again(
+    world: World,
+) -> None:
+    world.sync()
+    record = world.upcoming()[0]
+    key = world.key(record.id)
+    with world.database.unit_of_work() as session:
+        encoder = ConfigRepository(session).encoders(world.hotel.id)[0]
+    world.engine.key_service_for(world.hotel).encode_cards(key, encoder, 1, EncodeMode.NEW)
+    later(world)
+    world.pms.store.cancel(record.id)
+    assert world.sync().revoked == 1  # checked out in SALTO and deleted by the sync, not at the desk
+    assert world.key_data(record.id) == []
+    later(world)
+    world.pms.store.confirm(record.id)
+    assert world.sync().created == 1
+    assert world.key(record.id).state is KeyState.READY
+
+
 def test_product_filters_match_names_or_ids_and_a_product_change_applies_to_every_current_stay(
     world: World,
 ) -> None:

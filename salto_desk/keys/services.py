@@ -397,7 +397,12 @@ class KeyService:
             return [other for other in keys.sharing_rooms(keys.get(key.id)) if is_active(other, now)]
 
     def delete_key(self, key: KeyData, *, shared_rooms_confirmed: bool = False) -> None:
-        """CO for each room of an issued key, then delete the key data; its audit rows stay."""
+        """CO for each room of an issued key, then delete the key data; its audit rows stay.
+
+        A reservation's key deleted at the desk stays deleted: the PMS sync never makes key data of that
+        key type for the reservation again (new key data is made by hand). A key in state "revoking" goes
+        because its stay was cancelled in the PMS (the sync checks it out), which is no desk decision.
+        """
         self._cancelled.clear()
         with self.database.unit_of_work() as session:
             current = KeyRepository(session).get(key.id)
@@ -411,6 +416,10 @@ class KeyService:
         now = self.clock()
         with self.database.unit_of_work() as session:
             KeyRepository(session).delete(current.id)
+            if current.holder.kind is HolderKind.RESERVATION and current.state is not KeyState.REVOKING:
+                SyncKeyRepository(session).remember_desk_deletion(
+                    current.administration_id, current.holder.pms_id, current.key_type_id, now
+                )
             self._record_done(session, AuditAction.DELETE_KEY, administration, current, now)
 
     # --- SALTO operations ------------------------------------------------------------------------

@@ -446,6 +446,19 @@ class SyncKeyRow(Base):
     phone: Mapped[str | None] = mapped_column(String(PHONE_LENGTH))
 
 
+class SyncDeskDeletionRow(Base):
+    """Key data of a reservation deleted at the desk: the sync never makes that key type for it again."""
+
+    __tablename__ = "sync_desk_deletions"
+
+    administration_id: Mapped[int] = mapped_column(
+        ForeignKey("administrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    reservation_pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
+    key_type_id: Mapped[int] = mapped_column(ForeignKey("key_types.id", ondelete="CASCADE"), primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class OutboxRow(Base):
     """A SALTO request the sync owes (deliver a mobile key, check a revoked key's rooms out), kept until done."""
 

@@ -1,19 +1,22 @@
-"""What the sync last wrote into each key it made from a reservation.
+"""What the sync last wrote into each key it made from a reservation, and which keys the desk deleted.
 
-Comparing that with the key data as it is now tells which fields the desk changed by hand: the
-sync keeps those as the desk left them and only carries PMS changes into fields it still owns.
+Comparing the sync's last write with the key data as it is now tells which fields the desk changed by
+hand: the sync keeps those as the desk left them and only carries PMS changes into fields it still owns.
+Key data of a reservation deleted at the desk is remembered (administration, reservation, key type)
+so that the sync never makes it again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from salto_desk.keys.model import Validity
-from salto_desk.storage.orm import SyncKeyRow
+from salto_desk.storage.orm import SyncDeskDeletionRow, SyncKeyRow
 from salto_desk.storage.pms_repository import BULK, CHUNK
 
 _ROOMS = "\n"
@@ -71,6 +74,35 @@ class SyncKeyRepository:
         for start in range(0, len(ordered), CHUNK):
             self.session.execute(delete(SyncKeyRow).where(SyncKeyRow.key_id.in_(ordered[start : start + CHUNK])))
         self.add_many(list(latest.values()))
+
+    def remember_desk_deletion(
+        self, administration_id: int, reservation_pms_id: str, key_type_id: int, now: datetime
+    ) -> None:
+        """The desk deleted this reservation's key data of this key type: the sync must not make it again."""
+        if self.session.get(SyncDeskDeletionRow, (administration_id, reservation_pms_id, key_type_id)) is None:
+            self.session.add(
+                SyncDeskDeletionRow(
+                    administration_id=administration_id,
+                    reservation_pms_id=reservation_pms_id,
+                    key_type_id=key_type_id,
+                    deleted_at=now,
+                )
+            )
+            self.session.flush()
+
+    def desk_deletions(self, administration_id: int, reservation_pms_ids: Collection[str]) -> set[tuple[str, int]]:
+        """(reservation, key type) pairs of these reservations whose key data the desk deleted."""
+        ordered = sorted(set(reservation_pms_ids))
+        found: set[tuple[str, int]] = set()
+        for start in range(0, len(ordered), CHUNK):
+            rows = self.session.execute(
+                select(SyncDeskDeletionRow.reservation_pms_id, SyncDeskDeletionRow.key_type_id).where(
+                    SyncDeskDeletionRow.administration_id == administration_id,
+                    SyncDeskDeletionRow.reservation_pms_id.in_(ordered[start : start + CHUNK]),
+                )
+            )
+            found.update((pms_id, key_type_id) for pms_id, key_type_id in rows)
+        return found
 
     @staticmethod
     def _synced(row: SyncKeyRow) -> SyncedKey:

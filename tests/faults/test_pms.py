@@ -256,13 +256,27 @@ def test_a_cancelled_issued_key_is_never_left_active(park: Park) -> None:
     park.assert_consistent()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sync.py (PERF) retries a delivery whose CNM outcome is unknown; the fix is in the DESKS report",
-)
 def test_a_phone_key_whose_answer_was_lost_is_not_sent_again_by_the_sync(park: Park) -> None:
     park.simulator.faults.drop_mid_reply_next()  # the first delivery's answer is lost after SALTO accepted it
     park.sync()
+    with park.database.unit_of_work() as session:
+        [lost] = [
+            entry
+            for entry in AuditRepository(session).entries()
+            if entry.action is AuditAction.SEND_TO_PHONE and entry.state is AuditState.UNKNOWN
+        ]
     park.clock.now += OutboxRetry().max_delay
-    park.sync()
+    summary = park.sync()
     park.assert_consistent()
+    with park.database.unit_of_work() as session:
+        [entry] = [each for each in OutboxRepository(session).entries() if each.key_id == lost.key_id]
+        sends = [
+            each
+            for each in AuditRepository(session).entries(key_id=lost.key_id)
+            if each.action is AuditAction.SEND_TO_PHONE
+        ]
+    assert [each.id for each in sends] == [lost.id]  # no second CNM
+    assert entry.stopped and entry.last_error is not None and "cut off after SALTO accepted it" in entry.last_error
+    assert any(f"{lost.holder}: delivering the mobile key: An earlier send" in error for error in summary.errors)
+    park.clock.now += OutboxRetry().max_delay
+    assert not [error for error in park.sync().errors if lost.holder in error]  # reported once, then it waits

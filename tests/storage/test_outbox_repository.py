@@ -1,10 +1,10 @@
-"""The sync's durable queue: one entry per key and action, due times, failures with their reason."""
+"""The sync's durable queue (one entry per key and action, due times, failures with their reason) and its memory."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from salto_desk.storage import Database, KeyRepository, OutboxAction, OutboxRepository
+from salto_desk.storage import ConfigRepository, Database, KeyRepository, OutboxAction, OutboxRepository
 from salto_desk.storage.sync_key_repository import SyncedKey, SyncKeyRepository
 from tests.storage.helpers import NOW, add_administration, add_key_type, key_draft
 
@@ -51,3 +51,24 @@ def test_deleting_the_key_drops_its_entries_and_links(database: Database) -> Non
     with database.unit_of_work() as session:
         assert OutboxRepository(session).entries() == []
         assert SyncKeyRepository(session).links({key.id}) == {}
+
+
+def test_desk_deletions_are_remembered_once_per_reservation_and_key_type(database: Database) -> None:
+    park = add_administration(database)
+    hotel = add_administration(database, pms_id="adm-2", name="Hotel")
+    guest, staff = add_key_type(database, park), add_key_type(database, park, name="Staff")
+    hotel_guest = add_key_type(database, hotel)
+    with database.unit_of_work() as session:
+        links = SyncKeyRepository(session)
+        links.remember_desk_deletion(park.id, "R1", guest.id, NOW)
+        links.remember_desk_deletion(park.id, "R1", guest.id, NOW + timedelta(hours=1))  # deleted again: still one
+        links.remember_desk_deletion(park.id, "R2", staff.id, NOW)
+        links.remember_desk_deletion(hotel.id, "R1", hotel_guest.id, NOW)
+    with database.unit_of_work() as session:
+        links = SyncKeyRepository(session)
+        assert links.desk_deletions(park.id, ["R1", "R2", "R3"]) == {("R1", guest.id), ("R2", staff.id)}
+        assert links.desk_deletions(park.id, ["R3"]) == set()
+        assert links.desk_deletions(hotel.id, ["R1", "R2"]) == {("R1", hotel_guest.id)}
+        ConfigRepository(session).delete_key_type(staff.id)  # its deletions go with it
+    with database.unit_of_work() as session:
+        assert SyncKeyRepository(session).desk_deletions(park.id, ["R1", "R2"]) == {("R1", guest.id)}
