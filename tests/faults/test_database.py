@@ -53,9 +53,9 @@ def test_a_transaction_cut_off_by_a_restart_writes_nothing_and_the_next_one_work
         assert len(KeyRepository(session).keys(desk.administration.id)) == 1
 
 
-def test_a_restart_while_the_card_is_written_leaves_the_card_unknown_and_key_data_as_it_was(
-    postgres_desk: Desk,
-) -> None:
+def test_a_restart_while_the_card_is_written_does_not_lose_the_card(postgres_desk: Desk) -> None:
+    """Pooled connections are tested before use (pre-ping), so a server restart between the pending
+    audit row and the card's outcome costs a reconnect, not the record of a card that exists."""
     desk = postgres_desk
     key = desk.key()
     other = Database(str(desk.database.url.render_as_string(hide_password=False)))
@@ -65,17 +65,12 @@ def test_a_restart_while_the_card_is_written_leaves_the_card_unknown_and_key_dat
             drop_every_other_connection(other)
 
     try:
-        with pytest.raises(DatabaseError):
-            desk.service.encode_cards(key, desk.encoder, 1, EncodeMode.NEW, restart_when_the_card_is_made)
+        desk.service.encode_cards(key, desk.encoder, 1, EncodeMode.NEW, restart_when_the_card_is_made)
     finally:
         other.dispose()
     (entry,) = desk.audit()
-    assert entry.state in (AuditState.OK, AuditState.UNKNOWN)  # OK only if the card's own commit won the race
-    if entry.state is AuditState.UNKNOWN:
-        assert "cannot be used" in entry.message
-        assert desk.reload(key) == key
-    else:
-        assert desk.reload(key).cards.count == 1
+    assert entry.state is AuditState.OK
+    assert desk.reload(key).cards.count == 1
     assert_settled(desk.database)
 
 
