@@ -7,7 +7,14 @@ object per run with ``--json``). ``--progress-json`` is the machine-readable str
 reads from its sync process: one JSON object per line on standard output, each with one member:
 ``{"progress": {...}}``, ``{"summary": {...}}`` or ``{"error": {"message": {"en", "nl"}, "action": ...}}``
 (``progress_line`` / ``read_progress_line``); the window also passes ``--background`` (a lower CPU
-priority). ``salto-desk keys list`` lists the key data. Exit codes: 0 every run went without problems, 1 a run
+priority).
+
+Only the sync leader syncs (``salto_desk.coordination.run_as_leader``): a run while another desk leads
+says which desk that is and since when, and exits 0 (``{"ok": true, "skipped": "leader", ...}`` with
+``--json``, a ``{"leader": {...}}`` line with ``--progress-json``). A sync started by the desk window runs
+in the window's name (its process id in ``SALTO_DESK_OWNER_PID``), so the desk keeps the leadership
+from one run to the next; a sync started by hand leads in its own name and gives the leadership up
+when it stops. ``salto-desk keys list`` lists the key data. Exit codes: 0 every run went without problems, 1 a run
 reported problems (listed), 2 usage error (no API key, bad address, database unusable).
 """
 
@@ -22,14 +29,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from datetime import datetime
 
+from salto_desk.coordination import Coordinator, SyncLeadership, run_as_leader, shared_database_url
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
-from salto_desk.keys.audit import start_database
+from salto_desk.keys.audit import start_database, this_desk
 from salto_desk.keys.model import Administration, KeyData
 from salto_desk.keys.services import KeyService
 from salto_desk.secrets import PMS_API_KEY, SecretStore, remember_secret
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.key_repository import KeyRepository
+from salto_desk.storage.leases import DeskProcess, LeaseHolder
 from salto_desk.storage.outbox_repository import OutboxEntry, OutboxRepository
 from salto_desk.sync import SyncEngine, SyncProgress, SyncSummary, pms_client_from_settings
 
@@ -39,8 +48,10 @@ API_KEY_VARIABLE = "SALTO_DESK_PMS_API_KEY"
 """The BEX API key for this run only (the desk window's sync process); read once, then removed."""
 DATABASE_URL_VARIABLE = "SALTO_DESK_DATABASE_URL"
 """A database URL with a password, for this run only (kept off the command line, where others can read it)."""
+OWNER_PID_VARIABLE = "SALTO_DESK_OWNER_PID"
+"""The process id of the desk window that started this run: the sync leads in the window's name."""
 
-ProgressEvent = SyncProgress | SyncSummary | SaltoDeskError
+ProgressEvent = SyncProgress | SyncSummary | SaltoDeskError | LeaseHolder
 
 
 def _seconds(value: str) -> float:
@@ -96,7 +107,22 @@ def _language(args: argparse.Namespace) -> str:
 
 def _open(args: argparse.Namespace) -> Database:
     url = getattr(args, "database_url", None) or os.environ.pop(DATABASE_URL_VARIABLE, None)
-    return start_database(url, getattr(args, "data_dir", None))
+    return start_database(shared_database_url(url), getattr(args, "data_dir", None))
+
+
+def owner_pid() -> int:
+    """The desk window's process id when it started this run (``SALTO_DESK_OWNER_PID``), else this process's."""
+    value = os.environ.pop(OWNER_PID_VARIABLE, "")
+    return int(value) if value.isdigit() and int(value) > 0 else os.getpid()
+
+
+def leader_text(leader: LeaseHolder) -> Text:
+    """Says which desk runs the sync (and since when), so this one does not."""
+    desk, since = leader.holder.desk, leader.acquired_at.astimezone().strftime("%H:%M")
+    return Text(
+        f"The sync runs at {desk} since {since}; this run is skipped.",
+        f"De synchronisatie loopt aan {desk} sinds {since}; deze keer wordt overgeslagen.",
+    )
 
 
 class _RunSecrets(SecretStore):
@@ -118,16 +144,20 @@ def sync_command(args: argparse.Namespace, stop: threading.Event | None = None) 
     secrets = _RunSecrets(os.environ.pop(API_KEY_VARIABLE, None))
     if getattr(args, "background", False):
         lower_priority()
+    owner = owner_pid()
     database: Database | None = None
+    leadership: SyncLeadership | None = None
     try:
         database = _open(args)
         opened = database
         pms_client_from_settings(opened, secrets).close()  # no key or a bad address: say so before anything runs
+        coordinator = Coordinator(opened, DeskProcess(this_desk(), owner))
         engine = SyncEngine(
-            opened, lambda: pms_client_from_settings(opened, secrets), lambda _administration: KeyService(opened),
-            language=language,
+            opened, lambda: pms_client_from_settings(opened, secrets),
+            lambda _administration: KeyService(opened, coordinator=coordinator), language=language,
         )  # fmt: skip
-        return _runs(args, engine, stop or threading.Event())
+        leadership = SyncLeadership(coordinator)
+        return _runs(args, engine, leadership, stop or threading.Event())
     except SaltoDeskError as error:  # no API key, bad address, database unusable
         if getattr(args, "progress_json", False):
             print(progress_line(error), flush=True)
@@ -137,11 +167,20 @@ def sync_command(args: argparse.Namespace, stop: threading.Event | None = None) 
     except KeyboardInterrupt:
         return EXIT_OK
     finally:
+        if leadership is not None and owner == os.getpid():  # led in its own name: nobody else keeps it
+            _resign(leadership, language)
         if database is not None:
             database.dispose()
 
 
-def _runs(args: argparse.Namespace, engine: SyncEngine, stop: threading.Event) -> int:
+def _resign(leadership: SyncLeadership, language: str) -> None:
+    try:
+        leadership.resign()
+    except SaltoDeskError as error:  # the database is away: the leadership expires by itself
+        print(error.user_message(language), file=sys.stderr)
+
+
+def _runs(args: argparse.Namespace, engine: SyncEngine, leadership: SyncLeadership, stop: threading.Event) -> int:
     language = _language(args)
 
     as_lines = bool(getattr(args, "progress_json", False))
@@ -155,13 +194,15 @@ def _runs(args: argparse.Namespace, engine: SyncEngine, stop: threading.Event) -
     runs = 0
     code = EXIT_OK
     while True:
-        summary = engine.run_once(progress)
+        outcome = run_as_leader(engine, leadership, progress)
         if as_lines:
-            print(progress_line(summary), flush=True)
+            print(progress_line(outcome), flush=True)
+        elif isinstance(outcome, LeaseHolder):
+            _print_skipped(outcome, language, as_json=args.json)
         else:
-            _print_summary(summary, language, as_json=args.json)
+            _print_summary(outcome, language, as_json=args.json)
         runs += 1
-        if summary.errors:
+        if isinstance(outcome, SyncSummary) and outcome.errors:
             code = EXIT_PROBLEMS
         if not args.watch or (args.count is not None and runs >= args.count) or stop.wait(args.interval):
             return code
@@ -174,6 +215,24 @@ def _print_summary(summary: SyncSummary, language: str, *, as_json: bool) -> Non
     print(summary.text(language), flush=True)
     for error in summary.errors:
         print(f"  - {error}", flush=True)
+
+
+def _leader_json(leader: LeaseHolder) -> dict[str, object]:
+    return {
+        "name": leader.name,
+        "label": leader.label,
+        "desk": leader.holder.desk,
+        "process_id": leader.holder.process_id,
+        "acquired_at": leader.acquired_at.isoformat(),
+        "expires_at": leader.expires_at.isoformat(),
+    }
+
+
+def _print_skipped(leader: LeaseHolder, language: str, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"ok": True, "skipped": "leader", "leader": _leader_json(leader)}, ensure_ascii=False))
+    else:
+        print(leader_text(leader)(language), flush=True)
 
 
 def lower_priority() -> None:
@@ -194,6 +253,8 @@ def progress_line(event: ProgressEvent) -> str:
         return json.dumps({"progress": asdict(event)}, ensure_ascii=False)
     if isinstance(event, SyncSummary):
         return json.dumps({"summary": asdict(event)}, ensure_ascii=False)
+    if isinstance(event, LeaseHolder):
+        return json.dumps({"leader": _leader_json(event)}, ensure_ascii=False)
     action = None if event.action is None else asdict(event.action)
     return json.dumps({"error": {"message": asdict(event.message), "action": action}}, ensure_ascii=False)
 
@@ -214,7 +275,12 @@ def read_progress_line(line: str) -> ProgressEvent | None:
         if isinstance(error := payload.get("error"), dict):
             action = error.get("action")
             return SaltoDeskError(_text(error["message"]), None if action is None else _text(action))
-    except (KeyError, TypeError):
+        if isinstance(leader := payload.get("leader"), dict):
+            return LeaseHolder(
+                str(leader["name"]), str(leader["label"]), DeskProcess(str(leader["desk"]), int(leader["process_id"])),
+                datetime.fromisoformat(leader["acquired_at"]), datetime.fromisoformat(leader["expires_at"]),
+            )  # fmt: skip
+    except (KeyError, TypeError, ValueError):
         return None
     return None
 

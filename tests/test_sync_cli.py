@@ -6,21 +6,25 @@ import argparse
 import json
 import os
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from salto_desk import sync_cli
+from salto_desk.coordination import SYNC_LEASE, Coordinator
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import KeyTypeSettings, ProductSettings
 from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import ConfigRepository, SettingsRepository, open_database
+from salto_desk.storage.leases import DeskProcess, LeaseHolder
 from salto_desk.storage.settings_repository import PMS_BASE_URL
 from salto_desk.sync import SyncProgress, SyncSummary
 from tests.storage.helpers import add_administration
+
+OTHER_DESK = DeskProcess("DESK-2", 4242)
 
 
 def run(argv: list[str], data_dir: Path, language: str = "en") -> int:
@@ -139,3 +143,89 @@ def test_progress_lines_read_back_as_they_were_written() -> None:
     assert isinstance(read, SaltoDeskError) and (read.message, read.action) == (error.message, error.action)
     for noise in ("", "Traceback (most recent call last):", "[1, 2]", '{"progress": {"stage": 1}}', '{"a": 1, "b": 2}'):
         assert sync_cli.read_progress_line(noise) is None
+
+
+def lead_elsewhere(data_dir: Path) -> datetime:
+    """DESK-2 takes the sync leadership in the desk's database; when it did."""
+    database = open_database(data_dir=data_dir)
+    try:
+        taken = Coordinator(database, OTHER_DESK).store.acquire(SYNC_LEASE, OTHER_DESK, timedelta(minutes=3))
+    finally:
+        database.dispose()
+    assert not isinstance(taken, LeaseHolder)
+    return taken.acquired_at
+
+
+def sync_leader(data_dir: Path) -> LeaseHolder | None:
+    database = open_database(data_dir=data_dir)
+    try:
+        return Coordinator(database).store.holder(SYNC_LEASE)
+    finally:
+        database.dispose()
+
+
+def test_a_sync_by_hand_leads_while_it_runs_and_hands_the_leadership_on_when_it_stops(
+    desk: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    led: list[LeaseHolder | None] = []
+    run_once = sync_cli.SyncEngine.run_once
+
+    def watched(engine: sync_cli.SyncEngine, progress: object = None) -> SyncSummary:
+        led.append(sync_leader(desk))
+        return run_once(engine, progress)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync_cli.SyncEngine, "run_once", watched)
+    assert run(["sync", "--once", "--json"], desk) == sync_cli.EXIT_OK
+    assert json.loads(capsys.readouterr().out)["ok"] is True
+    assert [each.holder.process_id if each else None for each in led] == [os.getpid()]
+    assert sync_leader(desk) is None  # another desk takes over at its next run
+
+
+def test_while_another_desk_leads_the_sync_is_skipped_with_exit_code_0(
+    desk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    since = lead_elsewhere(desk)
+    assert run(["sync", "--once", "--json"], desk) == sync_cli.EXIT_OK
+    out, err = capsys.readouterr()
+    skipped = json.loads(out)
+    assert skipped["ok"] is True and skipped["skipped"] == "leader" and err == ""
+    assert skipped["leader"]["desk"] == "DESK-2" and skipped["leader"]["acquired_at"] == since.isoformat()
+    held = sync_leader(desk)
+    assert held is not None and held.holder == OTHER_DESK  # not taken, not released
+
+    clock = since.astimezone().strftime("%H:%M")
+    assert run(["sync"], desk) == sync_cli.EXIT_OK
+    assert capsys.readouterr().out.strip() == f"The sync runs at DESK-2 since {clock}; this run is skipped."
+    assert run(["sync"], desk, language="nl") == sync_cli.EXIT_OK
+    assert f"De synchronisatie loopt aan DESK-2 sinds {clock}" in capsys.readouterr().out
+    assert run(["keys", "list", "--json"], desk) == sync_cli.EXIT_OK
+    assert json.loads(capsys.readouterr().out)["keys"] == []  # nothing was synced here
+
+
+def test_a_sync_started_by_the_desk_window_leads_in_the_windows_name(
+    desk: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window_pid = os.getpid() + 1
+    monkeypatch.setenv(sync_cli.OWNER_PID_VARIABLE, str(window_pid))
+    assert run(["sync", "--once", "--progress-json"], desk) == sync_cli.EXIT_OK
+    assert sync_cli.OWNER_PID_VARIABLE not in os.environ
+    assert isinstance(sync_cli.read_progress_line(capsys.readouterr().out.splitlines()[-1]), SyncSummary)
+    held = sync_leader(desk)
+    assert held is not None and held.holder.process_id == window_pid  # kept for the window's next run
+
+    monkeypatch.setenv(sync_cli.OWNER_PID_VARIABLE, str(window_pid))
+    assert run(["sync", "--once", "--progress-json"], desk) == sync_cli.EXIT_OK  # its next run leads again
+    assert isinstance(sync_cli.read_progress_line(capsys.readouterr().out.splitlines()[-1]), SyncSummary)
+
+    assert run(["sync", "--once", "--progress-json"], desk) == sync_cli.EXIT_OK  # by hand: the window leads
+    leader = sync_cli.read_progress_line(capsys.readouterr().out.strip())
+    assert isinstance(leader, LeaseHolder) and leader.holder.process_id == window_pid
+
+
+def test_a_leader_line_reads_back_as_it_was_written() -> None:
+    at = datetime(2026, 7, 1, 8, 41, tzinfo=UTC)
+    leader = LeaseHolder(SYNC_LEASE, "PMS sync", OTHER_DESK, at, at + timedelta(minutes=3))
+    assert sync_cli.read_progress_line(sync_cli.progress_line(leader)) == leader
+    assert sync_cli.read_progress_line('{"leader": {"desk": "DESK-2"}}') is None
+    assert sync_cli.read_progress_line('{"leader": {"name": "sync", "label": "", "desk": "D", "process_id": 1, '
+                                       '"acquired_at": "yesterday", "expires_at": "today"}}') is None  # fmt: skip

@@ -7,27 +7,34 @@ against the built-in simulators and demo PMS in a temporary data folder (``salto
 The window's language is ``--language`` when given, else the one chosen on this desk (Settings >
 This desk, kept in the desk's QSettings), else the system's. ``DeskWindow`` rebuilds the window when
 the desk switches language, keeping the running services (``DeskContext``) and the layout.
+
+The database URL without a password takes it from this computer's keyring (``shared_database_url``);
+the desk's ``Coordinator`` shares encoders, SALTO links and the sync leadership with the other desks
+on that database (docs/multi-desk.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from salto_desk.coordination import Coordinator, LeaseTimes, shared_database_url
 from salto_desk.demo import Demo
 from salto_desk.errors import SaltoDeskError, Text
+from salto_desk.keys.audit import start_database
 from salto_desk.keys.model import Administration
 from salto_desk.keys.services import KeyService
 from salto_desk.logs import configure_logging
 from salto_desk.paths import app_paths
 from salto_desk.pms.client import BexClient
 from salto_desk.secrets import SecretStore
-from salto_desk.storage.database import Database, open_database
+from salto_desk.storage.database import Database
 from salto_desk.sync import SyncEngine, pms_client_from_settings
 from ui.context import DeskContext
 from ui.crash import CrashReporter, install_excepthook
@@ -38,7 +45,21 @@ from ui.settings.desk import desk_language
 
 APPLICATION_NAME = "Salto Desk"
 SETTINGS_FILE = "desk.ini"
+log = logging.getLogger(__name__)
+
 SYNC_INTERVAL_SETTING = "sync/interval_seconds"
+LONGEST_SYNC_INTERVAL_S = int(LeaseTimes().sync.total_seconds()) - 30
+"""The leading desk renews its sync lease at each run, so runs must come before the lease lapses."""
+
+
+def sync_interval(stored: object) -> int:
+    """Seconds between automatic syncs from the desk setting, kept between 10 s and the sync lease."""
+    try:
+        seconds = int(str(stored))
+    except ValueError:
+        log.warning("ignoring the sync interval %r: not a whole number of seconds", stored)
+        seconds = DEFAULT_SYNC_INTERVAL_S
+    return max(10, min(seconds, LONGEST_SYNC_INTERVAL_S))
 GC_THRESHOLDS = (20_000, 50, 1000)
 DEMO_SYNC_INTERVAL_S = 60
 """The demo PMS changes bookings every half minute; a sync a minute shows them arriving."""
@@ -77,7 +98,10 @@ def build_context(
     def sync_key_service(_administration: Administration) -> KeyService:
         # The sync runs on the background queue: its own KeyService keeps its cancel flag and client
         # apart from the one a receptionist's encode uses (the SALTO client serialises the link itself).
-        return KeyService(database, context.client_for, operator=context.operator, clock=context.clock)
+        return KeyService(
+            database, context.client_for, operator=context.operator, clock=context.clock,
+            coordinator=context.coordinator,
+        )  # fmt: skip
 
     context.pms_factory = pms
     context.sync_engine = SyncEngine(database, pms, sync_key_service, language=language)
@@ -162,15 +186,16 @@ def run_gui(args: argparse.Namespace) -> int:
             database, settings_folder, secrets = demo.database, demo.data_dir, demo.secrets
             data_dir: Path | None = demo.data_dir
         else:
-            database = open_database(args.database_url, args.data_dir)
+            database = start_database(shared_database_url(args.database_url), args.data_dir)
             settings_folder, secrets, data_dir = paths.config, SecretStore(), args.data_dir
         settings = desk_settings(settings_folder)
         language = desk_language(settings, explicit)
         translations.use(language)
         reporter.language = language
         context = build_context(database, settings, language=language, secrets=secrets, data_dir=data_dir)
+        context.coordinator = Coordinator(database)
         default_interval = DEMO_SYNC_INTERVAL_S if demo else DEFAULT_SYNC_INTERVAL_S
-        interval = int(str(settings.value(SYNC_INTERVAL_SETTING, default_interval)))
+        interval = sync_interval(settings.value(SYNC_INTERVAL_SETTING, default_interval))
         desk = DeskWindow(context, translations, reporter, sync_interval_s=interval, demo=demo is not None)
         desk.window.show()
         if context.sync is not None:

@@ -6,6 +6,7 @@ temporary database, the simulator and the demo PMS.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
+from salto_desk.coordination import Coordinator, SyncLeadership
 from salto_desk.errors import SaltoDeskError
 from salto_desk.keys.model import Administration
 from salto_desk.keys.services import KeyService, salto_client_for
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from salto_desk.sync import SyncEngine
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 
 
 class TraceBus(QObject):
@@ -44,12 +47,14 @@ class PmsSync(QObject):
     """Runs the desk's PMS sync in a child process (``SyncProcess``), one at a time, and reports by signals.
 
     ``command`` is asked for at each run, so a changed API key or database is used from the next sync on.
+    ``skipped`` says that another desk leads the sync (its ``LeaseHolder``), so this run did nothing.
     """
 
     started = Signal()
     progress = Signal(object)  # SyncProgress
     finished = Signal(object)  # SyncSummary
     failed = Signal(object)  # the exception (a SaltoDeskError)
+    skipped = Signal(object)  # LeaseHolder of the desk that leads the sync
 
     def __init__(self, command: Callable[[], SyncCommand], events: DeskEvents) -> None:
         super().__init__()
@@ -59,6 +64,7 @@ class PmsSync(QObject):
         self._process.progress.connect(self.progress)
         self._process.finished.connect(self._on_finished)
         self._process.failed.connect(self.failed)
+        self._process.skipped.connect(self.skipped)
 
     @property
     def running(self) -> bool:
@@ -110,6 +116,8 @@ class DeskContext:
     paths: AppPaths = field(default_factory=app_paths)
     pms_factory: Callable[[], BexClient] | None = None
     sync_engine: SyncEngine | None = None
+    coordinator: Coordinator | None = None
+    """Shares encoders, SALTO links and the sync leadership with the other desks (None: this desk works alone)."""
     _queues: dict[str, OperationQueue] = field(default_factory=dict)
     _services: dict[str, KeyService] = field(default_factory=dict)
     _sync: PmsSync | None = None
@@ -141,7 +149,7 @@ class DeskContext:
         endpoint = administration.salto_endpoint
         if endpoint not in self._services:
             self._services[endpoint] = KeyService(
-                self.database, self.client_for, operator=self.operator, clock=self.clock
+                self.database, self.client_for, operator=self.operator, clock=self.clock, coordinator=self.coordinator
             )
         return self._services[endpoint]
 
@@ -149,10 +157,16 @@ class DeskContext:
         return [self.background, self.lookup, *self._queues.values()]
 
     def shutdown(self) -> None:
-        """Stop the sync process and every worker thread; called when the main window closes."""
+        """Stop the sync process and every worker thread, and hand the sync leadership on; called when the
+        main window closes."""
         if self._sync is not None:
             self._sync.shutdown()
         for queue in self.queues():
             queue.shutdown()
+        if self.coordinator is not None:
+            try:
+                SyncLeadership(self.coordinator).resign()
+            except SaltoDeskError as error:  # the database is away: the leadership expires by itself
+                log.warning("cannot hand the sync leadership on: %s", error.user_message("en"))
         self._queues.clear()
         self._services.clear()

@@ -4,7 +4,13 @@ The status bar shows, per administration, whether its SALTO answers (an ENQ sent
 endpoint's encoder queue, so a check never overlaps an encode), the PMS sync state with the time of
 the last good sync or since when the PMS is unreachable, and what the encoder queues are doing. While
 BEX cannot be reached, a banner over the tabs says since when and that the data shown is that of the
-last sync (the tabs keep working from the local database).
+last sync (the tabs keep working from the local database). When another desk leads the sync, the
+status bar says which desk since when.
+
+Several desks on one database (docs/multi-desk.md): a ``ChangeFeed`` re-emits the other desks'
+changes on ``context.events`` while the window is shown, and, when the desk has a ``Coordinator``,
+the "Desks" dock (``DeskStatusView``, shown on a shared database, else in the View menu) lists the
+sync leader and the encoders and links in use.
 
 Keyboard: Ctrl+F search, Enter opens the selected reservation, Ctrl+P prints new cards and
 Ctrl+Shift+P a copy for the key shown, F5 syncs now, Ctrl+1..4 switch tabs. The window's size, the
@@ -19,12 +25,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Administration, Holder, HolderKind
 from salto_desk.storage.config_repository import ConfigRepository
+from salto_desk.storage.leases import LeaseHolder
 from salto_desk.storage.pms_repository import PmsRepository, SyncStatus
 from salto_desk.sync import SyncProgress
 from ui.context import DeskContext
@@ -33,11 +40,13 @@ from ui.tabs.owners import OwnersTab
 from ui.tabs.read_key import ReadKeyTab
 from ui.tabs.reservations import ReservationsTab
 from ui.tabs.settings import SettingsTab
+from ui.widgets.desk_status import DeskStatusView
 from ui.widgets.key_actions import KeyActionsPanel
+from ui.workers.change_feed import ChangeFeed
 from ui.workers.operations import OperationQueue
 
 LINK_CHECK_INTERVAL_MS = 60_000
-DEFAULT_SYNC_INTERVAL_S = 300
+DEFAULT_SYNC_INTERVAL_S = 120
 OK_STYLE = "color: #1b5e20;"
 ERROR_STYLE = "color: #b00020;"
 LINK_CHECK = Text("SALTO link check", "SALTO-verbindingscontrole")
@@ -67,6 +76,8 @@ ENCODERS_BUSY = Text(
     "De taal kan worden gewisseld zodra de encoders vrij zijn: rond de kaartbewerking eerst af of annuleer die.",
 )
 STATUS_MESSAGE_MS = 8000
+SYNC_ELSEWHERE = Text("sync runs at {desk} since {since}", "synchronisatie loopt aan {desk} sinds {since}")
+DESKS = Text("Desks", "Balies")
 
 GEOMETRY_SETTING = "window/geometry"
 TAB_SETTING = "window/tab"
@@ -127,6 +138,32 @@ class _QueueWatch(QObject):
         self._window._on_job_done(self._endpoint, job, None, error)
 
 
+class _ChangeRelay(QObject):
+    """Re-emits what the change feed saw at any desk on the context's events; a child of the window."""
+
+    def __init__(self, window: MainWindow, feed: ChangeFeed) -> None:
+        super().__init__(window)
+        self._context = window.context
+        feed.keys_changed.connect(self.keys_changed)
+        feed.config_changed.connect(self.config_changed)
+        feed.pms_changed.connect(self.pms_changed)
+
+    @Slot()
+    def keys_changed(self) -> None:
+        self._context.events.keys_changed.emit(None)
+
+    @Slot()
+    def config_changed(self) -> None:
+        self._context.events.config_changed.emit()
+
+    @Slot()
+    def pms_changed(self) -> None:
+        """The sync leader (another desk) stored PMS data; this desk's own sync announces itself when done."""
+        sync = self._context.sync
+        if sync is None or not sync.running:
+            self._context.events.pms_synced.emit(None)
+
+
 class MainWindow(QMainWindow):
     """Tabs for the receptionist (reservations, owners, read key) and the manager (settings)."""
 
@@ -182,7 +219,23 @@ class MainWindow(QMainWindow):
         self._sync_state: Text | None = None
         self._sync_failure: str | None = None
         self._sync_failed_at: datetime | None = None
+        self._sync_leader: LeaseHolder | None = None
         self._closed = False
+
+        self.change_feed = ChangeFeed(context.database, context.lookup)
+        self.change_feed.setParent(self)
+        _ChangeRelay(self, self.change_feed)
+        self.desk_status: DeskStatusView | None = None
+        self.desk_status_dock: QDockWidget | None = None
+        if context.coordinator is not None:
+            self.desk_status = DeskStatusView(context.coordinator, context.lookup, language)
+            self.desk_status_dock = QDockWidget(DESKS(language), self)
+            self.desk_status_dock.setObjectName("desk_status_dock")
+            self.desk_status_dock.setWidget(self.desk_status)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.desk_status_dock)
+            # A desk on its own SQLite file has nobody to share with: the dock waits in the View menu.
+            self.desk_status_dock.setVisible(context.database.url.get_backend_name() != "sqlite")
+        self._feeds_started = False
 
         self.link_label = QLabel()
         self.link_label.setObjectName("status_link")
@@ -209,6 +262,7 @@ class MainWindow(QMainWindow):
             sync.started.connect(self._on_sync_started)
             sync.progress.connect(self._on_sync_progress)
             sync.failed.connect(self._on_sync_failed)
+            sync.skipped.connect(self._on_sync_skipped)
             if sync.running:  # a window rebuilt (another language) while a sync runs
                 self._sync_state = Text("PMS: syncing…", "PMS: synchroniseren…")
 
@@ -263,6 +317,9 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, tab=index: self.tabs.setCurrentIndex(tab))
             self.tabs.setTabToolTip(index, with_shortcut(self.tabs.tabText(index), action))
             view.addAction(action)
+        if self.desk_status_dock is not None:
+            view.addSeparator()
+            view.addAction(self.desk_status_dock.toggleViewAction())
 
         help_menu = self.menuBar().addMenu(Text("&Help", "&Help")(tr))
         logs = self._action(Text("Open the &log folder", "&Logmap openen"), None, self.open_log_folder)
@@ -491,10 +548,20 @@ class MainWindow(QMainWindow):
         if isinstance(progress, SyncProgress):
             self.sync_label.setText("PMS: " + progress.text(self.language))
 
-    def _on_synced(self, _summary: object) -> None:
+    def _on_synced(self, summary: object) -> None:
         self._sync_state = None
         self._sync_failure = None
         self._sync_failed_at = None
+        if summary is not None:  # this desk synced (None: the leading desk's data arrived)
+            self._sync_leader = None
+        self._read_sync_status()
+
+    def _on_sync_skipped(self, leader: object) -> None:
+        """Another desk leads the sync: show its state (the shared database's) and which desk that is."""
+        self._sync_state = None
+        self._sync_failure = None
+        self._sync_failed_at = None
+        self._sync_leader = leader if isinstance(leader, LeaseHolder) else None
         self._read_sync_status()
 
     def _on_sync_failed(self, error: object) -> None:
@@ -535,6 +602,14 @@ class MainWindow(QMainWindow):
         if self._sync_failed_at is not None:
             offline.append(self._sync_failed_at)
         self.offline_banner.setVisible(bool(offline))
+        self._show_sync_state(successes, offline, errors)
+        leader = self._sync_leader
+        if leader is not None:
+            elsewhere = SYNC_ELSEWHERE(tr).format(desk=leader.holder.desk, since=_clock_text(leader.acquired_at))
+            self.sync_label.setText(f"{self.sync_label.text()} · {elsewhere}")
+
+    def _show_sync_state(self, successes: list[datetime], offline: list[datetime], errors: list[str]) -> None:
+        tr = self.language
         if offline:
             since = _clock_text(min(offline))
             self.sync_label.setText(f"{OFFLINE(tr)} {Text('since', 'sinds')(tr)} {since}{FROM_CACHE(tr)}")
@@ -577,10 +652,22 @@ class MainWindow(QMainWindow):
             self.sync_label.setText(_error_text(error, self.language))
             self.sync_label.setStyleSheet(ERROR_STYLE)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Start following the other desks when the window first shows."""
+        super().showEvent(event)
+        if not self._feeds_started and not self._closed:
+            self._feeds_started = True
+            self.change_feed.start()
+            if self.desk_status is not None:
+                self.desk_status.start()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
             self.save_layout()
         self._closed = True
         self._link_timer.stop()
         self._sync_timer.stop()
+        self.change_feed.stop()
+        if self.desk_status is not None:
+            self.desk_status.stop()
         super().closeEvent(event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,12 +15,16 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from salto_desk.cli import build_parser, main
+from salto_desk.coordination import DATABASE_PASSWORD, Coordinator, SyncLeadership, this_process
 from salto_desk.demo import Demo
+from salto_desk.keys.audit import start_database
 from salto_desk.paths import app_paths
 from salto_desk.pms.demo_server import DemoPmsServer
-from salto_desk.secrets import PMS_API_KEY, SERVICE_NAME
+from salto_desk.secrets import PMS_API_KEY, SERVICE_NAME, SecretStore
+from salto_desk.storage.database import Database
+from salto_desk.storage.leases import DeskProcess
 from ui import app as app_module
-from ui.app import build_context, desk_settings, run_gui
+from ui.app import LONGEST_SYNC_INTERVAL_S, build_context, desk_settings, run_gui, sync_interval
 from ui.context import DeskContext
 from ui.crash import CrashReporter
 from ui.i18n import Translations
@@ -41,6 +46,7 @@ def window(qtbot: QtBot, demo: Demo) -> Iterator[MainWindow]:
     context = build_context(
         demo.database, desk_settings(demo.data_dir), language="en", secrets=demo.secrets, data_dir=demo.data_dir
     )
+    context.coordinator = Coordinator(demo.database)
     window = MainWindow(context)
     qtbot.addWidget(window)
     yield window
@@ -220,3 +226,73 @@ def test_commands_keep_the_language_of_the_environment(
     assert capsys.readouterr().err == from_environment
     assert main(["--language", "en", *ping]) == 4
     assert capsys.readouterr().err != from_environment
+
+
+def test_while_another_desk_leads_the_sync_the_status_bar_names_it(
+    qtbot: QtBot, window: MainWindow, demo: Demo
+) -> None:
+    sync, coordinator = window.context.sync, window.context.coordinator
+    assert sync is not None and coordinator is not None
+    other = SyncLeadership(Coordinator(demo.database, DeskProcess("DESK-2", os.getpid() + 1)))
+    taken = other.claim()
+    since = taken.acquired_at.astimezone().strftime("%H:%M")
+    with qtbot.waitSignal(sync.skipped, timeout=WAIT_MS):
+        assert sync.run()
+    qtbot.waitUntil(lambda: window.sync_label.text().endswith(f" · sync runs at DESK-2 since {since}"),
+                    timeout=WAIT_MS)  # fmt: skip
+    assert window.sync_label.text().startswith("PMS: not synced yet")  # DESK-2 has not synced either
+
+    other.resign()  # DESK-2 closes: this desk leads from its next run on
+    assert sync.run()
+    qtbot.waitUntil(lambda: synced(window) and "DESK-2" not in window.sync_label.text(), timeout=WAIT_MS)
+    leader = SyncLeadership(coordinator).leader()
+    assert leader is not None and leader.holder == this_process()
+    window.close()
+    window.context.shutdown()
+    assert SyncLeadership(coordinator).leader() is None
+
+
+def test_the_desk_opens_the_shared_database_with_the_keyring_password_and_coordinates(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "configure_logging", lambda folder: folder / "desk.log")
+    monkeypatch.setattr(app_module, "install_excepthook", uninstalled_reporter)
+    SecretStore().set(DATABASE_PASSWORD, "s3cret")
+    opened: list[str | None] = []
+
+    def start(url: str | None, data_dir: Path | None) -> Database:
+        opened.append(url)
+        return start_database(None, data_dir)  # the desk's SQLite file stands in for the server
+
+    coordinators: list[Coordinator | None] = []
+
+    def exec_(_app: QApplication) -> int:
+        windows = [each for each in QApplication.topLevelWidgets() if isinstance(each, MainWindow) and each.isVisible()]
+        coordinator = windows[0].context.coordinator
+        coordinators.append(coordinator)
+        assert coordinator is not None and windows[0].desk_status is not None
+        SyncLeadership(coordinator).claim()
+        QApplication.closeAllWindows()
+        return 0
+
+    monkeypatch.setattr(app_module, "start_database", start)
+    monkeypatch.setattr(QApplication, "exec", exec_)
+    monkeypatch.setattr(app_module.QMessageBox, "critical", lambda _parent, _title, text: pytest.fail(text))
+    url = "postgresql+psycopg://salto@db.park.local/salto_desk"
+    assert run_gui(build_parser().parse_args(["--data-dir", str(tmp_path), "--database-url", url])) == 0
+    assert opened == ["postgresql+psycopg://salto:s3cret@db.park.local/salto_desk"]
+    coordinator = coordinators[0]
+    assert coordinator is not None and coordinator.me == this_process()
+    database = start_database(None, tmp_path)
+    try:
+        assert SyncLeadership(Coordinator(database)).leader() is None  # handed on when the desk closed
+    finally:
+        database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("stored", "seconds"), [(120, 120), ("90", 90), (3600, LONGEST_SYNC_INTERVAL_S), (0, 10), ("often", 120)]
+)
+def test_the_sync_interval_stays_within_the_sync_lease(stored: object, seconds: int) -> None:
+    """A longer interval would let the sync leadership lapse between two runs of the leading desk."""
+    assert sync_interval(stored) == seconds

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMenu, QSplitter
 from pytestqt.qtbot import QtBot
 
+from salto_desk.coordination import Coordinator, EncoderInUse, SyncLeadership
 from salto_desk.keys.model import Holder, HolderKind
+from salto_desk.keys.rules import EncodeMode
+from salto_desk.paths import app_paths
 from salto_desk.storage import ConfigRepository
-from tests.storage.helpers import database
-from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
+from salto_desk.storage.leases import DeskProcess
+from salto_desk.storage.pms_repository import PmsRepository
+from tests.storage.helpers import NOW, add_encoder, database
+from tests.ui.desk import BEX_ID, RESERVATIONS, WAIT_MS, Desk, DeskFactory, make_desk
 from ui.app import DeskWindow
+from ui.context import DeskContext
 from ui.crash import CrashReporter
 from ui.i18n import Translations
 from ui.main_window import GEOMETRY_SETTING, TAB_SETTING, MainWindow
@@ -311,3 +319,92 @@ def test_the_language_does_not_switch_under_a_running_card_operation(
         assert page.message.text().startswith("The language can be switched once the encoders are idle")
     finally:
         release.set()
+
+
+@pytest.fixture
+def two_desks(qtbot: QtBot, make_desk: DeskFactory, tmp_path: Path) -> Iterator[tuple[Desk, DeskContext]]:
+    """DESK-1 (the test desk) and DESK-2, each with its own context and coordinator, on one database."""
+    desk = make_desk()
+    desk.context.coordinator = Coordinator(desk.database, DeskProcess("DESK-1", os.getpid()))
+    other = DeskContext(
+        desk.database, QSettings(str(tmp_path / "desk-2.ini"), QSettings.Format.IniFormat), clock=lambda: NOW,
+        paths=app_paths(tmp_path / "desk-2"), coordinator=Coordinator(desk.database, DeskProcess("DESK-2", 4242)),
+    )  # fmt: skip
+    yield desk, other
+    QApplication.closeAllWindows()
+    other.shutdown()
+
+
+def shown_window(qtbot: QtBot, context: DeskContext) -> MainWindow:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.change_feed._job is None, timeout=WAIT_MS)  # the baseline is taken
+    return window
+
+
+def test_two_desks_on_one_database_see_each_others_changes(qtbot: QtBot, two_desks: tuple[Desk, DeskContext]) -> None:
+    desk, other = two_desks
+    first, second = shown_window(qtbot, desk.context), shown_window(qtbot, other)
+    seen: list[object] = []
+    desk.context.events.keys_changed.connect(seen.append)
+    with qtbot.waitSignal(desk.context.events.keys_changed, timeout=WAIT_MS):
+        desk.add_key("2")  # as DESK-2 would: straight into the shared database
+    assert seen[0] is None
+    with qtbot.waitSignal(other.events.config_changed, timeout=WAIT_MS):
+        add_encoder(desk.database, desk.administration, "Back office", "2")
+    # the leading desk's sync stores a reservation
+    with (
+        qtbot.waitSignal(desk.context.events.pms_synced, timeout=WAIT_MS) as synced,
+        desk.database.unit_of_work() as session,
+    ):
+        PmsRepository(session).store_reservations(BEX_ID, RESERVATIONS[:1])
+    assert synced.args == [None]
+    first.close()
+    assert not first.change_feed._timer.isActive() and second.change_feed._timer.isActive()
+
+
+def test_the_desk_status_names_the_desk_that_holds_an_encoder_or_leads_the_sync(
+    qtbot: QtBot, two_desks: tuple[Desk, DeskContext]
+) -> None:
+    desk, other = two_desks
+    window = shown_window(qtbot, desk.context)
+    status, dock = window.desk_status, window.desk_status_dock
+    assert status is not None and dock is not None
+    view = window.menuBar().actions()[2].menu()
+    assert isinstance(view, QMenu) and dock.toggleViewAction() in view.actions()
+    assert dock.isHidden()  # on SQLite this desk works alone: the dock waits in the View menu
+    qtbot.waitUntil(lambda: status.lines() == ["All encoders and SALTO links are free."], timeout=WAIT_MS)
+    assert other.coordinator is not None
+    key = desk.add_key("2")
+    with other.coordinator.encoder(desk.administration, desk.encoder, threading.Event()):
+        leadership = SyncLeadership(other.coordinator)
+        leadership.claim()
+        qtbot.waitUntil(lambda: any("Encoder Reception is in use by DESK-2 since" in line for line in status.lines()),
+                        timeout=WAIT_MS)  # fmt: skip
+        qtbot.waitUntil(lambda: status.sync_label.text().startswith("Automatic sync: runs at DESK-2 (since"),
+                        timeout=WAIT_MS)  # fmt: skip
+        service = desk.context.key_service(desk.administration)
+        assert service.coordinator is desk.context.coordinator
+        with pytest.raises(EncoderInUse, match="in use by DESK-2"):
+            service.encode_cards(key, desk.encoder, 1, EncodeMode.NEW)
+    qtbot.waitUntil(lambda: status.lines() == ["All encoders and SALTO links are free."], timeout=WAIT_MS)
+    other.shutdown()  # DESK-2 closes: it hands the leadership on
+    qtbot.waitUntil(lambda: "no desk runs it" in status.sync_label.text(), timeout=WAIT_MS)
+    window.close()
+    assert not status._timer.isActive()
+
+
+def test_closing_the_desk_hands_the_sync_leadership_on(make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    coordinator = desk.context.coordinator = Coordinator(desk.database, DeskProcess("DESK-1", os.getpid()))
+    SyncLeadership(coordinator).claim()
+    held = SyncLeadership(coordinator).leader()
+    assert held is not None and held.holder.desk == "DESK-1"
+    desk.context.shutdown()
+    assert SyncLeadership(coordinator).leader() is None
+
+
+def test_without_a_coordinator_there_is_no_desk_status(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    window = open_window(qtbot, make_desk())
+    assert window.desk_status is None and window.desk_status_dock is None

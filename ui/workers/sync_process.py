@@ -6,6 +6,9 @@ database, gets the BEX API key for this one run in ``SALTO_DESK_PMS_API_KEY`` (t
 touches the keyring) and reports in JSON lines that ``salto_desk.sync_cli.read_progress_line`` reads.
 Cancelling terminates the child: every page it stores and every key-data change is one transaction,
 so a sync stopped at any point leaves the database whole and the next one starts where it must.
+
+The child leads the sync in the window's name (``SALTO_DESK_OWNER_PID``): when another desk leads,
+it syncs nothing and says which desk that is, and ``skipped`` carries that desk's holding.
 """
 
 from __future__ import annotations
@@ -22,13 +25,34 @@ import salto_desk
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.paths import AppPaths, app_paths
 from salto_desk.storage.database import Database
+from salto_desk.storage.leases import LeaseHolder
 from salto_desk.sync import SyncProgress, SyncSummary
-from salto_desk.sync_cli import API_KEY_VARIABLE, DATABASE_URL_VARIABLE, EXIT_PROBLEMS, read_progress_line
+from salto_desk.sync_cli import (
+    API_KEY_VARIABLE,
+    DATABASE_URL_VARIABLE,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    OWNER_PID_VARIABLE,
+    read_progress_line,
+)
 
 KILL_AFTER_MS = 3000
 """A child that does not stop within this time of being asked (Windows ignores the polite way) is killed."""
 STDERR_LINES = 20
 """The last lines of the child's standard error kept to explain a crash."""
+CONSOLE_PROGRAM = "salto-desk-cli"
+"""The console build next to the windowed desk program (build_installer.spec): its output can be read."""
+
+
+def frozen_program() -> str:
+    """The program a frozen build starts for the sync: the console sibling when it is there.
+
+    The windowed desk program may have no usable standard output for a child on Windows, so the
+    console ``salto-desk-cli(.exe)`` in the same folder is preferred; without it, the program itself.
+    """
+    executable = Path(sys.executable)
+    console = executable.with_name(CONSOLE_PROGRAM + executable.suffix)
+    return str(console) if console.is_file() else sys.executable
 
 
 @dataclass(frozen=True)
@@ -44,12 +68,13 @@ def sync_command(database: Database, paths: AppPaths, language: str, api_key: st
     """``salto-desk [--data-dir D] --database-url URL --language L sync --once --progress-json --background``.
 
     From source the program is ``python -m salto_desk.cli`` (with this checkout on ``PYTHONPATH``); a frozen
-    build (PyInstaller) runs its own executable. A database URL with a password and the API key travel in
-    environment variables, never on the command line where other users could read them.
+    build (PyInstaller) runs its console program (``frozen_program``). A database URL with a password and the
+    API key travel in environment variables, never on the command line where other users could read them;
+    this process's id travels too, so that the child leads the sync in this desk window's name.
     """
-    environment: dict[str, str] = {}
+    environment: dict[str, str] = {OWNER_PID_VARIABLE: str(os.getpid())}
     if getattr(sys, "frozen", False):
-        program, arguments = sys.executable, []
+        program, arguments = frozen_program(), []
     else:
         program, arguments = sys.executable, ["-m", "salto_desk.cli"]
         source = str(Path(salto_desk.__file__).resolve().parents[1])
@@ -77,11 +102,13 @@ class SyncProcess(QObject):
     progress = Signal(object)  # SyncProgress
     finished = Signal(object)  # SyncSummary
     failed = Signal(object)  # SaltoDeskError
+    skipped = Signal(object)  # LeaseHolder: another desk leads the sync, this run did nothing
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._process: QProcess | None = None
         self._summary: SyncSummary | None = None
+        self._leader: LeaseHolder | None = None
         self._error: SaltoDeskError | None = None
         self._cancelled = False
         self._stderr: deque[str] = deque(maxlen=STDERR_LINES)
@@ -94,7 +121,7 @@ class SyncProcess(QObject):
         """Start the child; False when one is still running."""
         if self._process is not None:
             return False
-        self._summary, self._error, self._cancelled = None, None, False
+        self._summary, self._leader, self._error, self._cancelled = None, None, None, False
         self._stderr.clear()
         process = QProcess(self)
         environment = QProcessEnvironment.systemEnvironment()
@@ -134,6 +161,8 @@ class SyncProcess(QObject):
                 self.progress.emit(event)
             elif isinstance(event, SyncSummary):
                 self._summary = event
+            elif isinstance(event, LeaseHolder):
+                self._leader = event
             elif isinstance(event, SaltoDeskError):
                 self._error = event
 
@@ -162,8 +191,10 @@ class SyncProcess(QObject):
     def _on_finished(self, code: int, _status: QProcess.ExitStatus) -> None:
         self._read_output()
         self._read_errors()
-        if self._summary is not None and code in (0, EXIT_PROBLEMS):
+        if self._summary is not None and code in (EXIT_OK, EXIT_PROBLEMS):
             self._done(self._summary)
+        elif self._leader is not None and code == EXIT_OK:
+            self._done(self._leader)
         elif self._error is not None:
             self._done(self._error)
         elif self._cancelled:
@@ -184,12 +215,14 @@ class SyncProcess(QObject):
                 )
             )
 
-    def _done(self, outcome: SyncSummary | SaltoDeskError) -> None:
+    def _done(self, outcome: SyncSummary | LeaseHolder | SaltoDeskError) -> None:
         process, self._process = self._process, None
         if process is None:
             return
         process.deleteLater()
         if isinstance(outcome, SyncSummary):
             self.finished.emit(outcome)
+        elif isinstance(outcome, LeaseHolder):
+            self.skipped.emit(outcome)
         else:
             self.failed.emit(outcome)

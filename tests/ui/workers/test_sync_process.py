@@ -5,21 +5,30 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from salto_desk.coordination import SYNC_LEASE, Coordinator, this_process
 from salto_desk.demo import Demo
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.paths import app_paths
 from salto_desk.pms.demo_server import DEMO_API_KEY
 from salto_desk.storage.database import Database
+from salto_desk.storage.leases import DeskProcess, LeaseHolder
 from salto_desk.sync import SyncProgress, SyncSummary
-from salto_desk.sync_cli import API_KEY_VARIABLE, DATABASE_URL_VARIABLE, EXIT_USAGE, progress_line
+from salto_desk.sync_cli import (
+    API_KEY_VARIABLE,
+    DATABASE_URL_VARIABLE,
+    EXIT_USAGE,
+    OWNER_PID_VARIABLE,
+    progress_line,
+)
 from ui.context import PmsSync
 from ui.events import DeskEvents
-from ui.workers.sync_process import SyncCommand, SyncProcess, sync_command
+from ui.workers.sync_process import CONSOLE_PROGRAM, SyncCommand, SyncProcess, sync_command
 
 WAIT_MS = 30_000
 
@@ -70,6 +79,7 @@ def test_from_source_the_child_is_python_m_salto_desk_cli_with_the_key_in_the_en
         f"sqlite:///{tmp_path}/desk.sqlite3", "--language", "nl", "sync", "--once", "--progress-json", "--background",
     )  # fmt: skip
     assert command.environment[API_KEY_VARIABLE] == "secret-key"
+    assert command.environment[OWNER_PID_VARIABLE] == str(os.getpid())  # the child leads in this desk's name
     assert "secret-key" not in " ".join(command.arguments) and "secret-key" not in repr(command)
     source = str(Path(__file__).resolve().parents[3])
     assert command.environment["PYTHONPATH"].split(os.pathsep)[0] == source
@@ -83,7 +93,21 @@ def test_frozen_the_child_is_the_program_itself_and_a_password_stays_off_the_com
     command = sync_command(_database(url, password="hunter2"), app_paths(), "en", None)
     assert command.program == sys.executable
     assert command.arguments == ("--language", "en", "sync", "--once", "--progress-json", "--background")
-    assert command.environment == {DATABASE_URL_VARIABLE: url}
+    assert command.environment == {DATABASE_URL_VARIABLE: url, OWNER_PID_VARIABLE: str(os.getpid())}
+
+
+def test_frozen_the_child_is_the_console_program_next_to_the_windowed_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    windowed = tmp_path / "salto-desk.exe"
+    console = tmp_path / f"{CONSOLE_PROGRAM}.exe"
+    windowed.write_bytes(b"")
+    console.write_bytes(b"")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(windowed))
+    command = sync_command(_database("sqlite:///desk.sqlite3"), app_paths(), "en", None)
+    assert command.program == str(console)
+    assert command.arguments[-4:] == ("sync", "--once", "--progress-json", "--background")
 
 
 def test_progress_lines_become_signals_and_the_summary_ends_the_run(qtbot: QtBot, process: SyncProcess) -> None:
@@ -105,6 +129,30 @@ def test_an_error_line_fails_the_run_with_that_error(qtbot: QtBot, process: Sync
         pass
     reported = failed.args[0]
     assert isinstance(reported, SaltoDeskError) and reported.user_message("nl") == "Geen BEX-API-sleutel. Vul hem in."
+
+
+LEADER = LeaseHolder(
+    SYNC_LEASE, "PMS sync", DeskProcess("DESK-2", 4242), datetime(2026, 7, 1, 8, 41, tzinfo=UTC),
+    datetime(2026, 7, 1, 8, 44, tzinfo=UTC),
+)  # fmt: skip
+
+
+def test_a_leader_line_skips_the_run_naming_the_desk_that_leads(qtbot: QtBot) -> None:
+    events = DeskEvents()
+    sync = PmsSync(lambda: printing(progress_line(LEADER)), events)
+    announced: list[object] = []
+    events.pms_synced.connect(announced.append)
+    sync.failed.connect(announced.append)
+    with qtbot.waitSignal(sync.skipped, timeout=WAIT_MS) as skipped:
+        assert sync.run()
+    assert skipped.args == [LEADER] and announced == [] and not sync.running
+
+
+def test_a_leader_line_of_a_child_that_then_crashed_is_a_failure(qtbot: QtBot, process: SyncProcess) -> None:
+    process.start(printing(progress_line(LEADER), code=3))
+    with qtbot.waitSignal(process.failed, timeout=WAIT_MS) as failed:
+        pass
+    assert "stopped unexpectedly" in failed.args[0].user_message("en")
 
 
 def test_a_crash_is_reported_with_the_last_line_it_wrote(qtbot: QtBot, process: SyncProcess) -> None:
@@ -155,7 +203,7 @@ def test_pms_sync_reports_a_key_that_cannot_be_read_without_starting_a_child(qtb
     assert failed.args == [unreadable] and not sync.running
 
 
-def test_the_real_child_syncs_the_demo_with_the_session_key(qtbot: QtBot) -> None:
+def test_the_real_child_syncs_the_demo_with_the_session_key_and_leads_in_this_desks_name(qtbot: QtBot) -> None:
     with Demo(reservations=60, activity_interval=None) as demo:
         command = sync_command(demo.database, app_paths(demo.data_dir), "en", DEMO_API_KEY)
         process = SyncProcess()
@@ -164,6 +212,21 @@ def test_the_real_child_syncs_the_demo_with_the_session_key(qtbot: QtBot) -> Non
         process.start(command)
         with qtbot.waitSignal(process.finished, timeout=WAIT_MS * 2) as finished:
             pass
+        leader = Coordinator(demo.database).store.holder(SYNC_LEASE)
     summary = finished.args[0]
     assert isinstance(summary, SyncSummary) and summary.fetched == 60 and summary.errors == ()
     assert any(isinstance(each, SyncProgress) and each.stage == "reservations" for each in progress)
+    assert leader is not None and leader.holder == this_process()  # kept for this desk's next run
+
+
+def test_the_real_child_syncs_nothing_while_another_desk_leads(qtbot: QtBot) -> None:
+    with Demo(reservations=20, activity_interval=None) as demo:
+        other = Coordinator(demo.database, DeskProcess("DESK-2", os.getpid() + 1))
+        taken = other.store.acquire(SYNC_LEASE, other.me, timedelta(minutes=3), "PMS sync")
+        assert not isinstance(taken, LeaseHolder)
+        process = SyncProcess()
+        process.start(sync_command(demo.database, app_paths(demo.data_dir), "en", DEMO_API_KEY))
+        with qtbot.waitSignal(process.skipped, timeout=WAIT_MS * 2) as skipped:
+            pass
+    leader = skipped.args[0]
+    assert isinstance(leader, LeaseHolder) and leader.holder == other.me and leader.acquired_at == taken.acquired_at
