@@ -105,9 +105,9 @@ def search(context: DeskContext, query: ReservationQuery) -> SearchResult:
         keys = KeyRepository(session)
         by_holder: dict[tuple[int, str], list[KeyData]] = {}
         for administration_id in {reservation.administration_id for reservation in found}:
-            for key in keys.keys(administration_id):
-                if key.holder.kind is HolderKind.RESERVATION:
-                    by_holder.setdefault((administration_id, key.holder.pms_id), []).append(key)
+            shown = [each.pms_id for each in found if each.administration_id == administration_id]
+            for pms_id, held in keys.for_holders(administration_id, HolderKind.RESERVATION, shown).items():
+                by_holder[(administration_id, pms_id)] = held
     rows = tuple(
         ReservationRow(
             reservation,
