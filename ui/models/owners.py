@@ -9,15 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from salto_desk.errors import Text
 from salto_desk.keys.model import Administration, KeyData
 from salto_desk.storage.pms_repository import CachedObject, CachedOwner
 from ui.models.reservations import key_text
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-AnyIndex = QModelIndex | QPersistentModelIndex
+from ui.models.rows import ROW_ROLE, AnyIndex, RowsModel
 
 
 class Column(IntEnum):
@@ -62,38 +60,10 @@ def accommodations_text(owner: CachedOwner, language: str) -> str:
     return ", ".join(unit_text(unit) for unit in owner.objects) or NO_ACCOMMODATIONS(language)
 
 
-class OwnersModel(QAbstractTableModel):
+class OwnersModel(RowsModel[OwnerRow]):
     """Rows of ``OwnerRow``; replaced as a whole after each search."""
 
-    def __init__(self, language: str = "en", parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.language = language
-        self._rows: list[OwnerRow] = []
-
-    def set_rows(self, rows: list[OwnerRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[OwnerRow]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> OwnerRow:
-        return self._rows[row]
-
-    def find(self, identity: tuple[int, str]) -> int | None:
-        return next((number for number, row in enumerate(self._rows) if row.identity == identity), None)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)](self.language)
-        return None
+    headers = tuple(HEADERS[column] for column in Column)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():

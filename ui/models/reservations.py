@@ -11,17 +11,16 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from salto_desk.errors import Text
 from salto_desk.keys.model import KeyData, KeyState
 from salto_desk.storage.pms_repository import CachedReservation
+from ui.models.rows import ROW_ROLE, AnyIndex, RowsModel
 
 NEEDS_REENCODE_BACKGROUND = QColor(255, 221, 170)
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class Column(IntEnum):
@@ -119,38 +118,10 @@ def key_text(keys: tuple[KeyData, ...], language: str) -> str:
     return "; ".join(parts)
 
 
-class ReservationsModel(QAbstractTableModel):
+class ReservationsModel(RowsModel[ReservationRow]):
     """Rows of ``ReservationRow``; replaced as a whole after each search."""
 
-    def __init__(self, language: str = "en", parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.language = language
-        self._rows: list[ReservationRow] = []
-
-    def set_rows(self, rows: list[ReservationRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[ReservationRow]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> ReservationRow:
-        return self._rows[row]
-
-    def find(self, identity: tuple[int, str]) -> int | None:
-        return next((number for number, row in enumerate(self._rows) if row.identity == identity), None)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)](self.language)
-        return None
+    headers = tuple(HEADERS[column] for column in Column)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
