@@ -37,6 +37,7 @@ from ui.dialogs.owner_key import OwnerKeyDialog
 from ui.models.owners import Column, OwnerRow, OwnersModel, OwnersProxy, accommodations_text
 from ui.models.reservations import KEY_STATES
 from ui.widgets.encoder_prompt import JobWatch, error_texts
+from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
 
 SEARCH_DELAY_MS = 250
@@ -268,15 +269,7 @@ class OwnersTab(QWidget):
         if administrations == self._administrations:
             return
         self._administrations = administrations
-        combo = self.administration_filter
-        chosen = combo.currentData()
-        combo.blockSignals(True)
-        while combo.count() > 1:
-            combo.removeItem(1)
-        for administration in administrations:
-            combo.addItem(administration.name, administration.id)
-        combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen is not None else 0)
-        combo.blockSignals(False)
+        refill_administrations(self.administration_filter, administrations)
         self.table.setColumnHidden(Column.ADMINISTRATION, len(administrations) < 2)
 
     @Slot()

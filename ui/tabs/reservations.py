@@ -51,6 +51,7 @@ from ui.models.reservations import (
     state_text,
 )
 from ui.widgets.encoder_prompt import JobWatch, error_texts
+from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
 
 SEARCH_DELAY_MS = 250
@@ -454,15 +455,7 @@ class ReservationsTab(QWidget):
         if administrations == self._administrations:
             return
         self._administrations = administrations
-        chosen = self.administration_filter.currentData()
-        combo = self.administration_filter
-        combo.blockSignals(True)
-        while combo.count() > 1:
-            combo.removeItem(1)
-        for administration in administrations:
-            combo.addItem(administration.name, administration.id)
-        combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen is not None else 0)
-        combo.blockSignals(False)
+        refill_administrations(self.administration_filter, administrations)
         self.table.setColumnHidden(Column.ADMINISTRATION, len(administrations) < 2)
 
     # --- the selected reservation -----------------------------------------------------------------
