@@ -15,12 +15,13 @@ from datetime import timedelta
 import pytest
 
 from salto_desk.coordination import Coordinator, LeaseTimes
-from salto_desk.keys.model import Administration, AuditEntry, AuditState, Encoder, KeyData
+from salto_desk.keys.model import AuditState
 from salto_desk.keys.services import KeyService
 from salto_desk.simulator import Simulator, SimulatorConfig
-from salto_desk.storage import AuditRepository, Database, KeyRepository
+from salto_desk.storage import AuditRepository, Database
 from salto_desk.storage.leases import DeskProcess, LeaseStore
-from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
+from tests.keys.site import Site
+from tests.storage.helpers import NOW, add_administration, add_encoder
 from tests.storage.helpers import database as database
 from tests.storage.helpers import sqlite_database as sqlite_database
 
@@ -29,26 +30,10 @@ TIMES = LeaseTimes(encoder=timedelta(seconds=5), link=timedelta(seconds=5), poll
 
 
 @dataclass
-class Desk:
-    database: Database
-    simulator: Simulator
-    administration: Administration
-    encoder: Encoder
+class Desk(Site):
+    """A site whose key service coordinates with other desks through the database."""
+
     coordinator: Coordinator
-    service: KeyService
-
-    def key(self, **changes: object) -> KeyData:
-        key_type = add_key_type(self.database, self.administration, name=f"Guest {time.monotonic_ns()}")
-        with self.database.unit_of_work() as session:
-            return KeyRepository(session).add(key_draft(self.administration, key_type, **changes), NOW)
-
-    def reload(self, key: KeyData) -> KeyData:
-        with self.database.unit_of_work() as session:
-            return KeyRepository(session).get(key.id)
-
-    def audit(self) -> list[AuditEntry]:
-        with self.database.unit_of_work() as session:
-            return AuditRepository(session).entries()
 
 
 def assert_settled(database: Database) -> None:
@@ -77,4 +62,4 @@ def desk(database: Database) -> Iterator[Desk]:
         encoder = add_encoder(database, administration, "Reception 1", "1")
         coordinator = Coordinator(database, DeskProcess("DESK-1", 1), TIMES)
         service = KeyService(database, coordinator=coordinator, clock=lambda: NOW)
-        yield Desk(database, simulator, administration, encoder, coordinator, service)
+        yield Desk(simulator, database, administration, encoder, service, coordinator)

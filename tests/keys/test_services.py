@@ -5,21 +5,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
 
 from salto_desk.errors import ValidationError
 from salto_desk.keys.model import (
-    Administration,
     AuditAction,
-    AuditEntry,
     AuditState,
     AuthorizationName,
-    Encoder,
     HolderKind,
-    KeyData,
     KeyState,
     OwnerDetails,
 )
@@ -37,32 +33,11 @@ from salto_desk.protocol.errors import (
 )
 from salto_desk.protocol.messages import CardType
 from salto_desk.simulator import Simulator, SimulatorConfig
-from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, NotFoundError
-from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
+from salto_desk.storage import ConfigRepository, Database, NotFoundError
+from tests.keys.site import Site
+from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type
 
 WAIT = 10.0  # generous upper bound for "did not hang"
-
-
-@dataclass
-class Site:
-    simulator: Simulator
-    database: Database
-    administration: Administration
-    encoder: Encoder
-    service: KeyService
-
-    def key(self, **changes: object) -> KeyData:
-        key_type = add_key_type(self.database, self.administration, name=f"Type {time.monotonic_ns()}")
-        with self.database.unit_of_work() as session:
-            return KeyRepository(session).add(key_draft(self.administration, key_type, **changes), NOW)
-
-    def reload(self, key: KeyData) -> KeyData:
-        with self.database.unit_of_work() as session:
-            return KeyRepository(session).get(key.id)
-
-    def audit(self) -> list[AuditEntry]:
-        with self.database.unit_of_work() as session:
-            return AuditRepository(session).entries()
 
 
 @pytest.fixture

@@ -1,0 +1,34 @@
+"""A SALTO site for service tests: the simulator, a database with one administration and encoder, a key service."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from salto_desk.keys.model import Administration, AuditEntry, Encoder, KeyData
+from salto_desk.keys.services import KeyService
+from salto_desk.simulator import Simulator
+from salto_desk.storage import AuditRepository, Database, KeyRepository
+from tests.storage.helpers import NOW, add_key_type, key_draft
+
+
+@dataclass
+class Site:
+    simulator: Simulator
+    database: Database
+    administration: Administration
+    encoder: Encoder
+    service: KeyService
+
+    def key(self, **changes: object) -> KeyData:
+        key_type = add_key_type(self.database, self.administration, name=f"Type {time.monotonic_ns()}")
+        with self.database.unit_of_work() as session:
+            return KeyRepository(session).add(key_draft(self.administration, key_type, **changes), NOW)
+
+    def reload(self, key: KeyData) -> KeyData:
+        with self.database.unit_of_work() as session:
+            return KeyRepository(session).get(key.id)
+
+    def audit(self) -> list[AuditEntry]:
+        with self.database.unit_of_work() as session:
+            return AuditRepository(session).entries()
