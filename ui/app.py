@@ -66,11 +66,12 @@ DEMO_SYNC_INTERVAL_S = 60
 
 
 def tune_garbage_collection() -> None:
-    """Collect cyclic garbage in fewer, smaller passes, so the window does not stall during a sync.
+    """Collect cyclic garbage in fewer, smaller passes, so the window stalls less.
 
-    A full collection scans every live object while holding the GIL; with a sync's thousands of
-    records alive that took 200-400 ms of GUI time (bench/gui.py). Fewer young-generation passes and
-    rare full passes keep the longest stall near the target; memory stays within its own target.
+    A full collection scans every live object while holding the GIL, which pauses the window. The sync
+    now runs in a child process, but searches and key refreshes on the worker threads still create
+    many objects; fewer young-generation passes and rare full passes keep the stalls short
+    (bench/gui.py), and memory stays within its own target.
     """
     gc.set_threshold(*GC_THRESHOLDS)
 
@@ -89,15 +90,16 @@ def build_context(
     secrets: SecretStore,
     data_dir: Path | None = None,
 ) -> DeskContext:
-    """The desk's services: key services and queues per SALTO endpoint, the PMS client and the sync."""
+    """The desk's services: key services and queues per SALTO endpoint, the PMS client, and the sync engine
+    that the product preview uses (the sync itself runs in a child process, ui/workers/sync_process.py)."""
     context = DeskContext(database, settings, language=language, secrets=secrets, paths=app_paths(data_dir))
 
     def pms() -> BexClient:
         return pms_client_from_settings(database, secrets)
 
     def sync_key_service(_administration: Administration) -> KeyService:
-        # The sync runs on the background queue: its own KeyService keeps its cancel flag and client
-        # apart from the one a receptionist's encode uses (the SALTO client serialises the link itself).
+        # SyncEngine takes a key-service factory; in this process it only serves the read-only product
+        # preview, and a service of its own would keep its cancel flag apart from the receptionists'.
         return KeyService(
             database, context.client_for, operator=context.operator, clock=context.clock,
             coordinator=context.coordinator,
