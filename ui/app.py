@@ -60,6 +60,8 @@ def sync_interval(stored: object) -> int:
         log.warning("ignoring the sync interval %r: not a whole number of seconds", stored)
         seconds = DEFAULT_SYNC_INTERVAL_S
     return max(10, min(seconds, LONGEST_SYNC_INTERVAL_S))
+
+
 GC_THRESHOLDS = (20_000, 50, 1000)
 DEMO_SYNC_INTERVAL_S = 60
 """The demo PMS changes bookings every half minute; a sync a minute shows them arriving."""

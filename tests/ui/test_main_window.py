@@ -408,3 +408,21 @@ def test_closing_the_desk_hands_the_sync_leadership_on(make_desk: DeskFactory) -
 def test_without_a_coordinator_there_is_no_desk_status(qtbot: QtBot, make_desk: DeskFactory) -> None:
     window = open_window(qtbot, make_desk())
     assert window.desk_status is None and window.desk_status_dock is None
+
+
+def test_a_tab_behind_another_searches_for_data_changes_only_when_shown(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    window = open_window(qtbot, desk)
+    window.show()
+    qtbot.waitExposed(window)
+    owners, reservations = window.owners, window.reservations
+    qtbot.waitUntil(lambda: not owners.searching and not reservations.searching, timeout=WAIT_MS)
+    window.tabs.setCurrentWidget(reservations)
+    for _ in range(3):
+        desk.context.events.keys_changed.emit(None)
+    assert not owners.searching and owners._changes.pending  # hidden: only marked stale
+    assert reservations.searching  # shown: searches, once, with the later changes after it
+    qtbot.waitUntil(lambda: not reservations.searching and not reservations._changes.pending, timeout=WAIT_MS)
+    window.tabs.setCurrentWidget(owners)
+    assert owners.searching and not owners._changes.pending
+    qtbot.waitUntil(lambda: not owners.searching, timeout=WAIT_MS)

@@ -15,7 +15,7 @@ from salto_desk.errors import Text
 from salto_desk.keys.model import Administration, KeyData
 from salto_desk.storage.pms_repository import CachedObject, CachedOwner
 from ui.models.reservations import key_text
-from ui.models.rows import ROW_ROLE, AnyIndex, RowsModel
+from ui.models.rows import Cell, RowsModel
 
 
 class Column(IntEnum):
@@ -65,29 +65,18 @@ class OwnersModel(RowsModel[OwnerRow]):
 
     headers = tuple(HEADERS[column] for column in Column)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, Column(index.column()))
-        return None
-
-    def _display(self, row: OwnerRow, column: Column) -> str:
+    @classmethod
+    def row_cells(cls, row: OwnerRow, language: str) -> list[Cell]:
         owner = row.owner
-        if column is Column.OWNER:
-            return owner.name
-        if column is Column.ACCOMMODATIONS:
-            return accommodations_text(owner, self.language)
-        if column is Column.PHONE:
-            return owner.phone or ""
-        if column is Column.EMAIL:
-            return owner.email or ""
-        if column is Column.KEYS:
-            return key_text(row.keys, self.language)
-        return row.administration.name
+        texts = {
+            Column.OWNER: owner.name,
+            Column.ACCOMMODATIONS: accommodations_text(owner, language),
+            Column.PHONE: owner.phone or "",
+            Column.EMAIL: owner.email or "",
+            Column.KEYS: key_text(row.keys, language),
+            Column.ADMINISTRATION: row.administration.name,
+        }
+        return [Cell(texts[column]) for column in Column]
 
 
 class OwnersProxy(QSortFilterProxyModel):

@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from salto_desk.errors import Text
 from salto_desk.keys.model import KeyData, KeyState
 from salto_desk.storage.pms_repository import CachedReservation
-from ui.models.rows import ROW_ROLE, AnyIndex, RowsModel
+from ui.models.rows import Cell, RowsModel
 
 NEEDS_REENCODE_BACKGROUND = QColor(255, 221, 170)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -123,55 +123,45 @@ class ReservationsModel(RowsModel[ReservationRow]):
 
     headers = tuple(HEADERS[column] for column in Column)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
-        if role == ROW_ROLE:
-            return row
-        if row.needs_reencode:
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(NEEDS_REENCODE_BACKGROUND)
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(Qt.GlobalColor.black))
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return NEEDS_REENCODE_TIP(self.language)
-            if role == Qt.ItemDataRole.FontRole and column is Column.KEY:
-                font = QFont()
-                font.setBold(True)
-                return font
-        return None
-
-    def _display(self, row: ReservationRow, column: Column) -> str:
+    @classmethod
+    def row_cells(cls, row: ReservationRow, language: str) -> list[Cell]:
         reservation = row.reservation
-        if column is Column.BOOKING:
-            return reservation.booking_nr
-        if column is Column.GUEST:
-            return reservation.guest_name
-        if column is Column.ARRIVAL:
-            return _day(reservation.start_date)
-        if column is Column.DEPARTURE:
-            return _day(reservation.end_date)
-        if column is Column.ACCOMMODATION:
-            return accommodation_text(reservation)
-        if column is Column.STATE:
-            return state_text(reservation, self.language)
-        if column is Column.KEY:
-            return key_text(row.keys, self.language)
-        return row.administration
+        texts = {
+            Column.BOOKING: reservation.booking_nr,
+            Column.GUEST: reservation.guest_name,
+            Column.ARRIVAL: _day(reservation.start_date),
+            Column.DEPARTURE: _day(reservation.end_date),
+            Column.ACCOMMODATION: accommodation_text(reservation),
+            Column.STATE: state_text(reservation, language),
+            Column.KEY: key_text(row.keys, language),
+            Column.ADMINISTRATION: row.administration,
+        }
+        sort_keys: dict[Column, object] = {
+            Column.ARRIVAL: reservation.start_date.toordinal(),
+            Column.DEPARTURE: reservation.end_date.toordinal(),
+        }
+        highlight = _reencode_highlight(language) if row.needs_reencode else {}
+        cells = []
+        for column in Column:
+            roles = {SORT_ROLE: sort_keys.get(column, texts[column].casefold()), **highlight}
+            if highlight and column is Column.KEY:
+                roles[Qt.ItemDataRole.FontRole] = _bold()
+            cells.append(Cell(texts[column], roles))
+        return cells
 
-    def _sort_key(self, row: ReservationRow, column: Column) -> object:
-        reservation = row.reservation
-        if column is Column.ARRIVAL:
-            return reservation.start_date.toordinal()
-        if column is Column.DEPARTURE:
-            return reservation.end_date.toordinal()
-        return self._display(row, column).casefold()
+
+def _reencode_highlight(language: str) -> dict[int, object]:
+    return {
+        Qt.ItemDataRole.BackgroundRole: QBrush(NEEDS_REENCODE_BACKGROUND),
+        Qt.ItemDataRole.ForegroundRole: QBrush(QColor(Qt.GlobalColor.black)),
+        Qt.ItemDataRole.ToolTipRole: NEEDS_REENCODE_TIP(language),
+    }
+
+
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 def _day(day: date) -> str:
@@ -187,6 +177,6 @@ class ReservationsProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(False)
 
     def row(self, proxy_row: int) -> ReservationRow:
-        value = self.index(proxy_row, 0).data(ROW_ROLE)
-        assert isinstance(value, ReservationRow)
-        return value
+        model = self.sourceModel()
+        assert isinstance(model, ReservationsModel)
+        return model.row_at(self.mapToSource(self.index(proxy_row, 0)).row())

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QShowEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +40,7 @@ from ui.models.reservations import KEY_STATES
 from ui.widgets.encoder_prompt import JobWatch, error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
+from ui.widgets.refresh import DataChangeRefresh
 
 SEARCH_DELAY_MS = 250
 ALL_ADMINISTRATIONS = Text("All administrations", "Alle administraties")
@@ -58,10 +60,12 @@ class OwnersResult:
     administrations: tuple[Administration, ...]
     rows: tuple[OwnerRow, ...]
     key_types: Mapping[int, tuple[KeyType, ...]]
+    cells: QStandardItemModel
 
 
-def search_owners(context: DeskContext, administration_id: int | None, text: str) -> OwnersResult:
-    """Owners of one administration (None: all) matching ``text``, with their accommodations of today."""
+def search_owners(context: DeskContext, administration_id: int | None, text: str, language: str) -> OwnersResult:
+    """Owners of one administration (None: all) matching ``text``, with their accommodations of today, and
+    the list's cells (runs on a worker thread)."""
     rows: list[OwnerRow] = []
     with context.database.unit_of_work() as session:
         config, cache, keys = ConfigRepository(session), PmsRepository(session), KeyRepository(session)
@@ -74,7 +78,7 @@ def search_owners(context: DeskContext, administration_id: int | None, text: str
             owned = keys.for_holders(administration.id, HolderKind.OWNER, [owner.pms_id for owner in owners])
             rows += [OwnerRow(owner, tuple(owned.get(owner.pms_id, ())), administration) for owner in owners]
         key_types = {each.id: tuple(config.key_types(each.id)) for each in administrations}
-    return OwnersResult(administrations, tuple(rows), key_types)
+    return OwnersResult(administrations, tuple(rows), key_types, OwnersModel.cells(rows, language))
 
 
 class OwnersTab(QWidget):
@@ -190,6 +194,7 @@ class OwnersTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
+        self._changes = DataChangeRefresh(self, self.refresh, lambda: self.searching)
         context.events.keys_changed.connect(self._on_data_changed)
         context.events.pms_synced.connect(self._on_data_changed)
         context.events.config_changed.connect(self._on_data_changed)
@@ -202,15 +207,18 @@ class OwnersTab(QWidget):
     def refresh(self) -> None:
         """Search again (text or filter changed, or data changed elsewhere); the selection is kept."""
         self._debounce.stop()
+        self._changes.searching_now()
         if self._shown is not None and self._keep is None:
             self._keep = self._shown.identity
-        context, text = self._context, self.search_field.text().strip()
+        context, text, language = self._context, self.search_field.text().strip(), self._language
         administration_id = self.administration_filter.currentData()
         watch = JobWatch(context.lookup, self)
         watch.succeeded.connect(self._on_found)
         watch.failed.connect(self._on_search_failed)
         self._search = watch
-        watch.submit(SEARCHING(self._language), lambda _report: search_owners(context, administration_id, text))
+        watch.submit(
+            SEARCHING(self._language), lambda _report: search_owners(context, administration_id, text, language)
+        )
 
     def show_owner(self, pms_id: str, administration_id: int | None = None) -> None:
         """Find one owner (a card that was read belongs to them): clear the search and select them."""
@@ -238,7 +246,7 @@ class OwnersTab(QWidget):
         wanted, self._wanted = self._wanted, None
         selection = self.table.selectionModel()
         selection.blockSignals(True)
-        self.model.set_rows(list(result.rows))
+        self.model.set_rows(result.rows, result.cells)
         selection.blockSignals(False)
         count = len(result.rows)
         self.count_label.setText(
@@ -255,12 +263,14 @@ class OwnersTab(QWidget):
         if identity is None or not self.select(identity):
             self.table.clearSelection()
             self._show(None)
+        self._changes.search_ended()
 
     @Slot(object)
     def _on_search_failed(self, error: object) -> None:
         if self.sender() is not self._search:
             return
         self._search = None
+        self._changes.search_ended()
         failure = error if isinstance(error, BaseException) else RuntimeError(str(error))
         message, action = error_texts(failure, self._language)
         self.count_label.setText(f"{SEARCH_FAILED(self._language)} {message} {action}".strip())
@@ -274,7 +284,11 @@ class OwnersTab(QWidget):
 
     @Slot()
     def _on_data_changed(self, *_changed: object) -> None:
-        self.refresh()
+        self._changes.changed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._changes.shown()
 
     # --- the selected owner ----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -53,6 +54,7 @@ from ui.models.reservations import (
 from ui.widgets.encoder_prompt import JobWatch, error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
+from ui.widgets.refresh import DataChangeRefresh
 
 SEARCH_DELAY_MS = 250
 """How long typing must pause before the search runs: every keystroke would only queue stale searches."""
@@ -89,10 +91,11 @@ class SearchResult:
     administrations: tuple[Administration, ...]
     rows: tuple[ReservationRow, ...]
     limit: int
+    cells: QStandardItemModel
 
 
-def search(context: DeskContext, query: ReservationQuery) -> SearchResult:
-    """Reservations matching ``query`` with their key data (runs on a worker thread).
+def search(context: DeskContext, query: ReservationQuery, language: str) -> SearchResult:
+    """Reservations matching ``query`` with their key data, and the list's cells (runs on a worker thread).
 
     ``query.day`` is filled in with today in the zone of the chosen (or first) administration.
     """
@@ -117,7 +120,7 @@ def search(context: DeskContext, query: ReservationQuery) -> SearchResult:
         )
         for reservation in found
     )
-    return SearchResult(administrations, rows, query.limit)
+    return SearchResult(administrations, rows, query.limit, ReservationsModel.cells(rows, language))
 
 
 class BookingView(QGroupBox):
@@ -352,6 +355,7 @@ class ReservationsTab(QWidget):
         self.date_from.dateChanged.connect(self._on_filter_changed)
         self.date_to.dateChanged.connect(self._on_filter_changed)
 
+        self._changes = DataChangeRefresh(self, self.refresh, lambda: self.searching)
         context.lookup.succeeded.connect(self._on_found)
         context.lookup.failed.connect(self._on_search_failed)
         context.events.keys_changed.connect(self._on_data_changed)
@@ -378,12 +382,13 @@ class ReservationsTab(QWidget):
     def refresh(self) -> None:
         """Run the search again (filters changed, or data changed elsewhere); the selection is kept."""
         self._debounce.stop()
-        query, context = self.query(), self._context
+        self._changes.searching_now()
+        query, context, language = self.query(), self._context, self._language
         if self._shown is not None and self._keep is None:
             self._keep = self._shown.identity
         self._search_job = context.lookup.submit(
             Text("Searching reservations", "Reserveringen zoeken")(self._language),
-            lambda _report: search(context, query),
+            lambda _report: search(context, query, language),
         )
 
     def show_reservation(self, pms_id: str, search_text: str) -> None:
@@ -406,7 +411,11 @@ class ReservationsTab(QWidget):
         self.refresh()
 
     def _on_data_changed(self, *_changed: object) -> None:
-        self.refresh()
+        self._changes.changed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._changes.shown()
 
     def _on_found(self, job_id: int, result: object) -> None:
         if job_id != self._search_job or not isinstance(result, SearchResult):
@@ -418,7 +427,7 @@ class ReservationsTab(QWidget):
         wanted = self._select_pms_id
         self._select_pms_id = None
         self.table.selectionModel().blockSignals(True)
-        self.model.set_rows(list(result.rows))
+        self.model.set_rows(result.rows, result.cells)
         self.table.selectionModel().blockSignals(False)
         count = len(result.rows)
         text = Text(f"{count} reservations", f"{count} reserveringen")(self._language)
@@ -439,11 +448,13 @@ class ReservationsTab(QWidget):
         if self._open_when_found:
             self._open_when_found = False
             self.open_selected()
+        self._changes.search_ended()
 
     def _on_search_failed(self, job_id: int, error: object) -> None:
         if job_id != self._search_job:
             return
         self._search_job = None
+        self._changes.search_ended()
         message = (
             error.user_message(self._language)
             if isinstance(error, SaltoDeskError)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +46,7 @@ from ui.dialogs.key_data import KeyDataDialog, KeyDataSetup, load_setup
 from ui.dialogs.print_cards import PrintCardsDialog
 from ui.dialogs.send_to_phone import SendToPhoneDialog, unregistered_guidance
 from ui.models.reservations import KEY_STATES
+from ui.models.rows import fill_table
 from ui.widgets.encoder_prompt import EncoderPrompt, JobWatch
 from ui.workers.operations import Work
 
@@ -656,12 +656,11 @@ class KeyActionsPanel(QWidget):
 
     def _render_history(self, history: tuple[AuditEntry, ...], zone: ZoneInfo) -> None:
         language = self.language
-        table = self.history_table
-        table.setRowCount(len(history))
-        for row, entry in enumerate(reversed(history)):  # newest first
+        rows = []
+        for entry in reversed(history):  # newest first
             card = f"{entry.card_number}/{entry.card_count}" if entry.card_number else ""
             result = AUDIT_STATES[entry.state](language) + (f" {entry.error_code}" if entry.error_code else "")
-            values = (
+            rows.append((
                 _moment(entry.started_at, zone),
                 AUDIT_ACTIONS[entry.action](language),
                 entry.command,
@@ -671,6 +670,5 @@ class KeyActionsPanel(QWidget):
                 entry.message,
                 entry.operator,
                 entry.desk,
-            )
-            for column, value in enumerate(values):
-                table.setItem(row, column, QTableWidgetItem(value))
+            ))  # fmt: skip
+        fill_table(self.history_table, rows)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from salto_desk.keys.model import Administration, CardsEncoded, Holder, HolderKind, KeyData, KeyState, Validity
 from salto_desk.storage.pms_repository import CachedObject, CachedOwner
 from tests.storage.helpers import NOW
-from ui.models.owners import ROW_ROLE, Column, OwnerRow, OwnersModel, OwnersProxy
+from ui.models.owners import Column, OwnerRow, OwnersModel, OwnersProxy
 
 PARK = Administration(id=1, pms_id="7", name="Park De Duinen", salto_endpoint="127.0.0.1:8090")
 
@@ -53,7 +53,7 @@ def test_columns_show_owner_accommodations_with_door_names_contact_and_keys() ->
     assert texts(model, 1) == [
         "anna Smit", "no accommodation today", "", "o2@example.com", "No key data", "Park De Duinen",
     ]  # fmt: skip
-    assert model.data(model.index(1, 0), ROW_ROLE) is ROWS[1]
+    assert model.row_at(1) is ROWS[1]
     assert model.find((1, "o2")) == 1 and model.find((2, "o2")) is None
 
 

@@ -57,9 +57,9 @@ def test_search_as_you_type_runs_once_after_typing_and_off_the_gui_thread(
     threads: list[int] = []
     real_search = reservations_module.search
 
-    def spy(context, query):  # type: ignore[no-untyped-def]
+    def spy(context, query, language):  # type: ignore[no-untyped-def]
         threads.append(threading.get_ident())
-        return real_search(context, query)
+        return real_search(context, query, language)
 
     monkeypatch.setattr(reservations_module, "search", spy)
     qtbot.keyClicks(tab.search_field, "muller")  # "Müller": accents are ignored

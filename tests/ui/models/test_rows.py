@@ -1,0 +1,81 @@
+"""RowsModel: cells built on a worker thread, handed to the GUI thread, read-only, swapped whole."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QTableWidget
+from pytestqt.qtbot import QtBot
+
+from salto_desk.errors import Text
+from ui.models.rows import Cell, RowsModel, fill_table
+
+
+@dataclass(frozen=True)
+class Row:
+    pms_id: str
+    name: str
+
+    @property
+    def identity(self) -> tuple[int, str]:
+        return 1, self.pms_id
+
+
+class NamesModel(RowsModel[Row]):
+    headers = (Text("Name", "Naam"), Text("Id", "Id"))
+
+    @classmethod
+    def row_cells(cls, row: Row, language: str) -> Iterable[Cell]:
+        return [Cell(row.name, {Qt.ItemDataRole.ToolTipRole: f"{row.name}!"}), Cell(row.pms_id)]
+
+
+ROWS = (Row("a", "Anna"), Row("b", "Bob"))
+
+
+def test_cells_built_on_a_worker_thread_belong_to_the_gui_thread(qtbot: QtBot) -> None:
+    built: list[QStandardItemModel] = []
+    worker = threading.Thread(target=lambda: built.append(NamesModel.cells(ROWS, "nl")))
+    worker.start()
+    worker.join(10)
+    app = QCoreApplication.instance()
+    assert app is not None and built and built[0].thread() is app.thread()
+    model = NamesModel("nl")
+    model.set_rows(ROWS, built[0])
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Naam"
+    assert [model.index(row, 0).data() for row in range(model.rowCount())] == ["Anna", "Bob"]
+    assert model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) == "Bob!"
+    assert model.row_at(1) is ROWS[1] and model.find((1, "b")) == 1 and model.find((2, "b")) is None
+
+
+def test_cells_are_read_only(qtbot: QtBot) -> None:
+    model = NamesModel()
+    model.set_rows(ROWS)
+    flags = model.flags(model.index(0, 0))
+    assert flags & Qt.ItemFlag.ItemIsSelectable and flags & Qt.ItemFlag.ItemIsEnabled
+    assert not flags & Qt.ItemFlag.ItemIsEditable
+
+
+def test_new_rows_replace_the_old_ones_and_announce_a_reset(qtbot: QtBot) -> None:
+    model = NamesModel()
+    model.set_rows(ROWS)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.set_rows([Row("c", "Cor")])
+    assert resets and model.rowCount() == 1 and model.index(0, 0).data() == "Cor"
+    assert model.rows() == [Row("c", "Cor")]
+    model.set_rows([])
+    assert model.rowCount(QModelIndex()) == 0 and model.columnCount() == 2
+
+
+def test_fill_table_replaces_the_texts_and_row_count(qtbot: QtBot) -> None:
+    table = QTableWidget(0, 2)
+    qtbot.addWidget(table)
+    fill_table(table, [("a", "1"), ("b", "2"), ("c", "3")])
+    fill_table(table, [("d", "4")])
+    assert table.rowCount() == 1
+    item = table.item(0, 1)
+    assert item is not None and item.text() == "4"
