@@ -53,9 +53,10 @@ class DamagedPinHash(SaltoDeskError):
                 f"De opgeslagen beheerders-pincode kan niet worden gecontroleerd: {reason}.",
             ),
             Text(
-                "Ask whoever manages the database to clear the setting 'manager_pin'; then set a new PIN.",
-                "Vraag de beheerder van de database de instelling 'manager_pin' te wissen; stel daarna een nieuwe "
-                "pincode in.",
+                "On a desk computer, run 'salto-desk pin clear' (with the desk's database settings); then set a new "
+                "PIN.",
+                "Voer op een baliecomputer 'salto-desk pin clear' uit (met de database-instellingen van de balie); "
+                "stel daarna een nieuwe pincode in.",
             ),
         )
 
@@ -136,8 +137,10 @@ class WrongPin(SaltoDeskError):
         super().__init__(
             Text("That is not the manager PIN.", "Dat is niet de beheerders-pincode."),
             Text(
-                "Try again, or ask the manager for the PIN.",
-                "Probeer het opnieuw, of vraag de beheerder om de pincode.",
+                "Try again, or ask the manager for the PIN. If nobody knows it, run 'salto-desk pin clear' on a desk "
+                "computer and set a new PIN.",
+                "Probeer het opnieuw, of vraag de beheerder om de pincode. Weet niemand hem, voer dan 'salto-desk pin "
+                "clear' uit op een baliecomputer en stel een nieuwe pincode in.",
             ),
         )
 

@@ -54,7 +54,7 @@ def test_bad_pins_are_refused_with_a_message(pin: str) -> None:
 def test_a_damaged_or_hostile_hash_is_a_clear_error(stored: str) -> None:
     with pytest.raises(DamagedPinHash) as caught:
         verify_pin("1234", stored)
-    assert "manager_pin" in caught.value.user_message("en")
+    assert "salto-desk pin clear" in caught.value.user_message("en")
 
 
 def test_require_pin_raises_a_clear_message_for_a_wrong_pin() -> None:
@@ -63,4 +63,5 @@ def test_require_pin_raises_a_clear_message_for_a_wrong_pin() -> None:
     with pytest.raises(WrongPin) as caught:
         require_pin("2469", stored)
     assert caught.value.user_message("en").startswith("That is not the manager PIN.")
+    assert "salto-desk pin clear" in caught.value.user_message("en")  # the way back in when nobody knows it
     assert "pincode" in caught.value.user_message("nl")

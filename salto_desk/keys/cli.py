@@ -1,4 +1,4 @@
-"""`salto-desk config export|import FILE` and `salto-desk audit export --since DATE`.
+"""`salto-desk config export|import FILE`, `salto-desk audit export --since DATE` and `salto-desk pin clear`.
 
 Exit codes follow the CLI contract: 0 success, 2 invalid input (the file or a value in it), 1 when
 the work could not be done (database unreachable, file not writable).
@@ -7,6 +7,7 @@ the work could not be done (database unreachable, file not writable).
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -22,6 +23,9 @@ from salto_desk.keys.configuration import (
 )
 from salto_desk.storage.audit_repository import AuditRepository
 from salto_desk.storage.database import Database
+from salto_desk.storage.settings_repository import MANAGER_PIN, SettingsRepository
+
+log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 Work = Callable[[argparse.Namespace, Database], str]
@@ -52,6 +56,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     audit_export.add_argument("--output", type=Path, metavar="FILE", help="CSV file (default: standard output)")
     audit_export.set_defaults(func=lambda args: _run(args, _export_audit))
+
+    pin = subparsers.add_parser("pin", help="the manager PIN that locks the Settings tab")
+    pin_commands = pin.add_subparsers(dest="pin_command", required=True, metavar="ACTION")
+    clear = pin_commands.add_parser(
+        "clear",
+        help="remove a forgotten manager PIN from the shared database (then set a new one in Settings)",
+    )
+    clear.set_defaults(func=lambda args: _run(args, _clear_pin))
 
 
 def _run(args: argparse.Namespace, work: Work) -> int:
@@ -141,4 +153,22 @@ def _export_audit(args: argparse.Namespace, database: Database) -> str:
     return Text(
         f"Exported {count} audit row(s) since {args.since.isoformat()}.",
         f"{count} auditregel(s) sinds {args.since.isoformat()} geëxporteerd.",
+    )(_language(args))
+
+
+def _clear_pin(args: argparse.Namespace, database: Database) -> str:
+    """The way back in when nobody knows the PIN: whoever can reach the database may remove it."""
+    with database.unit_of_work() as session:
+        settings = SettingsRepository(session)
+        was_set = settings.get(MANAGER_PIN) is not None
+        settings.set(MANAGER_PIN, None)
+    if not was_set:
+        nothing = Text("No manager PIN was set: nothing changed.", "Er was geen beheerders-pincode ingesteld.")
+        return nothing(_language(args))
+    log.warning("the manager PIN was cleared from the command line")
+    return Text(
+        "The manager PIN is removed: the Settings tab opens without a PIN on every desk. "
+        "Set a new PIN in Settings > Manager PIN.",
+        "De beheerders-pincode is verwijderd: het tabblad Instellingen opent op elke balie zonder pincode. "
+        "Stel een nieuwe pincode in bij Instellingen > Beheerders-pincode.",
     )(_language(args))

@@ -11,7 +11,9 @@ import pytest
 
 from salto_desk.keys import cli
 from salto_desk.keys.model import AuditAction, AuditDraft, AuditState
+from salto_desk.pin import hash_pin
 from salto_desk.storage import AuditRepository, open_database
+from salto_desk.storage.settings_repository import MANAGER_PIN, PMS_BASE_URL, SettingsRepository
 from tests.storage.helpers import add_administration, add_key_type
 
 
@@ -94,3 +96,19 @@ def test_the_since_date_must_be_a_date(tmp_path: Path, capsys: pytest.CaptureFix
         run(["audit", "export", "--since", "yesterday"], tmp_path)
     assert caught.value.code == 2
     assert "expected a date as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_pin_clear_removes_a_forgotten_manager_pin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    database = open_database(data_dir=tmp_path)
+    with database.unit_of_work() as session:
+        SettingsRepository(session).set(MANAGER_PIN, hash_pin("4821"))
+        SettingsRepository(session).set(PMS_BASE_URL, "https://api.bookingexperts.nl")
+    assert run(["pin", "clear"], tmp_path) == cli.EXIT_OK
+    assert "The manager PIN is removed" in capsys.readouterr().err
+    with database.unit_of_work() as session:
+        settings = SettingsRepository(session)
+        assert settings.get(MANAGER_PIN) is None
+        assert settings.get(PMS_BASE_URL) == "https://api.bookingexperts.nl"  # nothing else touched
+    assert run(["pin", "clear"], tmp_path, language="nl") == cli.EXIT_OK
+    assert "Er was geen beheerders-pincode ingesteld" in capsys.readouterr().err
+    database.dispose()

@@ -11,16 +11,13 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 
 from salto_desk.errors import Text, ValidationError
 from salto_desk.pin import check_pin, hash_pin, require_pin
-from salto_desk.storage.settings_repository import SettingsRepository
+from salto_desk.storage.settings_repository import MANAGER_PIN, SettingsRepository
 from ui.context import DeskContext
 from ui.settings.common import FieldErrors, JobRunner, MessageLabel, Say
 
-PIN_SETTING = "manager_pin"
-
-
 def stored_pin_hash(context: DeskContext) -> str | None:
     with context.database.unit_of_work() as session:
-        return SettingsRepository(session).get(PIN_SETTING)
+        return SettingsRepository(session).get(MANAGER_PIN)
 
 
 def _pin_field() -> QLineEdit:
@@ -195,7 +192,7 @@ class PinPage(QWidget):
     def _store(self, digest: str | None, done: str) -> None:
         self._busy(False)
         with self.context.database.unit_of_work() as session:
-            SettingsRepository(session).set(PIN_SETTING, digest)
+            SettingsRepository(session).set(MANAGER_PIN, digest)
         self.refresh()
         self.message.show_ok(done)
         self.changed.emit()

@@ -10,11 +10,10 @@ from pytestqt.qtbot import QtBot
 from salto_desk.paths import app_paths
 from salto_desk.pin import hash_pin
 from salto_desk.storage import Database
-from salto_desk.storage.settings_repository import SettingsRepository
+from salto_desk.storage.settings_repository import MANAGER_PIN, SettingsRepository
 from tests.storage.helpers import add_administration, database
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
 from ui.context import DeskContext
-from ui.settings.pin import PIN_SETTING
 from ui.settings.screens import settings_screens
 from ui.tabs.settings import SettingsTab
 
@@ -33,7 +32,7 @@ def visible_pages(tab: SettingsTab) -> list[str]:
 
 def set_pin(desk: Desk, pin: str) -> None:
     with desk.database.unit_of_work() as session:
-        SettingsRepository(session).set(PIN_SETTING, hash_pin(pin))
+        SettingsRepository(session).set(MANAGER_PIN, hash_pin(pin))
 
 
 def test_without_a_pin_the_settings_open_for_the_first_administration(qtbot: QtBot, make_desk: DeskFactory) -> None:
