@@ -5,9 +5,10 @@ The sync reads the BEX base URL from the desk settings and the API key from this
 environment variable. Progress goes to standard error; standard output carries the summary (one JSON
 object per run with ``--json``). ``--progress-json`` is the machine-readable stream the desk window
 reads from its sync process: one JSON object per line on standard output, each with one member:
-``{"progress": {...}}``, ``{"summary": {...}}`` or ``{"error": {"message": {"en", "nl"}, "action": ...}}``
-(``progress_line`` / ``read_progress_line``); the window also passes ``--background`` (a lower CPU
-priority).
+``{"progress": {...}}``, ``{"summary": {...}}``, ``{"error": {"message": {"en", "nl"}, "action": ...}}`` or
+``{"trace": {"time", "direction", "hex", "summary"}}`` (every chunk exchanged with SALTO, phone numbers
+masked, for the window's diagnostics) (``progress_line`` / ``read_progress_line``); the window also passes
+``--background`` (a lower CPU priority).
 
 Only the sync leader syncs (``salto_desk.coordination.run_as_leader``): a run while another desk leads
 says which desk that is and since when, and exits 0 (``{"ok": true, "skipped": "leader", ...}`` with
@@ -33,7 +34,8 @@ from salto_desk.coordination import Coordinator, SyncLeadership, run_as_leader, 
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.keys.audit import start_database, this_desk
 from salto_desk.keys.model import Administration, KeyData
-from salto_desk.keys.services import KeyService
+from salto_desk.keys.services import KeyService, salto_client_for
+from salto_desk.protocol.client import SaltoClient, TraceRecord
 from salto_desk.secrets import PMS_API_KEY, SecretStore, remember_secret
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
@@ -51,7 +53,7 @@ DATABASE_URL_VARIABLE = "SALTO_DESK_DATABASE_URL"
 OWNER_PID_VARIABLE = "SALTO_DESK_OWNER_PID"
 """The process id of the desk window that started this run: the sync leads in the window's name."""
 
-ProgressEvent = SyncProgress | SyncSummary | SaltoDeskError | LeaseHolder
+ProgressEvent = SyncProgress | SyncSummary | SaltoDeskError | LeaseHolder | TraceRecord
 
 
 def _seconds(value: str) -> float:
@@ -152,15 +154,18 @@ def sync_command(args: argparse.Namespace, stop: threading.Event | None = None) 
         opened = database
         pms_client_from_settings(opened, secrets).close()  # no key or a bad address: say so before anything runs
         coordinator = Coordinator(opened, DeskProcess(this_desk(), owner))
+        # With --progress-json every byte exchanged with SALTO is a line too: the desk's diagnostics show it.
+        client_factory = _traced_client if getattr(args, "progress_json", False) else salto_client_for
         engine = SyncEngine(
             opened, lambda: pms_client_from_settings(opened, secrets),
-            lambda _administration: KeyService(opened, coordinator=coordinator), language=language,
+            lambda _administration: KeyService(opened, coordinator=coordinator, client_factory=client_factory),
+            language=language,
         )  # fmt: skip
         leadership = SyncLeadership(coordinator)
         return _runs(args, engine, leadership, stop or threading.Event())
     except SaltoDeskError as error:  # no API key, bad address, database unusable
         if getattr(args, "progress_json", False):
-            print(progress_line(error), flush=True)
+            _print_line(progress_line(error))
         else:
             print(error.user_message(language), file=sys.stderr)
         return EXIT_USAGE
@@ -171,6 +176,19 @@ def sync_command(args: argparse.Namespace, stop: threading.Event | None = None) 
             _resign(leadership, language)
         if database is not None:
             database.dispose()
+
+
+_output = threading.Lock()
+
+
+def _print_line(line: str) -> None:
+    """One whole ``--progress-json`` line: SALTO traffic and progress come from different threads."""
+    with _output:
+        print(line, flush=True)
+
+
+def _traced_client(administration: Administration) -> SaltoClient:
+    return salto_client_for(administration, trace=lambda record: _print_line(progress_line(record)))
 
 
 def _resign(leadership: SyncLeadership, language: str) -> None:
@@ -187,7 +205,7 @@ def _runs(args: argparse.Namespace, engine: SyncEngine, leadership: SyncLeadersh
 
     def progress(step: SyncProgress) -> None:
         if as_lines:
-            print(progress_line(step), flush=True)
+            _print_line(progress_line(step))
         else:
             print(step.text(language), file=sys.stderr, flush=True)
 
@@ -196,7 +214,7 @@ def _runs(args: argparse.Namespace, engine: SyncEngine, leadership: SyncLeadersh
     while True:
         outcome = run_as_leader(engine, leadership, progress)
         if as_lines:
-            print(progress_line(outcome), flush=True)
+            _print_line(progress_line(outcome))
         elif isinstance(outcome, LeaseHolder):
             _print_skipped(outcome, language, as_json=args.json)
         else:
@@ -255,6 +273,9 @@ def progress_line(event: ProgressEvent) -> str:
         return json.dumps({"summary": asdict(event)}, ensure_ascii=False)
     if isinstance(event, LeaseHolder):
         return json.dumps({"leader": _leader_json(event)}, ensure_ascii=False)
+    if isinstance(event, TraceRecord):
+        trace = {"time": event.time.isoformat(), "direction": event.direction, "hex": event.hex}
+        return json.dumps({"trace": {**trace, "summary": event.summary}}, ensure_ascii=False)
     action = None if event.action is None else asdict(event.action)
     return json.dumps({"error": {"message": asdict(event.message), "action": action}}, ensure_ascii=False)
 
@@ -275,6 +296,10 @@ def read_progress_line(line: str) -> ProgressEvent | None:
         if isinstance(error := payload.get("error"), dict):
             action = error.get("action")
             return SaltoDeskError(_text(error["message"]), None if action is None else _text(action))
+        if isinstance(trace := payload.get("trace"), dict) and trace.get("direction") in ("out", "in"):
+            return TraceRecord(
+                datetime.fromisoformat(trace["time"]), trace["direction"], str(trace["hex"]), str(trace["summary"])
+            )
         if isinstance(leader := payload.get("leader"), dict):
             return LeaseHolder(
                 str(leader["name"]), str(leader["label"]), DeskProcess(str(leader["desk"]), int(leader["process_id"])),

@@ -16,6 +16,7 @@ from salto_desk.coordination import SYNC_LEASE, Coordinator
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import KeyTypeSettings, ProductSettings
 from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.protocol.client import TraceRecord
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import ConfigRepository, SettingsRepository, open_database
@@ -141,8 +142,26 @@ def test_progress_lines_read_back_as_they_were_written() -> None:
     assert sync_cli.read_progress_line(sync_cli.progress_line(summary)) == summary
     read = sync_cli.read_progress_line(sync_cli.progress_line(error))
     assert isinstance(read, SaltoDeskError) and (read.message, read.action) == (error.message, error.action)
-    for noise in ("", "Traceback (most recent call last):", "[1, 2]", '{"progress": {"stage": 1}}', '{"a": 1, "b": 2}'):
+    trace = TraceRecord(datetime(2026, 7, 1, 8, 41, 5, 120000, tzinfo=UTC), "out", "02 43 4f 03", "CO 101")
+    assert sync_cli.read_progress_line(sync_cli.progress_line(trace)) == trace
+    sideways = '{"trace": {"time": "2026-07-01T08:41:05+00:00", "direction": "up", "hex": "", "summary": ""}}'
+    for noise in ("", "Traceback (most recent call last):", "[1, 2]", '{"progress": {"stage": 1}}', '{"a": 1, "b": 2}',
+                  sideways):  # fmt: skip
         assert sync_cli.read_progress_line(noise) is None
+
+
+def test_with_progress_json_the_syncs_salto_traffic_is_a_trace_line_each(
+    desk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = open_database(data_dir=desk)
+    with database.unit_of_work() as session:
+        hotel = ConfigRepository(session).administrations()[0]
+    database.dispose()
+    sync_cli._traced_client(hotel).ping()
+    lines = capsys.readouterr().out.splitlines()
+    records = [sync_cli.read_progress_line(line) for line in lines]
+    assert records and all(isinstance(record, TraceRecord) for record in records)
+    assert {record.direction for record in records if isinstance(record, TraceRecord)} == {"out", "in"}
 
 
 def lead_elsewhere(data_dir: Path) -> datetime:

@@ -56,12 +56,13 @@ class PmsSync(QObject):
     failed = Signal(object)  # the exception (a SaltoDeskError)
     skipped = Signal(object)  # LeaseHolder of the desk that leads the sync
 
-    def __init__(self, command: Callable[[], SyncCommand], events: DeskEvents) -> None:
+    def __init__(self, command: Callable[[], SyncCommand], events: DeskEvents, trace: TraceBus) -> None:
         super().__init__()
         self._command = command
         self._events = events
         self._process = SyncProcess(self)
         self._process.progress.connect(self.progress)
+        self._process.trace.connect(trace.publish)
         self._process.finished.connect(self._on_finished)
         self._process.failed.connect(self.failed)
         self._process.skipped.connect(self.skipped)
@@ -126,7 +127,7 @@ class DeskContext:
     def sync(self) -> PmsSync | None:
         """The desk's PMS sync runner (None when no sync engine, that is no PMS, is configured)."""
         if self._sync is None and self.sync_engine is not None:
-            self._sync = PmsSync(self.sync_command, self.events)
+            self._sync = PmsSync(self.sync_command, self.events, self.trace)
         return self._sync
 
     def sync_command(self) -> SyncCommand:

@@ -15,6 +15,7 @@ from salto_desk.storage.settings_repository import MANAGER_PIN, SettingsReposito
 from ui.context import DeskContext
 from ui.settings.common import FieldErrors, JobRunner, MessageLabel, Say
 
+
 def stored_pin_hash(context: DeskContext) -> str | None:
     with context.database.unit_of_work() as session:
         return SettingsRepository(session).get(MANAGER_PIN)

@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signa
 import salto_desk
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.paths import AppPaths, app_paths
+from salto_desk.protocol.client import TraceRecord
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import LeaseHolder
 from salto_desk.sync import SyncProgress, SyncSummary
@@ -100,6 +101,7 @@ class SyncProcess(QObject):
     """One sync process at a time; its JSON lines become signals on the GUI thread."""
 
     progress = Signal(object)  # SyncProgress
+    trace = Signal(object)  # TraceRecord: the sync's SALTO traffic, for the diagnostics
     finished = Signal(object)  # SyncSummary
     failed = Signal(object)  # SaltoDeskError
     skipped = Signal(object)  # LeaseHolder: another desk leads the sync, this run did nothing
@@ -165,6 +167,8 @@ class SyncProcess(QObject):
                 self._leader = event
             elif isinstance(event, SaltoDeskError):
                 self._error = event
+            elif isinstance(event, TraceRecord):
+                self.trace.emit(event)
 
     def _read_errors(self) -> None:
         process = self._process

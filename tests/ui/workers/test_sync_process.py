@@ -16,6 +16,7 @@ from salto_desk.demo import Demo
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.paths import app_paths
 from salto_desk.pms.demo_server import DEMO_API_KEY
+from salto_desk.protocol.client import TraceRecord
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import DeskProcess, LeaseHolder
 from salto_desk.sync import SyncProgress, SyncSummary
@@ -26,7 +27,7 @@ from salto_desk.sync_cli import (
     OWNER_PID_VARIABLE,
     progress_line,
 )
-from ui.context import PmsSync
+from ui.context import PmsSync, TraceBus
 from ui.events import DeskEvents
 from ui.workers.sync_process import CONSOLE_PROGRAM, SyncCommand, SyncProcess, sync_command
 
@@ -139,7 +140,7 @@ LEADER = LeaseHolder(
 
 def test_a_leader_line_skips_the_run_naming_the_desk_that_leads(qtbot: QtBot) -> None:
     events = DeskEvents()
-    sync = PmsSync(lambda: printing(progress_line(LEADER)), events)
+    sync = PmsSync(lambda: printing(progress_line(LEADER)), events, TraceBus())
     announced: list[object] = []
     events.pms_synced.connect(announced.append)
     sync.failed.connect(announced.append)
@@ -180,7 +181,7 @@ def test_cancel_terminates_the_child(qtbot: QtBot, process: SyncProcess) -> None
 def test_pms_sync_runs_the_command_it_is_given_and_announces_the_summary(qtbot: QtBot) -> None:
     summary = SyncSummary(1, 1, 0, 0, 0, ())
     events = DeskEvents()
-    sync = PmsSync(lambda: printing(progress_line(summary)), events)
+    sync = PmsSync(lambda: printing(progress_line(summary)), events, TraceBus())
     announced: list[object] = []
     events.pms_synced.connect(announced.append)
     with qtbot.waitSignal(sync.started, timeout=WAIT_MS):
@@ -191,13 +192,26 @@ def test_pms_sync_runs_the_command_it_is_given_and_announces_the_summary(qtbot: 
     assert finished.args == [summary] and announced == [summary] and not sync.running
 
 
+def test_the_childs_salto_traffic_reaches_the_diagnostics_trace(qtbot: QtBot) -> None:
+    sent = TraceRecord(datetime(2026, 7, 1, 8, 41, tzinfo=UTC), "out", "02 43 4f 03", "CO 101")
+    answered = TraceRecord(datetime(2026, 7, 1, 8, 41, 1, tzinfo=UTC), "in", "06", "ACK")
+    bus = TraceBus()
+    traced: list[object] = []
+    bus.record.connect(traced.append)
+    lines = (progress_line(sent), progress_line(answered), progress_line(SyncSummary(1, 0, 0, 0, 0, ())))
+    sync = PmsSync(lambda: printing(*lines), DeskEvents(), bus)
+    with qtbot.waitSignal(sync.finished, timeout=WAIT_MS):
+        assert sync.run()
+    assert traced == [sent, answered]
+
+
 def test_pms_sync_reports_a_key_that_cannot_be_read_without_starting_a_child(qtbot: QtBot) -> None:
     unreadable = SaltoDeskError(Text("The keyring is locked.", "De sleutelbos is vergrendeld."))
 
     def command() -> SyncCommand:
         raise unreadable
 
-    sync = PmsSync(command, DeskEvents())
+    sync = PmsSync(command, DeskEvents(), TraceBus())
     with qtbot.waitSignal(sync.failed, timeout=WAIT_MS) as failed:
         assert sync.run()
     assert failed.args == [unreadable] and not sync.running
