@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from salto_desk.protocol.client import TraceRecord
@@ -13,54 +13,40 @@ from ui.context import DeskContext
 from ui.settings.common import Say
 
 MAX_TRACE_RECORDS = 2000
-_Index = QModelIndex | QPersistentModelIndex
 
 
-class TraceModel(QAbstractTableModel):
-    """The newest ``limit`` trace records: time, direction, decoded summary, raw bytes in hex."""
+class TraceModel(QStandardItemModel):
+    """The newest ``limit`` trace records: time, direction, decoded summary, raw bytes in hex.
+
+    The cells live in Qt's item store, made by Qt, so the page repaints without Python while the
+    encoders and the sync exchange frames (see ``ui.models.rows``).
+    """
 
     def __init__(self, headers: list[str], limit: int = MAX_TRACE_RECORDS) -> None:
-        super().__init__()
-        self.headers = headers
+        super().__init__(0, len(headers))
+        self.setHorizontalHeaderLabels(headers)
         self.records: deque[TraceRecord] = deque()
         self.limit = limit
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        record = self.records[index.row()]
-        column = index.column()
-        if column == 0:
-            return f"{record.time:%H:%M:%S.%f}"[:-3]
-        if column == 1:
-            return "->" if record.direction == "out" else "<-"
-        return record.summary if column == 2 else record.hex
-
     def add(self, record: TraceRecord) -> None:
         if len(self.records) >= self.limit:
-            self.beginRemoveRows(QModelIndex(), 0, 0)
             self.records.popleft()
-            self.endRemoveRows()
-        row = len(self.records)
-        self.beginInsertRows(QModelIndex(), row, row)
+            self.removeRow(0)
         self.records.append(record)
-        self.endInsertRows()
+        row = self.rowCount()
+        self.insertRow(row)
+        cells = (
+            f"{record.time:%H:%M:%S.%f}"[:-3],
+            "->" if record.direction == "out" else "<-",
+            record.summary,
+            record.hex,
+        )
+        for column, text in enumerate(cells):
+            self.setData(self.index(row, column), text)
 
     def clear(self) -> None:
-        self.beginResetModel()
+        self.removeRows(0, self.rowCount())
         self.records.clear()
-        self.endResetModel()
 
     def text(self) -> str:
         return "\n".join(str(record) for record in self.records)
@@ -81,6 +67,7 @@ class DiagnosticsPage(QWidget):
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.pause_button = QPushButton(say("Pause", "Pauzeren"))
         self.pause_button.setCheckable(True)
         self.clear_button = QPushButton(say("Clear", "Wissen"))

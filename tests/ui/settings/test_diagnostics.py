@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from salto_desk.protocol.client import TraceRecord
@@ -49,7 +51,9 @@ def test_pause_clear_and_copy(qtbot: QtBot, make_desk: DeskFactory) -> None:
     page.copy()
     assert QGuiApplication.clipboard().text().splitlines() == [str(record("ENQ")), str(record("ACK", "in"))]
     page.clear()
-    assert page.model.rowCount() == 0
+    assert page.model.rowCount() == 0 and page.model.text() == ""
+    assert page.model.headerData(2, Qt.Orientation.Horizontal) == "Decoded"  # clearing keeps the headers
+    assert page.view.editTriggers() == QTableView.EditTrigger.NoEditTriggers
 
 
 def test_the_trace_keeps_only_the_newest_records() -> None:
