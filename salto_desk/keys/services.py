@@ -252,12 +252,14 @@ class KeyService:
         *,
         valid_from: date | None = None,
         print_info: Sequence[str] | None = None,
+        license_plate: str | None = None,
     ) -> KeyData:
         """Key data for an owner (no booking): valid from today unless told otherwise."""
         with self.database.unit_of_work() as session:
             config = ConfigRepository(session)
             administration = config.administration(administration_id)
             key_type = config.key_type(key_type_id)
+        self._check_license_plate(administration, license_plate)
         validity = owner_validity(administration, valid_until, today_in(administration, self.clock()), valid_from)
         return self.create_key(
             KeyDraft(
@@ -270,6 +272,7 @@ class KeyService:
                 denied=key_type.denied,
                 print_info=key_type.print_info if print_info is None else tuple(print_info),
                 phone=owner.phone,
+                license_plate=license_plate or None,
             )
         )
 

@@ -338,6 +338,25 @@ def test_owner_keys_are_valid_from_today_with_the_key_type_defaults(site: Site) 
     assert result.key.cards.count == 1
 
 
+def test_an_owner_key_carries_a_license_plate_only_where_salto_receives_plates(site: Site) -> None:
+    key_type = add_key_type(site.database, site.administration, name="Owner")
+    owner = OwnerDetails("own-7", "Mrs. de Vries", None)
+    with pytest.raises(ValidationError) as refused:
+        site.service.create_owner_key(
+            site.administration.id, key_type.id, owner, ["106"], date(2030, 12, 31), license_plate="12-ABC-3"
+        )
+    assert refused.value.field == "license_plate" and "does not send license plates" in refused.value.user_message("en")
+    assert site.audit() == []  # nothing stored
+    plates = add_administration(
+        site.database, pms_id="adm-9", name="Park Kenteken", salto_version="1.20", include_license_plate=True
+    )
+    plates_type = add_key_type(site.database, plates, name="Owner")
+    key = site.service.create_owner_key(
+        plates.id, plates_type.id, owner, ["106"], date(2030, 12, 31), license_plate="12-ABC-3"
+    )
+    assert key.license_plate == "12-ABC-3" and site.reload(key).license_plate == "12-ABC-3"
+
+
 def test_the_default_client_uses_the_administration_settings(site: Site) -> None:
     administration = replace(site.administration, reply_timeout=42, text_encoding="latin-1", send_lrc=False,
                              serial_baudrate=19200)  # fmt: skip

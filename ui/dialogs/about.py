@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from salto_desk.protocol.transport import SerialEndpoint, parse_endpoint
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from ui.context import DeskContext
+from ui.models.rows import fill_table
 
 TITLE = Text("About Salto Desk", "Over Salto Desk")
 TAGLINE = Text(
@@ -159,9 +159,7 @@ class AboutDialog(QDialog):
         self.commands.setAccessibleName(PROTOCOL(language))
         self.commands.verticalHeader().setVisible(False)
         self.commands.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (code, use) in enumerate(COMMANDS):
-            self.commands.setItem(row, 0, QTableWidgetItem(code))
-            self.commands.setItem(row, 1, QTableWidgetItem(use(language)))
+        fill_table(self.commands, [(code, use(language)) for code, use in COMMANDS])
         self.commands.resizeColumnsToContents()
         self.commands.horizontalHeader().setStretchLastSection(True)
         protocol_layout.addWidget(self.commands)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -37,11 +36,13 @@ from ui.context import DeskContext
 from ui.widgets.encoder_prompt import JobWatch
 from ui.widgets.key_form import (
     DATETIME_FORMAT,
+    LICENSE_PLATE,
     AccessTable,
     FieldFeedback,
     PrintInfoLines,
     RoomFields,
     key_type_combo,
+    license_plate_edit,
     phone_edit,
     pydate,
     qdate,
@@ -52,15 +53,6 @@ CREATE_TITLE = Text("New key for {holder}", "Nieuwe sleutel voor {holder}")
 VALID_FROM = Text("Valid from", "Geldig vanaf")
 VALID_UNTIL = Text("Valid until", "Geldig tot")
 ZONE_HINT = Text("Times are local to {zone}.", "Tijden zijn lokaal voor {zone}.")
-LICENSE_PLATE = Text("License plate", "Kenteken")
-PLATE_LINE = Text(
-    "Sent to SALTO in print info line {line}, in place of that line.",
-    "Wordt naar SALTO gestuurd in printinforegel {line}, in plaats van die regel.",
-)
-PLATE_OFF = Text(
-    "{administration} does not send license plates to SALTO (a manager can switch it on for SALTO 1.20 or newer).",
-    "{administration} stuurt geen kentekens naar SALTO (een manager kan dit aanzetten voor SALTO 1.20 of nieuwer).",
-)
 NO_KEY_TYPES = Text(
     "{administration} has no key types yet. Add one under Settings > Key types first.",
     "{administration} heeft nog geen sleuteltypes. Voeg er eerst een toe onder Instellingen > Sleuteltypes.",
@@ -162,17 +154,7 @@ class KeyDataDialog(QDialog):
         self.access = AccessTable(setup.authorization_names, language)
         self.print_info = PrintInfoLines(language)
         self.phone, phone_hint = phone_edit(None, language)
-        self.license_plate = QLineEdit()
-        self.license_plate.setAccessibleName(LICENSE_PLATE(language))
-        carries = administration.carries_license_plate
-        self.license_plate.setEnabled(carries)
-        plate_hint = QLabel(
-            PLATE_LINE(language).format(line=administration.license_plate_line)
-            if carries
-            else PLATE_OFF(language).format(administration=administration.name)
-        )
-        plate_hint.setWordWrap(True)
-        self.license_plate.setToolTip(plate_hint.text())
+        self.license_plate, plate_hint = license_plate_edit(administration, language)
 
         form = QFormLayout()
         form.addRow(say("Key type", "Sleuteltype"), self.key_type)

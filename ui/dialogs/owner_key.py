@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,12 +32,15 @@ from salto_desk.protocol.text import MAX_ROOMS
 from salto_desk.storage.pms_repository import CachedOwner
 from ui.context import DeskContext
 from ui.models.owners import unit_text
+from ui.models.rows import Cell, fill_list
 from ui.widgets.encoder_prompt import JobWatch
 from ui.widgets.key_form import (
     DATE_FORMAT,
+    LICENSE_PLATE,
     FieldFeedback,
     PrintInfoLines,
     key_type_combo,
+    license_plate_edit,
     phone_edit,
     pydate,
     qdate,
@@ -108,15 +110,18 @@ class OwnerKeyDialog(QDialog):
         self.rooms.setAccessibleName(say("Rooms", "Kamers"))
         self.rooms.setToolTip(ROOMS_HINT(language))
         doors: set[str] = set()
+        rooms: list[Cell] = []
+        ticked = Qt.CheckState.Checked if len(owner.objects) == 1 else Qt.CheckState.Unchecked
         for unit in owner.objects:
             if unit.door_name in doors:
                 continue  # two units behind one door: one room
             doors.add(unit.door_name)
-            item = QListWidgetItem(unit_text(unit))
-            item.setData(Qt.ItemDataRole.UserRole, unit.door_name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if len(owner.objects) == 1 else Qt.CheckState.Unchecked)
-            self.rooms.addItem(item)
+            rooms.append(
+                Cell(
+                    unit_text(unit), {Qt.ItemDataRole.UserRole: unit.door_name, Qt.ItemDataRole.CheckStateRole: ticked}
+                )
+            )
+        fill_list(self.rooms, rooms)  # Qt's default flags of a list item include checkable
         rooms_hint = QLabel((ROOMS_HINT if owner.objects else NO_UNITS)(language).format(owner=owner.name))
         rooms_hint.setWordWrap(True)
 
@@ -124,6 +129,7 @@ class OwnerKeyDialog(QDialog):
         self.print_info = self.print_info_lines.edits
 
         self.phone, phone_hint = phone_edit(owner.phone, language)
+        self.license_plate, plate_hint = license_plate_edit(administration, language)
 
         key_form = QFormLayout()
         key_form.addRow(say("Key type", "Sleuteltype"), self.key_type)
@@ -132,6 +138,8 @@ class OwnerKeyDialog(QDialog):
         key_form.addRow(say("Rooms", "Kamers"), self.rooms)
         key_form.addRow("", rooms_hint)
         self.print_info_lines.add_rows(key_form)
+        key_form.addRow(LICENSE_PLATE(language), self.license_plate)
+        key_form.addRow("", plate_hint)
 
         owner_box = QGroupBox(say("Check the owner's details", "Controleer de gegevens van de eigenaar"))
         owner_form = QFormLayout(owner_box)
@@ -149,6 +157,7 @@ class OwnerKeyDialog(QDialog):
                 "end": self.valid_until,
                 "print_info": self.print_info[0],
                 "phone": self.phone,
+                "license_plate": self.license_plate,
             },
         )
         self.message = self.feedback.message
@@ -216,6 +225,7 @@ class OwnerKeyDialog(QDialog):
         administration_id, owner = self.administration.id, self.owner
         details = OwnerDetails(owner.pms_id, owner.name, self.phone.text().strip() or None)
         rooms, lines = self.chosen_rooms(), self.print_lines()
+        plate = self.license_plate.text().strip() or None
         valid_from, valid_until = pydate(self.valid_from.date()), pydate(self.valid_until.date())
 
         watch = JobWatch(self.context.lookup, self)
@@ -226,7 +236,14 @@ class OwnerKeyDialog(QDialog):
         watch.submit(
             CREATE_JOB(self.language).format(owner=owner.name),
             lambda _report: service.create_owner_key(
-                administration_id, key_type.id, details, rooms, valid_until, valid_from=valid_from, print_info=lines
+                administration_id,
+                key_type.id,
+                details,
+                rooms,
+                valid_until,
+                valid_from=valid_from,
+                print_info=lines,
+                license_plate=plate,
             ),
         )
 

@@ -20,7 +20,7 @@ from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QIdentityProxyModel, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QListWidget, QTableWidget
 
 from salto_desk.errors import Text
 
@@ -110,3 +110,52 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     for number, texts in enumerate(rows):
         for column, text in enumerate(texts):
             model.setData(model.index(number, column), text)
+
+
+def fill_cells(table: QTableWidget, rows: Sequence[Sequence[Cell]], flags: Sequence[Qt.ItemFlag | None] = ()) -> None:
+    """Show ``rows`` of cells (text and roles) in ``table`` through its model, so that Qt makes the items.
+
+    A cell that has an item already keeps it (and the view its selection and scroll position) with only
+    the new cell's roles: no role of the old cell lingers. ``flags`` are the item flags of each column; a
+    missing or None entry leaves the flags Qt gave the item (editable, selectable, checkable, enabled).
+    """
+    table.setRowCount(len(rows))
+    model = table.model()
+    for number, cells in enumerate(rows):
+        for column, cell in enumerate(cells):
+            index = model.index(number, column)
+            model.clearItemData(index)
+            model.setItemData(index, {Qt.ItemDataRole.DisplayRole: cell.text, **cell.roles})
+            column_flags = flags[column] if column < len(flags) else None
+            if column_flags is not None:
+                _made_item(table.item(number, column), number, column).setFlags(column_flags)
+
+
+def fill_list(widget: QListWidget, cells: Sequence[Cell], flags: Qt.ItemFlag | None = None) -> None:
+    """Show ``cells`` in ``widget``: ``addItems`` makes the items in C++, their roles go through the model.
+
+    ``flags`` replaces Qt's default flags of a list item (selectable, checkable, enabled, draggable).
+    """
+    widget.clear()
+    widget.addItems([cell.text for cell in cells])
+    model = widget.model()
+    for number, cell in enumerate(cells):
+        if cell.roles:
+            model.setItemData(model.index(number, 0), cell.roles)
+        if flags is not None:
+            _made_item(widget.item(number), number, 0).setFlags(flags)
+
+
+def check_box(ticked: bool, text: str = "") -> Cell:
+    """A cell with a check box, ticked or not, and ``text`` beside it (the item needs a checkable flag)."""
+    return Cell(text, {Qt.ItemDataRole.CheckStateRole: Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked})
+
+
+ItemT = TypeVar("ItemT")
+
+
+def _made_item(item: ItemT | None, row: int, column: int) -> ItemT:
+    """The item the model just made for a cell (Qt makes one for every cell it stores data in)."""
+    if item is None:
+        raise LookupError(f"the model made no item in row {row}, column {column}")
+    return item

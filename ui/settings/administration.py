@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import Qt, QTime, Signal, Slot
+from PySide6.QtCore import QTime, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -41,6 +40,7 @@ from salto_desk.protocol.text import AUTHORIZATION_COUNT
 from salto_desk.protocol.transport import SerialEndpoint, parse_endpoint
 from salto_desk.storage.config_repository import ConfigRepository
 from ui.context import DeskContext
+from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.settings.common import FieldErrors, MessageLabel, Question, Say
 
 _DEFAULTS = AdministrationSettings(pms_id="", name="", salto_endpoint="")
@@ -260,11 +260,11 @@ class AdministrationPage(QWidget):
         self.acknowledge.setChecked(settings.acknowledge_replies)
         self.reply_timeout.setValue(settings.reply_timeout)
         by_number = {each.number: each.name for each in names}
-        for row in range(AUTHORIZATION_COUNT):
-            number = QTableWidgetItem(str(row + 1))
-            number.setFlags(number.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.authorizations.setItem(row, 0, number)
-            self.authorizations.setItem(row, 1, QTableWidgetItem(by_number.get(row + 1, "")))
+        fill_cells(
+            self.authorizations,
+            [(Cell(str(number)), Cell(by_number.get(number, ""))) for number in range(1, AUTHORIZATION_COUNT + 1)],
+            (READ_ONLY, None),
+        )
         self.delete_button.setEnabled(self.administration is not None)
         self._update_enabled()
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
+from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.workers.operations import OperationQueue, Work
 
 ERROR_STYLE = "color: #b00020;"
@@ -190,14 +191,14 @@ class Question(QMessageBox):
         self.deleteLater()
 
 
-READ_ONLY = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+def cell(text: str, data: object = None) -> Cell:
+    """A cell of a settings list: its text and, where the list needs it, the row's id as user data."""
+    return Cell(text, {} if data is None else {Qt.ItemDataRole.UserRole: data})
 
 
-def cell(text: str, data: object = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(READ_ONLY)
-    item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
+def fill_read_only(widget: QTableWidget, rows: Sequence[Sequence[Cell]]) -> None:
+    """Show ``rows`` in a list made by ``table``: every cell read-only, the items made by Qt (``fill_cells``)."""
+    fill_cells(widget, rows, [READ_ONLY] * widget.columnCount())
 
 
 def table(headers: Sequence[str]) -> QTableWidget:

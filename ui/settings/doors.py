@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from salto_desk.errors import SaltoDeskError
 from salto_desk.keys.model import DoorName, DoorNameSettings
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.pms_repository import PmsRepository
 from ui.context import DeskContext
+from ui.models.rows import READ_ONLY, fill_cells
 from ui.settings.common import FieldErrors, MessageLabel, Say, cell, item_at, table
 
 DOOR_COLUMN = 2
@@ -77,11 +78,18 @@ class DoorNamesPage(QWidget):
             ]
             rows += [DoorRow(door.pms_object_id, door.object_name, "", door) for door in stored.values()]
         self.rows = rows
-        self.doors.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            self.doors.setItem(index, 0, cell(row.object_name or row.pms_id, row.pms_id))
-            self.doors.setItem(index, 1, cell(row.object_type))
-            self.doors.setItem(index, DOOR_COLUMN, QTableWidgetItem(row.stored.door_name if row.stored else ""))
+        fill_cells(
+            self.doors,
+            [
+                (
+                    cell(row.object_name or row.pms_id, row.pms_id),
+                    cell(row.object_type),
+                    cell(row.stored.door_name if row.stored else ""),
+                )
+                for row in rows
+            ],
+            (READ_ONLY, READ_ONLY),  # the door name (DOOR_COLUMN) keeps Qt's default flags: editable
+        )
         self.empty.setVisible(not rows)
         self.save_button.setEnabled(bool(rows))
         self._apply_filter()

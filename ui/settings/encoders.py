@@ -14,7 +14,18 @@ from salto_desk.protocol.client import Progress, Stage
 from salto_desk.protocol.errors import Cancelled
 from salto_desk.storage.config_repository import ConfigRepository
 from ui.context import DeskContext
-from ui.settings.common import EditDialog, JobRunner, MessageLabel, Question, Say, cell, item_at, selected_data, table
+from ui.settings.common import (
+    EditDialog,
+    JobRunner,
+    MessageLabel,
+    Question,
+    Say,
+    cell,
+    fill_read_only,
+    item_at,
+    selected_data,
+    table,
+)
 from ui.workers.operations import Report
 
 
@@ -97,10 +108,10 @@ class EncodersPage(QWidget):
         if self.administration_id is not None:
             with self.context.database.unit_of_work() as session:
                 encoders = ConfigRepository(session).encoders(self.administration_id)
-        self.encoders.setRowCount(len(encoders))
+        fill_read_only(
+            self.encoders, [(cell(encoder.name, encoder.id), cell(encoder.external_id)) for encoder in encoders]
+        )
         for row, encoder in enumerate(encoders):
-            self.encoders.setItem(row, 0, cell(encoder.name, encoder.id))
-            self.encoders.setItem(row, 1, cell(encoder.external_id))
             if encoder.id == selected:
                 self.encoders.selectRow(row)
         if encoders and self.encoders.currentRow() < 0:

@@ -17,11 +17,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -33,9 +31,22 @@ from salto_desk.keys.validation import MAX_DELIVERY_DAYS, MAX_TEXT_LINES, valida
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.pms_repository import CachedReservation, FilterChoices, PmsRepository
 from ui.context import DeskContext
-from ui.settings.common import EditDialog, JobRunner, MessageLabel, Question, Say, cell, item_at, selected_data, table
+from ui.models.rows import READ_ONLY, Cell, check_box, fill_cells, fill_list
+from ui.settings.common import (
+    EditDialog,
+    JobRunner,
+    MessageLabel,
+    Question,
+    Say,
+    cell,
+    fill_read_only,
+    item_at,
+    selected_data,
+    table,
+)
 
 PREVIEW_DAYS = 30
+CHECK_BOX = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
 
 
 class KeyTypeDialog(EditDialog):
@@ -59,19 +70,24 @@ class KeyTypeDialog(EditDialog):
         granted = set(key_type.granted) if key_type else set()
         denied = set(key_type.denied) if key_type else set()
         numbers = sorted(set(named) | granted | denied)
-        self.access = QTableWidget(len(numbers), 3)
+        self.access = QTableWidget(0, 3)
         self.access.setHorizontalHeaderLabels(
             [say("Authorization", "Autorisatie"), say("Grant", "Toestaan"), say("Deny", "Weigeren")]
         )
         self.access.verticalHeader().hide()
         self.access.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for row, number in enumerate(numbers):
-            self.access.setItem(row, 0, cell(f"{number} {named.get(number, '')}".strip(), number))
-            for column, chosen in ((1, granted), (2, denied)):
-                box = QTableWidgetItem()
-                box.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-                box.setCheckState(Qt.CheckState.Checked if number in chosen else Qt.CheckState.Unchecked)
-                self.access.setItem(row, column, box)
+        fill_cells(
+            self.access,
+            [
+                (
+                    cell(f"{number} {named.get(number, '')}".strip(), number),
+                    check_box(number in granted),
+                    check_box(number in denied),
+                )
+                for number in numbers
+            ],
+            (READ_ONLY, CHECK_BOX, CHECK_BOX),
+        )
         self.errors.fields = {
             "name": self.name,
             "description": self.description,
@@ -158,11 +174,7 @@ class ProductDialog(EditDialog):
             chosen = set(getattr(product, field)) if product else set()
             offered = sorted(set(getattr(choices, field)) | chosen, key=str.casefold)
             widget = QListWidget()
-            for value in offered:
-                item = QListWidgetItem(value)
-                item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-                item.setCheckState(Qt.CheckState.Checked if value in chosen else Qt.CheckState.Unchecked)
-                widget.addItem(item)
+            fill_list(widget, [check_box(value in chosen, value) for value in offered], CHECK_BOX)
             grid.addWidget(QLabel(label(say.language)), 0, column)
             grid.addWidget(widget, 1, column)
             self.filters[field] = widget
@@ -322,17 +334,22 @@ class ProductDialog(EditDialog):
         say = self.say
         self.preview_button.setEnabled(True)
         reservations: list[CachedReservation] = list(result)  # type: ignore[call-overload]
-        self.preview.setRowCount(len(reservations))
-        for row, each in enumerate(reservations):
-            values = (
-                each.booking_nr,
-                each.guest_name,
-                each.door_name or each.object_name,
-                each.start_date.isoformat(),
-                each.end_date.isoformat(),
-            )
-            for column, value in enumerate(values):
-                self.preview.setItem(row, column, cell(value, each.pms_id))
+        fill_read_only(
+            self.preview,
+            [
+                [
+                    cell(value, each.pms_id)
+                    for value in (
+                        each.booking_nr,
+                        each.guest_name,
+                        each.door_name or each.object_name,
+                        each.start_date.isoformat(),
+                        each.end_date.isoformat(),
+                    )
+                ]
+                for each in reservations
+            ],
+        )
         self.preview_message.show_info(
             say(
                 f"{len(reservations)} reservations in the next {PREVIEW_DAYS} days would get this key type.",
@@ -417,11 +434,14 @@ class KeyTypesPage(QWidget):
             with self.context.database.unit_of_work() as session:
                 config = ConfigRepository(session)
                 rows = [(each, len(config.products(each.id))) for each in config.key_types(self.administration_id)]
-        self.key_types.setRowCount(len(rows))
-        for row, (key_type, count) in enumerate(rows):
-            self.key_types.setItem(row, 0, cell(key_type.name, key_type.id))
-            self.key_types.setItem(row, 1, cell(key_type.description))
-            self.key_types.setItem(row, 2, cell(str(count)))
+        fill_read_only(
+            self.key_types,
+            [
+                (cell(key_type.name, key_type.id), cell(key_type.description), cell(str(count)))
+                for key_type, count in rows
+            ],
+        )
+        for row, (key_type, _count) in enumerate(rows):
             if key_type.id == selected:
                 self.key_types.selectRow(row)
         if rows and self.key_types.currentRow() < 0:
@@ -447,8 +467,8 @@ class KeyTypesPage(QWidget):
             self.products_title.setText(
                 say("Select a key type to see its products.", "Kies een sleuteltype om de producten te zien.")
             )
-        self.products.setRowCount(len(products))
-        for row, product in enumerate(products):
+        rows: list[tuple[Cell, ...]] = []
+        for product in products:
             filters = "; ".join(
                 ", ".join(values)
                 for values in (product.labels, product.object_types, product.costs, product.extras)
@@ -470,9 +490,15 @@ class KeyTypesPage(QWidget):
                 if (product.fixed_start_time or product.fixed_end_time)
                 else ""
             )
-            values = (product.name, filters or say("every booking", "elke boeking"), ", ".join(activation), times)
-            for column, value in enumerate(values):
-                self.products.setItem(row, column, cell(value, product.id if column == 0 else None))
+            rows.append(
+                (
+                    cell(product.name, product.id),
+                    cell(filters or say("every booking", "elke boeking")),
+                    cell(", ".join(activation)),
+                    cell(times),
+                )
+            )
+        fill_read_only(self.products, rows)
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import Text, ValidationError
-from salto_desk.keys.model import KeyType
+from salto_desk.keys.model import Administration, KeyType
 from salto_desk.keys.validation import MAX_TEXT_LINES
 from salto_desk.protocol.text import MAX_ROOMS
+from ui.models.rows import Cell, check_box, fill_cells
 from ui.widgets.encoder_prompt import error_texts
 
 DATE_FORMAT = "dd-MM-yyyy"
@@ -78,6 +79,33 @@ def phone_edit(phone: str | None, language: str) -> tuple[QLineEdit, QLabel]:
     hint = QLabel(PHONE_HINT(language))
     hint.setWordWrap(True)
     edit.setToolTip(PHONE_HINT(language))
+    return edit, hint
+
+
+LICENSE_PLATE = Text("License plate", "Kenteken")
+PLATE_LINE = Text(
+    "Sent to SALTO in print info line {line}, in place of that line.",
+    "Wordt naar SALTO gestuurd in printinforegel {line}, in plaats van die regel.",
+)
+PLATE_OFF = Text(
+    "{administration} does not send license plates to SALTO (a manager can switch it on for SALTO 1.20 or newer).",
+    "{administration} stuurt geen kentekens naar SALTO (een manager kan dit aanzetten voor SALTO 1.20 of nieuwer).",
+)
+
+
+def license_plate_edit(administration: Administration, language: str) -> tuple[QLineEdit, QLabel]:
+    """The license plate field, usable only where the administration sends plates to SALTO, and its hint."""
+    edit = QLineEdit()
+    edit.setAccessibleName(LICENSE_PLATE(language))
+    carries = administration.carries_license_plate
+    edit.setEnabled(carries)
+    hint = QLabel(
+        PLATE_LINE(language).format(line=administration.license_plate_line)
+        if carries
+        else PLATE_OFF(language).format(administration=administration.name)
+    )
+    hint.setWordWrap(True)
+    edit.setToolTip(hint.text())
     return edit, hint
 
 
@@ -153,17 +181,18 @@ class AccessTable(QTableWidget):
     def set_access(self, granted: Sequence[int], denied: Sequence[int]) -> None:
         """Show every named authorization plus any number in use, ticked as given."""
         self._numbers = sorted(set(self.names) | set(granted) | set(denied))
-        self.setRowCount(len(self._numbers))
-        for row, number in enumerate(self._numbers):
-            name = self.names.get(number) or UNNAMED(self.language).format(number=number)
-            self.setItem(row, 0, QTableWidgetItem(f"{number} {name}"))
-            for column, ticked in ((1, number in granted), (2, number in denied)):
-                item = QTableWidgetItem()
-                item.setFlags(
-                    Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        fill_cells(
+            self,
+            [
+                (
+                    Cell(f"{number} {self.names.get(number) or UNNAMED(self.language).format(number=number)}"),
+                    check_box(number in granted),
+                    check_box(number in denied),
                 )
-                item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-                self.setItem(row, column, item)
+                for number in self._numbers
+            ],
+            (None, CHECKABLE, CHECKABLE),
+        )
 
     def access(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """The granted and the denied authorization numbers."""

@@ -18,6 +18,7 @@ from salto_desk.paths import app_paths
 from salto_desk.protocol.messages import CheckOut, EncodeCommand, MobileKey, ReadCard
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import open_database
+from tests.ui.items import python_made
 from ui.context import DeskContext
 from ui.dialogs.about import COMMANDS, AboutDialog, administration_features, component_versions
 
@@ -83,6 +84,7 @@ def test_the_dialog_shows_versions_commands_sites_and_the_log_file(
     assert str(tmp_path / "logs" / "salto-desk.log") in text
     codes = [dialog.commands.item(row, 0).text() for row in range(dialog.commands.rowCount())]
     assert codes == [code for code, _use in COMMANDS]
+    assert python_made(dialog.commands) == []
 
 
 def test_the_dialog_speaks_dutch(qtbot: QtBot, make_context: Callable[[str], DeskContext]) -> None:

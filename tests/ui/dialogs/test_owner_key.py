@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
-from salto_desk.keys.model import Holder, HolderKind, KeyData
+from salto_desk.keys.model import AdministrationSettings, Holder, HolderKind, KeyData
 from salto_desk.storage import ConfigRepository
 from tests.storage.helpers import database
+from tests.ui.items import python_made
 from tests.ui.owners_desk import WAIT_MS, OwnersDesk, OwnersDeskFactory, make_owners_desk
 from ui.dialogs.owner_key import OwnerKeyDialog
 
@@ -43,6 +45,8 @@ def test_defaults_today_a_year_the_key_types_print_info_and_the_owner_to_check(
     rooms = [dialog.rooms.item(row).text() for row in range(dialog.rooms.count())]
     assert rooms == ["Villa 20 (101)", "Villa 21 (102)"]
     assert dialog.chosen_rooms() == []  # two accommodations: the receptionist picks
+    assert dialog.rooms.item(0).flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert python_made(dialog.rooms) == []
     assert dialog.phone.text() == "+31612345678"
     assert dialog.create_button.isEnabled()
 
@@ -143,3 +147,28 @@ def test_dutch(make_owners_desk: OwnersDeskFactory, qtbot: QtBot) -> None:
     assert dialog.create_button.text() == "Sleutel maken"
     create(qtbot, dialog)
     assert dialog.message.text() == "Een sleutel opent 1 tot 4 kamers, niet 0. Kies de kamers opnieuw."
+
+
+def test_the_license_plate_is_offered_only_where_salto_receives_plates(
+    make_owners_desk: OwnersDeskFactory, qtbot: QtBot
+) -> None:
+    desk = make_owners_desk()
+    dialog = dialog_for(qtbot, desk)
+    assert not dialog.license_plate.isEnabled()
+    assert "does not send license plates" in dialog.license_plate.toolTip()
+
+    with desk.context.database.unit_of_work() as session:
+        current = {field.name: getattr(desk.administration, field.name) for field in fields(AdministrationSettings)}
+        plates = ConfigRepository(session).update_administration(
+            desk.administration.id,
+            AdministrationSettings(**{**current, "salto_version": "1.20", "include_license_plate": True}),
+        )
+    dialog = OwnerKeyDialog(desk.context, plates, desk.owner("o1"), desk.key_types())
+    qtbot.addWidget(dialog)
+    dialog.set_rooms(["101"])
+    assert dialog.license_plate.isEnabled() and "print info line 3" in dialog.license_plate.toolTip()
+    dialog.license_plate.setText(" 12-ABC-3 ")
+    create(qtbot, dialog)
+    assert dialog.invalid_fields() == [] and dialog.key is not None
+    (stored,) = desk.owner_keys("o1")
+    assert stored.license_plate == "12-ABC-3"

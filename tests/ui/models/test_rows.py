@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QListWidget, QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from salto_desk.errors import Text
-from ui.models.rows import Cell, RowsModel, fill_table
+from tests.ui.items import python_made
+from ui.models.rows import READ_ONLY, Cell, RowsModel, check_box, fill_cells, fill_list, fill_table
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,62 @@ def test_fill_table_replaces_the_texts_and_row_count(qtbot: QtBot) -> None:
     assert table.rowCount() == 1
     item = table.item(0, 1)
     assert item is not None and item.text() == "4"
+
+
+def test_fill_cells_sets_texts_roles_and_column_flags_on_items_qt_made(qtbot: QtBot) -> None:
+    table = QTableWidget(0, 3)
+    qtbot.addWidget(table)
+    fill_cells(
+        table,
+        [
+            (
+                Cell("Anna", {Qt.ItemDataRole.UserRole: 7, Qt.ItemDataRole.ToolTipRole: "guest"}),
+                check_box(True),
+                Cell("x"),
+            ),
+            (Cell("Bob"), check_box(False, "Pets"), Cell("y")),
+        ],
+        (READ_ONLY, Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled),
+    )
+    anna, ticked, free = (table.item(0, column) for column in range(3))
+    assert (anna.text(), anna.data(Qt.ItemDataRole.UserRole), anna.toolTip()) == ("Anna", 7, "guest")
+    assert anna.flags() == READ_ONLY
+    assert ticked.checkState() == Qt.CheckState.Checked and table.item(1, 1).checkState() == Qt.CheckState.Unchecked
+    assert table.item(1, 1).text() == "Pets"
+    assert ticked.flags() == Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+    assert free.flags() & Qt.ItemFlag.ItemIsEditable  # no flags given for the column: Qt's default
+    assert python_made(table) == []
+
+
+def test_fill_cells_again_leaves_no_role_of_the_old_cells(qtbot: QtBot) -> None:
+    table = QTableWidget(0, 2)
+    qtbot.addWidget(table)
+    fill_cells(table, [(Cell("a", {Qt.ItemDataRole.UserRole: 1}), check_box(True)), (Cell("b"), Cell("c"))])
+    fill_cells(table, [(Cell("d"), Cell("e"))])
+    assert table.rowCount() == 1
+    assert [table.item(0, column).text() for column in range(2)] == ["d", "e"]
+    assert table.item(0, 0).data(Qt.ItemDataRole.UserRole) is None
+    assert table.item(0, 1).data(Qt.ItemDataRole.CheckStateRole) is None
+
+
+def test_fill_list_sets_texts_roles_and_flags_on_items_qt_made(qtbot: QtBot) -> None:
+    widget = QListWidget()
+    qtbot.addWidget(widget)
+    widget.addItem("left over")
+    fill_list(widget, [check_box(True, "Pets"), Cell("Sea view", {Qt.ItemDataRole.UserRole: "door 1"})])
+    assert [widget.item(row).text() for row in range(widget.count())] == ["Pets", "Sea view"]
+    assert widget.item(0).checkState() == Qt.CheckState.Checked
+    assert widget.item(1).data(Qt.ItemDataRole.UserRole) == "door 1"
+    assert widget.item(1).flags() & Qt.ItemFlag.ItemIsUserCheckable  # Qt's default flags of a list item
+    assert python_made(widget) == []
+    fill_list(widget, [check_box(False, "Pool")], Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+    assert widget.count() == 1 and widget.item(0).checkState() == Qt.CheckState.Unchecked
+    assert widget.item(0).flags() == Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+
+
+def test_python_made_tells_items_constructed_in_python(qtbot: QtBot) -> None:
+    table = QTableWidget(1, 2)
+    qtbot.addWidget(table)
+    fill_table(table, [("qt", "")])
+    table.setItem(0, 1, QTableWidgetItem("python"))
+    assert python_made(table) == [(0, 1)]

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from datetime import time
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import Qt, QTime
 from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import Administration, AuthorizationName
 from salto_desk.storage import ConfigRepository, Database
 from tests.ui.desk import DeskFactory
+from tests.ui.items import python_made
 from ui.settings.administration import AdministrationPage
 
 
@@ -64,6 +65,18 @@ def test_saving_stores_settings_and_authorization_names(qtbot: QtBot, make_desk:
     assert names == (AuthorizationName(1, "Main gate"), AuthorizationName(62, "Pool"))
     assert changed == [administration.id]
     assert "saved" in page.message.text()
+
+
+def test_the_authorization_numbers_are_read_only_and_every_item_is_qt_made(
+    qtbot: QtBot, make_desk: DeskFactory
+) -> None:
+    page, _administration, _database = page_for(qtbot, make_desk)
+    assert [page.authorizations.item(row, 0).text() for row in (0, 61)] == ["1", "62"]
+    assert not page.authorizations.item(0, 0).flags() & Qt.ItemFlag.ItemIsEditable
+    assert page.authorizations.item(0, 1).flags() & Qt.ItemFlag.ItemIsEditable
+    page.show_administration(None)  # filled again: the same items, emptied
+    assert page.authorizations.rowCount() == 62 and page.authorizations.item(0, 1).text() == ""
+    assert python_made(page.authorizations) == []
 
 
 def test_an_invalid_address_is_shown_at_its_field_and_nothing_changes(qtbot: QtBot, make_desk: DeskFactory) -> None:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from salto_desk.storage import ConfigRepository
 from tests.ui.desk import Desk, DeskFactory
+from tests.ui.items import python_made
+from ui.models.rows import READ_ONLY
 from ui.settings.doors import DOOR_COLUMN, DoorNamesPage
 
 
@@ -25,6 +28,14 @@ def test_every_synced_object_gets_a_row(qtbot: QtBot, make_desk: DeskFactory) ->
         "Chalet 10", "Chalet 11", "Chalet 12"]  # fmt: skip
     assert all(page.doors.item(row, DOOR_COLUMN).text() == "" for row in range(3))
     assert not page.empty.isVisibleTo(page)
+
+
+def test_only_the_door_name_is_editable_and_every_item_is_qt_made(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page = page_for(qtbot, make_desk())
+    assert page.doors.item(0, 0).data(Qt.ItemDataRole.UserRole) == "10"
+    assert page.doors.item(0, 0).flags() == READ_ONLY and page.doors.item(0, 1).flags() == READ_ONLY
+    assert page.doors.item(0, DOOR_COLUMN).flags() & Qt.ItemFlag.ItemIsEditable
+    assert python_made(page.doors) == []
 
 
 def test_set_change_and_clear_door_names(qtbot: QtBot, make_desk: DeskFactory) -> None:

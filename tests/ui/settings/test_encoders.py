@@ -6,6 +6,7 @@ from salto_desk.keys.model import Encoder
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.storage import ConfigRepository
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory
+from tests.ui.items import python_made
 from ui.settings.encoders import EncoderDialog, EncodersPage
 
 
@@ -33,6 +34,7 @@ def test_add_edit_and_delete_an_encoder(qtbot: QtBot, make_desk: DeskFactory) ->
     assert not dialog.isVisible()
     assert {(each.name, each.external_id) for each in encoders(desk)} == {("Reception", "1"), ("Back office", "2")}
     assert page.encoders.rowCount() == 2
+    assert python_made(page.encoders) == []
 
     page.encoders.selectRow([page.encoders.item(row, 0).text() for row in range(2)].index("Back office"))
     edit = page.open_encoder(edit=True)

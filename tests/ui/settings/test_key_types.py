@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import Qt, QTime
 from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import AuthorizationName, KeyType, Product
@@ -13,6 +13,8 @@ from salto_desk.storage.pms_repository import PmsRepository
 from salto_desk.sync import SyncEngine
 from tests.storage.helpers import NOW
 from tests.ui.desk import BEX_ID, WAIT_MS, Desk, DeskFactory
+from tests.ui.items import python_made
+from ui.models.rows import READ_ONLY
 from ui.settings.key_types import KeyTypeDialog, KeyTypesPage, ProductDialog
 
 
@@ -53,6 +55,30 @@ def test_the_list_shows_key_types_with_their_product_counts(qtbot: QtBot, make_d
     assert [page.key_types.item(0, column).text() for column in range(3)] == ["Guest", "", "0"]
     assert page.products.rowCount() == 0
     assert page.add_product.isEnabled()
+
+
+def test_lists_and_check_boxes_are_items_qt_made_with_their_flags(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    with_pms_choices(desk)
+    page = page_for(qtbot, desk)
+    assert python_made(page.key_types) == []
+    assert page.key_types.item(0, 0).data(Qt.ItemDataRole.UserRole) == desk.key_type.id
+    assert page.key_types.item(0, 1).flags() == READ_ONLY
+    dialog = page.open_key_type(edit=False)
+    assert isinstance(dialog, KeyTypeDialog)
+    assert python_made(dialog.access) == []
+    assert dialog.access.item(1, 0).data(Qt.ItemDataRole.UserRole) == 2
+    assert dialog.access.item(1, 0).flags() == READ_ONLY
+    assert dialog.access.item(1, 1).flags() == Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+    assert dialog.access.item(1, 2).checkState() == Qt.CheckState.Unchecked
+    dialog.reject()
+    product = page.open_product(edit=False)
+    assert isinstance(product, ProductDialog)
+    for widget in product.filters.values():
+        assert python_made(widget) == []
+        assert widget.item(0).flags() == Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+        assert widget.item(0).checkState() == Qt.CheckState.Unchecked
+    product.reject()
 
 
 def test_create_a_key_type_with_print_info_and_access(qtbot: QtBot, make_desk: DeskFactory) -> None:
@@ -121,6 +147,8 @@ def test_create_edit_and_delete_a_product_with_filters_from_the_pms(qtbot: QtBot
     assert (product.fixed_start_time, product.fixed_end_time) == (None, time(11, 30))
     assert page.key_types.item(0, 2).text() == "1"
     assert page.products.item(0, 1).text() == "Sea view; Cleaning"
+    assert page.products.item(0, 0).data(Qt.ItemDataRole.UserRole) == product.id
+    assert python_made(page.products) == []
 
     page.products.selectRow(0)
     edit = page.open_product(edit=True)
@@ -216,5 +244,6 @@ def test_the_preview_lists_the_upcoming_reservations_a_product_would_match(
     dialog.tick("labels", "Sea view")
     dialog.tick("labels", "Pets", on=False)
     assert preview() == ["30-00001"]
+    assert python_made(dialog.preview) == []
     assert "1 reservations in the next 30 days would get this key type." in dialog.preview_message.text()
     assert next(each for each, _ in key_types(desk)) == desk.key_type and key_types(desk)[0][1] == []
