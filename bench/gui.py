@@ -97,7 +97,8 @@ def run(reservations: int, base_url: str) -> int:
     from salto_desk.simulator import Simulator, SimulatorConfig
     from salto_desk.storage.config_repository import ConfigRepository
     from salto_desk.storage.database import open_database
-    from ui.app import build_context, desk_settings, tune_garbage_collection
+    from ui.app import build_context, desk_settings
+    from ui.garbage import GarbageCollector
     from ui.main_window import MainWindow
 
     imports = time.perf_counter() - started
@@ -116,7 +117,7 @@ def run(reservations: int, base_url: str) -> int:
 
         desk_started = time.perf_counter()
         app = QApplication(sys.argv[:1])
-        tune_garbage_collection()  # as run_gui does
+        GarbageCollector(app).start()  # as run_gui does
         database = open_database(data_dir=data)
         context = build_context(
             database, desk_settings(data), language="en", secrets=SessionSecrets({PMS_API_KEY: DEMO_API_KEY}),

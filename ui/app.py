@@ -16,7 +16,6 @@ on that database (docs/multi-desk.md).
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import sys
 from pathlib import Path
@@ -38,6 +37,7 @@ from salto_desk.storage.database import Database
 from salto_desk.sync import SyncEngine, pms_client_from_settings
 from ui.context import DeskContext
 from ui.crash import CrashReporter, install_excepthook
+from ui.garbage import GarbageCollector
 from ui.i18n import Translations, system_language
 from ui.main_window import DEFAULT_SYNC_INTERVAL_S, MainWindow
 from ui.screenshots import save_screenshots
@@ -62,20 +62,8 @@ def sync_interval(stored: object) -> int:
     return max(10, min(seconds, LONGEST_SYNC_INTERVAL_S))
 
 
-GC_THRESHOLDS = (20_000, 50, 1000)
 DEMO_SYNC_INTERVAL_S = 60
 """The demo PMS changes bookings every half minute; a sync a minute shows them arriving."""
-
-
-def tune_garbage_collection() -> None:
-    """Collect cyclic garbage in fewer, smaller passes, so the window stalls less.
-
-    A full collection scans every live object while holding the GIL, which pauses the window. The sync
-    now runs in a child process, but searches and key refreshes on the worker threads still create
-    many objects; fewer young-generation passes and rare full passes keep the stalls short
-    (bench/gui.py), and memory stays within its own target.
-    """
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def desk_settings(folder: Path) -> QSettings:
@@ -172,7 +160,8 @@ def run_gui(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName(APPLICATION_NAME)
     app.setApplicationDisplayName(APPLICATION_NAME)
-    tune_garbage_collection()
+    collector = GarbageCollector(app)
+    collector.start()
     explicit: str | None = args.language
     language = explicit or system_language()  # until this desk's own choice is read
     translations = Translations(app)
@@ -216,3 +205,4 @@ def run_gui(args: argparse.Namespace) -> int:
                 context.database.dispose()
         if demo is not None:
             demo.close()
+        collector.stop()

@@ -140,28 +140,24 @@ class ReservationsModel(RowsModel[ReservationRow]):
             Column.ARRIVAL: reservation.start_date.toordinal(),
             Column.DEPARTURE: reservation.end_date.toordinal(),
         }
-        highlight = _reencode_highlight(language) if row.needs_reencode else {}
-        cells = []
-        for column in Column:
-            roles = {SORT_ROLE: sort_keys.get(column, texts[column].casefold()), **highlight}
-            if highlight and column is Column.KEY:
-                roles[Qt.ItemDataRole.FontRole] = _bold()
-            cells.append(Cell(texts[column], roles))
-        return cells
+        highlight = row.needs_reencode
+        tip = {Qt.ItemDataRole.ToolTipRole: NEEDS_REENCODE_TIP(language)} if highlight else {}
+        return [
+            Cell(texts[column], {SORT_ROLE: sort_keys.get(column, texts[column].casefold()), **tip}, highlight)
+            for column in Column
+        ]
 
-
-def _reencode_highlight(language: str) -> dict[int, object]:
-    return {
-        Qt.ItemDataRole.BackgroundRole: QBrush(NEEDS_REENCODE_BACKGROUND),
-        Qt.ItemDataRole.ForegroundRole: QBrush(QColor(Qt.GlobalColor.black)),
-        Qt.ItemDataRole.ToolTipRole: NEEDS_REENCODE_TIP(language),
-    }
-
-
-def _bold() -> QFont:
-    font = QFont()
-    font.setBold(True)
-    return font
+    def highlight_roles(self, column: int) -> dict[int, object]:
+        """A key that needs re-encoding: the whole row on a warm background, its key state in bold."""
+        roles: dict[int, object] = {
+            Qt.ItemDataRole.BackgroundRole: QBrush(NEEDS_REENCODE_BACKGROUND),
+            Qt.ItemDataRole.ForegroundRole: QBrush(QColor(Qt.GlobalColor.black)),
+        }
+        if column == Column.KEY:
+            font = QFont()
+            font.setBold(True)
+            roles[Qt.ItemDataRole.FontRole] = font
+        return roles
 
 
 def _day(day: date) -> str:

@@ -4,27 +4,33 @@ Why not a ``QAbstractTableModel`` with a Python ``data``: a view calls ``data`` 
 role on every repaint (about 1,300 calls for the reservations list), and each call has to take Python's
 interpreter lock. While a worker thread runs Python (a search, an encode, the change feed), each take
 can wait a whole switch interval, which turned an 8 ms repaint into 200 ms (bench/gui.py). Here the
-cells are ``QStandardItem``s built on the worker thread that searched (``cells``) and swapped in whole
-(``set_rows``), so painting, sorting and resizing run in C++ without the lock.
+cells are items in a ``QStandardItemModel``, so painting, sorting and resizing run in C++ without the lock.
 
-The items are made by Qt from a prototype, never constructed in Python: an item constructed in Python
-takes the lock again when it is destroyed, and dropping the previous list's 4,000 items while a worker
-ran Python took 2.4 s instead of 6 ms.
+The items are made by Qt (from a prototype, or through the model), never constructed in Python: an item
+constructed in Python takes the lock again when it is destroyed, and dropping the previous list's 4,000
+items while a worker ran Python took 2.4 s instead of 6 ms.
+
+No Qt object is made on a worker thread: the worker computes the cells as plain Python (``cells``) and
+the GUI thread puts them in a new item store a slice per event-loop turn (``show_rows``), then swaps it
+in whole. (Making Qt objects on a worker while the GUI thread destroys others deadlocked PySide now and
+then: each side held one of the interpreter lock and the binding's own lock.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QIdentityProxyModel, QObject, Qt
+from PySide6.QtCore import QIdentityProxyModel, QObject, Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QListWidget, QTableWidget
 
 from salto_desk.errors import Text
 
 READ_ONLY = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+ROWS_PER_TURN = 100
+"""Rows put in the item store per event-loop turn: a few milliseconds, so the window never waits long."""
 
 
 class IdentifiedRow(Protocol):
@@ -39,10 +45,24 @@ RowT = TypeVar("RowT", bound=IdentifiedRow)
 
 @dataclass(frozen=True)
 class Cell:
-    """What one cell shows: its text and any other roles (sort key, colours, tooltip, font)."""
+    """What one cell shows: its text, other roles as plain Python values (sort key, tooltip, user data),
+    and whether it is highlighted (the model's ``highlight_roles``, made on the GUI thread)."""
 
     text: str
     roles: dict[int, object] = field(default_factory=dict)
+    highlight: bool = False
+
+
+RowCells = tuple[Cell, ...]
+
+
+@dataclass
+class _Fill:
+    rows: list[object]
+    cells: list[RowCells]
+    table: QStandardItemModel
+    done: Callable[[], None] | None
+    next_row: int = 0
 
 
 class RowsModel(QIdentityProxyModel, Generic[RowT]):
@@ -58,37 +78,84 @@ class RowsModel(QIdentityProxyModel, Generic[RowT]):
         super().__init__(parent)
         self.language = language
         self._rows: list[RowT] = []
-        self._install(self.cells((), language))
+        self._fill: _Fill | None = None
+        self._turn = QTimer(self)
+        self._turn.setSingleShot(True)
+        self._turn.setInterval(0)
+        self._turn.timeout.connect(self._fill_some)
+        self._install(self._new_table(0))
 
     @classmethod
     def row_cells(cls, row: RowT, language: str) -> Iterable[Cell]:
-        """The cells of one row, column by column."""
+        """The cells of one row, column by column (plain Python: runs on worker threads)."""
         raise NotImplementedError
 
+    def highlight_roles(self, column: int) -> dict[int, object]:
+        """The roles a highlighted cell of ``column`` gets (colours, font); made on the GUI thread."""
+        return {}
+
     @classmethod
-    def cells(cls, rows: Sequence[RowT], language: str) -> QStandardItemModel:
-        """The item store for ``rows``; may run on any thread, and hands the store to the GUI thread."""
-        table = QStandardItemModel(len(rows), len(cls.headers))
+    def cells(cls, rows: Sequence[RowT], language: str) -> list[RowCells]:
+        """The cells of ``rows``: plain Python, for a worker thread to compute before ``show_rows``."""
+        return [tuple(cls.row_cells(row, language)) for row in rows]
+
+    @property
+    def filling(self) -> bool:
+        """New rows are being put in the item store; the view still shows the previous ones."""
+        return self._fill is not None
+
+    def set_rows(self, rows: Sequence[RowT]) -> None:
+        """Show ``rows`` at once (short lists, tests); the lists of a search use ``show_rows``."""
+        self._start(rows, self.cells(rows, self.language), None)
+        while self._fill is not None:
+            self._fill_some()
+
+    def show_rows(self, rows: Sequence[RowT], cells: list[RowCells], done: Callable[[], None]) -> None:
+        """Show ``rows`` with their ``cells``, a slice per event-loop turn; ``done`` runs once they are shown.
+
+        A newer call replaces a fill still under way (its ``done`` is dropped)."""
+        self._start(rows, cells, done)
+        self._turn.start()
+
+    def _start(self, rows: Sequence[RowT], cells: list[RowCells], done: Callable[[], None] | None) -> None:
+        if self._fill is not None:
+            self._fill.table.deleteLater()
+        self._fill = _Fill(list(rows), cells, self._new_table(len(cells)), done)
+
+    def _fill_some(self) -> None:
+        fill = self._fill
+        if fill is None:
+            return
+        table, end = fill.table, min(fill.next_row + ROWS_PER_TURN, len(fill.cells))
+        highlights: dict[int, dict[int, object]] = {}
+        for number in range(fill.next_row, end):
+            for column, cell in enumerate(fill.cells[number]):
+                roles = {Qt.ItemDataRole.DisplayRole: cell.text, **cell.roles}
+                if cell.highlight:
+                    if column not in highlights:
+                        highlights[column] = self.highlight_roles(column)
+                    roles.update(highlights[column])
+                table.setItemData(table.index(number, column), roles)
+        fill.next_row = end
+        if end < len(fill.cells):
+            self._turn.start()
+            return
+        self._fill = None
+        self._rows = fill.rows  # type: ignore[assignment]
+        self._install(table)
+        if fill.done is not None:
+            fill.done()
+
+    def _new_table(self, rows: int) -> QStandardItemModel:
+        table = QStandardItemModel(rows, len(self.headers), self)
         prototype = QStandardItem()
         prototype.setFlags(READ_ONLY)
         table.setItemPrototype(prototype)
-        table.setHorizontalHeaderLabels([header(language) for header in cls.headers])
-        for number, row in enumerate(rows):
-            for column, cell in enumerate(cls.row_cells(row, language)):
-                table.setItemData(table.index(number, column), {Qt.ItemDataRole.DisplayRole: cell.text, **cell.roles})
-        application = QCoreApplication.instance()
-        if application is not None:
-            table.moveToThread(application.thread())
+        table.setHorizontalHeaderLabels([header(self.language) for header in self.headers])
         return table
-
-    def set_rows(self, rows: Sequence[RowT], cells: QStandardItemModel | None = None) -> None:
-        """Show ``rows``; ``cells`` is their item store when a worker built it already (``cells``)."""
-        self._rows = list(rows)
-        self._install(cells if cells is not None else self.cells(self._rows, self.language))
 
     def _install(self, table: QStandardItemModel) -> None:
         previous = self.sourceModel()
-        table.setParent(self)
         self.setSourceModel(table)
         if previous is not None:
             previous.deleteLater()

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent, QStandardItemModel
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,6 +37,7 @@ from ui.context import DeskContext
 from ui.dialogs.owner_key import OwnerKeyDialog
 from ui.models.owners import Column, OwnerRow, OwnersModel, OwnersProxy, accommodations_text
 from ui.models.reservations import KEY_STATES
+from ui.models.rows import RowCells
 from ui.widgets.encoder_prompt import JobWatch, error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
@@ -60,7 +61,7 @@ class OwnersResult:
     administrations: tuple[Administration, ...]
     rows: tuple[OwnerRow, ...]
     key_types: Mapping[int, tuple[KeyType, ...]]
-    cells: QStandardItemModel
+    cells: list[RowCells]
 
 
 def search_owners(context: DeskContext, administration_id: int | None, text: str, language: str) -> OwnersResult:
@@ -138,6 +139,8 @@ class OwnersTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.model.modelAboutToBeReset.connect(self._hold_selection)
+        self.model.modelReset.connect(self._release_selection)
         self.table.setAccessibleName(say("Owners", "Eigenaren"))
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -233,7 +236,14 @@ class OwnersTab(QWidget):
 
     @property
     def searching(self) -> bool:
-        return self._search is not None
+        return self._search is not None or self.model.filling
+
+    def _hold_selection(self) -> None:
+        """New rows replace the old ones: no selection change is announced until the kept row is selected."""
+        self.table.selectionModel().blockSignals(True)
+
+    def _release_selection(self) -> None:
+        self.table.selectionModel().blockSignals(False)
 
     @Slot(object)
     def _on_found(self, result: object) -> None:
@@ -244,10 +254,11 @@ class OwnersTab(QWidget):
         self._key_types = result.key_types
         keep, self._keep = self._keep, None
         wanted, self._wanted = self._wanted, None
-        selection = self.table.selectionModel()
-        selection.blockSignals(True)
-        self.model.set_rows(result.rows, result.cells)
-        selection.blockSignals(False)
+        self.model.show_rows(result.rows, result.cells, lambda: self._show_found(result, keep, wanted))
+
+    def _show_found(
+        self, result: OwnersResult, keep: tuple[int, str] | None, wanted: tuple[str, int | None] | None
+    ) -> None:
         count = len(result.rows)
         self.count_label.setText(
             self._t(f"{count} owners", f"{count} eigenaren") if count else NO_OWNERS(self._language)

@@ -13,7 +13,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent, QStandardItemModel
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -51,6 +51,7 @@ from ui.models.reservations import (
     accommodation_text,
     state_text,
 )
+from ui.models.rows import RowCells
 from ui.widgets.encoder_prompt import JobWatch, error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
@@ -91,7 +92,7 @@ class SearchResult:
     administrations: tuple[Administration, ...]
     rows: tuple[ReservationRow, ...]
     limit: int
-    cells: QStandardItemModel
+    cells: list[RowCells]
 
 
 def search(context: DeskContext, query: ReservationQuery, language: str) -> SearchResult:
@@ -293,6 +294,8 @@ class ReservationsTab(QWidget):
                               (Column.KEY, 150)):  # fmt: skip
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.model.modelAboutToBeReset.connect(self._hold_selection)
+        self.model.modelReset.connect(self._release_selection)
         self.table.setAccessibleName(Text("Reservations", "Reserveringen")(language))
 
         self.booking = BookingView(language)
@@ -426,9 +429,9 @@ class ReservationsTab(QWidget):
         self._keep = None
         wanted = self._select_pms_id
         self._select_pms_id = None
-        self.table.selectionModel().blockSignals(True)
-        self.model.set_rows(result.rows, result.cells)
-        self.table.selectionModel().blockSignals(False)
+        self.model.show_rows(result.rows, result.cells, lambda: self._show_found(result, keep, wanted))
+
+    def _show_found(self, result: SearchResult, keep: tuple[int, str] | None, wanted: str | None) -> None:
         count = len(result.rows)
         text = Text(f"{count} reservations", f"{count} reserveringen")(self._language)
         if count >= result.limit:
@@ -473,7 +476,14 @@ class ReservationsTab(QWidget):
 
     @property
     def searching(self) -> bool:
-        return self._search_job is not None
+        return self._search_job is not None or self.model.filling
+
+    def _hold_selection(self) -> None:
+        """New rows replace the old ones: no selection change is announced until the kept row is selected."""
+        self.table.selectionModel().blockSignals(True)
+
+    def _release_selection(self) -> None:
+        self.table.selectionModel().blockSignals(False)
 
     @property
     def administrations(self) -> tuple[Administration, ...]:

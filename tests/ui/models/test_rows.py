@@ -1,4 +1,4 @@
-"""RowsModel: cells built on a worker thread, handed to the GUI thread, read-only, swapped whole."""
+"""RowsModel: cells computed as plain Python on a worker, filled in slices on the GUI thread, swapped whole."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QListWidget, QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from salto_desk.errors import Text
 from tests.ui.items import python_made
-from ui.models.rows import READ_ONLY, Cell, RowsModel, check_box, fill_cells, fill_list, fill_table
+from ui.models.rows import READ_ONLY, ROWS_PER_TURN, Cell, RowsModel, check_box, fill_cells, fill_list, fill_table
 
 
 @dataclass(frozen=True)
@@ -37,19 +36,27 @@ class NamesModel(RowsModel[Row]):
 ROWS = (Row("a", "Anna"), Row("b", "Bob"))
 
 
-def test_cells_built_on_a_worker_thread_belong_to_the_gui_thread(qtbot: QtBot) -> None:
-    built: list[QStandardItemModel] = []
+def test_cells_computed_on_a_worker_are_plain_python_and_shown_in_slices(qtbot: QtBot) -> None:
+    built: list[list[tuple[Cell, ...]]] = []
     worker = threading.Thread(target=lambda: built.append(NamesModel.cells(ROWS, "nl")))
     worker.start()
     worker.join(10)
-    app = QCoreApplication.instance()
-    assert app is not None and built and built[0].thread() is app.thread()
+    assert built and all(isinstance(cell, Cell) for row in built[0] for cell in row)  # no Qt object off the GUI thread
     model = NamesModel("nl")
-    model.set_rows(ROWS, built[0])
+    many = [Row(str(number), f"Guest {number}") for number in range(ROWS_PER_TURN * 2 + 5)]
+    shown: list[bool] = []
+    model.show_rows(many, NamesModel.cells(many, "nl"), lambda: shown.append(True))
+    assert model.filling and model.rowCount() == 0 and shown == []  # the old rows stay until the new are complete
+    model.show_rows(ROWS, built[0], lambda: shown.append(True))  # a newer result replaces the fill under way
+    qtbot.waitUntil(lambda: not model.filling, timeout=5000)
+    assert shown == [True]
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Naam"
     assert [model.index(row, 0).data() for row in range(model.rowCount())] == ["Anna", "Bob"]
     assert model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) == "Bob!"
     assert model.row_at(1) is ROWS[1] and model.find((1, "b")) == 1 and model.find((2, "b")) is None
+    model.show_rows(many, NamesModel.cells(many, "nl"), lambda: shown.append(True))
+    qtbot.waitUntil(lambda: not model.filling, timeout=5000)
+    assert model.rowCount() == len(many) and model.index(len(many) - 1, 0).data() == f"Guest {len(many) - 1}"
 
 
 def test_cells_are_read_only(qtbot: QtBot) -> None:
