@@ -57,8 +57,8 @@ RowCells = tuple[Cell, ...]
 
 
 @dataclass
-class _Fill:
-    rows: list[object]
+class _Fill(Generic[RowT]):
+    rows: list[RowT]
     cells: list[RowCells]
     table: QStandardItemModel
     done: Callable[[], None] | None
@@ -78,7 +78,7 @@ class RowsModel(QIdentityProxyModel, Generic[RowT]):
         super().__init__(parent)
         self.language = language
         self._rows: list[RowT] = []
-        self._fill: _Fill | None = None
+        self._fill: _Fill[RowT] | None = None
         self._turn = QTimer(self)
         self._turn.setSingleShot(True)
         self._turn.setInterval(0)
@@ -141,7 +141,7 @@ class RowsModel(QIdentityProxyModel, Generic[RowT]):
             self._turn.start()
             return
         self._fill = None
-        self._rows = fill.rows  # type: ignore[assignment]
+        self._rows = fill.rows
         self._install(table)
         if fill.done is not None:
             fill.done()
@@ -171,12 +171,8 @@ class RowsModel(QIdentityProxyModel, Generic[RowT]):
 
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
-    """Show ``rows`` of texts in ``table`` through its model, so that Qt makes the items (see above)."""
-    table.setRowCount(len(rows))
-    model = table.model()
-    for number, texts in enumerate(rows):
-        for column, text in enumerate(texts):
-            model.setData(model.index(number, column), text)
+    """Show ``rows`` of plain texts in ``table`` (``fill_cells`` without other roles or flags)."""
+    fill_cells(table, [[Cell(text) for text in texts] for texts in rows])
 
 
 def fill_cells(table: QTableWidget, rows: Sequence[Sequence[Cell]], flags: Sequence[Qt.ItemFlag | None] = ()) -> None:
