@@ -10,7 +10,9 @@ desk runs the automatic sync, and what changed at the other desks.
 - ``ChangeWatcher`` polls the change counters so that views refresh within seconds.
 
 Leases are renewed by a heartbeat thread while held and expire when a desk crashes, so nothing
-stays locked for longer than its time to live.
+stays locked for longer than its time to live; a holding of a process that stopped on this same
+computer is taken over at once (``stopped_here``). Desks are told apart by computer name, which
+Windows already requires to be unique on a network.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.keys.audit import this_desk
+from salto_desk.keys.audit import process_alive, this_desk
 from salto_desk.keys.model import Administration, Encoder
 from salto_desk.protocol.errors import Cancelled
 from salto_desk.secrets import SecretStore
@@ -69,6 +71,12 @@ class LeaseTimes:
 
 def this_process(desk: str | None = None) -> DeskProcess:
     return DeskProcess(desk or this_desk(), os.getpid())
+
+
+def stopped_here(holder: DeskProcess) -> bool:
+    """True when ``holder`` ran on this computer and its process is gone (killed, crashed): its holdings are
+    taken over at once. Processes of other computers cannot be seen from here; their holdings expire."""
+    return holder.desk == this_desk() and not process_alive(holder.process_id)
 
 
 def shared_database_url(url: str | None, secrets: SecretStore | None = None) -> str | None:
@@ -168,7 +176,7 @@ class Coordinator:
     """Seconds to wait for an encoder another desk uses before saying so (0: say so at once)."""
 
     def __post_init__(self) -> None:
-        self.store = LeaseStore(self.database, self.clock)
+        self.store = LeaseStore(self.database, self.clock, gone=stopped_here)
 
     @contextmanager
     def turn(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +23,9 @@ from salto_desk.coordination import (
     SyncLeadership,
     run_as_leader,
     shared_database_url,
+    stopped_here,
 )
+from salto_desk.keys.audit import this_desk
 from salto_desk.keys.model import Administration, AuditState, Encoder, KeyData
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.keys.services import KeyService
@@ -29,7 +34,7 @@ from salto_desk.secrets import SecretStore
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import AuditRepository, Database, KeyRepository
 from salto_desk.storage.change_feed import Topic
-from salto_desk.storage.leases import DeskProcess, LeaseHolder
+from salto_desk.storage.leases import DeskProcess, Lease, LeaseHolder
 from salto_desk.sync import SyncEngine, SyncSummary
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
 from tests.storage.helpers import database as database
@@ -250,3 +255,43 @@ def test_a_desk_keeps_leading_across_its_one_shot_sync_processes(park: Park) -> 
     assert other_desk.leader() is None
     assert isinstance(run_as_leader(cast(SyncEngine, engine), other_desk), SyncSummary)
     assert engine.runs == 3
+
+
+def _stopped_process_here() -> DeskProcess:
+    """A process of this computer that has ended (as after ``kill -9``), by its real process id."""
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
+    return DeskProcess(this_desk(), int(finished.stdout))
+
+
+def test_only_processes_of_this_computer_that_ended_count_as_stopped() -> None:
+    crashed = _stopped_process_here()
+    assert stopped_here(crashed)
+    assert not stopped_here(DeskProcess(this_desk(), os.getpid()))
+    assert not stopped_here(DeskProcess(f"other-{this_desk()}", crashed.process_id))  # not seen from here
+
+
+def test_a_crashed_sync_on_this_computer_does_not_block_the_next_one(park: Park) -> None:
+    crashed = Coordinator(park.database, _stopped_process_here(), FAST)
+    assert isinstance(SyncLeadership(crashed).claim(), Lease)  # then killed: its lease lives 3 minutes
+    next_run = SyncLeadership(Coordinator(park.database, DeskProcess(this_desk(), os.getpid()), FAST))
+    taken = next_run.claim()
+    assert isinstance(taken, Lease) and taken.holder.process_id == os.getpid()
+
+
+def test_a_crashed_process_in_the_link_queue_does_not_hold_the_next_one(park: Park) -> None:
+    crashed = Coordinator(park.database, _stopped_process_here(), FAST)
+    endpoint = park.administration.salto_endpoint
+    crashed.store.enqueue(endpoint, crashed.me, FAST.link)
+    stuck = crashed.store.acquire(f"salto:{endpoint}", crashed.me, FAST.link, endpoint)
+    assert isinstance(stuck, Lease)  # it died holding the link and a ticket: both live 30 s
+    me = Coordinator(park.database, DeskProcess(this_desk(), os.getpid()), FAST)
+    done = threading.Event()
+
+    def use_link() -> None:
+        with me.link(endpoint, threading.Event()):
+            done.set()
+
+    worker = threading.Thread(target=use_link)
+    worker.start()
+    worker.join(WAIT)
+    assert done.is_set()  # at once, not after the 30 s the dead holdings would otherwise live

@@ -9,6 +9,10 @@ The endpoint queue orders the desk processes that want one SALTO endpoint: each 
 (heart-beaten so that a crashed desk drops out) and shows its place. The ticket gives the order;
 the exclusive right to the link is still a lease, so two desks can never talk to SALTO at once even
 while tickets of a just-committed transaction are still becoming visible.
+
+A holding whose process is known to be gone (``HolderGone``: a crashed process on this same computer)
+is taken over at once instead of after its time to live; holdings of other computers, whose processes
+cannot be seen from here, still expire by time.
 """
 
 from __future__ import annotations
@@ -26,6 +30,12 @@ from salto_desk.storage.database import Database
 from salto_desk.storage.orm import LeaseRow, QueueTicketRow
 
 Clock = Callable[[], datetime]
+HolderGone = Callable[["DeskProcess"], bool]
+"""True when the holder's process is known to have stopped (it ran on this computer and is gone)."""
+
+
+def _never_gone(_holder: DeskProcess) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -98,9 +108,10 @@ def _holder(lease: LeaseRow) -> LeaseHolder:
 class LeaseStore:
     """Leases and endpoint tickets of one database; every method runs its own short transaction."""
 
-    def __init__(self, database: Database, clock: Clock = _utc_now) -> None:
+    def __init__(self, database: Database, clock: Clock = _utc_now, gone: HolderGone = _never_gone) -> None:
         self.database = database
         self.clock = clock
+        self.gone = gone
 
     # --- leases ----------------------------------------------------------------------------------
 
@@ -137,7 +148,15 @@ class LeaseStore:
             except IntegrityError:
                 pass  # someone holds it (or took it an instant ago): say who
             row = session.execute(select(LeaseRow).where(LeaseRow.name == name)).scalar_one_or_none()
-        if row is None:  # released between our insert and our read: simply try again
+            if row is not None and self.gone(DeskProcess(row.desk, row.process_id)):
+                # The holder crashed on this computer: take its holding over now (only that very holding).
+                taken = session.execute(
+                    update(LeaseRow).where(LeaseRow.name == name, LeaseRow.token == row.token).values(**values)
+                )
+                if _changed(taken) == 1:
+                    return lease
+                row = None  # it changed hands meanwhile: look again
+        if row is None:  # released between our insert and our read, or just taken over: simply try again
             return self.acquire(name, holder, ttl, label, reentrant=reentrant)
         return _holder(row)
 
@@ -179,7 +198,7 @@ class LeaseStore:
             row = session.execute(
                 select(LeaseRow).where(LeaseRow.name == name, LeaseRow.expires_at > now)
             ).scalar_one_or_none()
-        return None if row is None else _holder(row)
+        return None if row is None or self._gone(row) else _holder(row)
 
     def active(self, prefix: str = "") -> list[LeaseHolder]:
         """Every unexpired lease whose name starts with ``prefix``, by name."""
@@ -194,7 +213,10 @@ class LeaseStore:
                 .scalars()
                 .all()
             )
-        return [_holder(row) for row in rows]
+        return [_holder(row) for row in rows if not self._gone(row)]
+
+    def _gone(self, row: LeaseRow | QueueTicketRow) -> bool:
+        return self.gone(DeskProcess(row.desk, row.process_id))
 
     # --- endpoint queue --------------------------------------------------------------------------
 
@@ -220,7 +242,8 @@ class LeaseStore:
     def place(self, ticket: QueueTicket, ttl: timedelta) -> int | None:
         """Keep the ticket alive and return its place (1 = first); None when it expired and was dropped.
 
-        Expired tickets of the endpoint (desks that stopped) are removed on the way.
+        Expired tickets of the endpoint (desks that stopped) and tickets of processes known to be gone are
+        removed on the way.
         """
         now = self.clock()
         with self.database.unit_of_work() as session:
@@ -229,6 +252,14 @@ class LeaseStore:
                     QueueTicketRow.endpoint == ticket.endpoint, QueueTicketRow.expires_at <= now
                 )
             )
+            waiting = session.execute(
+                select(QueueTicketRow).where(
+                    QueueTicketRow.endpoint == ticket.endpoint, QueueTicketRow.token != ticket.token
+                )
+            ).scalars()
+            crashed = [row.token for row in waiting if self._gone(row)]
+            if crashed:  # tickets of processes that stopped on this computer hold nobody up
+                session.execute(delete(QueueTicketRow).where(QueueTicketRow.token.in_(crashed)))
             kept = session.execute(
                 update(QueueTicketRow).where(QueueTicketRow.token == ticket.token).values(expires_at=now + ttl)
             )
@@ -256,6 +287,8 @@ class LeaseStore:
         entries: list[QueueEntry] = []
         places: dict[str, int] = {}
         for ticket in rows:
+            if self._gone(ticket):
+                continue
             places[ticket.endpoint] = places.get(ticket.endpoint, 0) + 1
             entries.append(
                 QueueEntry(

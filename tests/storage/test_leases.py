@@ -131,3 +131,41 @@ def test_a_reentrant_take_over_is_for_the_same_desk_process_only(database: Datab
     assert not store.release_held_by("sync", DESK_2)
     assert store.release_held_by("sync", DESK_1)
     assert store.holder("sync") is None
+
+
+class Gone:
+    """The holders whose processes have stopped (stands for 'crashed on this computer')."""
+
+    def __init__(self) -> None:
+        self.stopped: set[DeskProcess] = set()
+
+    def __call__(self, holder: DeskProcess) -> bool:
+        return holder in self.stopped
+
+
+def test_a_holding_of_a_stopped_process_is_taken_over_at_once_and_only_that_one(database: Database) -> None:
+    gone = Gone()
+    store = LeaseStore(database, Clock(), gone)
+    crashed = store.acquire("sync", DESK_1, TTL, "PMS sync")
+    alive = store.acquire("encoder:1:1", DESK_3, TTL)
+    assert isinstance(crashed, Lease) and isinstance(alive, Lease)
+    assert isinstance(store.acquire("sync", DESK_2, TTL), LeaseHolder)  # its process still runs
+    gone.stopped.add(DESK_1)
+    assert store.holder("sync") is None and [lease.name for lease in store.active()] == ["encoder:1:1"]
+    taken = store.acquire("sync", DESK_2, TTL)
+    assert isinstance(taken, Lease) and taken.holder == DESK_2
+    assert store.renew(crashed) is None  # the stopped process's token holds nothing any more
+    assert isinstance(store.acquire("encoder:1:1", DESK_2, TTL), LeaseHolder)  # a live holder keeps its lease
+
+
+def test_tickets_of_stopped_processes_hold_nobody_up(database: Database) -> None:
+    gone = Gone()
+    store = LeaseStore(database, Clock(), gone)
+    first = store.enqueue("127.0.0.1:8090", DESK_1, TTL)
+    second = store.enqueue("127.0.0.1:8090", DESK_2, TTL)
+    third = store.enqueue("127.0.0.1:8090", DESK_3, TTL)
+    assert store.place(third, TTL) == 3
+    gone.stopped.update({DESK_1, DESK_2})
+    assert [entry.holder for entry in store.queue()] == [DESK_3]
+    assert store.place(third, TTL) == 1
+    assert store.place(first, TTL) is None and store.place(second, TTL) is None  # dropped on the way
