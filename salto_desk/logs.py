@@ -9,6 +9,7 @@ file at debug level when the installer switches it on.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import sys
@@ -17,6 +18,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from salto_desk.errors import SaltoDeskError, Text
+from salto_desk.paths import open_private, private_folder
 from salto_desk.protocol.text import mask_phone_numbers
 from salto_desk.secrets import known_secret_values
 
@@ -72,7 +74,22 @@ class MaskingFilter(logging.Filter):
 
 
 class DeskLogHandler(RotatingFileHandler):
-    """The rotating log file of this installation; ``configure_logging`` installs exactly one."""
+    """The rotating log file of this installation; ``configure_logging`` installs exactly one.
+
+    Its files are readable by their owner only. The window, its sync process and command-line commands
+    may write the same file at once: when another process holds the file open during a rotation (which
+    Windows refuses), this one keeps writing to the current file instead of reporting a logging error.
+    """
+
+    def _open(self) -> io.TextIOWrapper:
+        return open_private(Path(self.baseFilename), append=True)
+
+    def doRollover(self) -> None:
+        try:
+            super().doRollover()
+        except OSError:
+            if self.stream is None or self.stream.closed:
+                self.stream = self._open()
 
 
 def configure_logging(log_dir: Path, *, level: int = logging.INFO, debug_protocol: bool = False) -> Path:
@@ -83,7 +100,7 @@ def configure_logging(log_dir: Path, *, level: int = logging.INFO, debug_protoco
     (phone numbers masked); otherwise the trace stays off, whatever ``level`` is.
     """
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(log_dir)
         log_file = log_dir / LOG_FILE
         handler = DeskLogHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
     except OSError as error:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -151,9 +153,7 @@ def test_log_tail_returns_the_last_lines_masked(tmp_path: Path) -> None:
     assert log_tail(tmp_path / "missing.log") == ""
 
 
-def test_a_session_with_bex_and_salto_leaves_no_key_or_phone_in_the_log(
-    tmp_path: Path, restore_logging: None
-) -> None:
+def test_a_session_with_bex_and_salto_leaves_no_key_or_phone_in_the_log(tmp_path: Path, restore_logging: None) -> None:
     """Everything at its most verbose: debug level, protocol trace, HTTP client logging, an error."""
     SecretStore().set(PMS_API_KEY, "bex-session-5e1f77")
     api_key = SecretStore().get(PMS_API_KEY)
@@ -181,3 +181,38 @@ def test_a_session_with_bex_and_salto_leaves_no_key_or_phone_in_the_log(
 def _stay() -> tuple[datetime, datetime]:
     start = datetime.now(ZoneInfo("Europe/Amsterdam")).replace(second=0, microsecond=0)
     return start, start + timedelta(days=2)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="on Windows the user's profile keeps the files private")
+def test_log_files_are_readable_by_their_owner_only_also_after_rotation(tmp_path: Path, restore_logging: None) -> None:
+    previous = os.umask(0o022)
+    try:
+        log_file = configure_logging(tmp_path / "logs")
+        handler = next(each for each in logging.getLogger().handlers if isinstance(each, DeskLogHandler))
+        logging.getLogger("salto_desk.test").warning("before the rotation")
+        handler.doRollover()
+        logging.getLogger("salto_desk.test").warning("after the rotation")
+        handler.flush()
+    finally:
+        os.umask(previous)
+    files = sorted((tmp_path / "logs").iterdir())
+    assert [path.name for path in files] == [LOG_FILE, f"{LOG_FILE}.1"]
+    assert {stat.S_IMODE(path.stat().st_mode) for path in files} == {0o600}
+    assert stat.S_IMODE((tmp_path / "logs").stat().st_mode) == 0o700
+    assert "after the rotation" in log_file.read_text(encoding="utf-8")
+
+
+def test_a_rotation_another_process_blocks_keeps_logging_to_the_current_file(
+    tmp_path: Path, restore_logging: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log_file = configure_logging(tmp_path / "logs")
+    handler = next(each for each in logging.getLogger().handlers if isinstance(each, DeskLogHandler))
+
+    def refused(_source: str, _destination: str) -> None:
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+
+    monkeypatch.setattr(handler, "rotate", refused)
+    handler.doRollover()
+    logging.getLogger("salto_desk.test").warning("still logged")
+    handler.flush()
+    assert "still logged" in log_file.read_text(encoding="utf-8")

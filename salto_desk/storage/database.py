@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from sqlalchemy.orm import Session, sessionmaker
 
 from salto_desk.errors import Text
-from salto_desk.paths import app_paths
+from salto_desk.paths import app_paths, private_file
 from salto_desk.storage.errors import ConcurrentChangeError, DatabaseError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -54,6 +54,21 @@ def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
+def _private_sqlite_files(url: URL) -> None:
+    """Create the SQLite file private to this user before SQLite opens it: its write-ahead log and shared
+    memory file take the database file's permissions, so they are private too (older ones are narrowed)."""
+    if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+        return
+    database = Path(url.database)
+    try:
+        private_file(database)
+        for companion in ("-wal", "-shm", "-journal"):
+            if (sibling := database.with_name(database.name + companion)).exists():
+                private_file(sibling)
+    except OSError:
+        return  # a missing folder or a file of another user: SQLite says so when the database is used
+
+
 class Database:
     """One database: hands out sessions, one per unit of work."""
 
@@ -74,6 +89,7 @@ class Database:
                 ),
             ) from None
         if self.engine.dialect.name == "sqlite":
+            _private_sqlite_files(parsed)
             event.listen(self.engine, "connect", _configure_sqlite)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 

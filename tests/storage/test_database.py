@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import stat
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -91,3 +93,26 @@ def _audit_row(started: datetime) -> AuditRow:
         started_at=started, desk="desk", process_id=1, operator="", administration="", action="read_card",
         command="LT", holder="", encoder="", rooms="", phone="", state="ok", error_code="", message="", serials="",
     )  # fmt: skip
+
+
+@pytest.mark.skipif(os.name != "posix", reason="on Windows the user's profile keeps the files private")
+def test_the_database_and_its_log_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        older = tmp_path / "data" / "salto-desk.sqlite3-wal"
+        older.parent.mkdir()
+        older.write_bytes(b"")
+        older.chmod(0o644)  # left by an older version
+        database = open_database(data_dir=tmp_path / "data")
+        with database.unit_of_work() as session:
+            ConfigRepository(session).add_administration(administration_settings())
+        files = sorted((tmp_path / "data").glob("salto-desk.sqlite3*"))
+        assert [path.name for path in files] == [
+            "salto-desk.sqlite3",
+            "salto-desk.sqlite3-shm",
+            "salto-desk.sqlite3-wal",
+        ]
+        assert {stat.S_IMODE(path.stat().st_mode) for path in files} == {0o600}
+        database.dispose()
+    finally:
+        os.umask(previous)
