@@ -39,6 +39,19 @@ def _cannot_create(folder: Path, error: OSError) -> SaltoDeskError:
     )
 
 
+def file_error(path: Path, error: OSError, *, writing: bool) -> SaltoDeskError:
+    """A file that cannot be read or written, said plainly (exit code 1: the work could not be done)."""
+    verb = Text("written", "geschreven") if writing else Text("read", "gelezen")
+    reason = error.strerror or str(error)
+    return SaltoDeskError(
+        Text(
+            f"The file {path} cannot be {verb.en}: {reason}.",
+            f"Het bestand {path} kan niet worden {verb.nl}: {reason}.",
+        ),
+        Text("Check the file name and folder.", "Controleer de bestandsnaam en de map."),
+    )
+
+
 def private_folder(folder: Path, *, tighten: bool = True) -> None:
     """Create ``folder`` (and its parents) readable by the owner only; ``tighten`` also narrows the
     permissions of a folder that already exists (not wanted for a folder someone else chose)."""

@@ -1,7 +1,8 @@
 """`salto-desk config export|import FILE`, `salto-desk audit export --since DATE` and `salto-desk pin clear`.
 
-Exit codes follow the CLI contract: 0 success, 2 invalid input (the file or a value in it), 1 when
-the work could not be done (database unreachable, file not writable).
+Exit codes (``ExitCode``): 0 success, 2 invalid input (the file or a value in it, a date out of range),
+1 when the work could not be done (database unusable, file not readable or writable). Written files
+are readable by their owner only: the configuration and the audit trail describe the park and its guests.
 """
 
 from __future__ import annotations
@@ -14,28 +15,36 @@ from datetime import date, datetime
 from pathlib import Path
 
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
+from salto_desk.exit_codes import ExitCode
 from salto_desk.keys.audit import start_database, write_audit_csv
 from salto_desk.keys.configuration import (
     dump_configuration,
     export_configuration,
     import_configuration,
-    parse_configuration,
+    read_configuration,
 )
+from salto_desk.paths import file_error, open_private
 from salto_desk.storage.audit_repository import AuditRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.settings_repository import MANAGER_PIN, SettingsRepository
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 Work = Callable[[argparse.Namespace, Database], str]
+FIRST_AUDIT_DAY, LAST_AUDIT_DAY = date(2000, 1, 1), date(2099, 12, 31)
+"""The days SALTO's two-digit years can name; no audit row lies outside them."""
 
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+    if not FIRST_AUDIT_DAY <= day <= LAST_AUDIT_DAY:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the days the audit trail can hold ({FIRST_AUDIT_DAY} to {LAST_AUDIT_DAY})"
+        )
+    return day
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,39 +84,28 @@ def _run(args: argparse.Namespace, work: Work) -> int:
         summary = work(args, database)
     except ValidationError as error:
         print(error.user_message(language), file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except SaltoDeskError as error:
         print(error.user_message(language), file=sys.stderr)
-        return EXIT_FAILURE
+        return ExitCode.FAILURE
     finally:
         if database is not None:
             database.dispose()
     print(summary, file=sys.stderr)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _language(args: argparse.Namespace) -> str:
     return str(getattr(args, "language", "en"))
 
 
-def _file_error(path: Path, error: OSError, *, writing: bool) -> SaltoDeskError:
-    verb = Text("written", "geschreven") if writing else Text("read", "gelezen")
-    reason = error.strerror or str(error)
-    return SaltoDeskError(
-        Text(
-            f"The file {path} cannot be {verb.en}: {reason}.",
-            f"Het bestand {path} kan niet worden {verb.nl}: {reason}.",
-        ),
-        Text("Check the file name and folder.", "Controleer de bestandsnaam en de map."),
-    )
-
-
 def _export_config(args: argparse.Namespace, database: Database) -> str:
     document = export_configuration(database)
     try:
-        args.file.write_text(dump_configuration(document), encoding="utf-8")
+        with open_private(args.file) as stream:
+            stream.write(dump_configuration(document))
     except OSError as error:
-        raise _file_error(args.file, error, writing=True) from error
+        raise file_error(args.file, error, writing=True) from error
     count = len(document["administrations"])
     return Text(
         f"Wrote {count} administration(s) to {args.file}.", f"{count} administratie(s) naar {args.file} geschreven."
@@ -115,20 +113,7 @@ def _export_config(args: argparse.Namespace, database: Database) -> str:
 
 
 def _import_config(args: argparse.Namespace, database: Database) -> str:
-    try:
-        text = args.file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise _file_error(args.file, error, writing=False) from error
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "file",
-            Text(f"{args.file} is not a UTF-8 text file.", f"{args.file} is geen UTF-8-tekstbestand."),
-            Text(
-                "Use a file written by 'salto-desk config export'.",
-                "Gebruik een bestand dat door 'salto-desk config export' is gemaakt.",
-            ),
-        ) from None
-    summary = import_configuration(database, parse_configuration(text, str(args.file)))
+    summary = import_configuration(database, read_configuration(args.file))
     return Text(
         f"Imported {summary.administrations} administration(s), {summary.key_types} key type(s), "
         f"{summary.products} product(s), {summary.encoders} encoder(s) and {summary.door_names} door name(s).",
@@ -146,10 +131,10 @@ def _export_audit(args: argparse.Namespace, database: Database) -> str:
         count = write_audit_csv(entries, sys.stdout)
     else:
         try:
-            with output.open("w", newline="", encoding="utf-8") as stream:
+            with open_private(output, newline="") as stream:
                 count = write_audit_csv(entries, stream)
         except OSError as error:
-            raise _file_error(output, error, writing=True) from error
+            raise file_error(output, error, writing=True) from error
     return Text(
         f"Exported {count} audit row(s) since {args.since.isoformat()}.",
         f"{count} auditregel(s) sinds {args.since.isoformat()} geëxporteerd.",

@@ -10,14 +10,16 @@ are not in the file stay untouched.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from datetime import UTC, datetime, time
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.keys.model import (
+    Administration,
     AdministrationSettings,
     AuthorizationName,
     DoorNameSettings,
@@ -25,12 +27,20 @@ from salto_desk.keys.model import (
     KeyTypeSettings,
     ProductSettings,
 )
+from salto_desk.keys.validation import validate_key_type, validate_product
+from salto_desk.paths import file_error
 from salto_desk.protocol.messages import EjectMode
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
+from salto_desk.storage.key_type_replacement import KeyTypeWithProducts, replace_key_types
 
 FORMAT = "salto-desk-configuration"
 FORMAT_VERSION = 1
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Far above any real park (10,000 key types take about 3 MB); a bigger file is not a configuration."""
+MAX_DEPTH = 8
+"""The format nests six levels (configuration, administrations, key types, products, filters, values)."""
+_SHOWN_CHARACTERS = 60
 _ADMINISTRATION_TYPES = get_type_hints(AdministrationSettings)
 _REQUIRED_ADMINISTRATION_FIELDS = tuple(
     field.name
@@ -125,6 +135,18 @@ def export_configuration(database: Database, now: datetime | None = None) -> dic
     }
 
 
+def _shown(value: object) -> str:
+    """A value as a message quotes it: short, whatever the file holds."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARACTERS else f"{text[:_SHOWN_CHARACTERS]}..."
+
+
+_FILE_ACTION = Text(
+    "Use a file written by 'salto-desk config export'.",
+    "Gebruik een bestand dat door 'salto-desk config export' is gemaakt.",
+)
+
+
 class _Reader:
     """Typed access to one JSON object, with errors that say where in the file the problem is."""
 
@@ -143,9 +165,10 @@ class _Reader:
 
     @staticmethod
     def _error_at(path: str, expected_en: str, expected_nl: str, value: object) -> ValidationError:
+        shown = _shown(value)
         return ValidationError(
             path,
-            Text(f"{path} must be {expected_en}, not {value!r}.", f"{path} moet {expected_nl} zijn, niet {value!r}."),
+            Text(f"{path} must be {expected_en}, not {shown}.", f"{path} moet {expected_nl} zijn, niet {shown}."),
             Text(
                 "Correct the file, or export it again from the other desk.",
                 "Verbeter het bestand, of exporteer het opnieuw vanaf de andere balie.",
@@ -273,6 +296,35 @@ _PRODUCT_KEYS = ("name", *_PRODUCT_LISTS, "wait_for_check_in", "deliver_to_guest
                  "fixed_start_time", "fixed_end_time")  # fmt: skip
 
 
+def _key_type_with_products(entry: _Reader, administration: Administration) -> KeyTypeWithProducts:
+    """A key type and its products as the file says, each checked here so a problem names its place."""
+    key_type = KeyTypeSettings(
+        administration_id=administration.id,
+        name=entry.text("name"),
+        description=entry.text("description", ""),
+        print_info=entry.texts("print_info"),
+        granted=entry.numbers("granted"),
+        denied=entry.numbers("denied"),
+    )
+    _located(entry.path, validate_key_type, key_type, administration.text_encoding)
+    products = []
+    for index, item in enumerate(entry.items("products")):
+        product_reader = _Reader(f"{entry.path}.products[{index}]", item, _PRODUCT_KEYS)
+        product = ProductSettings(
+            key_type_id=0,
+            name=product_reader.text("name"),
+            **{name: product_reader.texts(name) for name in _PRODUCT_LISTS},
+            wait_for_check_in=product_reader.flag("wait_for_check_in", False),
+            deliver_to_guest=product_reader.flag("deliver_to_guest", False),
+            delivery_days_before=product_reader.whole("delivery_days_before", 0),
+            fixed_start_time=product_reader.clock("fixed_start_time", None),
+            fixed_end_time=product_reader.clock("fixed_end_time", None),
+        )
+        products.append(_located(product_reader.path, validate_product, product))
+    _no_repeats(f"{entry.path}.products", Text("product", "product"), [product.name for product in products])
+    return KeyTypeWithProducts(key_type, tuple(products))
+
+
 def _import_administration(config: ConfigRepository, reader: _Reader, counts: dict[str, int]) -> None:
     path = reader.path
     settings = _administration_settings(reader)
@@ -290,41 +342,9 @@ def _import_administration(config: ConfigRepository, reader: _Reader, counts: di
         for index, item in enumerate(reader.items("key_types"))
     ]
     _no_repeats(f"{path}.key_types", Text("key type", "sleuteltype"), [each.text("name") for each in key_type_readers])
-    existing_types = {key_type.name.casefold(): key_type for key_type in config.key_types(administration.id)}
-    kept: set[int] = set()
-    for entry in key_type_readers:
-        key_type_settings = KeyTypeSettings(
-            administration_id=administration.id,
-            name=entry.text("name"),
-            description=entry.text("description", ""),
-            print_info=entry.texts("print_info"),
-            granted=entry.numbers("granted"),
-            denied=entry.numbers("denied"),
-        )
-        current = existing_types.get(key_type_settings.name.strip().casefold())
-        save_key_type = partial(config.update_key_type, current.id) if current else config.add_key_type
-        key_type = _located(entry.path, save_key_type, key_type_settings)
-        kept.add(key_type.id)
-        for product in config.products(key_type.id):
-            config.delete_product(product.id)
-        for index, item in enumerate(entry.items("products")):
-            product_reader = _Reader(f"{entry.path}.products[{index}]", item, _PRODUCT_KEYS)
-            product_settings = ProductSettings(
-                key_type_id=key_type.id,
-                name=product_reader.text("name"),
-                **{name: product_reader.texts(name) for name in _PRODUCT_LISTS},
-                wait_for_check_in=product_reader.flag("wait_for_check_in", False),
-                deliver_to_guest=product_reader.flag("deliver_to_guest", False),
-                delivery_days_before=product_reader.whole("delivery_days_before", 0),
-                fixed_start_time=product_reader.clock("fixed_start_time", None),
-                fixed_end_time=product_reader.clock("fixed_end_time", None),
-            )
-            _located(product_reader.path, config.add_product, product_settings)
-            counts["products"] += 1
-        counts["key_types"] += 1
-    for key_type in existing_types.values():
-        if key_type.id not in kept:
-            _located(f"{path}.key_types", config.delete_key_type, key_type.id)
+    wanted = [_key_type_with_products(entry, administration) for entry in key_type_readers]
+    counts["products"] += _located(f"{path}.key_types", replace_key_types, config.session, administration.id, wanted)
+    counts["key_types"] += len(wanted)
 
     for encoder in config.encoders(administration.id):
         config.delete_encoder(encoder.id)
@@ -389,15 +409,91 @@ def dump_configuration(document: Mapping[str, Any]) -> str:
 
 
 def parse_configuration(text: str, source: str) -> object:
-    """JSON text as data; a syntax error names the place in ``source``."""
+    """JSON text as data; a syntax error names the place in ``source``; data nested deeper than the format
+    or holding text no database can store is refused here, with its place."""
     try:
-        return json.loads(text)
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValidationError(
             "file",
             Text(f"{source} is not valid JSON: {error}.", f"{source} is geen geldige JSON: {error}."),
-            Text(
-                "Use a file written by 'salto-desk config export'.",
-                "Gebruik een bestand dat door 'salto-desk config export' is gemaakt.",
-            ),
+            _FILE_ACTION,
         ) from None
+    except RecursionError:
+        document = _TOO_DEEP
+    for path, depth, value in _walk(document):
+        if depth > MAX_DEPTH or value is _TOO_DEEP:
+            raise ValidationError(
+                "file",
+                Text(
+                    f"{source} nests its data deeper than a configuration file does (at {path}).",
+                    f"{source} nest de gegevens dieper dan een configuratiebestand doet (bij {path}).",
+                ),
+                _FILE_ACTION,
+            )
+        if isinstance(value, str) and (bad := _unwritable(value)) is not None:
+            raise ValidationError(
+                path,
+                Text(
+                    f"{path} contains the character {bad}, which has no place in a configuration.",
+                    f"{path} bevat het teken {bad}, dat niet in een configuratie thuishoort.",
+                ),
+                _FILE_ACTION,
+            )
+    return document
+
+
+_TOO_DEEP = object()
+
+
+def _walk(document: object) -> Iterator[tuple[str, int, object]]:
+    """Every value and key of the document with its place and depth, without recursion."""
+    pending: list[tuple[str, int, object]] = [("configuration", 0, document)]
+    while pending:
+        path, depth, value = pending.pop()
+        yield path, depth, value
+        if depth > MAX_DEPTH:
+            continue  # the caller refuses the document at this place
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield f"{path} (field name)", depth, key
+                pending.append((f"{path}.{key}", depth + 1, item))
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{index}]", depth + 1, item) for index, item in enumerate(value))
+
+
+def _unwritable(value: str) -> str | None:
+    """A NUL or half of a UTF-16 pair: text that cannot be stored or written back."""
+    if "\x00" in value:
+        return ascii("\x00")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            return ascii(value[error.start])
+    return None
+
+
+def read_configuration(path: Path) -> object:
+    """A configuration file's data; refuses a file too big to be one before reading all of it."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise file_error(path, error, writing=False) from error
+    if len(data) > MAX_FILE_BYTES:
+        raise ValidationError(
+            "file",
+            Text(
+                f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: not a configuration file.",
+                f"{path} is groter dan {MAX_FILE_BYTES // (1024 * 1024)} MB: geen configuratiebestand.",
+            ),
+            _FILE_ACTION,
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            "file", Text(f"{path} is not a UTF-8 text file.", f"{path} is geen UTF-8-tekstbestand."), _FILE_ACTION
+        ) from None
+    return parse_configuration(text, str(path))

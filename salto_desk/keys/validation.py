@@ -8,6 +8,7 @@ them longer: 'ß' becomes 'ss'), so what is accepted here is never cut short on 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, time
@@ -64,8 +65,28 @@ def _error(field: str, en: str, nl: str, action_en: str | None = None, action_nl
     return ValidationError(field, Text(en, nl), action)
 
 
+def _unprintable(value: str) -> str | None:
+    """The first character that has no place in a one-line name (a control character or half of a UTF-16
+    pair), as it would be written in a program; None when every character is fine."""
+    if value.isascii() and value.isprintable():
+        return None
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cs"):
+            return ascii(char)
+    return None
+
+
 def plain_text(field: str, label: Text, value: str, limit: int, *, required: bool = True) -> str:
-    """A name or description kept in our own database: stripped, not empty (when required), not too long."""
+    """A name or description kept in our own database: stripped, not empty (when required), not too long,
+    one line without control characters (refused the same way whichever database stores it)."""
+    if (bad := _unprintable(value)) is not None:
+        raise _error(
+            field,
+            f"The {label.en} {value[:40]!r} contains the control character {bad}.",
+            f"De {label.nl} {value[:40]!r} bevat het stuurteken {bad}.",
+            "Type it again without that character (often a pasted tab, line break or zero byte).",
+            "Typ deze opnieuw zonder dat teken (vaak een geplakte tab, regeleinde of nulbyte).",
+        )
     stripped = value.strip()
     if required and not stripped:
         raise _error(field, f"The {label.en} is empty.", f"De {label.nl} is leeg.", "Fill it in.", "Vul deze in.")
@@ -84,7 +105,7 @@ def salto_text(
     field: str, label: Text, value: str, limit: int, encoding: TextEncoding, *, required: bool = True
 ) -> str:
     """Text for a SALTO field: must fit ``limit`` once cleaned; stored as typed (stripped)."""
-    stripped = value.strip()
+    stripped = plain_text(field, label, value, _UNBOUNDED, required=False)
     cleaned = clean_text(stripped, _UNBOUNDED, encoding)
     if required and not cleaned:
         raise _error(

@@ -46,17 +46,24 @@ _COUNTERS = table("change_counters", column("topic", String), column("version", 
 """The table ``orm.ChangeCounterRow`` maps, named here so that the ORM module can install these events."""
 
 
+def _noted(session: Session) -> set[Topic]:
+    topics: set[Topic] = session.info.setdefault(_TOUCHED, set())
+    return topics
+
+
 def _note(session: Session, table_name: str) -> None:
     topic = TOPIC_OF_TABLE.get(table_name)
     if topic is not None:
-        session.info.setdefault(_TOUCHED, set()).add(topic)
+        _noted(session).add(topic)
 
 
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
-    for instance in (*session.new, *session.dirty, *session.deleted):
-        table = getattr(type(instance), "__tablename__", None)
-        if isinstance(table, str) and (instance not in session.dirty or session.is_modified(instance)):
-            _note(session, table)
+    dirty = session.dirty  # computed from the whole identity map: once per flush, not once per instance
+    noted = _noted(session)
+    for instance in (*session.new, *dirty, *session.deleted):
+        topic = TOPIC_OF_TABLE.get(getattr(type(instance), "__tablename__", ""))
+        if topic is not None and topic not in noted and (instance not in dirty or session.is_modified(instance)):
+            noted.add(topic)
 
 
 def _on_execute(state: ORMExecuteState) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from salto_desk.errors import Text
 from salto_desk.paths import app_paths, private_file
-from salto_desk.storage.errors import ConcurrentChangeError, DatabaseError
+from salto_desk.storage.errors import ConcurrentChangeError, DatabaseError, UnstorableTextError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -52,6 +52,39 @@ def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _unstorable(value: str) -> str | None:
+    """The first character PostgreSQL refuses (NUL) or no encoder can write (a lone surrogate)."""
+    if "\x00" in value:
+        return "\x00"
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return value[error.start]
+    return None
+
+
+def _texts(parameters: object) -> Iterator[str]:
+    if isinstance(parameters, str):
+        yield parameters
+    elif isinstance(parameters, dict):
+        for value in parameters.values():
+            yield from _texts(value)
+    elif isinstance(parameters, list | tuple):
+        for value in parameters:
+            yield from _texts(value)
+
+
+def _refuse_unstorable_text(
+    _connection: object, _cursor: object, _statement: str, parameters: object, _context: object, _many: bool
+) -> None:
+    """Every text written is checked the same way on SQLite and PostgreSQL, before the database sees it."""
+    for value in _texts(parameters):
+        if (character := _unstorable(value)) is not None:
+            raise UnstorableTextError(value, character)
 
 
 def _private_sqlite_files(url: URL) -> None:
@@ -88,6 +121,7 @@ class Database:
                     "Installeer voor PostgreSQL psycopg en gebruik een postgresql+psycopg://-URL.",
                 ),
             ) from None
+        event.listen(self.engine, "before_cursor_execute", _refuse_unstorable_text)
         if self.engine.dialect.name == "sqlite":
             _private_sqlite_files(parsed)
             event.listen(self.engine, "connect", _configure_sqlite)

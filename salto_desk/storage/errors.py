@@ -40,3 +40,20 @@ class ConcurrentChangeError(SaltoDeskError):
                 "Refresh and try again; nothing was changed.", "Vernieuw en probeer het opnieuw; er is niets gewijzigd."
             ),
         )
+
+
+class UnstorableTextError(SaltoDeskError):
+    """Text that one of the databases cannot store (a zero byte, half of a UTF-16 pair): refused on every
+    database alike, before it is written, instead of stored on SQLite and refused on PostgreSQL."""
+
+    def __init__(self, value: str, character: str) -> None:
+        super().__init__(
+            Text(
+                f"The text {value[:40]!r} contains the character {ascii(character)}, which cannot be stored.",
+                f"De tekst {value[:40]!r} bevat het teken {ascii(character)}, dat niet kan worden opgeslagen.",
+            ),
+            Text(
+                "Remove that character (often a pasted zero byte) and try again; nothing was changed.",
+                "Verwijder dat teken (vaak een geplakte nulbyte) en probeer het opnieuw; er is niets gewijzigd.",
+            ),
+        )

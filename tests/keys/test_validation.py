@@ -72,9 +72,20 @@ def test_salto_text_is_measured_after_cleaning_but_stored_as_typed() -> None:
     assert "26 characters as SALTO receives it" in caught.value.message.en
     assert salto_text("rooms", label, "ß" * 13, 24, "latin-1") == "ß" * 13
     with pytest.raises(ValidationError) as empty:
-        salto_text("rooms", label, "\x02\x03", 24, "ascii")
+        salto_text("rooms", label, "😀", 24, "ascii")
     assert "empty once characters SALTO cannot take are removed" in empty.value.message.en
     assert salto_text("operator", label, "", 24, "ascii", required=False) == ""
+
+
+@pytest.mark.parametrize("value", ["Park\x00Zee", "Park\tZee", "Park\nZee", "Park\x85Zee", "Park\ud800Zee", "\x02\x03"])
+def test_control_characters_and_half_surrogate_pairs_are_refused_by_name(value: str) -> None:
+    label = Text("key type name", "naam van het sleuteltype")
+    for check in (plain_text, lambda *args: salto_text(*args, "latin-1")):
+        with pytest.raises(ValidationError) as caught:
+            check("name", label, value, 100)
+        assert "contains the control character" in caught.value.message.en
+        assert "bevat het stuurteken" in caught.value.message.nl
+    assert plain_text("name", label, "Château Zeezicht ☀", 100) == "Château Zeezicht ☀"
 
 
 def test_plain_text_limits() -> None:

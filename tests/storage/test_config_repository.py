@@ -241,13 +241,13 @@ def test_encoders_are_unique_by_name_and_identifier(database: Database) -> None:
     assert renamed.name == "Reception" and renamed.id == encoder.id
 
 
-def test_an_encoder_identifier_must_fit_salto_once_cleaned(database: Database) -> None:
+def test_an_encoder_identifier_with_control_characters_is_refused(database: Database) -> None:
     administration = add_administration(database)
     with pytest.raises(ValidationError) as caught, database.unit_of_work() as session:
         ConfigRepository(session).add_encoder(
             EncoderSettings(administration_id=administration.id, name="Desk", external_id="\x02\x03")
         )
-    assert caught.value.field == "external_id" and "empty once characters" in caught.value.message.en
+    assert caught.value.field == "external_id" and "contains the control character" in caught.value.message.en
 
 
 def test_door_names_are_set_per_object(database: Database) -> None:

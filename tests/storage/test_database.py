@@ -16,7 +16,8 @@ from salto_desk.storage import (
     default_url,
     open_database,
 )
-from salto_desk.storage.orm import AdministrationRow, AuditRow
+from salto_desk.storage.errors import UnstorableTextError
+from salto_desk.storage.orm import AdministrationRow, AuditRow, SettingRow
 from tests.storage.helpers import administration_settings
 
 
@@ -116,3 +117,14 @@ def test_the_database_and_its_log_files_are_readable_by_their_owner_only(tmp_pat
         database.dispose()
     finally:
         os.umask(previous)
+
+
+@pytest.mark.parametrize("name", ["Park\x00Zee", "Park\ud800Zee"])
+def test_text_no_database_can_store_is_refused_alike_on_every_database(database: Database, name: str) -> None:
+    with database.unit_of_work() as session:
+        session.add(SettingRow(name="kept", value="Kept"))
+    with pytest.raises(UnstorableTextError) as caught, database.unit_of_work() as session:
+        session.add(SettingRow(name="refused", value=name))
+    assert "cannot be stored" in caught.value.message.en and "niet kan worden opgeslagen" in caught.value.message.nl
+    with database.unit_of_work() as session:
+        assert [row.name for row in session.scalars(select(SettingRow))] == ["kept"]
