@@ -49,8 +49,8 @@ class UnstorableTextError(SaltoDeskError):
     def __init__(self, value: str, character: str) -> None:
         super().__init__(
             Text(
-                f"The text {value[:40]!r} contains the character {ascii(character)}, which cannot be stored.",
-                f"De tekst {value[:40]!r} bevat het teken {ascii(character)}, dat niet kan worden opgeslagen.",
+                f"The text {value[:40]!r} contains the character {character!a}, which cannot be stored.",
+                f"De tekst {value[:40]!r} bevat het teken {character!a}, dat niet kan worden opgeslagen.",
             ),
             Text(
                 "Remove that character (often a pasted zero byte) and try again; nothing was changed.",

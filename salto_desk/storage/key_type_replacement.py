@@ -28,7 +28,6 @@ from salto_desk.storage.orm import (
     ProductRow,
 )
 
-
 _IDS_PER_STATEMENT = 1000
 """Well below SQLite's limit on the values one statement may carry."""
 
