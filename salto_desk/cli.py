@@ -1,16 +1,30 @@
-"""`salto-desk`: the one entry point. Each area registers its own subcommands here."""
+"""`salto-desk`: the one entry point. Each area registers its own subcommands here.
+
+Commands log to the same rotating, masked log file as the window (the window sets up its own), and
+no fault ever reaches the user as a Python traceback: an unexpected one is written to the log and
+the command says where, with exit code 1.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from salto_desk import __version__, sync_cli
+from salto_desk.errors import SaltoDeskError, Text
+from salto_desk.exit_codes import ExitCode
 from salto_desk.keys import cli as keys_cli
+from salto_desk.logs import DeskLogHandler, configure_logging, mask_known_secrets
+from salto_desk.paths import app_paths
 from salto_desk.pms import cli as pms_cli
 from salto_desk.protocol import cli as salto_cli
 from salto_desk.simulator import cli as simulator_cli
@@ -22,6 +36,29 @@ def _default_language() -> str:
         if value:
             return "nl" if value.lower().startswith("nl") else "en"
     return "en"
+
+
+log = logging.getLogger("salto_desk.cli")
+
+
+def _password_refused(url: str | None) -> Text | None:
+    """Why a database URL must not be given with its password: anyone on the computer can read a command
+    line (the process list, shell history, a shortcut)."""
+    if not url:
+        return None
+    try:
+        if make_url(url).password is None:
+            return None
+    except ArgumentError:
+        return None  # opening it says what is wrong with it
+    return Text(
+        "The database URL contains a password, which other users of this computer can read in the process "
+        "list. Give the URL without the password and keep the password in this computer's keyring "
+        "('salto-desk database set-password'), in the PGPASSWORD environment variable or in a pgpass file.",
+        "De database-URL bevat een wachtwoord, dat andere gebruikers van deze computer in de proceslijst kunnen "
+        "lezen. Geef de URL zonder wachtwoord en bewaar het wachtwoord in de sleutelbos van deze computer "
+        "('salto-desk database set-password'), in de omgevingsvariabele PGPASSWORD of in een pgpass-bestand.",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,15 +107,67 @@ def _run_gui(args: argparse.Namespace) -> int:
     return run_gui(args)
 
 
+@contextmanager
+def _command_log(data_dir: Path | None, language: str) -> Iterator[Path | None]:
+    """The desk's log file for the length of one command; a log that cannot be opened is said once and
+    the command goes on without it."""
+    try:
+        log_file: Path | None = configure_logging(app_paths(data_dir).ensure().logs)
+    except SaltoDeskError as error:
+        print(error.user_message(language), file=sys.stderr)
+        log_file = None
+    try:
+        yield log_file
+    finally:
+        root = logging.getLogger()
+        for handler in [each for each in root.handlers if isinstance(each, DeskLogHandler)]:
+            root.removeHandler(handler)
+            handler.close()
+
+
+def _run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    language: str = args.language
+    with _command_log(args.data_dir, language) as log_file:
+        log.info("command started: salto-desk %s", mask_known_secrets(" ".join(argv)))
+        try:
+            code = int(args.func(args))
+        except KeyboardInterrupt:
+            log.info("command interrupted")
+            return ExitCode.FAILURE
+        except SaltoDeskError as error:  # a command that did not sort its own errors out
+            log.warning("command failed: %s", error.user_message("en"))
+            print(error.user_message(language), file=sys.stderr)
+            return ExitCode.FAILURE
+        except Exception:
+            log.exception("command stopped by an unexpected fault")
+            where = str(log_file) if log_file is not None else "-"
+            print(
+                Text(
+                    f"The command stopped because of an unexpected fault; the details are in the log file {where}.",
+                    f"De opdracht is gestopt door een onverwachte fout; de details staan in het logbestand {where}.",
+                )(language),
+                file=sys.stderr,
+            )
+            return ExitCode.FAILURE
+        log.info("command finished with exit code %d", code)
+        return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if args.screenshots is not None and not args.demo:
         parser.error("--screenshots needs --demo: the pictures show the demo's data and a running encode")
-    if args.language is None and args.func is not _run_gui:
+    if (refused := _password_refused(args.database_url)) is not None:
+        print(refused(args.language or _default_language()), file=sys.stderr)
+        return ExitCode.USAGE
+    if args.func is _run_gui:
+        code: int = args.func(args)
+        return code
+    if args.language is None:
         args.language = _default_language()
-    code: int = args.func(args)
-    return code
+    return _run_command(args, arguments)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ so plainly; there is deliberately no fallback that quietly writes the key to a f
 
 from __future__ import annotations
 
+import getpass
+import sys
 import threading
 
 import keyring
@@ -139,3 +141,9 @@ class SecretStore:
                 "Ontgrendel de sleutelbos van uw gebruikersaccount en probeer het opnieuw.",
             ),
         )
+
+
+def ask_secret(prompt: str) -> str:
+    """A secret typed at the terminal without echo, or one line read from a pipe (scripts); never an
+    argument, which anyone on the computer could read in the process list."""
+    return getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+from salto_desk.coordination import DATABASE_PASSWORD
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.exit_codes import ExitCode
 from salto_desk.keys.audit import start_database, write_audit_csv
@@ -24,6 +25,7 @@ from salto_desk.keys.configuration import (
     read_configuration,
 )
 from salto_desk.paths import file_error, open_private
+from salto_desk.secrets import SecretStore, ask_secret
 from salto_desk.storage.audit_repository import AuditRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.settings_repository import MANAGER_PIN, SettingsRepository
@@ -65,6 +67,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     audit_export.add_argument("--output", type=Path, metavar="FILE", help="CSV file (default: standard output)")
     audit_export.set_defaults(func=lambda args: _run(args, _export_audit))
+
+    shared = subparsers.add_parser("database", help="the shared PostgreSQL database of several desks")
+    shared_commands = shared.add_subparsers(dest="database_command", required=True, metavar="ACTION")
+    set_password = shared_commands.add_parser(
+        "set-password",
+        help="keep the database password in this computer's keyring (asked for, never echoed or logged); the "
+        "--database-url then names no password",
+    )
+    set_password.set_defaults(func=_set_database_password)
 
     pin = subparsers.add_parser("pin", help="the manager PIN that locks the Settings tab")
     pin_commands = pin.add_subparsers(dest="pin_command", required=True, metavar="ACTION")
@@ -139,6 +150,23 @@ def _export_audit(args: argparse.Namespace, database: Database) -> str:
         f"Exported {count} audit row(s) since {args.since.isoformat()}.",
         f"{count} auditregel(s) sinds {args.since.isoformat()} geëxporteerd.",
     )(_language(args))
+
+
+def _set_database_password(args: argparse.Namespace) -> int:
+    """No database is opened: the password is what opening the shared one needs."""
+    language = _language(args)
+    password = ask_secret(Text("Database password: ", "Databasewachtwoord: ")(language))
+    try:
+        SecretStore().set(DATABASE_PASSWORD, password)
+    except SaltoDeskError as error:
+        print(error.user_message(language), file=sys.stderr)
+        return ExitCode.USAGE
+    stored = Text(
+        "The database password is stored in this computer's keyring; start the desk with the URL without it.",
+        "Het databasewachtwoord staat in de sleutelbos van deze computer; start de balie met de URL zonder wachtwoord.",
+    )
+    print(stored(language))
+    return ExitCode.OK
 
 
 def _clear_pin(args: argparse.Namespace, database: Database) -> str:
