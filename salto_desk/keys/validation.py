@@ -101,12 +101,17 @@ def plain_text(field: str, label: Text, value: str, limit: int, *, required: boo
     return stripped
 
 
+def as_printed(value: str, encoding: TextEncoding) -> str:
+    """A printed-only text (print info, operator) exactly as SALTO receives it, to show before sending."""
+    return clean_text(value.strip(), _UNBOUNDED, encoding).decode("latin-1")
+
+
 def salto_text(
     field: str, label: Text, value: str, limit: int, encoding: TextEncoding, *, required: bool = True
 ) -> str:
     """Text for a SALTO field: must fit ``limit`` once cleaned; stored as typed (stripped)."""
     stripped = plain_text(field, label, value, _UNBOUNDED, required=False)
-    cleaned = clean_text(stripped, _UNBOUNDED, encoding)
+    cleaned = as_printed(stripped, encoding)
     if required and not cleaned:
         raise _error(
             field,

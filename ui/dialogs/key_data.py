@@ -152,7 +152,7 @@ class KeyDataDialog(QDialog):
             edit.setToolTip(zone_hint)
         self.rooms = RoomFields(setup.doors, language)
         self.access = AccessTable(setup.authorization_names, language)
-        self.print_info = PrintInfoLines(language)
+        self.print_info = PrintInfoLines(language, administration.text_encoding)
         self.phone, phone_hint = phone_edit(None, language)
         self.license_plate, plate_hint = license_plate_edit(administration, language)
 

@@ -125,7 +125,7 @@ class OwnerKeyDialog(QDialog):
         rooms_hint = QLabel((ROOMS_HINT if owner.objects else NO_UNITS)(language).format(owner=owner.name))
         rooms_hint.setWordWrap(True)
 
-        self.print_info_lines = PrintInfoLines(language)
+        self.print_info_lines = PrintInfoLines(language, administration.text_encoding)
         self.print_info = self.print_info_lines.edits
 
         self.phone, phone_hint = phone_edit(owner.phone, language)

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.keys.model import AuthorizationName, KeyType, KeyTypeSettings, Product, ProductSettings
-from salto_desk.keys.validation import MAX_DELIVERY_DAYS, MAX_TEXT_LINES, validate_product
+from salto_desk.keys.model import Administration, AuthorizationName, KeyType, KeyTypeSettings, Product, ProductSettings
+from salto_desk.keys.validation import MAX_DELIVERY_DAYS, validate_product
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.pms_repository import CachedReservation, FilterChoices, PmsRepository
 from ui.context import DeskContext
@@ -44,6 +44,7 @@ from ui.settings.common import (
     selected_data,
     table,
 )
+from ui.widgets.key_form import PrintInfoLines
 
 PREVIEW_DAYS = 30
 CHECK_BOX = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
@@ -55,17 +56,18 @@ class KeyTypeDialog(EditDialog):
     def __init__(
         self,
         say: Say,
-        administration_id: int,
+        administration: Administration,
         names: Sequence[AuthorizationName],
         key_type: KeyType | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(say, say("Key type", "Sleuteltype"), parent)
-        self.administration_id = administration_id
+        self.administration_id = administration.id
         self.name = QLineEdit(key_type.name if key_type else "")
         self.description = QLineEdit(key_type.description if key_type else "")
-        lines = key_type.print_info if key_type else ()
-        self.print_info = [QLineEdit(lines[index] if index < len(lines) else "") for index in range(MAX_TEXT_LINES)]
+        self.print_info_lines = PrintInfoLines(say.language, administration.text_encoding)
+        self.print_info_lines.set_lines(key_type.print_info if key_type else ())
+        self.print_info = self.print_info_lines.edits
         named = {each.number: each.name for each in names}
         granted = set(key_type.granted) if key_type else set()
         denied = set(key_type.denied) if key_type else set()
@@ -98,8 +100,7 @@ class KeyTypeDialog(EditDialog):
         form = QFormLayout()
         form.addRow(say("Name", "Naam"), self.name)
         form.addRow(say("Description", "Omschrijving"), self.description)
-        for index, line in enumerate(self.print_info, 1):
-            form.addRow(say(f"Print info line {index}", f"Printinfo regel {index}"), line)
+        self.print_info_lines.add_rows(form)
         hint = QLabel(
             say(
                 "No authorizations are named yet: name them on the Administration page first.",
@@ -520,9 +521,10 @@ class KeyTypesPage(QWidget):
             return None
         with self.context.database.unit_of_work() as session:
             config = ConfigRepository(session)
+            administration = config.administration(administration_id)
             names = config.authorization_names(administration_id)
             current = config.key_type(key_type_id) if isinstance(key_type_id, int) else None
-        dialog = KeyTypeDialog(self.say, administration_id, names, current, self)
+        dialog = KeyTypeDialog(self.say, administration, names, current, self)
 
         def save() -> KeyType:
             with self.context.database.unit_of_work() as session:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -26,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from salto_desk.errors import Text, ValidationError
 from salto_desk.keys.model import Administration, KeyType
-from salto_desk.keys.validation import MAX_TEXT_LINES
-from salto_desk.protocol.text import MAX_ROOMS
+from salto_desk.keys.validation import MAX_TEXT_LINES, as_printed
+from salto_desk.protocol.text import MAX_ROOMS, TEXT_LINE_LENGTH, TextEncoding
 from ui.models.rows import Cell, check_box, fill_cells
 from ui.widgets.encoder_prompt import error_texts
 
@@ -43,6 +44,11 @@ PHONE_HINT = Text(
     "Internationaal formaat (+31...) voor JustIN Mobile; laat leeg voor alleen kaarten.",
 )
 PRINT_LINE = Text("Print info line {number}", "Printinfo regel {number}")
+PRINT_COUNT = Text("Characters on print info line {number}", "Tekens op printinforegel {number}")
+PRINTED_AS = Text(
+    "Line {number} is printed as \u201c{text}\u201d: the card cannot show every character as typed.",
+    "Regel {number} wordt afgedrukt als \u201c{text}\u201d: de kaart kan niet elk teken tonen zoals getypt.",
+)
 ROOM = Text("Room {number}", "Kamer {number}")
 ROOM_TIP = Text(
     "The SALTO door/room name; type to pick from the known doors. Leave empty when not needed.",
@@ -110,17 +116,30 @@ def license_plate_edit(administration: Administration, language: str) -> tuple[Q
 
 
 class PrintInfoLines:
-    """The card's text lines (print info), one field each."""
+    """The card's text lines (print info), one field each, with a live count of the characters SALTO
+    receives and, where the card cannot show a character as typed, the line as it will be printed."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, encoding: TextEncoding = "ascii") -> None:
         self.language = language
+        self.encoding = encoding
         self.edits = [QLineEdit() for _line in range(MAX_TEXT_LINES)]
-        for number, edit in enumerate(self.edits, 1):
+        self.counters = [QLabel() for _line in range(MAX_TEXT_LINES)]
+        self.printed = QLabel()
+        self.printed.setWordWrap(True)
+        self.printed.hide()
+        for number, (edit, counter) in enumerate(zip(self.edits, self.counters, strict=True), 1):
             edit.setAccessibleName(PRINT_LINE(language).format(number=number))
+            counter.setAccessibleName(PRINT_COUNT(language).format(number=number))
+            edit.textChanged.connect(self._show_counts)
+        self._show_counts()
 
     def add_rows(self, form: QFormLayout) -> None:
-        for number, edit in enumerate(self.edits, 1):
-            form.addRow(PRINT_LINE(self.language).format(number=number), edit)
+        for number, (edit, counter) in enumerate(zip(self.edits, self.counters, strict=True), 1):
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(counter)
+            form.addRow(PRINT_LINE(self.language).format(number=number), row)
+        form.addRow("", self.printed)
 
     def lines(self) -> list[str]:
         return [edit.text() for edit in self.edits]
@@ -128,6 +147,21 @@ class PrintInfoLines:
     def set_lines(self, lines: Sequence[str]) -> None:
         for number, edit in enumerate(self.edits):
             edit.setText(lines[number] if number < len(lines) else "")
+
+    def set_encoding(self, encoding: TextEncoding) -> None:
+        self.encoding = encoding
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        changed = []
+        for number, (edit, counter) in enumerate(zip(self.edits, self.counters, strict=True), 1):
+            printed = as_printed(edit.text(), self.encoding)
+            counter.setText(f"{len(printed)}/{TEXT_LINE_LENGTH}")
+            counter.setStyleSheet(ERROR_STYLE if len(printed) > TEXT_LINE_LENGTH else "")
+            if printed != edit.text().strip():
+                changed.append(PRINTED_AS(self.language).format(number=number, text=printed))
+        self.printed.setText("\n".join(changed))
+        self.printed.setVisible(bool(changed))
 
 
 class RoomFields:
