@@ -174,6 +174,7 @@ def run_gui(args: argparse.Namespace) -> int:
         paths = app_paths(args.data_dir).ensure()
         log_file = configure_logging(paths.logs)
         reporter = install_excepthook(app, log_file, language)
+        secrets: SecretStore
         if args.demo:
             demo = Demo().start()
             database, settings_folder, secrets = demo.database, demo.data_dir, demo.secrets

@@ -31,7 +31,6 @@ NOW = datetime(2030, 7, 1, 10, 0, tzinfo=UTC)
 
 POSTGRES_URL = os.environ.get("SALTO_DESK_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"]
-UI_TESTS = Path(__file__).resolve().parents[1] / "ui"
 
 
 def migrated_database(folder: Path) -> Database:
@@ -57,10 +56,8 @@ def emptied_postgres() -> Database:
 @pytest.fixture(params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A migrated, empty database: SQLite in the test's folder, and PostgreSQL when
-    SALTO_DESK_TEST_POSTGRES_URL names a server (skipped otherwise). The GUI tests, which test widgets
-    rather than SQL, run on SQLite only to keep the suite quick."""
-    if request.param == "postgresql" and request.path.is_relative_to(UI_TESTS):
-        pytest.skip("the GUI tests run on SQLite; storage, domain, sync and fault tests cover PostgreSQL")
+    SALTO_DESK_TEST_POSTGRES_URL names a server (skipped otherwise). The GUI tests have their own,
+    SQLite only (tests/ui/conftest.py)."""
     migrated = migrated_database(tmp_path) if request.param == "sqlite" else emptied_postgres()
     yield migrated
     migrated.dispose()

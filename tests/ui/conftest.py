@@ -1,13 +1,25 @@
-"""Every GUI test runs with cyclic garbage collected on the GUI thread only, as the desk does (ui/garbage.py)."""
+"""Every GUI test runs with cyclic garbage collected on the GUI thread only, as the desk does (ui/garbage.py),
+and on SQLite only: these tests test widgets, not SQL (storage, domain, sync and fault tests cover PostgreSQL)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from salto_desk.storage import Database
+from tests.storage.helpers import migrated_database
 from ui.garbage import GarbageCollector
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty SQLite database in the test's folder."""
+    migrated = migrated_database(tmp_path)
+    yield migrated
+    migrated.dispose()
 
 
 @pytest.fixture(scope="session", autouse=True)

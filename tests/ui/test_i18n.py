@@ -16,10 +16,29 @@ UI = Path(__file__).resolve().parents[2] / "ui"
 
 # Qt calls that put text on screen: their text must come from a Text(en, nl) pair.
 TEXT_SETTERS = {
-    "setText", "setWindowTitle", "setToolTip", "setPlaceholderText", "addTab", "insertTab", "setTabText",
-    "setStatusTip", "setTitle", "addAction", "addMenu", "setWhatsThis", "setAccessibleName",
-    "setAccessibleDescription", "setHorizontalHeaderLabels", "addItem", "setLabelText", "showMessage",
-    "setSpecialValueText", "setSuffix", "setPrefix", "setButtonText", "addButton",
+    "setText",
+    "setWindowTitle",
+    "setToolTip",
+    "setPlaceholderText",
+    "addTab",
+    "insertTab",
+    "setTabText",
+    "setStatusTip",
+    "setTitle",
+    "addAction",
+    "addMenu",
+    "setWhatsThis",
+    "setAccessibleName",
+    "setAccessibleDescription",
+    "setHorizontalHeaderLabels",
+    "addItem",
+    "setLabelText",
+    "showMessage",
+    "setSpecialValueText",
+    "setSuffix",
+    "setPrefix",
+    "setButtonText",
+    "addButton",
 }
 TEXT_WIDGETS = {"QLabel", "QPushButton", "QCheckBox", "QGroupBox", "QRadioButton", "QAction", "QToolButton", "QMenu"}
 # Names that are the same in every language.
@@ -67,8 +86,7 @@ def test_every_text_pair_has_both_languages() -> None:
     incomplete = [
         f"{path.name}:{call.lineno}"
         for path, call in pairs
-        if len(call.args) != 2
-        or any(isinstance(arg, ast.Constant) and not str(arg.value).strip() for arg in call.args)
+        if len(call.args) != 2 or any(isinstance(arg, ast.Constant) and not str(arg.value).strip() for arg in call.args)
     ]
     assert incomplete == []
 

@@ -20,7 +20,7 @@ from salto_desk.paths import app_paths
 from salto_desk.storage import ConfigRepository
 from salto_desk.storage.leases import DeskProcess
 from salto_desk.storage.pms_repository import PmsRepository
-from tests.storage.helpers import NOW, add_encoder, database
+from tests.storage.helpers import NOW, add_encoder
 from tests.ui.desk import BEX_ID, RESERVATIONS, WAIT_MS, Desk, DeskFactory, make_desk
 from ui.app import DeskWindow
 from ui.context import DeskContext
@@ -29,7 +29,7 @@ from ui.i18n import Translations
 from ui.main_window import GEOMETRY_SETTING, TAB_SETTING, MainWindow
 from ui.settings.desk import LANGUAGE_SETTING
 
-__all__ = ["database", "make_desk"]
+__all__ = ["make_desk"]
 
 
 def open_window(qtbot: QtBot, desk: Desk) -> MainWindow:

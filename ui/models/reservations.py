@@ -141,7 +141,7 @@ class ReservationsModel(RowsModel[ReservationRow]):
             Column.DEPARTURE: reservation.end_date.toordinal(),
         }
         highlight = row.needs_reencode
-        tip = {Qt.ItemDataRole.ToolTipRole: NEEDS_REENCODE_TIP(language)} if highlight else {}
+        tip: dict[int, object] = {Qt.ItemDataRole.ToolTipRole: NEEDS_REENCODE_TIP(language)} if highlight else {}
         return [
             Cell(texts[column], {SORT_ROLE: sort_keys.get(column, texts[column].casefold()), **tip}, highlight)
             for column in Column

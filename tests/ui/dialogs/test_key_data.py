@@ -20,11 +20,11 @@ from salto_desk.keys.model import (
 )
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.storage import AuditRepository, ConfigRepository, KeyRepository
-from tests.storage.helpers import add_key_type, database
+from tests.storage.helpers import add_key_type
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
 from ui.dialogs.key_data import KeyDataDialog, load_reservation_setup, load_setup
 
-__all__ = ["database", "make_desk"]
+__all__ = ["make_desk"]
 
 
 def create_dialog(qtbot: QtBot, desk: Desk, reservation: str = "1") -> KeyDataDialog:

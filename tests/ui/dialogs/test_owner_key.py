@@ -10,12 +10,11 @@ from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import AdministrationSettings, Holder, HolderKind, KeyData
 from salto_desk.storage import ConfigRepository
-from tests.storage.helpers import database
 from tests.ui.items import python_made
 from tests.ui.owners_desk import WAIT_MS, OwnersDesk, OwnersDeskFactory, make_owners_desk
 from ui.dialogs.owner_key import OwnerKeyDialog
 
-__all__ = ["database", "make_owners_desk"]
+__all__ = ["make_owners_desk"]
 
 
 def dialog_for(qtbot: QtBot, desk: OwnersDesk, owner_pms_id: str = "o1") -> OwnerKeyDialog:

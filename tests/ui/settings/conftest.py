@@ -1,6 +1,5 @@
 """The settings tests use the shared window-test desk: a simulator, a database and one cached park."""
 
-from tests.storage.helpers import database
 from tests.ui.desk import make_desk
 
-__all__ = ["database", "make_desk"]
+__all__ = ["make_desk"]

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import Holder, HolderKind, KeyData, KeyState
 from salto_desk.keys.rules import EncodeMode
-from tests.storage.helpers import add_administration, database
+from tests.storage.helpers import add_administration
 from tests.ui.owners_desk import WAIT_MS, OwnersDesk, OwnersDeskFactory, make_owners_desk
 from ui.dialogs.key_data import KeyDataDialog
 from ui.dialogs.owner_key import OwnerKeyDialog
@@ -15,7 +15,7 @@ from ui.models.owners import Column
 from ui.tabs.owners import OwnersTab
 from ui.tabs.read_key import ReadKeyTab
 
-__all__ = ["database", "make_owners_desk"]
+__all__ = ["make_owners_desk"]
 
 
 def owners_tab(qtbot: QtBot, desk: OwnersDesk) -> OwnersTab:

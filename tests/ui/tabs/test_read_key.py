@@ -18,11 +18,9 @@ from salto_desk.protocol.errors import ERROR_CODES
 from salto_desk.protocol.messages import CardType
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
-from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, database, key_draft
+from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
 from ui.context import DeskContext
 from ui.tabs.read_key import ENCODER_SETTING, ReadKeyTab
-
-__all__ = ["database"]
 
 WAIT_MS = 10_000
 

@@ -12,7 +12,6 @@ from pytestqt.qtbot import QtBot
 from salto_desk.keys.model import KeyState
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.storage.pms_repository import Period
-from tests.storage.helpers import database
 from tests.ui.desk import TODAY, WAIT_MS, Desk, DeskFactory, make_desk
 from ui.dialogs.key_data import KeyDataDialog
 from ui.dialogs.print_cards import PrintCardsDialog
@@ -20,7 +19,7 @@ from ui.models.reservations import Column
 from ui.tabs import reservations as reservations_module
 from ui.tabs.reservations import DATE_RANGE, ReservationsTab
 
-__all__ = ["database", "make_desk"]
+__all__ = ["make_desk"]
 
 
 def open_tab(qtbot: QtBot, desk: Desk) -> ReservationsTab:

@@ -11,13 +11,13 @@ from salto_desk.paths import app_paths
 from salto_desk.pin import hash_pin
 from salto_desk.storage import Database
 from salto_desk.storage.settings_repository import MANAGER_PIN, SettingsRepository
-from tests.storage.helpers import add_administration, database
+from tests.storage.helpers import add_administration
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
 from ui.context import DeskContext
 from ui.settings.screens import settings_screens
 from ui.tabs.settings import SettingsTab
 
-__all__ = ["database", "make_desk"]
+__all__ = ["make_desk"]
 
 
 def tab_for(qtbot: QtBot, desk: Desk) -> SettingsTab:

@@ -16,11 +16,9 @@ from salto_desk.keys.rules import EncodeMode
 from salto_desk.paths import app_paths
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository
-from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, database, key_draft
+from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
 from ui.context import DeskContext
 from ui.widgets.key_actions import KeyActionsPanel
-
-__all__ = ["database"]
 
 WAIT_MS = 10_000  # generous upper bound for "did not hang"
 PHONES = ("+31612345678", "+31687654321")  # registered in JustIN Mobile; other numbers get EG
