@@ -22,8 +22,10 @@ from salto_desk.paths import AppPaths, app_paths
 from salto_desk.pms.client import BexClient
 from salto_desk.protocol.client import SaltoClient, TraceRecord
 from salto_desk.secrets import PMS_API_KEY, SecretStore
+from salto_desk.services import DeskServices
 from salto_desk.storage.database import Database
 from ui.events import DeskEvents
+from ui.workers.calls import CoreCalls
 from ui.workers.operations import OperationQueue
 from ui.workers.sync_process import KILL_AFTER_MS, SyncCommand, SyncProcess, sync_command
 
@@ -119,9 +121,15 @@ class DeskContext:
     sync_engine: SyncEngine | None = None
     coordinator: Coordinator | None = None
     """Shares encoders, SALTO links and the sync leadership with the other desks (None: this desk works alone)."""
+    calls: CoreCalls = field(default_factory=CoreCalls)
+    """The one way widgets call the application layer (``services``): off the GUI thread, answered typed."""
+    services: DeskServices = field(init=False)
     _queues: dict[str, OperationQueue] = field(default_factory=dict)
     _services: dict[str, KeyService] = field(default_factory=dict)
     _sync: PmsSync | None = None
+
+    def __post_init__(self) -> None:
+        self.services = DeskServices(self.database)
 
     @property
     def sync(self) -> PmsSync | None:
@@ -164,6 +172,7 @@ class DeskContext:
             self._sync.shutdown()
         for queue in self.queues():
             queue.shutdown()
+        self.calls.shutdown()
         if self.coordinator is not None:
             try:
                 SyncLeadership(self.coordinator).resign()

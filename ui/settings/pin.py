@@ -1,7 +1,7 @@
 """The optional manager PIN: the lock screen in front of the settings, and the page to set, change or remove it.
 
-Hashing and checking (scrypt, tens of milliseconds) run on the background queue; only the hash is
-stored, in the desk-wide setting ``manager_pin``.
+Everything runs in the core (``DeskServices.pin``), off the GUI thread: hashing and checking (scrypt,
+tens of milliseconds) as well as the database; the window never sees the stored hash.
 """
 
 from __future__ import annotations
@@ -9,16 +9,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from salto_desk.errors import Text, ValidationError
-from salto_desk.pin import check_pin, hash_pin, require_pin
-from salto_desk.storage.settings_repository import MANAGER_PIN, SettingsRepository
+from salto_desk.errors import ValidationError
 from ui.context import DeskContext
-from ui.settings.common import FieldErrors, JobRunner, MessageLabel, Say
-
-
-def stored_pin_hash(context: DeskContext) -> str | None:
-    with context.database.unit_of_work() as session:
-        return SettingsRepository(session).get(MANAGER_PIN)
+from ui.settings.common import FieldErrors, MessageLabel, Say
 
 
 def _pin_field() -> QLineEdit:
@@ -37,7 +30,6 @@ class LockPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.say = say = Say(context.language)
-        self.jobs = JobRunner(context.background, self)
         self.pin = _pin_field()
         self.unlock_button = QPushButton(say("Unlock", "Ontgrendelen"))
         self.message = MessageLabel()
@@ -60,23 +52,25 @@ class LockPage(QWidget):
         self.pin.returnPressed.connect(self.unlock)
         self.unlock_button.clicked.connect(self.unlock)
 
+    @property
+    def checking(self) -> bool:
+        return not self.unlock_button.isEnabled()
+
     @Slot()
     def unlock(self) -> None:
-        stored = stored_pin_hash(self.context)
-        if stored is None:
-            self.unlocked.emit()
+        if self.checking:
             return
         entered = self.pin.text()
         self.unlock_button.setEnabled(False)
         self.message.clear_message()
-        self.jobs.run("check manager PIN", lambda _report: require_pin(entered, stored), self._right, self._wrong)
+        self.context.calls.run(self, lambda: self.context.services.pin.unlock(entered), self._right, self._wrong)
 
-    def _right(self, _result: object) -> None:
+    def _right(self, _result: None) -> None:
         self.unlock_button.setEnabled(True)
         self.pin.clear()
         self.unlocked.emit()
 
-    def _wrong(self, error: BaseException) -> None:
+    def _wrong(self, error: Exception) -> None:
         self.unlock_button.setEnabled(True)
         self.pin.selectAll()
         self.pin.setFocus()
@@ -86,18 +80,18 @@ class LockPage(QWidget):
 class PinPage(QWidget):
     """Set, change or remove the manager PIN; changing or removing needs the current PIN."""
 
-    changed = Signal()
+    known = Signal(bool)  # whether a PIN is set, each time the page learns it
+    changed = Signal(bool)  # a PIN was set, changed or removed here; whether one is set now
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.say = say = Say(context.language)
-        self.jobs = JobRunner(context.background, self)
         self.status = QLabel()
         self.current = _pin_field()
         self.new = _pin_field()
         self.repeat = _pin_field()
-        self.save_button = QPushButton()
+        self.save_button = QPushButton(say("Set PIN", "Pincode instellen"))
         self.remove_button = QPushButton(say("Remove PIN", "Pincode verwijderen"))
         self.message = MessageLabel()
         self.errors = FieldErrors(self.message, say, {"current": self.current, "pin": self.new, "repeat": self.repeat})
@@ -117,11 +111,20 @@ class PinPage(QWidget):
         layout.addStretch(1)
         self.save_button.clicked.connect(self.save)
         self.remove_button.clicked.connect(self.remove)
+        self._busy(True)
         self.refresh()
 
+    @property
+    def busy(self) -> bool:
+        return not self.save_button.isEnabled()
+
     def refresh(self) -> None:
+        """Ask the core whether a PIN is set, then show the page for that."""
+        self.context.calls.run(self, self.context.services.pin.is_set, self._show_state, self._failed)
+
+    def _show_state(self, is_set: bool) -> None:
         say = self.say
-        is_set = stored_pin_hash(self.context) is not None
+        self._busy(False)
         self.status.setText(
             say("A manager PIN protects the settings.", "Een beheerders-pincode beveiligt de instellingen.")
             if is_set
@@ -137,68 +140,46 @@ class PinPage(QWidget):
         self.remove_button.setVisible(is_set)
         for field in (self.current, self.new, self.repeat):
             field.clear()
+        self.known.emit(is_set)
 
     @Slot()
     def save(self) -> None:
-        say = self.say
+        if self.busy:
+            return
         self.errors.clear()
         new, repeat, current = self.new.text(), self.repeat.text(), self.current.text()
-        try:
-            check_pin(new)
-            if new.strip() != repeat.strip():
-                raise ValidationError(
-                    "repeat",
-                    Text("The two new PINs differ.", "De twee nieuwe pincodes verschillen."),
-                    Text("Type the same PIN twice.", "Typ twee keer dezelfde pincode."),
-                )
-        except ValidationError as error:
-            self.errors.show(error)
-            return
-        stored = stored_pin_hash(self.context)
-
-        def work(_report: object) -> str:
-            if stored is not None:
-                require_pin(current, stored)
-            return hash_pin(new)
-
         self._busy(True)
-        self.jobs.run(
-            "set manager PIN",
-            work,
-            lambda digest: self._store(
-                str(digest), say("The manager PIN is set.", "De beheerders-pincode is ingesteld.")
+        self.context.calls.run(
+            self,
+            lambda: self.context.services.pin.set(new, repeat, current),
+            lambda _none: self._stored(
+                True, self.say("The manager PIN is set.", "De beheerders-pincode is ingesteld.")
             ),
             self._failed,
         )
 
     @Slot()
     def remove(self) -> None:
-        say = self.say
-        self.errors.clear()
-        stored = stored_pin_hash(self.context)
-        if stored is None:
-            self.refresh()
+        if self.busy:
             return
+        self.errors.clear()
         current = self.current.text()
         self._busy(True)
-        self.jobs.run(
-            "remove manager PIN",
-            lambda _report: require_pin(current, stored),
-            lambda _result: self._store(
-                None, say("The manager PIN is removed.", "De beheerders-pincode is verwijderd.")
+        self.context.calls.run(
+            self,
+            lambda: self.context.services.pin.remove(current),
+            lambda _none: self._stored(
+                False, self.say("The manager PIN is removed.", "De beheerders-pincode is verwijderd.")
             ),
             self._failed,
         )
 
-    def _store(self, digest: str | None, done: str) -> None:
-        self._busy(False)
-        with self.context.database.unit_of_work() as session:
-            SettingsRepository(session).set(MANAGER_PIN, digest)
-        self.refresh()
+    def _stored(self, is_set: bool, done: str) -> None:
+        self._show_state(is_set)
         self.message.show_ok(done)
-        self.changed.emit()
+        self.changed.emit(is_set)
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: Exception) -> None:
         self._busy(False)
         self.errors.show(error)
         if not isinstance(error, ValidationError):

@@ -22,7 +22,7 @@ from ui.settings.diagnostics import DiagnosticsPage
 from ui.settings.doors import DoorNamesPage
 from ui.settings.encoders import EncodersPage
 from ui.settings.key_types import KeyTypesPage
-from ui.settings.pin import LockPage, PinPage, stored_pin_hash
+from ui.settings.pin import LockPage, PinPage
 from ui.settings.pms import PmsPage
 
 
@@ -87,14 +87,14 @@ class SettingsTab(QWidget):
         self.administration_page.deleted.connect(lambda: self._load_administrations(None))
         self.lock_page.unlocked.connect(self._show_content)
         self.lock_button.clicked.connect(self.lock)
-        self.pin_page.changed.connect(self._update_lock_button)
+        self.pin_page.known.connect(self._pin_known)
         self.pages.currentChanged.connect(self._update_chooser)
+        self._pin_set = True  # locked until the core says whether a PIN is set
+        self.pin_checked = False
+        self._set_locked(True)
+        self.lock_button.hide()
         self._load_administrations(None)
-        self._update_lock_button()
-        if stored_pin_hash(context) is None:
-            self._show_content()
-        else:
-            self.lock()
+        context.calls.run(self, context.services.pin.is_set, self._first_pin_answer, self._pin_unknown)
 
     @property
     def locked(self) -> bool:
@@ -103,10 +103,27 @@ class SettingsTab(QWidget):
     @Slot()
     def lock(self) -> None:
         """Hide the manager pages behind the PIN screen (only when a manager PIN is set)."""
-        if stored_pin_hash(self.context) is not None:
+        if self._pin_set:
             self._set_locked(True)
             self.pages.setCurrentWidget(self.lock_page)
             self.lock_page.pin.setFocus()
+
+    def _first_pin_answer(self, is_set: bool) -> None:
+        self.pin_checked = True
+        self._pin_known(is_set)
+        if is_set:
+            self.lock()
+        else:
+            self._show_content()
+
+    def _pin_unknown(self, error: Exception) -> None:
+        """The database cannot say whether a PIN is set: stay locked and say why."""
+        self.lock_page.message.show_error(self.say.error(error))
+
+    @Slot(bool)
+    def _pin_known(self, is_set: bool) -> None:
+        self._pin_set = is_set
+        self.lock_button.setVisible(is_set)
 
     def _set_locked(self, locked: bool) -> None:
         self.pages.setTabVisible(self.pages.indexOf(self.lock_page), locked)
@@ -134,7 +151,6 @@ class SettingsTab(QWidget):
         self._load_administrations(self.current_administration())
         self.pms_page.refresh()
         self.pin_page.refresh()
-        self._update_lock_button()
 
     def current_administration(self) -> int | None:
         value = self.administrations.currentData()
@@ -171,7 +187,3 @@ class SettingsTab(QWidget):
     def _administration_saved(self, administration_id: int) -> None:
         """A new administration becomes the chosen one; a renamed one keeps the page and its message."""
         self._load_administrations(administration_id, show=administration_id != self.current_administration())
-
-    @Slot()
-    def _update_lock_button(self) -> None:
-        self.lock_button.setVisible(stored_pin_hash(self.context) is not None)

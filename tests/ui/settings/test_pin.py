@@ -3,13 +3,20 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from salto_desk.pin import verify_pin
+from salto_desk.storage.settings_repository import MANAGER_PIN, SettingsRepository
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory
-from ui.settings.pin import LockPage, PinPage, stored_pin_hash
+from ui.settings.pin import LockPage, PinPage
+
+
+def stored_pin_hash(desk: Desk) -> str | None:
+    with desk.database.unit_of_work() as session:
+        return SettingsRepository(session).get(MANAGER_PIN)
 
 
 def page_for(qtbot: QtBot, desk: Desk) -> PinPage:
     page = PinPage(desk.context)
     qtbot.addWidget(page)
+    wait_idle(qtbot, page)
     return page
 
 
@@ -20,7 +27,7 @@ def enter(page: PinPage, new: str, repeat: str | None = None, current: str = "")
 
 
 def wait_idle(qtbot: QtBot, page: PinPage) -> None:
-    qtbot.waitUntil(lambda: not page.jobs.pending(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not page.busy, timeout=WAIT_MS)
 
 
 def test_set_change_and_remove_the_pin(qtbot: QtBot, make_desk: DeskFactory) -> None:
@@ -31,7 +38,7 @@ def test_set_change_and_remove_the_pin(qtbot: QtBot, make_desk: DeskFactory) -> 
     enter(page, "4821")
     page.save()
     wait_idle(qtbot, page)
-    stored = stored_pin_hash(desk.context)
+    stored = stored_pin_hash(desk)
     assert stored is not None and stored.startswith("scrypt$") and "4821" not in stored
     assert verify_pin("4821", stored)
     assert page.save_button.text() == "Change PIN" and page.current.isVisibleTo(page)
@@ -40,12 +47,12 @@ def test_set_change_and_remove_the_pin(qtbot: QtBot, make_desk: DeskFactory) -> 
     page.save()
     wait_idle(qtbot, page)
     assert "That is not the manager PIN." in page.message.text()
-    assert stored_pin_hash(desk.context) == stored
+    assert stored_pin_hash(desk) == stored
 
     enter(page, "7777", current="4821")
     page.save()
     wait_idle(qtbot, page)
-    changed = stored_pin_hash(desk.context)
+    changed = stored_pin_hash(desk)
     assert changed is not None and verify_pin("7777", changed)
 
     page.current.setText("4821")
@@ -55,7 +62,7 @@ def test_set_change_and_remove_the_pin(qtbot: QtBot, make_desk: DeskFactory) -> 
     page.current.setText("7777")
     page.remove()
     wait_idle(qtbot, page)
-    assert stored_pin_hash(desk.context) is None
+    assert stored_pin_hash(desk) is None
     assert "removed" in page.message.text()
 
 
@@ -64,12 +71,13 @@ def test_a_bad_or_mistyped_new_pin_is_refused_before_hashing(qtbot: QtBot, make_
     page = page_for(qtbot, desk)
     enter(page, "12")
     page.save()
+    wait_idle(qtbot, page)
     assert page.errors.marked() == ["pin"] and "4 to 12 digits" in page.message.text()
     enter(page, "123456", "123465")
     page.save()
+    wait_idle(qtbot, page)
     assert page.errors.marked() == ["repeat"] and "The two new PINs differ." in page.message.text()
-    assert not page.jobs.pending()
-    assert stored_pin_hash(desk.context) is None
+    assert stored_pin_hash(desk) is None
 
 
 def test_the_lock_page_lets_only_the_right_pin_through(qtbot: QtBot, make_desk: DeskFactory) -> None:
@@ -84,7 +92,7 @@ def test_the_lock_page_lets_only_the_right_pin_through(qtbot: QtBot, make_desk: 
     lock.unlocked.connect(lambda: unlocked.append(True))
     lock.pin.setText("2469")
     lock.unlock()
-    qtbot.waitUntil(lambda: not lock.jobs.pending(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not lock.checking, timeout=WAIT_MS)
     assert unlocked == [] and "That is not the manager PIN." in lock.message.text()
     lock.pin.setText("2468")
     lock.unlock()

@@ -23,6 +23,7 @@ __all__ = ["make_desk"]
 def tab_for(qtbot: QtBot, desk: Desk) -> SettingsTab:
     tab = SettingsTab(desk.context)
     qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: tab.pin_checked and not tab.pin_page.busy, timeout=WAIT_MS)
     return tab
 
 

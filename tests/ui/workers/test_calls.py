@@ -1,0 +1,101 @@
+"""CoreCalls: calls run off the GUI thread and answer the widget that asked, if it still exists."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QObject, QThread
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from salto_desk.errors import SaltoDeskError, Text
+from ui.workers.calls import CoreCalls, Lane
+
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def calls(qapp: QApplication) -> Iterator[CoreCalls]:
+    running = CoreCalls()
+    yield running
+    running.shutdown()
+
+
+def test_the_result_reaches_the_widget_on_the_gui_thread_typed(qtbot: QtBot, calls: CoreCalls) -> None:
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    ran_on: list[QThread] = []
+    answered: list[tuple[int, bool]] = []
+
+    def call() -> int:
+        ran_on.append(QThread.currentThread())
+        return 42
+
+    calls.run(owner, call, lambda value: answered.append((value + 1, QThread.currentThread() is owner.thread())),
+              lambda error: pytest.fail(f"failed: {error}"))  # fmt: skip
+    qtbot.waitUntil(lambda: bool(answered), timeout=WAIT_MS)
+    assert answered == [(43, True)]
+    assert ran_on and ran_on[0] is not owner.thread()
+    assert calls.waiting() == 0
+
+
+def test_an_error_reaches_the_failure_callback(qtbot: QtBot, calls: CoreCalls) -> None:
+    owner = QObject()
+    refused = SaltoDeskError(Text("No.", "Nee."))
+    errors: list[Exception] = []
+
+    def call() -> None:
+        raise refused
+
+    calls.run(owner, call, lambda _value: pytest.fail("no result expected"), errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=WAIT_MS)
+    assert errors == [refused]
+
+
+def test_a_widget_gone_meanwhile_never_hears_back(qtbot: QtBot, calls: CoreCalls) -> None:
+    owner = QObject()
+    release, finished = threading.Event(), threading.Event()
+    heard: list[object] = []
+
+    def call() -> str:
+        release.wait(WAIT_MS / 1000)
+        finished.set()
+        return "late"
+
+    calls.run(owner, call, heard.append, heard.append)
+    assert calls.waiting() == 1
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: calls.waiting() == 0, timeout=WAIT_MS)  # forgotten when the owner went
+    release.set()
+    assert finished.wait(WAIT_MS / 1000)
+    later = QObject()
+    done: list[str] = []
+    calls.run(later, lambda: "next", done.append, heard.append)  # delivered after the late one
+    qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
+    assert heard == []
+
+
+def test_a_person_does_not_wait_behind_a_slow_background_call(qtbot: QtBot, calls: CoreCalls) -> None:
+    owner = QObject()
+    release = threading.Event()
+    order: list[str] = []
+    calls.run(
+        owner, lambda: release.wait(WAIT_MS / 1000), lambda _ok: order.append("poll"), pytest.fail, Lane.BACKGROUND
+    )
+    calls.run(owner, lambda: "found", order.append, pytest.fail)
+    qtbot.waitUntil(lambda: order == ["found"], timeout=WAIT_MS)
+    release.set()
+    qtbot.waitUntil(lambda: order == ["found", "poll"], timeout=WAIT_MS)
+
+
+def test_a_slow_user_call_does_not_hold_up_the_next_one(qtbot: QtBot, calls: CoreCalls) -> None:
+    owner = QObject()
+    release = threading.Event()
+    order: list[str] = []
+    calls.run(owner, lambda: release.wait(WAIT_MS / 1000), lambda _ok: order.append("slow search"), pytest.fail)
+    calls.run(owner, lambda: "page", order.append, pytest.fail)
+    qtbot.waitUntil(lambda: order == ["page"], timeout=WAIT_MS)
+    release.set()
+    qtbot.waitUntil(lambda: order == ["page", "slow search"], timeout=WAIT_MS)
