@@ -112,8 +112,6 @@ class DeskContext:
     clock: Clock = field(default=lambda: datetime.now(UTC))
     trace: TraceBus = field(default_factory=TraceBus)
     background: OperationQueue = field(default_factory=lambda: OperationQueue("background"))
-    lookup: OperationQueue = field(default_factory=lambda: OperationQueue("lookup"))
-    """Reads for the views (searches, lists) that must not wait behind a sync on ``background``."""
     events: DeskEvents = field(default_factory=DeskEvents)
     secrets: SecretStore = field(default_factory=SecretStore)
     paths: AppPaths = field(default_factory=app_paths)
@@ -129,7 +127,7 @@ class DeskContext:
     _sync: PmsSync | None = None
 
     def __post_init__(self) -> None:
-        self.services = DeskServices(self.database)
+        self.services = DeskServices(self.database, lambda: self.clock())
 
     @property
     def sync(self) -> PmsSync | None:
@@ -163,7 +161,7 @@ class DeskContext:
         return self._services[endpoint]
 
     def queues(self) -> list[OperationQueue]:
-        return [self.background, self.lookup, *self._queues.values()]
+        return [self.background, *self._queues.values()]
 
     def shutdown(self) -> None:
         """Stop the sync process and every worker thread, and hand the sync leadership on; called when the

@@ -30,9 +30,8 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QTabW
 
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Administration, Holder, HolderKind
-from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.leases import LeaseHolder
-from salto_desk.storage.pms_repository import PmsRepository, SyncStatus
+from salto_desk.storage.pms_repository import SyncStatus
 from salto_desk.sync import SyncProgress
 from ui.context import DeskContext
 from ui.dialogs.about import AboutDialog
@@ -214,21 +213,19 @@ class MainWindow(QMainWindow):
         self._watched: set[str] = set()
         self._running: dict[str, str] = {}  # endpoint -> label of the running job
         self._waiting: dict[str, int] = {}
-        self._config_job: int | None = None
-        self._status_job: int | None = None
         self._sync_state: Text | None = None
         self._sync_failure: str | None = None
         self._sync_failed_at: datetime | None = None
         self._sync_leader: LeaseHolder | None = None
         self._closed = False
 
-        self.change_feed = ChangeFeed(context.database, context.lookup)
+        self.change_feed = ChangeFeed(context.services.changes.poll, context.calls)
         self.change_feed.setParent(self)
         _ChangeRelay(self, self.change_feed)
         self.desk_status: DeskStatusView | None = None
         self.desk_status_dock: QDockWidget | None = None
         if context.coordinator is not None:
-            self.desk_status = DeskStatusView(context.coordinator, context.lookup, language)
+            self.desk_status = DeskStatusView(context.coordinator.status, context.calls, language)
             self.desk_status_dock = QDockWidget(DESKS(language), self)
             self.desk_status_dock.setObjectName("desk_status_dock")
             self.desk_status_dock.setWidget(self.desk_status)
@@ -253,8 +250,6 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.queue_label)
         self._build_menus()
 
-        context.lookup.succeeded.connect(self._on_lookup_done)
-        context.lookup.failed.connect(self._on_lookup_failed)
         context.events.config_changed.connect(self.reload_configuration)
         context.events.pms_synced.connect(self._on_synced)
         sync = context.sync
@@ -449,14 +444,8 @@ class MainWindow(QMainWindow):
 
     def reload_configuration(self) -> None:
         """Read the administrations again (after a settings change) and check their links."""
-        database = self.context.database
-
-        def administrations(_report: object) -> list[Administration]:
-            with database.unit_of_work() as session:
-                return ConfigRepository(session).administrations()
-
-        self._config_job = self.context.lookup.submit(
-            Text("Reading the configuration", "Configuratie lezen")(self.language), administrations
+        self.context.calls.run(
+            self, self.context.services.front_desk.administrations, self._administrations_read, self._config_unread
         )
 
     def check_links(self) -> None:
@@ -571,15 +560,9 @@ class MainWindow(QMainWindow):
         self._read_sync_status()
 
     def _read_sync_status(self) -> None:
-        database, administrations = self.context.database, list(self._administrations)
-
-        def statuses(_report: object) -> list[SyncStatus]:
-            with database.unit_of_work() as session:
-                pms = PmsRepository(session)
-                return [pms.sync_status(each.id) for each in administrations]
-
-        self._status_job = self.context.lookup.submit(
-            Text("Reading the sync state", "Synchronisatiestatus lezen")(self.language), statuses
+        front_desk, administration_ids = self.context.services.front_desk, [each.id for each in self._administrations]
+        self.context.calls.run(
+            self, lambda: front_desk.sync_statuses(administration_ids), self._show_sync, self._sync_status_unread
         )
 
     def _show_sync(self, statuses: list[SyncStatus] | None = None) -> None:
@@ -629,28 +612,21 @@ class MainWindow(QMainWindow):
 
     # --- lookups ----------------------------------------------------------------------------------
 
-    def _on_lookup_done(self, job: int, result: object) -> None:
-        if job == self._config_job:
-            self._config_job = None
-            self._administrations = list(result) if isinstance(result, list) else []
-            known = {each.id for each in self._administrations}
-            self._links = {key: value for key, value in self._links.items() if key in known}
-            self._show_links()
-            self.check_links()
-            self._read_sync_status()
-        elif job == self._status_job:
-            self._status_job = None
-            self._show_sync(list(result) if isinstance(result, list) else [])
+    def _administrations_read(self, administrations: list[Administration]) -> None:
+        self._administrations = administrations
+        known = {each.id for each in self._administrations}
+        self._links = {key: value for key, value in self._links.items() if key in known}
+        self._show_links()
+        self.check_links()
+        self._read_sync_status()
 
-    def _on_lookup_failed(self, job: int, error: object) -> None:
-        if job == self._config_job:
-            self._config_job = None
-            self.link_label.setText(_error_text(error, self.language))
-            self.link_label.setStyleSheet(ERROR_STYLE)
-        elif job == self._status_job:
-            self._status_job = None
-            self.sync_label.setText(_error_text(error, self.language))
-            self.sync_label.setStyleSheet(ERROR_STYLE)
+    def _config_unread(self, error: Exception) -> None:
+        self.link_label.setText(_error_text(error, self.language))
+        self.link_label.setStyleSheet(ERROR_STYLE)
+
+    def _sync_status_unread(self, error: Exception) -> None:
+        self.sync_label.setText(_error_text(error, self.language))
+        self.sync_label.setStyleSheet(ERROR_STYLE)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Start following the other desks when the window first shows."""

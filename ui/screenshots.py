@@ -21,9 +21,8 @@ from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Encoder, KeyState
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.protocol.cards import CardProgress, CardStep
-from salto_desk.storage.config_repository import ConfigRepository
+from salto_desk.services.front_desk import ReservationRow
 from ui.main_window import MainWindow
-from ui.models.reservations import ReservationRow
 from ui.tabs.reservations import ReservationsTab
 
 STEP_TIMEOUT_S = 60.0
@@ -86,9 +85,10 @@ def _listed_cards(tab: ReservationsTab, identity: tuple[int, str]) -> int:
 
 
 def _first_encoder(window: MainWindow, administration_id: int) -> Encoder:
-    """The encoder SALTO knows as number 1 (the demo's reception desk)."""
-    with window.context.database.unit_of_work() as session:
-        return min(ConfigRepository(session).encoders(administration_id), key=lambda encoder: encoder.external_id)
+    """The encoder SALTO knows as number 1 (the demo's reception desk); read directly: the screenshots are a
+    script of their own, not a widget waiting on the GUI thread."""
+    encoders = window.context.services.front_desk.encoders(administration_id)
+    return min(encoders, key=lambda encoder: encoder.external_id)
 
 
 def take_screenshots(app: QApplication, window: MainWindow, camera: Camera) -> None:

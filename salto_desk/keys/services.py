@@ -34,7 +34,9 @@ from salto_desk.keys.model import (
     KeyDraft,
     KeyFields,
     KeyState,
+    KeyType,
     OwnerDetails,
+    Product,
     StayDates,
 )
 from salto_desk.keys.rules import (
@@ -201,6 +203,27 @@ def _failure(error: BaseException, accepted: bool = False) -> tuple[AuditState, 
     return AuditState.UNKNOWN, "", f"{type(error).__name__}: {error}"
 
 
+def new_reservation_key_fields(
+    administration: Administration, key_type: KeyType, products: Sequence[Product], reservation: CachedReservation
+) -> KeyFields:
+    """What new key data of ``key_type`` for a cached reservation starts with, before the desk changes it.
+
+    The reservation's door, validity from the rules (a matching product of the key type sets fixed
+    times), the key type's access and card texts, and the guest's phone when it is in E.164 form.
+    """
+    product = next(iter(matching_products(products, reservation.facts)), None)
+    return KeyFields(
+        key_type_id=key_type.id,
+        rooms=(reservation.door_name,) if reservation.door_name else (),
+        validity=reservation_validity(StayDates(reservation.start_date, reservation.end_date), administration, product),
+        granted=key_type.granted,
+        denied=key_type.denied,
+        print_info=key_type.print_info,
+        phone=sendable_phone(reservation.phone),
+        license_plate=reservation.license_plate if administration.carries_license_plate else None,
+    )
+
+
 class KeyService:
     """Runs key operations for one desk; one operation at a time, ``cancel()`` from any thread."""
 
@@ -277,29 +300,15 @@ class KeyService:
         )
 
     def reservation_key_defaults(self, administration_id: int, reservation_pms_id: str, key_type_id: int) -> KeyFields:
-        """What new key data of this key type for a cached reservation starts with, before the desk changes it.
-
-        The reservation's door, validity from the rules (a matching product of the key type sets fixed
-        times), the key type's access and card texts, and the guest's phone when it is in E.164 form.
-        """
+        """What new key data of this key type for a cached reservation starts with, before the desk changes it."""
         with self.database.unit_of_work() as session:
             config = ConfigRepository(session)
-            administration = config.administration(administration_id)
-            key_type = config.key_type(key_type_id)
-            reservation = self._cached_reservation(session, administration_id, reservation_pms_id)
-            product = next(iter(matching_products(config.products(key_type_id), reservation.facts)), None)
-        return KeyFields(
-            key_type_id=key_type.id,
-            rooms=(reservation.door_name,) if reservation.door_name else (),
-            validity=reservation_validity(
-                StayDates(reservation.start_date, reservation.end_date), administration, product
-            ),
-            granted=key_type.granted,
-            denied=key_type.denied,
-            print_info=key_type.print_info,
-            phone=sendable_phone(reservation.phone),
-            license_plate=reservation.license_plate if administration.carries_license_plate else None,
-        )
+            return new_reservation_key_fields(
+                config.administration(administration_id),
+                config.key_type(key_type_id),
+                config.products(key_type_id),
+                self._cached_reservation(session, administration_id, reservation_pms_id),
+            )
 
     def create_reservation_key(self, administration_id: int, reservation_pms_id: str, fields: KeyFields) -> KeyData:
         """Key data made by hand for a cached reservation (no product matched, or after a delete).

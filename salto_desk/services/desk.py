@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from salto_desk.coordination import ChangeWatcher
+from salto_desk.services.front_desk import FrontDesk
 from salto_desk.services.pin import ManagerPin
 from salto_desk.storage.database import Database
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class DeskServices:
     """The use cases of one desk over its database, grouped by what the window shows."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, clock: Clock = _utc_now) -> None:
         self.database = database
+        self.front_desk = FrontDesk(database, clock)
         self.pin = ManagerPin(database)
+        self.changes = ChangeWatcher(database)
+        """What other desks (or this one) committed since the previous poll, by topic."""

@@ -339,7 +339,7 @@ def shown_window(qtbot: QtBot, context: DeskContext) -> MainWindow:
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.change_feed._job is None, timeout=WAIT_MS)  # the baseline is taken
+    qtbot.waitUntil(lambda: not window.change_feed.polling, timeout=WAIT_MS)  # the baseline is taken
     return window
 
 

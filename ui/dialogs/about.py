@@ -10,7 +10,7 @@ import platform
 import PySide6
 import serial
 import sqlalchemy
-from PySide6.QtCore import Qt, Slot, qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,8 +27,6 @@ from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Administration
 from salto_desk.logs import LOG_FILE as LOG_FILE_NAME
 from salto_desk.protocol.transport import SerialEndpoint, parse_endpoint
-from salto_desk.storage.config_repository import ConfigRepository
-from salto_desk.storage.database import Database
 from ui.context import DeskContext
 from ui.models.rows import fill_table
 
@@ -126,7 +124,7 @@ def administration_features(administration: Administration, language: str = "en"
 class AboutDialog(QDialog):
     """Versions, the SALTO requests in use and each administration's wire settings.
 
-    The administrations are read on the desk's lookup queue; the dialog shows them when they arrive.
+    The administrations are read through the application layer; the dialog shows them when they arrive.
     """
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
@@ -181,26 +179,12 @@ class AboutDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(620, 560)
 
-        database = context.database
-        context.lookup.succeeded.connect(self._loaded)
-        context.lookup.failed.connect(self._not_loaded)
-        self._job = context.lookup.submit(SITES.en, lambda _report: _administrations(database))
+        context.calls.run(self, context.services.front_desk.administrations, self._loaded, self._not_loaded)
 
-    @Slot(int, object)
-    def _loaded(self, job_id: int, administrations: object) -> None:
-        if job_id != self._job or not isinstance(administrations, list):
-            return
+    def _loaded(self, administrations: list[Administration]) -> None:
         lines = [administration_features(each, self._language) for each in administrations]
         self.sites.setText("\n".join(lines) or NO_SITES(self._language))
 
-    @Slot(int, object)
-    def _not_loaded(self, job_id: int, error: object) -> None:
-        if job_id != self._job:
-            return
+    def _not_loaded(self, error: Exception) -> None:
         reason = error.user_message(self._language) if isinstance(error, SaltoDeskError) else str(error)
         self.sites.setText(NOT_LOADED(self._language).format(reason=reason))
-
-
-def _administrations(database: Database) -> list[Administration]:
-    with database.unit_of_work() as session:
-        return ConfigRepository(session).administrations()

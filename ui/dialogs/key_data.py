@@ -3,14 +3,12 @@
 Edit works on any key data (a reservation's or an owner's); create makes key data for a reservation,
 starting from the defaults the core computes per key type (``KeyService.reservation_key_defaults``:
 the stay at the administration's check-in and check-out times, or a matching product's fixed times).
-Saving hands everything to ``KeyService.update_key`` / ``create_reservation_key`` on the lookup queue;
+Saving hands everything to ``KeyService.update_key`` / ``create_reservation_key`` off the GUI thread;
 the core validates, and a refused field is outlined with its message while the dialog stays open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, time
 from itertools import pairwise
 
@@ -27,13 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import Text
-from salto_desk.keys.model import Administration, KeyData, KeyFields, KeyType, Validity
+from salto_desk.keys.model import KeyData, KeyFields, Validity
 from salto_desk.keys.rules import local_moment
-from salto_desk.keys.services import KeyService
-from salto_desk.storage import ConfigRepository, Database
-from salto_desk.storage.pms_repository import PmsRepository
+from salto_desk.services.front_desk import KeyDataSetup
 from ui.context import DeskContext
-from ui.widgets.encoder_prompt import JobWatch
 from ui.widgets.key_form import (
     DATETIME_FORMAT,
     LICENSE_PLATE,
@@ -61,50 +56,11 @@ SAVE = Text("Save", "Opslaan")
 CREATE = Text("Create key", "Sleutel maken")
 SAVE_TIP = Text("Store the key data (Enter); Esc cancels", "Sleutelgegevens opslaan (Enter); Esc annuleert")
 SAVING = Text("Saving the key data...", "Sleutelgegevens opslaan...")
-SAVE_JOB = Text("Save the key data of {holder}", "Sleutelgegevens van {holder} opslaan")
 REENCODE_WARNING = Text(
     "Cards or phone keys were made already: changing rooms, validity, access or texts means new cards.",
     "Er zijn al kaarten of telefoonsleutels gemaakt: kamers, geldigheid, toegang of teksten wijzigen betekent "
     "nieuwe kaarten.",
 )
-
-
-@dataclass(frozen=True)
-class KeyDataSetup:
-    """What the dialog offers: the administration's key types, authorization names and doors.
-
-    ``defaults`` holds, per key type, the fields new key data of a reservation starts with (create only).
-    """
-
-    administration: Administration
-    key_types: tuple[KeyType, ...]
-    authorization_names: Mapping[int, str]
-    doors: tuple[str, ...]
-    defaults: Mapping[int, KeyFields] = field(default_factory=dict)
-
-
-def load_setup(database: Database, administration_id: int) -> KeyDataSetup:
-    """The choices of one administration (runs on a worker thread)."""
-    with database.unit_of_work() as session:
-        config = ConfigRepository(session)
-        return KeyDataSetup(
-            administration=config.administration(administration_id),
-            key_types=tuple(config.key_types(administration_id)),
-            authorization_names={each.number: each.name for each in config.authorization_names(administration_id)},
-            doors=tuple(sorted({each.door_name for each in PmsRepository(session).objects(administration_id)})),
-        )
-
-
-def load_reservation_setup(
-    database: Database, service: KeyService, administration_id: int, reservation_pms_id: str
-) -> KeyDataSetup:
-    """The choices plus each key type's defaults for new key data of the reservation (on a worker thread)."""
-    setup = load_setup(database, administration_id)
-    defaults = {
-        key_type.id: service.reservation_key_defaults(administration_id, reservation_pms_id, key_type.id)
-        for key_type in setup.key_types
-    }
-    return KeyDataSetup(setup.administration, setup.key_types, setup.authorization_names, setup.doors, defaults)
 
 
 def _time(value: QTime) -> time:
@@ -136,7 +92,7 @@ class KeyDataDialog(QDialog):
         self.reservation_pms_id = reservation_pms_id
         self.holder = holder
         self.key: KeyData | None = None
-        self._saving: JobWatch | None = None
+        self._saving = False
         self.language = language = context.language
         say = self._t
         self.setWindowTitle((EDIT_TITLE if key else CREATE_TITLE)(language).format(holder=holder))
@@ -248,7 +204,7 @@ class KeyDataDialog(QDialog):
         )
 
     def saving(self) -> bool:
-        return self._saving is not None
+        return self._saving
 
     def invalid_fields(self) -> list[str]:
         return self.feedback.invalid_fields()
@@ -257,39 +213,35 @@ class KeyDataDialog(QDialog):
 
     @Slot()
     def save(self) -> None:
-        """Store the key data on the lookup queue; the dialog closes once it is stored."""
-        if self._saving is not None or self.key_type.currentData() is None:
+        """Store the key data through the core, off the GUI thread; the dialog closes once it is stored."""
+        if self._saving or self.key_type.currentData() is None:
             return
         self.feedback.mark(None)
         self.feedback.say(SAVING(self.language))
         fields = self.fields()
         service = self.context.key_service(self.administration)
         editing, administration_id, reservation = self.editing, self.administration.id, self.reservation_pms_id
-        watch = JobWatch(self.context.lookup, self)
-        watch.succeeded.connect(self._saved)
-        watch.failed.connect(self._refused)
-        self._saving = watch
+        if editing is None and reservation is None:
+            return
+
+        def store() -> KeyData:
+            if editing is not None:
+                return service.update_key(editing, fields)
+            return service.create_reservation_key(administration_id, str(reservation), fields)
+
+        self._saving = True
         self.save_button.setEnabled(False)
-        if editing is not None:
-            watch.submit(self._job_title(), lambda _report: service.update_key(editing, fields))
-        elif reservation is not None:
-            watch.submit(
-                self._job_title(),
-                lambda _report: service.create_reservation_key(administration_id, reservation, fields),
-            )
+        self.context.calls.run(self, store, self._saved, self._refused)
 
-    @Slot(object)
-    def _saved(self, key: object) -> None:
-        self._saving = None
-        if isinstance(key, KeyData):
-            self.key = key
-            self.feedback.say("")
-            self.saved.emit(key)
-            self.accept()
+    def _saved(self, key: KeyData) -> None:
+        self._saving = False
+        self.key = key
+        self.feedback.say("")
+        self.saved.emit(key)
+        self.accept()
 
-    @Slot(object)
-    def _refused(self, error: object) -> None:
-        self._saving = None
+    def _refused(self, error: Exception) -> None:
+        self._saving = False
         self.save_button.setEnabled(True)
         self.feedback.refused(error)
 
@@ -312,9 +264,6 @@ class KeyDataDialog(QDialog):
     def _local(self, moment: datetime) -> QDateTime:
         local = moment.astimezone(self.administration.zone)
         return QDateTime(qdate(local.date()), QTime(local.hour, local.minute))
-
-    def _job_title(self) -> str:
-        return SAVE_JOB(self.language).format(holder=self.holder)
 
     def _t(self, en: str, nl: str) -> str:
         return Text(en, nl)(self.language)

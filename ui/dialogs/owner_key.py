@@ -33,7 +33,6 @@ from salto_desk.storage.pms_repository import CachedOwner
 from ui.context import DeskContext
 from ui.models.owners import unit_text
 from ui.models.rows import Cell, fill_list
-from ui.widgets.encoder_prompt import JobWatch
 from ui.widgets.key_form import (
     DATE_FORMAT,
     LICENSE_PLATE,
@@ -64,7 +63,6 @@ ROOMS_HINT = Text(
     f"Vink de deur(en) aan die deze sleutel opent: 1 tot {MAX_ROOMS}.",
 )
 CREATING = Text("Creating the key data...", "Sleutelgegevens maken...")
-CREATE_JOB = Text("Create the key data of {owner}", "Sleutelgegevens van {owner} maken")
 
 
 class OwnerKeyDialog(QDialog):
@@ -86,7 +84,7 @@ class OwnerKeyDialog(QDialog):
         self.owner = owner
         self.key_types = tuple(key_types)
         self.key: KeyData | None = None
-        self._creating: JobWatch | None = None
+        self._creating = False
         self.language = language = context.language
         say = self._t
         self.setWindowTitle(TITLE(language).format(owner=owner.name))
@@ -205,7 +203,7 @@ class OwnerKeyDialog(QDialog):
         return self.print_info_lines.lines()
 
     def creating(self) -> bool:
-        return self._creating is not None
+        return self._creating
 
     # --- create ----------------------------------------------------------------------------------
 
@@ -215,9 +213,9 @@ class OwnerKeyDialog(QDialog):
 
     @Slot()
     def create_key(self) -> None:
-        """Store the key data on the lookup queue; the dialog closes when it is stored."""
+        """Store the key data through the core, off the GUI thread; the dialog closes when it is stored."""
         key_type = self.chosen_key_type()
-        if key_type is None or self._creating is not None:
+        if key_type is None or self._creating:
             return
         self._mark(None)
         self._say(CREATING(self.language))
@@ -228,14 +226,11 @@ class OwnerKeyDialog(QDialog):
         plate = self.license_plate.text().strip() or None
         valid_from, valid_until = pydate(self.valid_from.date()), pydate(self.valid_until.date())
 
-        watch = JobWatch(self.context.lookup, self)
-        watch.succeeded.connect(self._created)
-        watch.failed.connect(self._refused)
-        self._creating = watch
+        self._creating = True
         self.create_button.setEnabled(False)
-        watch.submit(
-            CREATE_JOB(self.language).format(owner=owner.name),
-            lambda _report: service.create_owner_key(
+        self.context.calls.run(
+            self,
+            lambda: service.create_owner_key(
                 administration_id,
                 key_type.id,
                 details,
@@ -245,20 +240,19 @@ class OwnerKeyDialog(QDialog):
                 print_info=lines,
                 license_plate=plate,
             ),
+            self._created,
+            self._refused,
         )
 
-    @Slot(object)
-    def _created(self, key: object) -> None:
-        self._creating = None
-        if isinstance(key, KeyData):
-            self.key = key
-            self._say("")
-            self.created.emit(key)
-            self.accept()
+    def _created(self, key: KeyData) -> None:
+        self._creating = False
+        self.key = key
+        self._say("")
+        self.created.emit(key)
+        self.accept()
 
-    @Slot(object)
-    def _refused(self, error: object) -> None:
-        self._creating = None
+    def _refused(self, error: Exception) -> None:
+        self._creating = False
         self.create_button.setEnabled(True)
         self.feedback.refused(error)
 

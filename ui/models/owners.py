@@ -6,13 +6,12 @@ sorts by a clicked column, ignoring case.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from salto_desk.errors import Text
-from salto_desk.keys.model import Administration, KeyData
+from salto_desk.services.front_desk import OwnerRow
 from salto_desk.storage.pms_repository import CachedObject, CachedOwner
 from ui.models.reservations import key_text
 from ui.models.rows import Cell, RowsModel
@@ -36,19 +35,6 @@ HEADERS = {
     Column.ADMINISTRATION: Text("Administration", "Administratie"),
 }
 NO_ACCOMMODATIONS = Text("no accommodation today", "vandaag geen accommodatie")
-
-
-@dataclass(frozen=True)
-class OwnerRow:
-    """One line of the list: the owner, their key data and their administration."""
-
-    owner: CachedOwner
-    keys: tuple[KeyData, ...]
-    administration: Administration
-
-    @property
-    def identity(self) -> tuple[int, str]:
-        return self.owner.administration_id, self.owner.pms_id
 
 
 def unit_text(unit: CachedObject) -> str:

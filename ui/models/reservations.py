@@ -7,7 +7,6 @@ whose key needs re-encoding is highlighted, because the cards already made no lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
@@ -16,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from salto_desk.errors import Text
 from salto_desk.keys.model import KeyData, KeyState
+from salto_desk.services.front_desk import ReservationRow
 from salto_desk.storage.pms_repository import CachedReservation
 from ui.models.rows import Cell, RowsModel
 
@@ -67,23 +67,6 @@ NEEDS_REENCODE_TIP = Text(
     "De boeking is gewijzigd nadat er kaarten zijn gemaakt: de kaarten passen niet meer bij het verblijf. "
     "Print nieuwe kaarten.",
 )
-
-
-@dataclass(frozen=True)
-class ReservationRow:
-    """One line of the list: the reservation, its key data and its administration's name."""
-
-    reservation: CachedReservation
-    keys: tuple[KeyData, ...]
-    administration: str
-
-    @property
-    def needs_reencode(self) -> bool:
-        return any(key.state is KeyState.NEEDS_REENCODE for key in self.keys)
-
-    @property
-    def identity(self) -> tuple[int, str]:
-        return self.reservation.administration_id, self.reservation.pms_id
 
 
 def state_text(reservation: CachedReservation, language: str) -> str:

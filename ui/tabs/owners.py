@@ -1,8 +1,9 @@
 """The Owners tab: owners from the PMS with their accommodations, their key data, and +Key.
 
-Searching reads the PMS cache on the lookup queue (name, e-mail, accommodation or door name; case
-and accents ignored). The selected owner's key data shows in the shared key panel, which prints,
-copies, sends to a phone and deletes; +Key creates key data without a booking.
+Searching reads the PMS cache through the application layer, off the GUI thread (name, e-mail,
+accommodation or door name; case and accents ignored). The selected owner's key data shows in the
+shared key panel, which prints, copies, sends to a phone and deletes; +Key creates key data without
+a booking.
 """
 
 from __future__ import annotations
@@ -29,16 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import Text
-from salto_desk.keys.model import Administration, HolderKind, KeyData, KeyType
-from salto_desk.keys.rules import today_in
-from salto_desk.storage import ConfigRepository, KeyRepository
-from salto_desk.storage.pms_repository import PmsRepository
+from salto_desk.keys.model import Administration, KeyData, KeyType
+from salto_desk.services.front_desk import OwnerRow, OwnerSearch
 from ui.context import DeskContext
 from ui.dialogs.owner_key import OwnerKeyDialog
-from ui.models.owners import Column, OwnerRow, OwnersModel, OwnersProxy, accommodations_text
+from ui.models.owners import Column, OwnersModel, OwnersProxy, accommodations_text
 from ui.models.reservations import KEY_STATES
 from ui.models.rows import RowCells
-from ui.widgets.encoder_prompt import JobWatch, error_texts
+from ui.widgets.encoder_prompt import error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
 from ui.widgets.refresh import DataChangeRefresh
@@ -56,30 +55,10 @@ NOTHING = "—"
 
 @dataclass(frozen=True)
 class OwnersResult:
-    """One search: the administrations, the owners found with their keys, and each administration's key types."""
+    """One owner search and the list's cells, computed on the worker thread."""
 
-    administrations: tuple[Administration, ...]
-    rows: tuple[OwnerRow, ...]
-    key_types: Mapping[int, tuple[KeyType, ...]]
+    search: OwnerSearch
     cells: list[RowCells]
-
-
-def search_owners(context: DeskContext, administration_id: int | None, text: str, language: str) -> OwnersResult:
-    """Owners of one administration (None: all) matching ``text``, with their accommodations of today, and
-    the list's cells (runs on a worker thread)."""
-    rows: list[OwnerRow] = []
-    with context.database.unit_of_work() as session:
-        config, cache, keys = ConfigRepository(session), PmsRepository(session), KeyRepository(session)
-        administrations = tuple(config.administrations())
-        for administration in administrations:
-            if administration_id not in (None, administration.id):
-                continue
-            today = today_in(administration, context.clock())
-            owners = cache.owners(administration.id, text, day=today)
-            owned = keys.for_holders(administration.id, HolderKind.OWNER, [owner.pms_id for owner in owners])
-            rows += [OwnerRow(owner, tuple(owned.get(owner.pms_id, ())), administration) for owner in owners]
-        key_types = {each.id: tuple(config.key_types(each.id)) for each in administrations}
-    return OwnersResult(administrations, tuple(rows), key_types, OwnersModel.cells(rows, language))
 
 
 class OwnersTab(QWidget):
@@ -95,7 +74,8 @@ class OwnersTab(QWidget):
         self._context = context
         self._language = language = context.language
         say = self._t
-        self._search: JobWatch | None = None
+        self._searches = 0  # the newest search's number: only its answer is shown
+        self._search_running = False
         self._administrations: tuple[Administration, ...] = ()
         self._key_types: Mapping[int, tuple[KeyType, ...]] = {}
         self._shown: OwnerRow | None = None
@@ -213,14 +193,21 @@ class OwnersTab(QWidget):
         self._changes.searching_now()
         if self._shown is not None and self._keep is None:
             self._keep = self._shown.identity
-        context, text, language = self._context, self.search_field.text().strip(), self._language
-        administration_id = self.administration_filter.currentData()
-        watch = JobWatch(context.lookup, self)
-        watch.succeeded.connect(self._on_found)
-        watch.failed.connect(self._on_search_failed)
-        self._search = watch
-        watch.submit(
-            SEARCHING(self._language), lambda _report: search_owners(context, administration_id, text, language)
+        front_desk, language = self._context.services.front_desk, self._language
+        text, administration_id = self.search_field.text().strip(), self.administration_filter.currentData()
+        self._searches += 1
+        number = self._searches
+        self._search_running = True
+
+        def search() -> OwnersResult:
+            found = front_desk.search_owners(administration_id, text)
+            return OwnersResult(found, OwnersModel.cells(found.rows, language))
+
+        self._context.calls.run(
+            self,
+            search,
+            lambda result: self._on_found(number, result),
+            lambda error: self._on_search_failed(number, error),
         )
 
     def show_owner(self, pms_id: str, administration_id: int | None = None) -> None:
@@ -236,7 +223,7 @@ class OwnersTab(QWidget):
 
     @property
     def searching(self) -> bool:
-        return self._search is not None or self.model.filling
+        return self._search_running or self.model.filling
 
     def _hold_selection(self) -> None:
         """New rows replace the old ones: no selection change is announced until the kept row is selected."""
@@ -245,19 +232,19 @@ class OwnersTab(QWidget):
     def _release_selection(self) -> None:
         self.table.selectionModel().blockSignals(False)
 
-    @Slot(object)
-    def _on_found(self, result: object) -> None:
-        if self.sender() is not self._search or not isinstance(result, OwnersResult):
-            return
-        self._search = None
-        self._set_administrations(result.administrations)
-        self._key_types = result.key_types
+    def _on_found(self, number: int, result: OwnersResult) -> None:
+        if number != self._searches:
+            return  # a newer search runs
+        self._search_running = False
+        found = result.search
+        self._set_administrations(found.administrations)
+        self._key_types = found.key_types
         keep, self._keep = self._keep, None
         wanted, self._wanted = self._wanted, None
-        self.model.show_rows(result.rows, result.cells, lambda: self._show_found(result, keep, wanted))
+        self.model.show_rows(found.rows, result.cells, lambda: self._show_found(found, keep, wanted))
 
     def _show_found(
-        self, result: OwnersResult, keep: tuple[int, str] | None, wanted: tuple[str, int | None] | None
+        self, result: OwnerSearch, keep: tuple[int, str] | None, wanted: tuple[str, int | None] | None
     ) -> None:
         count = len(result.rows)
         self.count_label.setText(
@@ -276,14 +263,12 @@ class OwnersTab(QWidget):
             self._show(None)
         self._changes.search_ended()
 
-    @Slot(object)
-    def _on_search_failed(self, error: object) -> None:
-        if self.sender() is not self._search:
+    def _on_search_failed(self, number: int, error: Exception) -> None:
+        if number != self._searches:
             return
-        self._search = None
+        self._search_running = False
         self._changes.search_ended()
-        failure = error if isinstance(error, BaseException) else RuntimeError(str(error))
-        message, action = error_texts(failure, self._language)
+        message, action = error_texts(error, self._language)
         self.count_label.setText(f"{SEARCH_FAILED(self._language)} {message} {action}".strip())
 
     def _set_administrations(self, administrations: tuple[Administration, ...]) -> None:

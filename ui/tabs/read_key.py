@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -18,10 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import Text
-from salto_desk.keys.model import Administration, Encoder, HolderKind
+from salto_desk.keys.model import Administration, HolderKind
 from salto_desk.keys.services import CardReport
 from salto_desk.protocol.messages import CardType
-from salto_desk.storage.config_repository import ConfigRepository
+from salto_desk.services.front_desk import EncoderChoice
 from ui.context import DeskContext
 from ui.widgets.encoder_prompt import EncoderPrompt, JobWatch
 from ui.workers.operations import Report
@@ -42,28 +41,6 @@ HOLDER_KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class EncoderChoice:
-    """An encoder together with the administration whose SALTO endpoint it hangs on."""
-
-    administration: Administration
-    encoder: Encoder
-
-    def label(self) -> str:
-        return f"{self.encoder.name} ({self.administration.name})"
-
-
-def load_encoder_choices(context: DeskContext) -> list[EncoderChoice]:
-    """Every encoder of every administration, by administration then encoder name."""
-    with context.database.unit_of_work() as session:
-        config = ConfigRepository(session)
-        return [
-            EncoderChoice(administration, encoder)
-            for administration in config.administrations()
-            for encoder in config.encoders(administration.id)
-        ]
-
-
 class ReadKeyTab(QWidget):
     """Choose an encoder, Start, place the card, and read what SALTO decodes from it."""
 
@@ -74,7 +51,7 @@ class ReadKeyTab(QWidget):
         self._context = context
         self._language = context.language
         self._choices: list[EncoderChoice] = []
-        self._loading: JobWatch | None = None
+        self._loads = 0  # the newest load's number: only its answer is shown
         self._reading: tuple[JobWatch, EncoderChoice] | None = None
         self._report: CardReport | None = None
 
@@ -158,12 +135,14 @@ class ReadKeyTab(QWidget):
     @Slot()
     def refresh(self) -> None:
         """Reload the encoders (they may have changed in the settings)."""
-        context = self._context
-        watch = JobWatch(context.lookup, self)
-        watch.succeeded.connect(self._loaded)
-        watch.failed.connect(self._load_failed)
-        self._loading = watch
-        watch.submit(self._t("Load encoders", "Encoders laden"), lambda _report: load_encoder_choices(context))
+        self._loads += 1
+        number = self._loads
+        self._context.calls.run(
+            self,
+            self._context.services.front_desk.encoder_choices,
+            lambda choices: self._loaded(number, choices),
+            lambda error: self._load_failed(number, error),
+        )
 
     def chosen(self) -> EncoderChoice | None:
         index = self.encoders.currentIndex()
@@ -201,11 +180,9 @@ class ReadKeyTab(QWidget):
 
     # --- encoders --------------------------------------------------------------------------------
 
-    @Slot(object)
-    def _loaded(self, result: object) -> None:
-        if self.sender() is not self._loading or not isinstance(result, list):
+    def _loaded(self, number: int, result: list[EncoderChoice]) -> None:
+        if number != self._loads:
             return
-        self._loading = None
         self._choices = result
         self.encoders.blockSignals(True)
         self.encoders.clear()
@@ -225,13 +202,10 @@ class ReadKeyTab(QWidget):
         )
         self._update_buttons()
 
-    @Slot(object)
-    def _load_failed(self, error: object) -> None:
-        if self.sender() is not self._loading:
+    def _load_failed(self, number: int, error: Exception) -> None:
+        if number != self._loads:
             return
-        self._loading = None
-        failure = error if isinstance(error, BaseException) else RuntimeError(str(error))
-        self.prompt.show_error(failure, self._t("Loading the encoders failed", "Encoders laden mislukt"))
+        self.prompt.show_error(error, self._t("Loading the encoders failed", "Encoders laden mislukt"))
         self._update_buttons()
 
     def _remembered_encoder(self) -> int | None:

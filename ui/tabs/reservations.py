@@ -1,13 +1,13 @@
 """The Reservations tab: find a booking as you type, see its booking and key data, print or send its key.
 
-Searches run on the context's ``lookup`` queue (never on the GUI thread), debounced while typing;
-only the answer to the newest search is shown. The key data of the selected reservation is shown and
+Searches run in the application layer through ``context.calls`` (never on the GUI thread), debounced
+while typing; only the answer to the newest search is shown. The key data of the selected reservation is shown and
 operated on by the shared ``KeyActionsPanel``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -33,26 +33,24 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.keys.model import Administration, HolderKind, KeyData
-from salto_desk.keys.rules import reservation_label, today_in
-from salto_desk.storage.config_repository import ConfigRepository
-from salto_desk.storage.key_repository import KeyRepository
-from salto_desk.storage.pms_repository import CachedReservation, Period, PmsRepository, ReservationQuery
+from salto_desk.keys.model import Administration, KeyData
+from salto_desk.keys.rules import reservation_label
+from salto_desk.services.front_desk import KeyDataSetup, ReservationRow, ReservationSearch
+from salto_desk.storage.pms_repository import CachedReservation, Period, ReservationQuery
 from ui.context import DeskContext
-from ui.dialogs.key_data import KeyDataDialog, KeyDataSetup, load_reservation_setup
+from ui.dialogs.key_data import KeyDataDialog
 from ui.models.reservations import (
     KEY_STATES,
     NO_KEY,
     RESERVATION_STATES,
     Column,
-    ReservationRow,
     ReservationsModel,
     ReservationsProxy,
     accommodation_text,
     state_text,
 )
 from ui.models.rows import RowCells
-from ui.widgets.encoder_prompt import JobWatch, error_texts
+from ui.widgets.encoder_prompt import error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
 from ui.widgets.refresh import DataChangeRefresh
@@ -74,7 +72,6 @@ ADD_KEY_TIP = Text(
     "Create key data for this reservation by hand (no product matched, or after a delete)",
     "Sleutelgegevens voor deze reservering met de hand maken (geen product van toepassing, of na verwijderen)",
 )
-ADD_KEY_LOAD = Text("Load the key types for {holder}", "Sleuteltypes laden voor {holder}")
 ADD_KEY_FAILED = Text("Opening +Key failed:", "+Sleutel openen is mislukt:")
 NO_RESERVATION = Text(
     "No reservation selected: search for one first (Ctrl+F).",
@@ -87,41 +84,10 @@ NOTHING_TO_OPEN = Text(
 
 @dataclass(frozen=True)
 class SearchResult:
-    """What one search found, with the administrations it was made against."""
+    """One reservation search and the list's cells, computed on the worker thread."""
 
-    administrations: tuple[Administration, ...]
-    rows: tuple[ReservationRow, ...]
-    limit: int
+    search: ReservationSearch
     cells: list[RowCells]
-
-
-def search(context: DeskContext, query: ReservationQuery, language: str) -> SearchResult:
-    """Reservations matching ``query`` with their key data, and the list's cells (runs on a worker thread).
-
-    ``query.day`` is filled in with today in the zone of the chosen (or first) administration.
-    """
-    with context.database.unit_of_work() as session:
-        administrations = tuple(ConfigRepository(session).administrations())
-        names = {each.id: each.name for each in administrations}
-        zone_of = next((each for each in administrations if each.id == query.administration_id), None)
-        zone_of = zone_of or (administrations[0] if administrations else None)
-        day = today_in(zone_of, context.clock()) if zone_of is not None else context.clock().astimezone().date()
-        found = PmsRepository(session).search_reservations(replace(query, day=day))
-        keys = KeyRepository(session)
-        by_holder: dict[tuple[int, str], list[KeyData]] = {}
-        for administration_id in {reservation.administration_id for reservation in found}:
-            shown = [each.pms_id for each in found if each.administration_id == administration_id]
-            for pms_id, held in keys.for_holders(administration_id, HolderKind.RESERVATION, shown).items():
-                by_holder[(administration_id, pms_id)] = held
-    rows = tuple(
-        ReservationRow(
-            reservation,
-            tuple(by_holder.get((reservation.administration_id, reservation.pms_id), ())),
-            names.get(reservation.administration_id, ""),
-        )
-        for reservation in found
-    )
-    return SearchResult(administrations, rows, query.limit, ReservationsModel.cells(rows, language))
 
 
 class BookingView(QGroupBox):
@@ -209,13 +175,14 @@ class ReservationsTab(QWidget):
         self._context = context
         self._language = language = context.language
         self._administrations: tuple[Administration, ...] = ()
-        self._search_job: int | None = None
+        self._searches = 0  # the newest search's number: only its answer is shown
+        self._search_running = False
         self._keep: tuple[int, str] | None = None
         self._select_pms_id: str | None = None
         self._shown: ReservationRow | None = None
         self._keep_key: int | None = None
         self._open_when_found = False
-        self._adding: JobWatch | None = None
+        self._adding = False  # +Key's choices are being read
         self.dialog: KeyDataDialog | None = None  # the +Key dialog open now (tests drive it)
 
         self.search_field = QLineEdit()
@@ -359,8 +326,6 @@ class ReservationsTab(QWidget):
         self.date_to.dateChanged.connect(self._on_filter_changed)
 
         self._changes = DataChangeRefresh(self, self.refresh, lambda: self.searching)
-        context.lookup.succeeded.connect(self._on_found)
-        context.lookup.failed.connect(self._on_search_failed)
         context.events.keys_changed.connect(self._on_data_changed)
         context.events.pms_synced.connect(self._on_data_changed)
         context.events.config_changed.connect(self._on_data_changed)
@@ -386,12 +351,22 @@ class ReservationsTab(QWidget):
         """Run the search again (filters changed, or data changed elsewhere); the selection is kept."""
         self._debounce.stop()
         self._changes.searching_now()
-        query, context, language = self.query(), self._context, self._language
+        query, front_desk, language = self.query(), self._context.services.front_desk, self._language
         if self._shown is not None and self._keep is None:
             self._keep = self._shown.identity
-        self._search_job = context.lookup.submit(
-            Text("Searching reservations", "Reserveringen zoeken")(self._language),
-            lambda _report: search(context, query, language),
+        self._searches += 1
+        number = self._searches
+        self._search_running = True
+
+        def search() -> SearchResult:
+            found = front_desk.search_reservations(query)
+            return SearchResult(found, ReservationsModel.cells(found.rows, language))
+
+        self._context.calls.run(
+            self,
+            search,
+            lambda result: self._on_found(number, result),
+            lambda error: self._on_search_failed(number, error),
         )
 
     def show_reservation(self, pms_id: str, search_text: str) -> None:
@@ -420,18 +395,19 @@ class ReservationsTab(QWidget):
         super().showEvent(event)
         self._changes.shown()
 
-    def _on_found(self, job_id: int, result: object) -> None:
-        if job_id != self._search_job or not isinstance(result, SearchResult):
-            return
-        self._search_job = None
-        self._set_administrations(result.administrations)
+    def _on_found(self, number: int, result: SearchResult) -> None:
+        if number != self._searches:
+            return  # a newer search runs
+        self._search_running = False
+        found = result.search
+        self._set_administrations(found.administrations)
         keep = self._keep
         self._keep = None
         wanted = self._select_pms_id
         self._select_pms_id = None
-        self.model.show_rows(result.rows, result.cells, lambda: self._show_found(result, keep, wanted))
+        self.model.show_rows(found.rows, result.cells, lambda: self._show_found(found, keep, wanted))
 
-    def _show_found(self, result: SearchResult, keep: tuple[int, str] | None, wanted: str | None) -> None:
+    def _show_found(self, result: ReservationSearch, keep: tuple[int, str] | None, wanted: str | None) -> None:
         count = len(result.rows)
         text = Text(f"{count} reservations", f"{count} reserveringen")(self._language)
         if count >= result.limit:
@@ -453,10 +429,10 @@ class ReservationsTab(QWidget):
             self.open_selected()
         self._changes.search_ended()
 
-    def _on_search_failed(self, job_id: int, error: object) -> None:
-        if job_id != self._search_job:
+    def _on_search_failed(self, number: int, error: Exception) -> None:
+        if number != self._searches:
             return
-        self._search_job = None
+        self._search_running = False
         self._changes.search_ended()
         message = (
             error.user_message(self._language)
@@ -476,7 +452,7 @@ class ReservationsTab(QWidget):
 
     @property
     def searching(self) -> bool:
-        return self._search_job is not None or self.model.filling
+        return self._search_running or self.model.filling
 
     def _hold_selection(self) -> None:
         """New rows replace the old ones: no selection change is announced until the kept row is selected."""
@@ -534,19 +510,17 @@ class ReservationsTab(QWidget):
         if row is None or administration is None:
             self.status_message.emit(NO_RESERVATION(self._language))
             return
-        if self._adding is not None:
+        if self._adding:
             return
         context, reservation = self._context, row.reservation
-        service = context.key_service(administration)
         holder = reservation_label(reservation.booking_nr, reservation.guest_name, reservation.pms_id)
-        watch = JobWatch(context.lookup, self)
-        self._adding = watch
+        self._adding = True
         self.add_key_button.setEnabled(False)
 
-        def loaded(setup: object) -> None:
-            self._adding = None
+        def loaded(setup: KeyDataSetup) -> None:
+            self._adding = False
             self.add_key_button.setEnabled(self._shown is not None)
-            if not isinstance(setup, KeyDataSetup) or self._shown is None or self._shown.identity != row.identity:
+            if self._shown is None or self._shown.identity != row.identity:
                 return
             dialog = KeyDataDialog(context, setup, holder, reservation_pms_id=reservation.pms_id, parent=self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -555,18 +529,15 @@ class ReservationsTab(QWidget):
             self.dialog = dialog
             dialog.open()
 
-        def failed(error: object) -> None:
-            self._adding = None
+        def failed(error: Exception) -> None:
+            self._adding = False
             self.add_key_button.setEnabled(self._shown is not None)
-            failure = error if isinstance(error, BaseException) else RuntimeError(str(error))
-            message, action = error_texts(failure, self._language)
+            message, action = error_texts(error, self._language)
             self.status_message.emit(f"{ADD_KEY_FAILED(self._language)} {message} {action}".strip())
 
-        watch.succeeded.connect(loaded)
-        watch.failed.connect(failed)
-        watch.submit(
-            ADD_KEY_LOAD(self._language).format(holder=holder),
-            lambda _report: load_reservation_setup(context.database, service, administration.id, reservation.pms_id),
+        front_desk, administration_id = context.services.front_desk, administration.id
+        context.calls.run(
+            self, lambda: front_desk.reservation_key_setup(administration_id, reservation.pms_id), loaded, failed
         )
 
     def _on_key_created(self, key: object) -> None:
@@ -584,7 +555,7 @@ class ReservationsTab(QWidget):
         self._shown = row
         administration = self._administration_of(row)
         self.booking.show_row(row, administration.zone if administration else None)
-        self.add_key_button.setEnabled(row is not None and self._adding is None)
+        self.add_key_button.setEnabled(row is not None and not self._adding)
         choice = self.key_choice
         chosen = self._keep_key if self._keep_key is not None else choice.currentData()
         self._keep_key = None

@@ -1,23 +1,24 @@
 """Which desk runs the automatic sync, which encoders and SALTO links are in use, and who waits.
 
-``DeskStatusView`` asks the ``Coordinator`` for a ``DeskStatus`` on a worker queue every few seconds
-and lists it; this desk's own holdings and its place in a SALTO queue are marked as such.
+``DeskStatusView`` asks the ``Coordinator`` for a ``DeskStatus`` on the background lane of
+``CoreCalls`` every few seconds and lists it; this desk's own holdings and its place in a SALTO
+queue are marked as such.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
-from salto_desk.coordination import Coordinator, DeskStatus
+from salto_desk.coordination import DeskStatus
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.storage.leases import DeskProcess
-from ui.workers.operations import OperationQueue
+from ui.workers.calls import CoreCalls, Lane
 
 DEFAULT_INTERVAL_MS = 2000
-LABEL = "Desk status"
 
 SYNC_HERE = Text("Automatic sync: runs at this desk.", "Automatische synchronisatie: loopt aan deze balie.")
 SYNC_ELSEWHERE = Text(
@@ -80,17 +81,17 @@ class DeskStatusView(QWidget):
 
     def __init__(
         self,
-        coordinator: Coordinator,
-        queue: OperationQueue,
+        status: Callable[[], DeskStatus],
+        calls: CoreCalls,
         language: str = "en",
         interval_ms: int = DEFAULT_INTERVAL_MS,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._coordinator = coordinator
-        self._queue = queue
+        self._status = status
+        self._calls = calls
         self._language = language
-        self._job: int | None = None
+        self._asking = False
         self.sync_label = QLabel()
         self.sync_label.setWordWrap(True)
         self.holdings = QListWidget()
@@ -98,8 +99,6 @@ class DeskStatusView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.sync_label)
         layout.addWidget(self.holdings)
-        queue.succeeded.connect(self._on_succeeded)
-        queue.failed.connect(self._on_failed)
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.refresh)
@@ -113,9 +112,9 @@ class DeskStatusView(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        if self._job is None:
-            coordinator = self._coordinator
-            self._job = self._queue.submit(LABEL, lambda _report: coordinator.status())
+        if not self._asking:
+            self._asking = True
+            self._calls.run(self, self._status, self._answered, self._failed, Lane.BACKGROUND)
 
     def show_status(self, status: DeskStatus) -> None:
         sync, lines = status_lines(status, self._language)
@@ -126,18 +125,11 @@ class DeskStatusView(QWidget):
     def lines(self) -> list[str]:
         return [self.holdings.item(row).text() for row in range(self.holdings.count())]
 
-    @Slot(int, object)
-    def _on_succeeded(self, job_id: int, status: object) -> None:
-        if job_id != self._job:
-            return
-        self._job = None
-        assert isinstance(status, DeskStatus)
+    def _answered(self, status: DeskStatus) -> None:
+        self._asking = False
         self.show_status(status)
 
-    @Slot(int, object)
-    def _on_failed(self, job_id: int, error: object) -> None:
-        if job_id != self._job:
-            return
-        self._job = None
+    def _failed(self, error: Exception) -> None:
+        self._asking = False
         message = error.user_message(self._language) if isinstance(error, SaltoDeskError) else str(error)
         self.sync_label.setText(UNAVAILABLE(self._language).format(error=message))

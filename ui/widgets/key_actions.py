@@ -1,14 +1,13 @@
 """The key panel: one key's data, its history, and Print / Copy / Send to phone / Delete.
 
 Every SALTO operation runs on the administration's encoder queue through its ``KeyService``; the
-database reads that fill the panel run on the lookup queue. Results come back as queue signals,
-so the panel only touches widgets on the GUI thread and the window never waits for SALTO.
+reads that fill the panel go through the application layer (``context.calls``). Results come back
+on the GUI thread, so the panel only touches widgets there and the window never waits for SALTO.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -39,10 +38,10 @@ from salto_desk.keys.model import (
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.keys.services import EncodeResult
 from salto_desk.protocol.errors import SaltoErrorReply
-from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, NotFoundError
+from salto_desk.services.front_desk import KeyDataSetup, KeyDetails
 from ui.context import DeskContext
 from ui.dialogs.delete_key import DeleteKeyDialog
-from ui.dialogs.key_data import KeyDataDialog, KeyDataSetup, load_setup
+from ui.dialogs.key_data import KeyDataDialog
 from ui.dialogs.print_cards import PrintCardsDialog
 from ui.dialogs.send_to_phone import SendToPhoneDialog, unregistered_guidance
 from ui.models.reservations import KEY_STATES
@@ -166,34 +165,6 @@ HISTORY_COLUMNS = (
     Text("Desk", "Balie"),
 )
 REENCODE_STYLE = "background-color: #ffb74d; color: #000000; font-weight: bold; padding: 2px 6px;"
-
-
-@dataclass(frozen=True)
-class KeyDetails:
-    """What the panel shows besides the key itself, read in one unit of work."""
-
-    key: KeyData
-    key_type: str
-    authorization_names: Mapping[int, str]
-    encoders: tuple[Encoder, ...]
-    history: tuple[AuditEntry, ...]
-
-
-def load_key_details(database: Database, key_id: int) -> KeyDetails | None:
-    """The key as stored now with its names, encoders and audit history; None once it is deleted."""
-    with database.unit_of_work() as session:
-        try:
-            key = KeyRepository(session).get(key_id)
-        except NotFoundError:
-            return None
-        config = ConfigRepository(session)
-        return KeyDetails(
-            key=key,
-            key_type=config.key_type(key.key_type_id).name,
-            authorization_names={each.number: each.name for each in config.authorization_names(key.administration_id)},
-            encoders=tuple(config.encoders(key.administration_id)),
-            history=tuple(AuditRepository(session).entries(key_id=key.id)),
-        )
 
 
 def _moment(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -347,31 +318,24 @@ class KeyActionsPanel(QWidget):
     def edit_key(self) -> None:
         """Load the administration's key types, authorizations and doors, then open the key data dialog."""
         key, administration = self._target()
-        database = self.context.database
-        watch = JobWatch(self.context.lookup, self)
         self._set_busy(True)
 
-        def loaded(setup: object) -> None:
+        def loaded(setup: KeyDataSetup) -> None:
             self._set_busy(False)
             current = self._key
-            if isinstance(setup, KeyDataSetup) and current is not None and current.id == key.id:
+            if current is not None and current.id == key.id:
                 dialog = KeyDataDialog(self.context, setup, current.holder.label, key=current, parent=self)
                 dialog.saved.connect(
                     lambda saved: self._changed(current, saved if isinstance(saved, KeyData) else None)
                 )
                 self._open(dialog)
 
-        def failed(error: object) -> None:
+        def failed(error: Exception) -> None:
             self._set_busy(False)
-            if isinstance(error, BaseException):
-                self.prompt.show_error(error, EDIT_LOAD_FAILED(self.language))
+            self.prompt.show_error(error, EDIT_LOAD_FAILED(self.language))
 
-        watch.succeeded.connect(loaded)
-        watch.failed.connect(failed)
-        watch.submit(
-            EDIT_LOAD(self.language).format(holder=key.holder.label),
-            lambda _report: load_setup(database, administration.id),
-        )
+        front_desk, administration_id = self.context.services.front_desk, administration.id
+        self.context.calls.run(self, lambda: front_desk.key_data_setup(administration_id), loaded, failed)
 
     def print_cards(self, mode: EncodeMode | None = None) -> None:
         """Open the Print dialog (``mode`` preselects new or copy); Print runs the encode."""
@@ -444,26 +408,20 @@ class KeyActionsPanel(QWidget):
         """Look up the other active keys of the rooms, then open the Delete dialog naming what stops working."""
         key, administration = self._target()
         service = self.context.key_service(administration)
-        watch = JobWatch(self.context.lookup, self)
         self._set_busy(True)
 
-        def found(others: object) -> None:
+        def found(others: list[KeyData]) -> None:
             self._set_busy(False)
-            if self._key is not None and self._key.id == key.id and isinstance(others, list):
+            if self._key is not None and self._key.id == key.id:
                 dialog = DeleteKeyDialog(key, others, self.language, parent=self)
                 dialog.accepted.connect(lambda: self.delete(key, shared_rooms_confirmed=dialog.shared_rooms_confirmed))
                 self._open(dialog)
 
-        def failed(error: object) -> None:
+        def failed(error: Exception) -> None:
             self._set_busy(False)
-            if isinstance(error, BaseException):
-                self.prompt.show_error(error, SHARED_FAILED(self.language))
+            self.prompt.show_error(error, SHARED_FAILED(self.language))
 
-        watch.succeeded.connect(found)
-        watch.failed.connect(failed)
-        watch.submit(
-            CHECK_SHARED(self.language).format(holder=key.holder.label), lambda report: service.shared_rooms(key)
-        )
+        self.context.calls.run(self, lambda: service.shared_rooms(key), found, failed)
 
     def delete(self, key: KeyData, *, shared_rooms_confirmed: bool) -> None:
         """Check the rooms out in SALTO (issued keys only), then delete the key data."""
@@ -515,14 +473,12 @@ class KeyActionsPanel(QWidget):
             self._show(after, self._administration, self._phone_hint)  # the outcome stays in the prompt
 
     def _load(self, key_id: int, *, previous: KeyData | None) -> None:
-        """Read the key's details on the lookup queue; with ``previous``, report any change to it."""
+        """Read the key's details through the application layer; with ``previous``, report any change to it."""
         self._load_token += 1
         token = self._load_token
-        database = self.context.database
-        watch = JobWatch(self.context.lookup, self)
+        front_desk = self.context.services.front_desk
 
-        def loaded(details: object) -> None:
-            current = details if isinstance(details, KeyDetails) else None
+        def loaded(current: KeyDetails | None) -> None:
             stored = None if current is None else current.key
             if previous is not None and stored != previous:
                 self._changed(previous, stored)
@@ -536,13 +492,11 @@ class KeyActionsPanel(QWidget):
             self._key, self._details = current.key, current
             self._render()
 
-        def failed(error: object) -> None:
-            if token == self._load_token and isinstance(error, BaseException):
+        def failed(error: Exception) -> None:
+            if token == self._load_token:
                 self.prompt.show_error(error, LOAD_FAILED(self.language))
 
-        watch.succeeded.connect(loaded)
-        watch.failed.connect(failed)
-        watch.submit(LOADING_KEY(self.language).format(key=key_id), lambda report: load_key_details(database, key_id))
+        self.context.calls.run(self, lambda: front_desk.key_details(key_id), loaded, failed)
 
     def _open(self, dialog: QDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

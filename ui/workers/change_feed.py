@@ -1,25 +1,25 @@
 """Polls the database's change counters so that this desk shows what other desks did within seconds.
 
-Every ``interval_ms`` one poll runs on the given ``OperationQueue`` (never on the GUI thread); when a
-topic's counter moved, the matching signal is emitted on the GUI thread. A poll that fails (the
-database is away for a moment) is simply tried again at the next tick.
+Every ``interval_ms`` one poll runs on the background lane of ``CoreCalls`` (never on the GUI thread,
+never ahead of what a person asked for); when a topic's counter moved, the matching signal is emitted
+on the GUI thread. A poll that fails (the database is away for a moment) is tried again at the next tick.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from salto_desk.coordination import ChangeWatcher
 from salto_desk.storage.change_feed import Topic
-from salto_desk.storage.database import Database
-from ui.workers.operations import OperationQueue
+from ui.workers.calls import CoreCalls, Lane
 
 log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL_MS = 2000
-LABEL = "Changes at other desks"
+Poll = Callable[[], frozenset[Topic]]
+"""The topics whose counters moved since the previous poll (``ChangeWatcher.poll``)."""
 
 
 class ChangeFeed(QObject):
@@ -29,16 +29,14 @@ class ChangeFeed(QObject):
     config_changed = Signal()
     pms_changed = Signal()
 
-    def __init__(self, database: Database, queue: OperationQueue, interval_ms: int = DEFAULT_INTERVAL_MS) -> None:
+    def __init__(self, poll: Poll, calls: CoreCalls, interval_ms: int = DEFAULT_INTERVAL_MS) -> None:
         super().__init__()
-        self._watcher = ChangeWatcher(database)
-        self._queue = queue
-        self._job: int | None = None
+        self._poll = poll
+        self._calls = calls
+        self._polling = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
-        queue.succeeded.connect(self._on_succeeded)
-        queue.failed.connect(self._on_failed)
 
     def start(self) -> None:
         """Take the baseline now and poll every interval from then on."""
@@ -48,19 +46,20 @@ class ChangeFeed(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
+    @property
+    def polling(self) -> bool:
+        """A poll was asked for and has not answered yet."""
+        return self._polling
+
     @Slot()
     def poll(self) -> None:
-        """Queue one poll unless the previous one is still waiting or running."""
-        if self._job is None:
-            watcher = self._watcher
-            self._job = self._queue.submit(LABEL, lambda _report: watcher.poll())
+        """Ask once, unless the previous poll is still waiting or running."""
+        if not self._polling:
+            self._polling = True
+            self._calls.run(self, self._poll, self._changed, self._failed, Lane.BACKGROUND)
 
-    @Slot(int, object)
-    def _on_succeeded(self, job_id: int, topics: object) -> None:
-        if job_id != self._job:
-            return
-        self._job = None
-        assert isinstance(topics, frozenset)
+    def _changed(self, topics: frozenset[Topic]) -> None:
+        self._polling = False
         if Topic.KEYS in topics:
             self.keys_changed.emit()
         if Topic.CONFIG in topics:
@@ -68,9 +67,6 @@ class ChangeFeed(QObject):
         if Topic.PMS in topics:
             self.pms_changed.emit()
 
-    @Slot(int, object)
-    def _on_failed(self, job_id: int, error: object) -> None:
-        if job_id != self._job:
-            return
-        self._job = None
+    def _failed(self, error: Exception) -> None:
+        self._polling = False
         log.debug("polling the change counters failed; trying again at the next tick: %s", error)

@@ -22,21 +22,21 @@ from salto_desk.keys.rules import EncodeMode
 from salto_desk.storage import AuditRepository, ConfigRepository, KeyRepository
 from tests.storage.helpers import add_key_type
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
-from ui.dialogs.key_data import KeyDataDialog, load_reservation_setup, load_setup
+from ui.dialogs.key_data import KeyDataDialog
 
 __all__ = ["make_desk"]
 
 
 def create_dialog(qtbot: QtBot, desk: Desk, reservation: str = "1") -> KeyDataDialog:
-    service = desk.context.key_service(desk.administration)
-    setup = load_reservation_setup(desk.database, service, desk.administration.id, reservation)
+    setup = desk.context.services.front_desk.reservation_key_setup(desk.administration.id, reservation)
     dialog = KeyDataDialog(desk.context, setup, f"30-0000{reservation}", reservation_pms_id=reservation)
     qtbot.addWidget(dialog)
     return dialog
 
 
 def edit_dialog(qtbot: QtBot, desk: Desk, key: KeyData) -> KeyDataDialog:
-    dialog = KeyDataDialog(desk.context, load_setup(desk.database, desk.administration.id), key.holder.label, key=key)
+    setup = desk.context.services.front_desk.key_data_setup(desk.administration.id)
+    dialog = KeyDataDialog(desk.context, setup, key.holder.label, key=key)
     qtbot.addWidget(dialog)
     return dialog
 

@@ -7,9 +7,10 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 
 from salto_desk.keys.model import Administration, CardsEncoded, Holder, HolderKind, KeyData, KeyState, Validity
+from salto_desk.services.front_desk import OwnerRow
 from salto_desk.storage.pms_repository import CachedObject, CachedOwner
 from tests.storage.helpers import NOW
-from ui.models.owners import Column, OwnerRow, OwnersModel, OwnersProxy
+from ui.models.owners import Column, OwnersModel, OwnersProxy
 
 PARK = Administration(id=1, pms_id="7", name="Park De Duinen", salto_endpoint="127.0.0.1:8090")
 

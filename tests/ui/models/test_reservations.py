@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 
 from salto_desk.keys.model import Administration, CardsEncoded, KeyData, KeyState, KeyType
+from salto_desk.services.front_desk import ReservationRow
 from salto_desk.storage.pms_repository import CachedReservation
 from tests.storage.helpers import NOW, key_draft
-from ui.models.reservations import Column, ReservationRow, ReservationsModel, ReservationsProxy, key_text
+from ui.models.reservations import Column, ReservationsModel, ReservationsProxy, key_text
 
 
 def cached(pms_id: str, start: date, **changes: object) -> CachedReservation:

@@ -11,12 +11,12 @@ from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import KeyState
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.storage.pms_repository import Period
+from salto_desk.services.front_desk import ReservationSearch
+from salto_desk.storage.pms_repository import Period, ReservationQuery
 from tests.ui.desk import TODAY, WAIT_MS, Desk, DeskFactory, make_desk
 from ui.dialogs.key_data import KeyDataDialog
 from ui.dialogs.print_cards import PrintCardsDialog
 from ui.models.reservations import Column
-from ui.tabs import reservations as reservations_module
 from ui.tabs.reservations import DATE_RANGE, ReservationsTab
 
 __all__ = ["make_desk"]
@@ -52,15 +52,17 @@ def test_arrivals_of_today_come_first_then_by_arrival(qtbot: QtBot, make_desk: D
 def test_search_as_you_type_runs_once_after_typing_and_off_the_gui_thread(
     qtbot: QtBot, make_desk: DeskFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tab = open_tab(qtbot, make_desk())
+    desk = make_desk()
+    tab = open_tab(qtbot, desk)
     threads: list[int] = []
-    real_search = reservations_module.search
+    front_desk = desk.context.services.front_desk
+    real_search = front_desk.search_reservations
 
-    def spy(context, query, language):  # type: ignore[no-untyped-def]
+    def spy(query: ReservationQuery) -> ReservationSearch:
         threads.append(threading.get_ident())
-        return real_search(context, query, language)
+        return real_search(query)
 
-    monkeypatch.setattr(reservations_module, "search", spy)
+    monkeypatch.setattr(front_desk, "search_reservations", spy)
     qtbot.keyClicks(tab.search_field, "muller")  # "Müller": accents are ignored
     wait_listed(qtbot, tab)
     assert bookings(tab) == ["30-00002"]

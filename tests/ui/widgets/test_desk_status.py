@@ -5,18 +5,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from salto_desk.coordination import Coordinator, DeskStatus, LeaseTimes, SyncLeadership
 from salto_desk.keys.model import Encoder
 from salto_desk.storage import Database
 from salto_desk.storage.leases import DeskProcess, LeaseHolder, QueueEntry
-from tests.storage.helpers import add_administration, add_encoder, migrated_database
+from tests.storage.helpers import add_administration, add_encoder
 from ui.widgets.desk_status import DeskStatusView, status_lines
-from ui.workers.operations import OperationQueue
+from ui.workers.calls import CoreCalls
 
 WAIT_MS = 10_000
 ME = DeskProcess("DESK-1", 11)
@@ -57,25 +57,18 @@ def test_lines_name_the_other_desks_and_mark_this_one() -> None:
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    migrated = migrated_database(tmp_path)
-    yield migrated
-    migrated.dispose()
+def calls(qapp: QApplication) -> Iterator[CoreCalls]:
+    running = CoreCalls()
+    yield running
+    running.shutdown()
 
 
-@pytest.fixture
-def queue() -> Iterator[OperationQueue]:
-    operations = OperationQueue("lookup")
-    yield operations
-    operations.shutdown()
-
-
-def test_the_view_follows_the_database(qtbot: QtBot, database: Database, queue: OperationQueue) -> None:
+def test_the_view_follows_the_database(qtbot: QtBot, database: Database, calls: CoreCalls) -> None:
     administration = add_administration(database)
     encoder: Encoder = add_encoder(database, administration, "Reception 1", "1")
     here = Coordinator(database, ME, LeaseTimes(poll_seconds=0.02))
     there = Coordinator(database, OTHER, LeaseTimes(poll_seconds=0.02))
-    view = DeskStatusView(here, queue, "en", interval_ms=20)
+    view = DeskStatusView(here.status, calls, "en", interval_ms=20)
     qtbot.addWidget(view)
     view.start()
     qtbot.waitUntil(lambda: view.lines() == ["All encoders and SALTO links are free."], timeout=WAIT_MS)

@@ -6,13 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from salto_desk.coordination import ChangeWatcher
 from salto_desk.storage import Database, KeyRepository, SettingsRepository
+from salto_desk.storage.change_feed import Topic
 from salto_desk.storage.database import open_database
 from tests.storage.helpers import NOW, add_administration, add_key_type, key_draft, migrated_database
+from ui.workers.calls import CoreCalls
 from ui.workers.change_feed import ChangeFeed
-from ui.workers.operations import OperationQueue
 
 WAIT_MS = 10_000
 
@@ -28,25 +31,42 @@ def desks(tmp_path: Path) -> Iterator[tuple[Database, Database]]:
 
 
 @pytest.fixture
-def queue() -> Iterator[OperationQueue]:
-    operations = OperationQueue("lookup")
-    yield operations
-    operations.shutdown()
+def calls(qapp: QApplication) -> Iterator[CoreCalls]:
+    running = CoreCalls()
+    yield running
+    running.shutdown()
+
+
+class CountedWatcher:
+    """``ChangeWatcher.poll`` that counts its answers and failures (from the worker thread)."""
+
+    def __init__(self, database: Database) -> None:
+        self._watcher = ChangeWatcher(database)
+        self.polls = 0
+        self.failures = 0
+
+    def poll(self) -> frozenset[Topic]:
+        try:
+            topics = self._watcher.poll()
+        except Exception:
+            self.failures += 1
+            raise
+        self.polls += 1
+        return topics
 
 
 def test_changes_at_another_desk_are_signalled_by_topic(
-    qtbot: QtBot, desks: tuple[Database, Database], queue: OperationQueue
+    qtbot: QtBot, desks: tuple[Database, Database], calls: CoreCalls
 ) -> None:
     here, there = desks
-    feed = ChangeFeed(here, queue, interval_ms=20)
+    watcher = CountedWatcher(here)
+    feed = ChangeFeed(watcher.poll, calls, interval_ms=20)
     seen: list[str] = []
     feed.keys_changed.connect(lambda: seen.append("keys"))
     feed.config_changed.connect(lambda: seen.append("config"))
     feed.pms_changed.connect(lambda: seen.append("pms"))
-    polls: list[object] = []
-    queue.succeeded.connect(lambda _job, topics: polls.append(topics))
     feed.start()
-    qtbot.waitUntil(lambda: len(polls) >= 1, timeout=WAIT_MS)  # the baseline is taken
+    qtbot.waitUntil(lambda: watcher.polls >= 1, timeout=WAIT_MS)  # the baseline is taken
     administration = add_administration(there)
     qtbot.waitUntil(lambda: seen == ["config"], timeout=WAIT_MS)
     key_type = add_key_type(there, administration)
@@ -58,21 +78,18 @@ def test_changes_at_another_desk_are_signalled_by_topic(
 
 
 def test_a_failing_poll_is_retried_at_the_next_tick(
-    qtbot: QtBot, desks: tuple[Database, Database], queue: OperationQueue
+    qtbot: QtBot, desks: tuple[Database, Database], calls: CoreCalls
 ) -> None:
     here, there = desks
-    feed = ChangeFeed(here, queue, interval_ms=20)
+    watcher = CountedWatcher(here)
+    feed = ChangeFeed(watcher.poll, calls, interval_ms=20)
     seen: list[str] = []
     feed.config_changed.connect(lambda: seen.append("config"))
-    polls: list[object] = []
-    queue.succeeded.connect(lambda _job, topics: polls.append(topics))
     feed.start()
-    qtbot.waitUntil(lambda: len(polls) >= 1, timeout=WAIT_MS)  # the baseline is taken
+    qtbot.waitUntil(lambda: watcher.polls >= 1, timeout=WAIT_MS)  # the baseline is taken
     with here.engine.begin() as connection:  # the counters are away for a moment (as if the server restarted)
         connection.exec_driver_sql("ALTER TABLE change_counters RENAME TO counters_away")
-    failures: list[object] = []
-    queue.failed.connect(lambda _job, error: failures.append(error))
-    qtbot.waitUntil(lambda: len(failures) >= 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: watcher.failures >= 2, timeout=WAIT_MS)
     with here.engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE counters_away RENAME TO change_counters")
     with there.unit_of_work() as session:
