@@ -20,8 +20,9 @@ from salto_desk.paths import app_paths
 from salto_desk.storage import ConfigRepository
 from salto_desk.storage.leases import DeskProcess
 from salto_desk.storage.pms_repository import PmsRepository
+from tests.park import BEX_ID, RESERVATIONS
 from tests.storage.helpers import NOW, add_encoder
-from tests.ui.desk import BEX_ID, RESERVATIONS, WAIT_MS, Desk, DeskFactory, make_desk
+from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
 from ui.app import DeskWindow
 from ui.context import DeskContext
 from ui.crash import CrashReporter

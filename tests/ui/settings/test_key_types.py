@@ -11,8 +11,9 @@ from salto_desk.pms.models import CatalogueItem, InventoryObject, RentableType
 from salto_desk.storage import ConfigRepository
 from salto_desk.storage.pms_repository import PmsRepository
 from salto_desk.sync import SyncEngine
+from tests.park import BEX_ID
 from tests.storage.helpers import NOW
-from tests.ui.desk import BEX_ID, WAIT_MS, Desk, DeskFactory
+from tests.ui.desk import WAIT_MS, Desk, DeskFactory
 from tests.ui.items import python_made
 from ui.models.rows import READ_ONLY
 from ui.settings.key_types import KeyTypeDialog, KeyTypesPage, ProductDialog

@@ -13,7 +13,8 @@ from salto_desk.keys.model import KeyState
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.services.front_desk import ReservationSearch
 from salto_desk.storage.pms_repository import Period, ReservationQuery
-from tests.ui.desk import TODAY, WAIT_MS, Desk, DeskFactory, make_desk
+from tests.park import TODAY
+from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
 from ui.dialogs.key_data import KeyDataDialog
 from ui.dialogs.print_cards import PrintCardsDialog
 from ui.models.reservations import Column

@@ -1,0 +1,99 @@
+"""FrontDesk: the receptionist's reads, each in one unit of work, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from salto_desk.keys.model import Administration, Holder, HolderKind, KeyType, ProductSettings
+from salto_desk.keys.services import KeyService
+from salto_desk.services.front_desk import FrontDesk
+from salto_desk.storage import ConfigRepository, Database, KeyRepository
+from salto_desk.storage.errors import NotFoundError
+from salto_desk.storage.pms_repository import Period, ReservationQuery
+from tests.park import BEX_ID, cache_park
+from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
+from tests.storage.helpers import database as database
+
+
+@pytest.fixture
+def park(database: Database) -> tuple[Administration, KeyType]:
+    administration = add_administration(database, pms_id=BEX_ID, name="Park De Wielewaal")
+    key_type = add_key_type(database, administration)
+    cache_park(database)
+    return administration, key_type
+
+
+def front_desk(database: Database) -> FrontDesk:
+    return FrontDesk(database, lambda: NOW)
+
+
+def test_reservations_come_with_their_key_data_and_today_in_the_park(
+    database: Database, park: tuple[Administration, KeyType]
+) -> None:
+    administration, key_type = park
+    holder = Holder(HolderKind.RESERVATION, "2", "30-00002 Müller")
+    with database.unit_of_work() as session:
+        key = KeyRepository(session).add(key_draft(administration, key_type, holder=holder), NOW)
+    found = front_desk(database).search_reservations(ReservationQuery(period=Period.ARRIVALS))
+    assert found.administrations == (administration,)
+    assert [(row.reservation.pms_id, row.keys, row.administration) for row in found.rows] == [
+        ("2", (key,), "Park De Wielewaal")
+    ]
+    everything = front_desk(database).search_reservations(ReservationQuery(text="chalet 10"))
+    assert sorted(row.reservation.pms_id for row in everything.rows) == ["1", "4"]
+    assert all(row.keys == () for row in everything.rows)
+
+
+def test_key_details_until_the_key_is_deleted(database: Database, park: tuple[Administration, KeyType]) -> None:
+    administration, key_type = park
+    encoder = add_encoder(database, administration, "Reception", "1")
+    with database.unit_of_work() as session:
+        ConfigRepository(session).replace_authorization_names(administration.id, [])
+        key = KeyRepository(session).add(key_draft(administration, key_type), NOW)
+    details = front_desk(database).key_details(key.id)
+    assert details is not None
+    assert (details.key, details.key_type, details.encoders) == (key, "Guest", (encoder,))
+    assert [entry.action for entry in details.history] == []
+    with database.unit_of_work() as session:
+        KeyRepository(session).delete(key.id)
+    assert front_desk(database).key_details(key.id) is None
+
+
+def test_the_key_form_choices_and_each_key_types_defaults_for_a_reservation(
+    database: Database, park: tuple[Administration, KeyType]
+) -> None:
+    administration, guest = park
+    staff = add_key_type(database, administration, name="Staff", granted=(3,))
+    with database.unit_of_work() as session:
+        ConfigRepository(session).add_product(
+            ProductSettings(key_type_id=staff.id, name="Early", fixed_start_time=time(11, 0))
+        )
+    setup = front_desk(database).reservation_key_setup(administration.id, "1")
+    assert [key_type.name for key_type in setup.key_types] == ["Guest", "Staff"]
+    assert setup.doors == ("Chalet 10", "Chalet 11", "Chalet 12")
+    keys = KeyService(database, clock=lambda: NOW)
+    for key_type in (guest, staff):  # the same as one key type at a time
+        assert setup.defaults[key_type.id] == keys.reservation_key_defaults(administration.id, "1", key_type.id)
+    assert setup.defaults[staff.id].validity.start != setup.defaults[guest.id].validity.start  # the product's time
+    assert setup.defaults[guest.id].rooms == ("Chalet 10",)
+    with pytest.raises(NotFoundError):
+        front_desk(database).reservation_key_setup(administration.id, "no-such-reservation")
+
+
+def test_owners_encoders_and_sync_state(database: Database, park: tuple[Administration, KeyType]) -> None:
+    administration, key_type = park
+    other = add_administration(database, pms_id="2", name="Hotel Aan Zee", salto_endpoint="127.0.0.1:8091")
+    reception = add_encoder(database, administration, "Reception", "1")
+    lobby = add_encoder(database, other, "Lobby", "1")
+    desk = front_desk(database)
+    assert [(choice.label(), choice.encoder) for choice in desk.encoder_choices()] == [
+        ("Lobby (Hotel Aan Zee)", lobby),
+        ("Reception (Park De Wielewaal)", reception),
+    ]
+    owners = desk.search_owners(None, "")
+    assert owners.rows == () and set(owners.key_types) == {administration.id, other.id}
+    assert owners.key_types[administration.id] == (key_type,)
+    statuses = desk.sync_statuses([administration.id, other.id])
+    assert [status.last_success_at for status in statuses] == [None, None]
