@@ -129,7 +129,7 @@ class DeskContext:
     _sync: PmsSync | None = None
 
     def __post_init__(self) -> None:
-        self.services = DeskServices(self.database)
+        self.services = DeskServices(self.database, self.secrets)
 
     @property
     def sync(self) -> PmsSync | None:

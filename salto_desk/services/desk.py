@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from salto_desk.secrets import SecretStore
+from salto_desk.services.administrations import Administrations
+from salto_desk.services.door_names import DoorNames
+from salto_desk.services.encoders import Encoders
+from salto_desk.services.key_types import KeyTypes
 from salto_desk.services.pin import ManagerPin
+from salto_desk.services.pms_connection import PmsConnection
 from salto_desk.storage.database import Database
 
 
 class DeskServices:
-    """The use cases of one desk over its database, grouped by what the window shows."""
+    """The use cases of one desk over its database (and this computer's keyring), grouped by what the window
+    shows."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, secrets: SecretStore) -> None:
         self.database = database
         self.pin = ManagerPin(database)
+        self.administrations = Administrations(database)
+        self.key_types = KeyTypes(database)
+        self.encoders = Encoders(database)
+        self.door_names = DoorNames(database)
+        self.pms_connection = PmsConnection(database, secrets)
