@@ -1,5 +1,5 @@
-"""Counting what the application layer sends to the database: a use case costs a few statements, never one
-per row, and (in the window) never runs on the GUI thread."""
+"""Shared by the application-layer tests: key data that blocks a delete, and counting what a use case sends
+to the database (a few statements, never one per row; in the window never from the GUI thread)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import event
 
-from salto_desk.storage import Database
+from salto_desk.keys.model import Administration, KeyData, KeyType
+from salto_desk.storage import Database, KeyRepository
+from tests.storage.helpers import NOW, key_draft
 
 
 @dataclass(frozen=True)
@@ -32,3 +34,9 @@ def statements(database: Database) -> Iterator[list[Statement]]:
         yield sent
     finally:
         event.remove(database.engine, "before_cursor_execute", record)
+
+
+def add_key(database: Database, administration: Administration, key_type: KeyType) -> KeyData:
+    """Key data of the key type: what keeps a key type or administration from being deleted."""
+    with database.unit_of_work() as session:
+        return KeyRepository(session).add(key_draft(administration, key_type), NOW)

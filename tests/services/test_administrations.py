@@ -9,8 +9,9 @@ import pytest
 from salto_desk.errors import ValidationError
 from salto_desk.keys.model import AuthorizationName
 from salto_desk.services.administrations import Administrations
-from salto_desk.storage import Database, InUseError, KeyRepository, NotFoundError
-from tests.storage.helpers import NOW, add_administration, add_key_type, administration_settings, key_draft
+from salto_desk.storage import Database, InUseError, NotFoundError
+from tests.services.helpers import add_key
+from tests.storage.helpers import add_administration, add_key_type, administration_settings
 from tests.storage.helpers import database as database
 
 NAMES = [AuthorizationName(62, "Pool"), AuthorizationName(1, "Main gate")]
@@ -67,8 +68,7 @@ def test_an_administration_with_key_data_is_not_deleted(database: Database) -> N
     administrations = Administrations(database)
     stored = add_administration(database)
     key_type = add_key_type(database, stored)
-    with database.unit_of_work() as session:
-        KeyRepository(session).add(key_draft(stored, key_type), NOW)
+    add_key(database, stored, key_type)
     with pytest.raises(InUseError):
         administrations.delete(stored.id)
     assert administrations.all() == [stored]

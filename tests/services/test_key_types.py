@@ -11,9 +11,9 @@ from salto_desk.errors import ValidationError
 from salto_desk.keys.model import AuthorizationName, KeyTypeSettings, ProductSettings
 from salto_desk.pms.models import CatalogueItem, InventoryObject, RentableType
 from salto_desk.services.key_types import PREVIEW_DAYS, CachedReservation, KeyTypes
-from salto_desk.storage import ConfigRepository, Database, InUseError, KeyRepository, NotFoundError, PmsRepository
-from tests.services.helpers import statements
-from tests.storage.helpers import NOW, add_administration, add_key_type, key_draft
+from salto_desk.storage import ConfigRepository, Database, InUseError, NotFoundError, PmsRepository
+from tests.services.helpers import add_key, statements
+from tests.storage.helpers import NOW, add_administration, add_key_type
 from tests.storage.helpers import database as database
 
 
@@ -86,8 +86,7 @@ def test_a_key_type_in_use_is_not_deleted(database: Database) -> None:
     key_types = KeyTypes(database)
     administration = add_administration(database)
     guest = add_key_type(database, administration)
-    with database.unit_of_work() as session:
-        KeyRepository(session).add(key_draft(administration, guest), NOW)
+    add_key(database, administration, guest)
     with pytest.raises(InUseError):
         key_types.delete_key_type(guest.id)
     assert [each.key_type for each in key_types.listed(administration.id)] == [guest]

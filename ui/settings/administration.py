@@ -11,7 +11,6 @@ from datetime import time
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import QTime, Signal, Slot
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -47,7 +46,7 @@ from salto_desk.protocol.transport import SerialEndpoint, parse_endpoint
 from salto_desk.services.administrations import AdministrationForm
 from ui.context import DeskContext
 from ui.models.rows import READ_ONLY, Cell, fill_cells
-from ui.settings.common import FieldErrors, Loader, MessageLabel, Question, Say
+from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say
 
 _DEFAULTS = AdministrationSettings(pms_id="", name="", salto_endpoint="")
 
@@ -71,7 +70,7 @@ def _select(combo: QComboBox, value: object) -> None:
     combo.setCurrentIndex(max(0, combo.findData(value)))
 
 
-class AdministrationPage(QWidget):
+class AdministrationPage(LoadedPage):
     """Edits one administration; ``saved`` carries the id after a successful save, ``deleted`` its removal."""
 
     saved = Signal(int)
@@ -240,14 +239,6 @@ class AdministrationPage(QWidget):
         self._fill(_DEFAULTS, ())
 
     # --- showing ---------------------------------------------------------------------------------
-
-    @property
-    def loading(self) -> bool:
-        return self.loader.loading
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.loader.shown()
 
     def show_administration(self, administration_id: int | None) -> None:
         """Show an administration (loaded through the core), or ``None``: an empty form for a new one."""

@@ -10,9 +10,10 @@ and the window stay responsive.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -318,6 +319,31 @@ class Loader(QObject, Generic[T]):
             self._failed(error)
 
 
+class LoadedPage(QWidget):
+    """A settings page that reads what it shows through its ``loader`` (which the page makes)."""
+
+    loader: Loader[Any]
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.loading
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.loader.shown()
+
+    def refresh(self) -> None:
+        """Read again through the core (now when the page is shown, else when it is next)."""
+        self.loader.reload()
+
+
+def administration_list(administration_id: int | None, read: Callable[[int], list[T]]) -> Callable[[], list[T]]:
+    """The core call that reads one administration's list; with none chosen, an empty list."""
+    if administration_id is None:
+        return list
+    return lambda: read(administration_id)
+
+
 class EditDialog(QDialog, Generic[T]):
     """A form dialog whose OK stores through the core, off the GUI thread.
 
@@ -342,7 +368,14 @@ class EditDialog(QDialog, Generic[T]):
         self.errors = FieldErrors(self.message, say, {})
         self.result_value: T | None = None
         self.saving = False
+        self.loader: Loader[Any] | None = None
+        """Set by a dialog that reads its form through the core when it opens."""
         self._store = store
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.loader is not None:
+            self.loader.shown()
 
     @property
     def ok_button(self) -> QPushButton:

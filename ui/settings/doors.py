@@ -9,18 +9,27 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from salto_desk.services.door_names import DoorNameEntry, DoorRow, RefusedDoorName
 from ui.context import DeskContext
 from ui.models.rows import READ_ONLY, fill_cells
-from ui.settings.common import FieldErrors, Loader, MessageLabel, Say, cell, item_at, table
+from ui.settings.common import (
+    FieldErrors,
+    LoadedPage,
+    Loader,
+    MessageLabel,
+    Say,
+    administration_list,
+    cell,
+    item_at,
+    table,
+)
 
 DOOR_COLUMN = 2
 
 
-class DoorNamesPage(QWidget):
+class DoorNamesPage(LoadedPage):
     """One row per synced PMS object (and per stored name whose object is no longer synced)."""
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
@@ -58,28 +67,13 @@ class DoorNamesPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self._show_rows([])
 
-    @property
-    def loading(self) -> bool:
-        return self.loader.loading
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.loader.shown()
-
     def show_administration(self, administration_id: int | None) -> None:
         self.administration_id = administration_id
         self.errors.clear()
         self.refresh()
 
-    def refresh(self) -> None:
-        """Read the rows again through the core (now when the page is shown, else when it is next)."""
-        self.loader.reload()
-
     def _fetch(self) -> Callable[[], list[DoorRow]]:
-        administration_id, door_names = self.administration_id, self.context.services.door_names
-        if administration_id is None:
-            return list
-        return lambda: door_names.rows(administration_id)
+        return administration_list(self.administration_id, self.context.services.door_names.rows)
 
     def _show_rows(self, rows: list[DoorRow]) -> None:
         self.rows = rows

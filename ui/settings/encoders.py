@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from salto_desk.keys.model import Administration, Encoder, EncoderSettings
@@ -22,10 +21,12 @@ from ui.context import DeskContext
 from ui.settings.common import (
     EditDialog,
     JobRunner,
+    LoadedPage,
     Loader,
     MessageLabel,
     Question,
     Say,
+    administration_list,
     cell,
     fill_read_only,
     item_at,
@@ -57,7 +58,6 @@ class EncoderDialog(EditDialog[Encoder]):
         self.external_id = QLineEdit()
         self.external_id.setPlaceholderText(say("Ask your installer", "Vraag uw installateur"))
         self.errors.fields = {"name": self.name, "external_id": self.external_id}
-        self.loader: Loader[Encoder] | None = None
         form = QFormLayout()
         form.addRow(say("Name", "Naam"), self.name)
         form.addRow(
@@ -74,11 +74,6 @@ class EncoderDialog(EditDialog[Encoder]):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self.loader is not None:
-            self.loader.shown()
-
     def _fill(self, encoder: Encoder) -> None:
         self.name.setText(encoder.name)
         self.external_id.setText(encoder.external_id)
@@ -92,7 +87,7 @@ class EncoderDialog(EditDialog[Encoder]):
         return lambda: encoders.save(encoder_id, settings)
 
 
-class EncodersPage(QWidget):
+class EncodersPage(LoadedPage):
     """Add, edit, delete and test the encoders of one administration."""
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
@@ -147,16 +142,8 @@ class EncodersPage(QWidget):
         self._update_buttons()
 
     @property
-    def loading(self) -> bool:
-        return self.loader.loading
-
-    @property
     def testing(self) -> bool:
         return self.preparing_test or self.test_job is not None
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.loader.shown()
 
     def show_administration(self, administration_id: int | None) -> None:
         self.administration_id = administration_id
@@ -164,15 +151,8 @@ class EncodersPage(QWidget):
         self.message.clear_message()
         self.refresh()
 
-    def refresh(self) -> None:
-        """Read the list again through the core (now when the page is shown, else when it is next)."""
-        self.loader.reload()
-
     def _fetch(self) -> Callable[[], list[Encoder]]:
-        administration_id, encoders = self.administration_id, self.context.services.encoders
-        if administration_id is None:
-            return list
-        return lambda: encoders.listed(administration_id)
+        return administration_list(self.administration_id, self.context.services.encoders.listed)
 
     def _show_list(self, encoders: list[Encoder]) -> None:
         selected = selected_data(self.encoders)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import time
 
 from PySide6.QtCore import Qt, QTime, Slot
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -44,10 +43,12 @@ from ui.context import DeskContext
 from ui.models.rows import READ_ONLY, Cell, check_box, fill_cells, fill_list
 from ui.settings.common import (
     EditDialog,
+    LoadedPage,
     Loader,
     MessageLabel,
     Question,
     Say,
+    administration_list,
     cell,
     fill_read_only,
     item_at,
@@ -119,10 +120,6 @@ class KeyTypeDialog(EditDialog[KeyType]):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.set_ready(False)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.loader.shown()
 
     def _fill(self, form: KeyTypeForm) -> None:
         key_type = form.key_type
@@ -303,10 +300,6 @@ class ProductDialog(EditDialog[Product]):
         self.set_ready(False)
         self.preview_button.setEnabled(False)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.loader.shown()
-
     def _fill(self, form: ProductForm) -> None:
         product = form.product
         self.name.setText(product.name if product else "")
@@ -429,7 +422,7 @@ class ProductDialog(EditDialog[Product]):
             self.preview_message.show_error(self.say.error(error))
 
 
-class KeyTypesPage(QWidget):
+class KeyTypesPage(LoadedPage):
     """The key types of one administration with their product counts, and the products of the selected one."""
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
@@ -502,28 +495,13 @@ class KeyTypesPage(QWidget):
 
     # --- lists -----------------------------------------------------------------------------------
 
-    @property
-    def loading(self) -> bool:
-        return self.loader.loading
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.loader.shown()
-
     def show_administration(self, administration_id: int | None) -> None:
         self.administration_id = administration_id
         self.message.clear_message()
         self.refresh()
 
-    def refresh(self) -> None:
-        """Read the list again through the core (now when the page is shown, else when it is next)."""
-        self.loader.reload()
-
     def _fetch(self) -> Callable[[], list[KeyTypeWithProducts]]:
-        administration_id, key_types = self.administration_id, self.context.services.key_types
-        if administration_id is None:
-            return list
-        return lambda: key_types.listed(administration_id)
+        return administration_list(self.administration_id, self.context.services.key_types.listed)
 
     def _show_list(self, rows: list[KeyTypeWithProducts]) -> None:
         selected = self._select_next if self._select_next is not None else selected_data(self.key_types)

@@ -10,17 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from salto_desk.errors import ValidationError
 from salto_desk.pms.client import DEFAULT_BASE_URL
 from salto_desk.services.pms_connection import PmsConnectionState
 from ui.context import DeskContext
-from ui.settings.common import FieldErrors, Loader, MessageLabel, Question, Say
+from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say
 
 
-class PmsPage(QWidget):
+class PmsPage(LoadedPage):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -63,18 +62,6 @@ class PmsPage(QWidget):
         self.remove_key_button.clicked.connect(self.ask_remove_key)
         self.test_button.clicked.connect(self.test)
         self._set_saving(False)
-
-    @property
-    def loading(self) -> bool:
-        return self.loader.loading
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.loader.shown()
-
-    def refresh(self) -> None:
-        """Read the address and the key's state again (now when the page is shown, else when it is next)."""
-        self.loader.reload()
 
     def _fetch(self) -> Callable[[], PmsConnectionState]:
         return self.connection.state
