@@ -88,7 +88,14 @@ class AdministrationPage(LoadedPage):
         self.busy = False
         """A save or delete runs."""
         self.loader = Loader(
-            self, context.calls, say, self._fetch, self._show_form, lambda error: self.errors.show(error), stale=False
+            self,
+            context.calls,
+            say,
+            self._fetch,
+            self._show_form,
+            lambda error: self.errors.show(error),
+            stale=False,
+            changed=self._update_enabled,
         )
 
         self.pms_id = QLineEdit()
@@ -312,9 +319,10 @@ class AdministrationPage(LoadedPage):
             plate_possible = False
         self.license_plate.setEnabled(plate_possible or self.license_plate.isChecked())
         self.license_plate_line.setEnabled(self.license_plate.isChecked())
-        self.save_button.setEnabled(not self.busy)
-        self.new_button.setEnabled(not self.busy)
-        self.delete_button.setEnabled(not self.busy and self.administration is not None)
+        idle = not self.busy and not self.loading
+        self.save_button.setEnabled(idle)
+        self.new_button.setEnabled(idle)
+        self.delete_button.setEnabled(idle and self.administration is not None)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -388,7 +396,7 @@ class AdministrationPage(LoadedPage):
 
     @Slot()
     def ask_delete(self) -> None:
-        if self.administration is None or self.busy:
+        if self.administration is None or self.busy or self.loading:
             return
         say, name = self.say, self.administration.name
         self.question = Question(

@@ -245,6 +245,7 @@ class Loader(QObject, Generic[T]):
     overtook is dropped, so a quick change of administration never ends on the older one. The widget calls
     ``shown()`` from its ``showEvent`` and puts ``notice`` in its layout. A widget that waits to be told
     what to show (which administration) starts with ``stale=False``: it loads after its first ``reload()``.
+    ``changed`` is called when a load starts or ends (to turn off what must wait for the answer).
     """
 
     def __init__(
@@ -257,9 +258,11 @@ class Loader(QObject, Generic[T]):
         failed: Callable[[Exception], None],
         *,
         stale: bool = True,
+        changed: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(owner)
         self._owner = owner
+        self._changed = changed
         self._calls = calls
         self._fetch = fetch
         self._show = show
@@ -296,6 +299,7 @@ class Loader(QObject, Generic[T]):
         self._latest += 1
         load = self._latest
         self._notice_delay.start()
+        self._tell()
         self._calls.run(
             self, self._fetch(), lambda value: self._answered(load, value), lambda error: self._refused(load, error)
         )
@@ -307,7 +311,12 @@ class Loader(QObject, Generic[T]):
         self.loading = False
         self._notice_delay.stop()
         self.notice.hide()
+        self._tell()
         return True
+
+    def _tell(self) -> None:
+        if self._changed is not None:
+            self._changed()
 
     def _answered(self, load: int, value: T) -> None:
         if self._settle(load):

@@ -53,7 +53,16 @@ class DoorNamesPage(LoadedPage):
         self.save_button = QPushButton(say("Save door names", "Deurnamen opslaan"))
         self.message = MessageLabel()
         self.errors = FieldErrors(self.message, say, {"door_name": self.doors})
-        self.loader = Loader(self, context.calls, say, self._fetch, self._show_rows, self.errors.show, stale=False)
+        self.loader = Loader(
+            self,
+            context.calls,
+            say,
+            self._fetch,
+            self._show_rows,
+            self.errors.show,
+            stale=False,
+            changed=self._update_buttons,
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.filter, 1)
         buttons.addWidget(self.save_button)
@@ -90,7 +99,7 @@ class DoorNamesPage(LoadedPage):
         self._apply_filter()
 
     def _update_buttons(self) -> None:
-        self.save_button.setEnabled(bool(self.rows) and not self.saving)
+        self.save_button.setEnabled(bool(self.rows) and not self.saving and not self.loading)
 
     def set_door_name(self, pms_id: str, door_name: str) -> None:
         """Type a door name into the row of one object."""

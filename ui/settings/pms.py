@@ -41,7 +41,9 @@ class PmsPage(LoadedPage):
         self.message = MessageLabel()
         self.test_result = MessageLabel()
         self.errors = FieldErrors(self.message, say, {"base_url": self.base_url, "api_key": self.api_key})
-        self.loader = Loader(self, context.calls, say, self._fetch, self._show_state, self.errors.show)
+        self.loader = Loader(
+            self, context.calls, say, self._fetch, self._show_state, self.errors.show, changed=self._update_buttons
+        )
         form = QFormLayout()
         form.addRow(say("BEX address (base URL)", "BEX-adres (basis-URL)"), self.base_url)
         form.addRow(say("API key", "API-sleutel"), self.api_key)
@@ -61,7 +63,7 @@ class PmsPage(LoadedPage):
         self.save_button.clicked.connect(self.save)
         self.remove_key_button.clicked.connect(self.ask_remove_key)
         self.test_button.clicked.connect(self.test)
-        self._set_saving(False)
+        self._update_buttons()
 
     def _fetch(self) -> Callable[[], PmsConnectionState]:
         return self.connection.state
@@ -72,7 +74,7 @@ class PmsPage(LoadedPage):
         self.api_key.clear()
         self.state = state
         self.api_key.setEnabled(state.keyring_usable)
-        self._set_saving(self.saving)
+        self._update_buttons()
         if state.keyring_problem is not None:
             self.key_status.setText(say.error(state.keyring_problem))
         elif not state.key_stored:
@@ -96,8 +98,12 @@ class PmsPage(LoadedPage):
 
     def _set_saving(self, saving: bool) -> None:
         self.saving = saving
-        self.save_button.setEnabled(not saving)
-        self.remove_key_button.setEnabled(not saving and self.state is not None and self.state.key_stored)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        idle = not self.saving and not self.loading
+        self.save_button.setEnabled(idle)
+        self.remove_key_button.setEnabled(idle and self.state is not None and self.state.key_stored)
 
     @Slot()
     def save(self) -> None:
@@ -140,7 +146,7 @@ class PmsPage(LoadedPage):
         self.question.open()
 
     def remove_key(self) -> None:
-        if self.saving:
+        if self.saving or self.loading:
             return
         self.errors.clear()
         self._set_saving(True)

@@ -53,9 +53,11 @@ def test_nothing_is_read_until_the_page_is_shown(qtbot: QtBot, make_desk: DeskFa
     page.show_administration(desk.administration.id)
     assert not page.loading and page.name.text() == ""
     page.show()
-    assert page.loading
+    assert page.loading and not page.save_button.isEnabled() and not page.delete_button.isEnabled()
+    page.save()  # Save waits for the form: nothing is stored meanwhile
+    assert not page.busy
     wait_loaded(qtbot, page)
-    assert page.name.text() == "Park De Wielewaal"
+    assert page.name.text() == "Park De Wielewaal" and page.save_button.isEnabled()
 
 
 def test_saving_stores_settings_and_authorization_names(qtbot: QtBot, make_desk: DeskFactory) -> None:
