@@ -41,6 +41,8 @@ INVALID_STYLE = '*[invalid="true"] { border: 1px solid #b00020; }'
 LOADING_NOTICE_MS = 300
 """A load that takes longer than this says "Loading..."; a quicker one never flickers the notice."""
 LOADING = Text("Loading...", "Laden...")
+CHECK_BOX = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+"""The flags of a check-box cell a user ticks."""
 
 
 class Say:

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from PySide6.QtWidgets import QWidget
 
 from ui.settings.encoders import EncoderDialog
-from ui.settings.key_types import KeyTypeDialog, ProductDialog
+from ui.settings.key_types import KeyTypeDialog
+from ui.settings.product_dialog import ProductDialog
 from ui.tabs.settings import SettingsTab
 
 Screen = tuple[str, QWidget, Callable[[], bool]]

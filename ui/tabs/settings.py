@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabW
 from salto_desk.keys.model import Administration
 from ui.context import DeskContext
 from ui.settings.administration import AdministrationPage
-from ui.settings.common import Say
+from ui.settings.common import LoadedPage, Say
 from ui.settings.desk import DeskPage
 from ui.settings.diagnostics import DiagnosticsPage
 from ui.settings.doors import DoorNamesPage
@@ -121,7 +121,7 @@ class SettingsTab(QWidget):
         return (
             not self.pin_checked
             or self.loading_administrations
-            or any(each.loading for each in (*self.administration_pages, self.pms_page) if each is page)
+            or (isinstance(page, LoadedPage) and page.loading)
             or (page is self.pin_page and self.pin_page.busy)
         )
 

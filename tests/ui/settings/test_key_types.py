@@ -16,7 +16,8 @@ from tests.ui.desk import BEX_ID, WAIT_MS, Desk, DeskFactory
 from tests.ui.items import python_made
 from tests.ui.settings.helpers import accept, opened, refused, shown, wait_loaded
 from ui.models.rows import READ_ONLY
-from ui.settings.key_types import KeyTypeDialog, KeyTypesPage, ProductDialog
+from ui.settings.key_types import KeyTypeDialog, KeyTypesPage
+from ui.settings.product_dialog import ProductDialog
 
 
 def key_types(desk: Desk) -> list[tuple[KeyType, list[Product]]]:
