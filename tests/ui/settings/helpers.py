@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.desk import WAIT_MS
-from ui.settings.common import EditDialog
+from ui.settings.common import EditDialog, LoadedPage
+
+PageT = TypeVar("PageT", bound=LoadedPage)
+DialogT = TypeVar("DialogT", bound="EditDialog[Any]")
 
 
-class LoadingWidget(Protocol):
-    @property
-    def loading(self) -> bool: ...
-
-
-PageT = TypeVar("PageT", bound=QWidget)
-DialogT = TypeVar("DialogT", bound=EditDialog)  # type: ignore[type-arg]
-
-
-def wait_loaded(qtbot: QtBot, page: LoadingWidget) -> None:
+def wait_loaded(qtbot: QtBot, page: LoadedPage) -> None:
     qtbot.waitUntil(lambda: not page.loading, timeout=WAIT_MS)
 
 
@@ -28,7 +21,7 @@ def shown(qtbot: QtBot, page: PageT) -> PageT:
     """Show the page (it reads what it shows when first shown) and wait until it has."""
     qtbot.addWidget(page)
     page.show()
-    wait_loaded(qtbot, page)  # type: ignore[arg-type]
+    wait_loaded(qtbot, page)
     return page
 
 
@@ -39,13 +32,13 @@ def opened(qtbot: QtBot, dialog: DialogT | None) -> DialogT:
     return dialog
 
 
-def accept(qtbot: QtBot, dialog: EditDialog) -> None:  # type: ignore[type-arg]
+def accept(qtbot: QtBot, dialog: EditDialog[Any]) -> None:
     """Press OK and wait until the core stored the form and the dialog closed."""
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         dialog.buttons.accepted.emit()
 
 
-def refused(qtbot: QtBot, dialog: EditDialog) -> None:  # type: ignore[type-arg]
+def refused(qtbot: QtBot, dialog: EditDialog[Any]) -> None:
     """Press OK and wait for the core's refusal: the dialog stays open with OK on again."""
     dialog.buttons.accepted.emit()
     assert not dialog.ready
