@@ -33,3 +33,41 @@ def test_the_check_itself_sees_a_qt_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("from PySide6.QtCore import QObject\nimport os\n", encoding="utf-8")
     assert qt_imports(sample) == ["sample.py:1 PySide6.QtCore"]
+
+
+WINDOW = Path(__file__).resolve().parents[1] / "ui"
+SESSION_ATTRIBUTES = ("unit_of_work", "engine")
+"""A window module that reads these opens a session or a connection of its own."""
+
+
+def database_access(path: Path) -> list[str]:
+    """Where a module opens a database session or builds a repository instead of calling the application layer."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in SESSION_ATTRIBUTES:
+            found.append(f"{path.name}:{node.lineno} .{node.attr}")
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name.endswith("Repository") or alias.name in ("Session", "sessionmaker"):
+                    found.append(f"{path.name}:{node.lineno} {alias.name}")
+    return found
+
+
+def test_the_window_reaches_the_database_only_through_the_application_layer() -> None:
+    sources = sorted(WINDOW.rglob("*.py"))
+    assert sources, "the window package has no sources"
+    offenders = [hit for source in sources for hit in database_access(source)]
+    assert offenders == []
+
+
+def test_the_database_check_itself_sees_a_session_and_a_repository(tmp_path: Path) -> None:
+    sample = tmp_path / "page.py"
+    sample.write_text(
+        "from salto_desk.storage import ConfigRepository\n"
+        "def load(context):\n"
+        "    with context.database.unit_of_work() as session:\n"
+        "        return ConfigRepository(session).administrations()\n",
+        encoding="utf-8",
+    )
+    assert database_access(sample) == ["page.py:1 ConfigRepository", "page.py:3 .unit_of_work"]

@@ -127,7 +127,7 @@ class DeskContext:
     _sync: PmsSync | None = None
 
     def __post_init__(self) -> None:
-        self.services = DeskServices(self.database, lambda: self.clock())
+        self.services = DeskServices(self.database, self.secrets, lambda: self.clock())
 
     @property
     def sync(self) -> PmsSync | None:

@@ -143,9 +143,11 @@ def take_screenshots(app: QApplication, window: MainWindow, camera: Camera) -> N
 
     settings = window.settings
     window.tabs.setCurrentWidget(settings)
+    wait_until(app, lambda: not settings.loading, "the settings of the demo park")
     camera.shoot(window, "settings")
     key_types = settings.key_types_page
     settings.pages.setCurrentWidget(key_types)
+    wait_until(app, lambda: not settings.loading, "the key types of the demo park")
     key_types.products.selectRow(0)
     camera.shoot(window, "settings-key-types")
     for name, dialog in (
@@ -157,9 +159,11 @@ def take_screenshots(app: QApplication, window: MainWindow, camera: Camera) -> N
                 Text(f"The demo has nothing to show in {name}.", f"De demo heeft niets te tonen in {name}."),
                 Text("Check the demo's key types and products.", "Controleer de sleuteltypes en producten."),
             )
+        wait_until(app, lambda: dialog is not None and dialog.ready, name)  # noqa: B023 (waited for at once)
         camera.shoot(dialog, name)
         dialog.reject()
     settings.pages.setCurrentWidget(settings.encoders_page)
+    wait_until(app, lambda: not settings.loading, "the encoders of the demo park")
     camera.shoot(window, "settings-encoders")
     settings.pages.setCurrentWidget(settings.diagnostics_page)
     camera.shoot(window, "settings-diagnostics")

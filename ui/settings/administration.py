@@ -1,7 +1,12 @@
-"""The administration page: SALTO link, version, license plate, default times, operator, authorization names."""
+"""The administration page: SALTO link, version, license plate, default times, operator, authorization names.
+
+The form is read through the core when the page is first shown (and again for another administration);
+saving and deleting run through the core too, with Save and Delete off meanwhile.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
 from zoneinfo import available_timezones
 
@@ -23,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from salto_desk.errors import SaltoDeskError, ValidationError
+from salto_desk.errors import ValidationError
 from salto_desk.keys.model import LICENSE_PLATE_MIN_VERSION, Administration, AdministrationSettings, AuthorizationName
 from salto_desk.keys.validation import (
     AUDIT_DATE_ORDERS,
@@ -38,10 +43,10 @@ from salto_desk.keys.validation import (
 from salto_desk.protocol.messages import EjectMode
 from salto_desk.protocol.text import AUTHORIZATION_COUNT
 from salto_desk.protocol.transport import SerialEndpoint, parse_endpoint
-from salto_desk.storage.config_repository import ConfigRepository
+from salto_desk.services.administrations import AdministrationForm
 from ui.context import DeskContext
 from ui.models.rows import READ_ONLY, Cell, fill_cells
-from ui.settings.common import FieldErrors, MessageLabel, Question, Say
+from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say
 
 _DEFAULTS = AdministrationSettings(pms_id="", name="", salto_endpoint="")
 
@@ -65,7 +70,7 @@ def _select(combo: QComboBox, value: object) -> None:
     combo.setCurrentIndex(max(0, combo.findData(value)))
 
 
-class AdministrationPage(QWidget):
+class AdministrationPage(LoadedPage):
     """Edits one administration; ``saved`` carries the id after a successful save, ``deleted`` its removal."""
 
     saved = Signal(int)
@@ -76,7 +81,22 @@ class AdministrationPage(QWidget):
         self.context = context
         self.say = say = Say(context.language)
         self.administration: Administration | None = None
+        """The administration the form shows (None: a new one)."""
+        self.administration_id: int | None = None
+        """The administration chosen; the form shows it once loaded."""
         self.question: Question | None = None
+        self.busy = False
+        """A save or delete runs."""
+        self.loader = Loader(
+            self,
+            context.calls,
+            say,
+            self._fetch,
+            self._show_form,
+            lambda error: self.errors.show(error),
+            stale=False,
+            changed=self._update_enabled,
+        )
 
         self.pms_id = QLineEdit()
         self.name = QLineEdit()
@@ -212,6 +232,7 @@ class AdministrationPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.loader.notice)
         layout.addLayout(columns)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -222,22 +243,31 @@ class AdministrationPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.new_button.clicked.connect(self.start_new)
         self.delete_button.clicked.connect(self.ask_delete)
-        self.show_administration(None)
+        self._fill(_DEFAULTS, ())
 
     # --- showing ---------------------------------------------------------------------------------
 
     def show_administration(self, administration_id: int | None) -> None:
-        """Fill the form from the database (``None``: an empty form for a new administration)."""
+        """Show an administration (loaded through the core), or ``None``: an empty form for a new one."""
         self.errors.clear()
-        names: tuple[AuthorizationName, ...] = ()
+        self.administration_id = administration_id
+        self.loader.reload()
+
+    def _fetch(self) -> Callable[[], AdministrationForm | None]:
+        administration_id, administrations = self.administration_id, self.context.services.administrations
         if administration_id is None:
+            return lambda: None
+        return lambda: administrations.form(administration_id)
+
+    def _show_form(self, form: AdministrationForm | None) -> None:
+        if form is None:
             self.administration = None
-            settings: AdministrationSettings = _DEFAULTS
+            self._fill(_DEFAULTS, ())
         else:
-            with self.context.database.unit_of_work() as session:
-                config = ConfigRepository(session)
-                self.administration = settings = config.administration(administration_id)
-                names = config.authorization_names(administration_id)
+            self.administration = form.administration
+            self._fill(form.administration, form.names)
+
+    def _fill(self, settings: AdministrationSettings, names: tuple[AuthorizationName, ...]) -> None:
         self.pms_id.setText(settings.pms_id)
         self.name.setText(settings.name)
         self.endpoint.setText(settings.salto_endpoint)
@@ -265,12 +295,14 @@ class AdministrationPage(QWidget):
             [(Cell(str(number)), Cell(by_number.get(number, ""))) for number in range(1, AUTHORIZATION_COUNT + 1)],
             (READ_ONLY, None),
         )
-        self.delete_button.setEnabled(self.administration is not None)
         self._update_enabled()
 
     @Slot()
     def start_new(self) -> None:
-        self.show_administration(None)
+        self.errors.clear()
+        self.administration_id = self.administration = None
+        self.loader.cancel()  # nothing to read: the empty form is all there is
+        self._fill(_DEFAULTS, ())
         self.pms_id.setFocus()
 
     @Slot()
@@ -287,6 +319,14 @@ class AdministrationPage(QWidget):
             plate_possible = False
         self.license_plate.setEnabled(plate_possible or self.license_plate.isChecked())
         self.license_plate_line.setEnabled(self.license_plate.isChecked())
+        idle = not self.busy and not self.loading
+        self.save_button.setEnabled(idle)
+        self.new_button.setEnabled(idle)
+        self.delete_button.setEnabled(idle and self.administration is not None)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self._update_enabled()
 
     # --- saving ----------------------------------------------------------------------------------
 
@@ -325,32 +365,38 @@ class AdministrationPage(QWidget):
         return names
 
     @Slot()
-    def save(self) -> bool:
-        """Validate and store settings and authorization names together; on any error nothing changes."""
+    def save(self) -> None:
+        """Store settings and authorization names together through the core; on any error nothing changes."""
+        if self.busy or self.loading:
+            return
         self.errors.clear()
-        say = self.say
-        try:
-            with self.context.database.unit_of_work() as session:
-                config = ConfigRepository(session)
-                if self.administration is None:
-                    stored = config.add_administration(self.settings())
-                else:
-                    stored = config.update_administration(self.administration.id, self.settings())
-                config.replace_authorization_names(stored.id, self.authorization_names())
-        except SaltoDeskError as error:
-            self.errors.show(error)
-            return False
-        self.show_administration(stored.id)
-        self.context.events.config_changed.emit()
-        self.saved.emit(stored.id)  # the tab may reload this page for a new administration: the message comes after
-        self.message.show_ok(
-            say(f"The settings of {stored.name} are saved.", f"De instellingen van {stored.name} zijn opgeslagen.")
+        administration_id = None if self.administration is None else self.administration.id
+        settings, names = self.settings(), self.authorization_names()
+        administrations = self.context.services.administrations
+        self._set_busy(True)
+        self.context.calls.run(
+            self, lambda: administrations.save(administration_id, settings, names), self._saved, self._refused
         )
-        return True
+
+    def _saved(self, form: AdministrationForm) -> None:
+        self.busy = False
+        self.administration_id = form.administration.id
+        self.loader.cancel()  # the stored form is the newest
+        self._show_form(form)
+        self.context.events.config_changed.emit()
+        self.saved.emit(form.administration.id)
+        name = form.administration.name
+        self.message.show_ok(
+            self.say(f"The settings of {name} are saved.", f"De instellingen van {name} zijn opgeslagen.")
+        )
+
+    def _refused(self, error: Exception) -> None:
+        self._set_busy(False)
+        self.errors.show(error)
 
     @Slot()
     def ask_delete(self) -> None:
-        if self.administration is None:
+        if self.administration is None or self.busy or self.loading:
             return
         say, name = self.say, self.administration.name
         self.question = Question(
@@ -365,14 +411,14 @@ class AdministrationPage(QWidget):
         self.question.open()
 
     def delete(self) -> None:
-        if self.administration is None:
+        if self.administration is None or self.busy:
             return
-        try:
-            with self.context.database.unit_of_work() as session:
-                ConfigRepository(session).delete_administration(self.administration.id)
-        except SaltoDeskError as error:
-            self.errors.show(error)
-            return
-        self.show_administration(None)
+        administration_id, administrations = self.administration.id, self.context.services.administrations
+        self._set_busy(True)
+        self.context.calls.run(self, lambda: administrations.delete(administration_id), self._deleted, self._refused)
+
+    def _deleted(self, _none: None) -> None:
+        self.busy = False
+        self.start_new()
         self.context.events.config_changed.emit()
         self.deleted.emit()

@@ -1,15 +1,19 @@
-"""Small pieces every settings page shares: wording in the desk's language, error display, jobs.
+"""Small pieces every settings page shares: wording in the desk's language, error display, loading and saving.
 
-``JobRunner`` runs slow work (SALTO, BEX, hashing) on an ``OperationQueue`` and calls back on the
-GUI thread for its own jobs only; ``Question`` is a non-blocking confirmation (``open()``, never
-``exec()``) so tests and the window stay responsive.
+Pages and dialogs reach the core only through ``DeskContext.calls`` (off the GUI thread): ``Loader`` reads
+what a page shows when it is first shown, ``EditDialog`` loads and stores its form the same way.
+``JobRunner`` runs a SALTO operation on an endpoint's ``OperationQueue`` and calls back on the GUI thread
+for its own jobs only; ``Question`` is a non-blocking confirmation (``open()``, never ``exec()``) so tests
+and the window stay responsive.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -24,12 +29,20 @@ from PySide6.QtWidgets import (
 
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from ui.models.rows import READ_ONLY, Cell, fill_cells
+from ui.workers.calls import CoreCalls
 from ui.workers.operations import OperationQueue, Work
+
+T = TypeVar("T")
 
 ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b5e20;"
 INVALID_PROPERTY = "invalid"
 INVALID_STYLE = '*[invalid="true"] { border: 1px solid #b00020; }'
+LOADING_NOTICE_MS = 300
+"""A load that takes longer than this says "Loading..."; a quicker one never flickers the notice."""
+LOADING = Text("Loading...", "Laden...")
+CHECK_BOX = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+"""The flags of a check-box cell a user ticks."""
 
 
 class Say:
@@ -112,7 +125,8 @@ Failure = Callable[[BaseException], None]
 
 
 class JobRunner(QObject):
-    """Submits work to a queue and routes its outcome (on the GUI thread) to the given callbacks."""
+    """Submits a SALTO operation to an endpoint's queue and routes its outcome (on the GUI thread) to the given
+    callbacks. Not for database work: that goes through ``DeskContext.calls``."""
 
     def __init__(self, queue: OperationQueue, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -142,9 +156,6 @@ class JobRunner(QObject):
 
     def cancel(self, job: int) -> None:
         self.queue.cancel(job)
-
-    def pending(self) -> bool:
-        return bool(self._callbacks)
 
     @Slot(int, object)
     def _reported(self, job: int, payload: object) -> None:
@@ -227,11 +238,137 @@ def selected_data(widget: QTableWidget) -> object:
     return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
 
-class EditDialog(QDialog):
-    """A form dialog whose OK stores through ``save``; a refused save keeps it open with the message."""
+class Loader(QObject, Generic[T]):
+    """What one page or dialog shows, read through the core off the GUI thread: when it is first shown, and
+    again after ``reload()`` (at once while it is shown, else when it is shown next).
 
-    def __init__(self, say: Say, title: str, parent: QWidget | None) -> None:
+    ``fetch`` runs on the GUI thread at each load and returns the core call for what the widget shows now
+    (the administration chosen at that moment); ``show`` gets the answer. An answer that a newer load
+    overtook is dropped, so a quick change of administration never ends on the older one. The widget calls
+    ``shown()`` from its ``showEvent`` and puts ``notice`` in its layout. A widget that waits to be told
+    what to show (which administration) starts with ``stale=False``: it loads after its first ``reload()``.
+    ``changed`` is called when a load starts or ends (to turn off what must wait for the answer).
+    """
+
+    def __init__(
+        self,
+        owner: QWidget,
+        calls: CoreCalls,
+        say: Say,
+        fetch: Callable[[], Callable[[], T]],
+        show: Callable[[T], None],
+        failed: Callable[[Exception], None],
+        *,
+        stale: bool = True,
+        changed: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(owner)
+        self._owner = owner
+        self._changed = changed
+        self._calls = calls
+        self._fetch = fetch
+        self._show = show
+        self._failed = failed
+        self._latest = 0
+        self.stale = stale
+        self.loading = False
+        self.notice = QLabel(LOADING(say.language))
+        self.notice.hide()
+        self._notice_delay = QTimer(self)
+        self._notice_delay.setSingleShot(True)
+        self._notice_delay.setInterval(LOADING_NOTICE_MS)
+        self._notice_delay.timeout.connect(self.notice.show)
+
+    def reload(self) -> None:
+        """Load again: now when the widget is shown, else the next time it is."""
+        self.stale = True
+        if self._owner.isVisible():
+            self._load()
+
+    def shown(self) -> None:
+        if self.stale:
+            self._load()
+
+    def cancel(self) -> None:
+        """Drop the answers of the loads running now: the widget shows what it was given instead."""
+        self._latest += 1
+        self.stale = False
+        self._settle(self._latest)
+
+    def _load(self) -> None:
+        self.stale = False
+        self.loading = True
+        self._latest += 1
+        load = self._latest
+        self._notice_delay.start()
+        self._tell()
+        self._calls.run(
+            self, self._fetch(), lambda value: self._answered(load, value), lambda error: self._refused(load, error)
+        )
+
+    def _settle(self, load: int) -> bool:
+        """Whether the answer of ``load`` is the newest; the widget then stops loading."""
+        if load != self._latest:
+            return False
+        self.loading = False
+        self._notice_delay.stop()
+        self.notice.hide()
+        self._tell()
+        return True
+
+    def _tell(self) -> None:
+        if self._changed is not None:
+            self._changed()
+
+    def _answered(self, load: int, value: T) -> None:
+        if self._settle(load):
+            self._show(value)
+
+    def _refused(self, load: int, error: Exception) -> None:
+        if self._settle(load):
+            self.stale = True  # shown again, the widget tries again
+            self._failed(error)
+
+
+class LoadedPage(QWidget):
+    """A settings page that reads what it shows through its ``loader`` (which the page makes)."""
+
+    loader: Loader[Any]
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.loading
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.loader.shown()
+
+    def refresh(self) -> None:
+        """Read again through the core (now when the page is shown, else when it is next)."""
+        self.loader.reload()
+
+
+def administration_list(administration_id: int | None, read: Callable[[int], list[T]]) -> Callable[[], list[T]]:
+    """The core call that reads one administration's list; with none chosen, an empty list."""
+    if administration_id is None:
+        return list
+    return lambda: read(administration_id)
+
+
+class EditDialog(QDialog, Generic[T]):
+    """A form dialog whose OK stores through the core, off the GUI thread.
+
+    ``store`` reads the form (on the GUI thread) and returns the core call that stores it. While that call
+    runs the buttons are off; a refused save keeps the dialog open with the core's message at its field,
+    a stored one closes it with the stored value in ``result_value``. A dialog that loads its form first
+    starts with ``set_ready(False)``.
+    """
+
+    def __init__(
+        self, calls: CoreCalls, say: Say, title: str, store: Callable[[], Callable[[], T]], parent: QWidget | None
+    ) -> None:
         super().__init__(parent)
+        self.calls = calls
         self.say = say
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -240,15 +377,53 @@ class EditDialog(QDialog):
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
         self.errors = FieldErrors(self.message, say, {})
-        self.save: Callable[[], object] = lambda: None
-        self.result_value: object = None
+        self.result_value: T | None = None
+        self.saving = False
+        self.loader: Loader[Any] | None = None
+        """Set by a dialog that reads its form through the core when it opens."""
+        self._store = store
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.loader is not None:
+            self.loader.shown()
+
+    @property
+    def ok_button(self) -> QPushButton:
+        button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if button is None:
+            raise LookupError("the dialog has no OK button")
+        return button
+
+    @property
+    def ready(self) -> bool:
+        """Whether OK stores now (the form is loaded and no save runs)."""
+        return self.ok_button.isEnabled() and not self.saving
+
+    def set_ready(self, ready: bool) -> None:
+        self.ok_button.setEnabled(ready)
+
+    def show_load_error(self, error: Exception) -> None:
+        """The form could not be loaded: say why; OK stays off (Cancel closes)."""
+        self.message.show_error(self.say.error(error))
 
     @Slot()
     def try_accept(self) -> None:
-        self.errors.clear()
-        try:
-            self.result_value = self.save()
-        except SaltoDeskError as error:
-            self.errors.show(error)
+        if not self.ready:
             return
+        self.errors.clear()
+        call = self._store()
+        self.saving = True
+        self.buttons.setEnabled(False)
+        self.calls.run(self, call, self._stored, self._refused)
+
+    def _stored(self, value: T) -> None:
+        self.saving = False
+        self.buttons.setEnabled(True)
+        self.result_value = value
         self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self.saving = False
+        self.buttons.setEnabled(True)
+        self.errors.show(error)

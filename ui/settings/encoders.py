@@ -1,25 +1,32 @@
-"""Encoders of one administration: name and SALTO identifier, and a Test (ENQ ping, then a card read)."""
+"""Encoders of one administration: name and SALTO identifier, and a Test (ENQ ping, then a card read).
+
+The list, the dialog and the Test's encoder and administration are read through the core off the GUI
+thread; the Test's SALTO exchange runs on the endpoint's encoder queue, like every SALTO operation.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from salto_desk.errors import SaltoDeskError
 from salto_desk.keys.model import Administration, Encoder, EncoderSettings
 from salto_desk.keys.services import CardReport
 from salto_desk.protocol.client import Progress, Stage
 from salto_desk.protocol.errors import Cancelled
-from salto_desk.storage.config_repository import ConfigRepository
+from salto_desk.services.encoders import EncoderSite
 from ui.context import DeskContext
 from ui.settings.common import (
     EditDialog,
     JobRunner,
+    LoadedPage,
+    Loader,
     MessageLabel,
     Question,
     Say,
+    administration_list,
     cell,
     fill_read_only,
     item_at,
@@ -36,12 +43,19 @@ class PingDone:
     seconds: float
 
 
-class EncoderDialog(EditDialog):
-    def __init__(self, say: Say, encoder: Encoder | None, parent: QWidget | None = None) -> None:
-        super().__init__(say, say("Encoder", "Encoder"), parent)
-        self.name = QLineEdit(encoder.name if encoder else "")
+class EncoderDialog(EditDialog[Encoder]):
+    """Name and SALTO identifier of a new encoder, or of one read through the core when the dialog opens."""
+
+    def __init__(
+        self, context: DeskContext, say: Say, administration_id: int, encoder_id: int | None, parent: QWidget | None
+    ) -> None:
+        super().__init__(context.calls, say, say("Encoder", "Encoder"), self._store, parent)
+        self.encoders = encoders = context.services.encoders
+        self.administration_id = administration_id
+        self.encoder_id = encoder_id
+        self.name = QLineEdit()
         self.name.setPlaceholderText(say("Where it stands, e.g. Reception left", "Waar hij staat, bv. Receptie links"))
-        self.external_id = QLineEdit(encoder.external_id if encoder else "")
+        self.external_id = QLineEdit()
         self.external_id.setPlaceholderText(say("Ask your installer", "Vraag uw installateur"))
         self.errors.fields = {"name": self.name, "external_id": self.external_id}
         form = QFormLayout()
@@ -50,12 +64,30 @@ class EncoderDialog(EditDialog):
             say("External identifier (SALTO encoder ID)", "Externe identificatie (SALTO-encoder-ID)"), self.external_id
         )
         layout = QVBoxLayout(self)
+        if encoder_id is not None:
+            self.loader = Loader(
+                self, context.calls, say, lambda: lambda: encoders.one(encoder_id), self._fill, self.show_load_error
+            )
+            layout.addWidget(self.loader.notice)
+            self.set_ready(False)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
+    def _fill(self, encoder: Encoder) -> None:
+        self.name.setText(encoder.name)
+        self.external_id.setText(encoder.external_id)
+        self.set_ready(True)
 
-class EncodersPage(QWidget):
+    def _store(self) -> Callable[[], Encoder]:
+        encoders, encoder_id = self.encoders, self.encoder_id
+        settings = EncoderSettings(
+            administration_id=self.administration_id, name=self.name.text(), external_id=self.external_id.text()
+        )
+        return lambda: encoders.save(encoder_id, settings)
+
+
+class EncodersPage(LoadedPage):
     """Add, edit, delete and test the encoders of one administration."""
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
@@ -67,6 +99,8 @@ class EncodersPage(QWidget):
         self.question: Question | None = None
         self.runner: JobRunner | None = None
         self._runners: dict[str, JobRunner] = {}
+        self.preparing_test = False
+        """The Test reads its encoder and administration (before SALTO is asked)."""
         self.test_job: int | None = None
         self.test_lines: list[str] = []
         self._pinged = False
@@ -79,12 +113,22 @@ class EncodersPage(QWidget):
         self.message = MessageLabel()
         self.test_result = QLabel()
         self.test_result.setWordWrap(True)
+        self.loader = Loader(
+            self,
+            context.calls,
+            say,
+            self._fetch,
+            self._show_list,
+            lambda error: self.message.show_error(say.error(error)),
+            stale=False,
+        )
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.delete_button, self.test_button, self.cancel_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addWidget(self.loader.notice)
         layout.addWidget(self.encoders, 1)
         layout.addWidget(self.test_result)
         layout.addWidget(self.message)
@@ -97,17 +141,21 @@ class EncodersPage(QWidget):
         self.encoders.itemSelectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
+    @property
+    def testing(self) -> bool:
+        return self.preparing_test or self.test_job is not None
+
     def show_administration(self, administration_id: int | None) -> None:
         self.administration_id = administration_id
         self.test_result.clear()
+        self.message.clear_message()
         self.refresh()
 
-    def refresh(self) -> None:
+    def _fetch(self) -> Callable[[], list[Encoder]]:
+        return administration_list(self.administration_id, self.context.services.encoders.listed)
+
+    def _show_list(self, encoders: list[Encoder]) -> None:
         selected = selected_data(self.encoders)
-        encoders: list[Encoder] = []
-        if self.administration_id is not None:
-            with self.context.database.unit_of_work() as session:
-                encoders = ConfigRepository(session).encoders(self.administration_id)
         fill_read_only(
             self.encoders, [(cell(encoder.name, encoder.id), cell(encoder.external_id)) for encoder in encoders]
         )
@@ -121,12 +169,11 @@ class EncodersPage(QWidget):
     @Slot()
     def _update_buttons(self) -> None:
         chosen = selected_data(self.encoders) is not None
-        testing = self.test_job is not None
         self.add_button.setEnabled(self.administration_id is not None)
         self.edit_button.setEnabled(chosen)
         self.delete_button.setEnabled(chosen)
-        self.test_button.setEnabled(chosen and not testing)
-        self.cancel_button.setVisible(testing)
+        self.test_button.setEnabled(chosen and not self.testing)
+        self.cancel_button.setVisible(self.test_job is not None)
 
     # --- editing ---------------------------------------------------------------------------------
 
@@ -135,21 +182,9 @@ class EncodersPage(QWidget):
         encoder_id = selected_data(self.encoders) if edit else None
         if administration_id is None or (edit and not isinstance(encoder_id, int)):
             return None
-        current = None
-        if isinstance(encoder_id, int):
-            with self.context.database.unit_of_work() as session:
-                current = ConfigRepository(session).encoder(encoder_id)
-        dialog = EncoderDialog(self.say, current, self)
-
-        def save() -> Encoder:
-            settings = EncoderSettings(
-                administration_id=administration_id, name=dialog.name.text(), external_id=dialog.external_id.text()
-            )
-            with self.context.database.unit_of_work() as session:
-                config = ConfigRepository(session)
-                return config.add_encoder(settings) if current is None else config.update_encoder(current.id, settings)
-
-        dialog.save = save
+        dialog = EncoderDialog(
+            self.context, self.say, administration_id, encoder_id if isinstance(encoder_id, int) else None, self
+        )
         dialog.accepted.connect(self._saved)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
@@ -177,13 +212,13 @@ class EncodersPage(QWidget):
         self.question.open()
 
     def _delete(self, encoder_id: int) -> None:
-        try:
-            with self.context.database.unit_of_work() as session:
-                ConfigRepository(session).delete_encoder(encoder_id)
-        except SaltoDeskError as error:
-            self.message.show_error(self.say.error(error))
-            return
-        self._saved()
+        encoders = self.context.services.encoders
+        self.context.calls.run(
+            self,
+            lambda: encoders.delete(encoder_id),
+            lambda _none: self._saved(),
+            lambda error: self.message.show_error(self.say.error(error)),
+        )
 
     # --- testing ---------------------------------------------------------------------------------
 
@@ -191,16 +226,23 @@ class EncodersPage(QWidget):
     def test(self) -> None:
         """ENQ ping of the administration's SALTO, then LT on the encoder (a card must be placed)."""
         encoder_id = selected_data(self.encoders)
-        if not isinstance(encoder_id, int) or self.test_job is not None:
+        if not isinstance(encoder_id, int) or self.testing:
             return
-        try:
-            with self.context.database.unit_of_work() as session:
-                config = ConfigRepository(session)
-                encoder = config.encoder(encoder_id)
-                administration = config.administration(encoder.administration_id)
-        except SaltoDeskError as error:
-            self.message.show_error(self.say.error(error))
-            return
+        encoders = self.context.services.encoders
+        self.preparing_test = True
+        self.message.clear_message()
+        self._update_buttons()
+        self.context.calls.run(self, lambda: encoders.site(encoder_id), self._run_test, self._test_not_started)
+
+    def _test_not_started(self, error: Exception) -> None:
+        self.preparing_test = False
+        self.message.show_error(self.say.error(error))
+        self._update_buttons()
+
+    def _run_test(self, site: EncoderSite) -> None:
+        """The SALTO part of the test, on the queue of the administration's endpoint."""
+        self.preparing_test = False
+        encoder, administration = site.encoder, site.administration
         context = self.context
         service = context.key_service(administration)
 
@@ -217,7 +259,6 @@ class EncodersPage(QWidget):
             self._runners[queue.name] = JobRunner(queue, self)
         self.runner = self._runners[queue.name]
         self._pinged = False
-        self.message.clear_message()
         self.test_lines = [
             self.say(
                 f"Testing {encoder.name} at {administration.salto_endpoint}...",

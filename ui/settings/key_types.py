@@ -1,83 +1,124 @@
-"""Key types and their products: lists, create/edit/delete dialogs and the product preview."""
+"""Key types and their products: the lists, the key-type dialog, deleting (the product dialog: product_dialog.py).
+
+The page reads every key type with its products in one call when it is first shown, so choosing a key
+type shows its products without asking the core again; each dialog reads what it shows in one call
+when it opens and stores through the core. Nothing here touches the database on the GUI thread.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
-from datetime import time
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTime, Signal, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
-    QSpinBox,
     QTableWidget,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.keys.model import Administration, AuthorizationName, KeyType, KeyTypeSettings, Product, ProductSettings
-from salto_desk.keys.validation import MAX_DELIVERY_DAYS, validate_product
-from salto_desk.storage.config_repository import ConfigRepository
-from salto_desk.storage.pms_repository import CachedReservation, FilterChoices, PmsRepository
+from salto_desk.keys.model import KeyType, KeyTypeSettings
+from salto_desk.services.key_types import (
+    KeyTypeForm,
+    KeyTypeWithProducts,
+)
 from ui.context import DeskContext
-from ui.models.rows import READ_ONLY, Cell, check_box, fill_cells, fill_list
+from ui.models.rows import READ_ONLY, Cell, check_box, fill_cells
 from ui.settings.common import (
+    CHECK_BOX,
     EditDialog,
-    JobRunner,
+    LoadedPage,
+    Loader,
     MessageLabel,
     Question,
     Say,
+    administration_list,
     cell,
     fill_read_only,
     item_at,
     selected_data,
     table,
 )
+from ui.settings.product_dialog import ProductDialog
 from ui.widgets.key_form import PrintInfoLines
 
-PREVIEW_DAYS = 30
-CHECK_BOX = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
 
-
-class KeyTypeDialog(EditDialog):
+class KeyTypeDialog(EditDialog[KeyType]):
     """Name, description, print info (card text lines) and granted / denied authorizations."""
 
     def __init__(
         self,
+        context: DeskContext,
         say: Say,
-        administration: Administration,
-        names: Sequence[AuthorizationName],
-        key_type: KeyType | None,
+        administration_id: int,
+        key_type_id: int | None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(say, say("Key type", "Sleuteltype"), parent)
-        self.administration_id = administration.id
-        self.name = QLineEdit(key_type.name if key_type else "")
-        self.description = QLineEdit(key_type.description if key_type else "")
-        self.print_info_lines = PrintInfoLines(say.language, administration.text_encoding)
-        self.print_info_lines.set_lines(key_type.print_info if key_type else ())
+        super().__init__(context.calls, say, say("Key type", "Sleuteltype"), self._store, parent)
+        self.key_types = context.services.key_types
+        self.administration_id = administration_id
+        self.key_type_id = key_type_id
+        self.name = QLineEdit()
+        self.description = QLineEdit()
+        self.print_info_lines = PrintInfoLines(say.language)
         self.print_info = self.print_info_lines.edits
-        named = {each.number: each.name for each in names}
-        granted = set(key_type.granted) if key_type else set()
-        denied = set(key_type.denied) if key_type else set()
-        numbers = sorted(set(named) | granted | denied)
         self.access = QTableWidget(0, 3)
         self.access.setHorizontalHeaderLabels(
             [say("Authorization", "Autorisatie"), say("Grant", "Toestaan"), say("Deny", "Weigeren")]
         )
         self.access.verticalHeader().hide()
         self.access.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.errors.fields = {
+            "name": self.name,
+            "description": self.description,
+            "print_info": self.print_info[0],
+            "granted": self.access,
+            "denied": self.access,
+        }
+        form = QFormLayout()
+        form.addRow(say("Name", "Naam"), self.name)
+        form.addRow(say("Description", "Omschrijving"), self.description)
+        self.print_info_lines.add_rows(form)
+        self.hint = QLabel(
+            say(
+                "No authorizations are named yet: name them on the Administration page first.",
+                "Er zijn nog geen autorisaties benoemd: geef ze eerst een naam op de pagina Administratie.",
+            )
+        )
+        self.hint.hide()
+        key_types = self.key_types
+        self.loader = Loader(
+            self,
+            context.calls,
+            say,
+            lambda: lambda: key_types.key_type_form(administration_id, key_type_id),
+            self._fill,
+            self.show_load_error,
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.loader.notice)
+        layout.addLayout(form)
+        layout.addWidget(self.access)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.set_ready(False)
+
+    def _fill(self, form: KeyTypeForm) -> None:
+        key_type = form.key_type
+        self.name.setText(key_type.name if key_type else "")
+        self.description.setText(key_type.description if key_type else "")
+        self.print_info_lines.set_encoding(form.administration.text_encoding)
+        self.print_info_lines.set_lines(key_type.print_info if key_type else ())
+        named = {each.number: each.name for each in form.names}
+        granted = set(key_type.granted) if key_type else set()
+        denied = set(key_type.denied) if key_type else set()
+        numbers = sorted(set(named) | granted | denied)
         fill_cells(
             self.access,
             [
@@ -90,30 +131,12 @@ class KeyTypeDialog(EditDialog):
             ],
             (READ_ONLY, CHECK_BOX, CHECK_BOX),
         )
-        self.errors.fields = {
-            "name": self.name,
-            "description": self.description,
-            "print_info": self.print_info[0],
-            "granted": self.access,
-            "denied": self.access,
-        }
-        form = QFormLayout()
-        form.addRow(say("Name", "Naam"), self.name)
-        form.addRow(say("Description", "Omschrijving"), self.description)
-        self.print_info_lines.add_rows(form)
-        hint = QLabel(
-            say(
-                "No authorizations are named yet: name them on the Administration page first.",
-                "Er zijn nog geen autorisaties benoemd: geef ze eerst een naam op de pagina Administratie.",
-            )
-        )
-        hint.setVisible(not numbers)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.access)
-        layout.addWidget(hint)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.hint.setVisible(not numbers)
+        self.set_ready(True)
+
+    def _store(self) -> Callable[[], KeyType]:
+        key_types, key_type_id, settings = self.key_types, self.key_type_id, self.settings()
+        return lambda: key_types.save_key_type(key_type_id, settings)
 
     def settings(self) -> KeyTypeSettings:
         granted, denied = [], []
@@ -142,239 +165,19 @@ class KeyTypeDialog(EditDialog):
                     )
 
 
-_FILTERS = (
-    ("labels", Text("Object labels", "Objectlabels")),
-    ("object_types", Text("Object types", "Objecttypes")),
-    ("costs", Text("Mandatory costs", "Verplichte kosten")),
-    ("extras", Text("Extras", "Extra's")),
-)
-
-
-class ProductDialog(EditDialog):
-    """A product: filters offered from the synced PMS data, activation rules, fixed times and a preview."""
-
-    def __init__(
-        self,
-        context: DeskContext,
-        say: Say,
-        administration_id: int,
-        key_type_id: int,
-        choices: FilterChoices,
-        product: Product | None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(say, say("Product", "Product"), parent)
-        self.context = context
-        self.administration_id = administration_id
-        self.key_type_id = key_type_id
-        self.jobs = JobRunner(context.background, self)
-        self.name = QLineEdit(product.name if product else "")
-        self.filters: dict[str, QListWidget] = {}
-        grid = QGridLayout()
-        for column, (field, label) in enumerate(_FILTERS):
-            chosen = set(getattr(product, field)) if product else set()
-            offered = sorted(set(getattr(choices, field)) | chosen, key=str.casefold)
-            widget = QListWidget()
-            fill_list(widget, [check_box(value in chosen, value) for value in offered], CHECK_BOX)
-            grid.addWidget(QLabel(label(say.language)), 0, column)
-            grid.addWidget(widget, 1, column)
-            self.filters[field] = widget
-        filters_box = QGroupBox(
-            say("Filters (nothing ticked: every booking)", "Filters (niets aangevinkt: elke boeking)")
-        )
-        filters_box.setLayout(grid)
-        no_data = QLabel(
-            say(
-                "No PMS data synced yet, so there is nothing to choose from; run a sync first.",
-                "Nog geen PMS-gegevens gesynchroniseerd, dus er valt niets te kiezen; synchroniseer eerst.",
-            )
-        )
-        no_data.setVisible(not any(widget.count() for widget in self.filters.values()))
-
-        self.wait_for_check_in = QCheckBox(
-            say(
-                "Wait for check-in (activate the key when the booking checks in)",
-                "Wacht op inchecken (activeer de sleutel als de boeking incheckt)",
-            )
-        )
-        self.deliver = QCheckBox(
-            say(
-                "Deliver keys to the guest's phone (JustIN Mobile)",
-                "Sleutels naar de telefoon van de gast sturen (JustIN Mobile)",
-            )
-        )
-        self.days_before = QSpinBox()
-        self.days_before.setRange(0, MAX_DELIVERY_DAYS)
-        self.days_before.setSuffix(say(" days before arrival", " dagen voor aankomst"))
-        self.fixed_start = QCheckBox(say("Fixed start time", "Vaste begintijd"))
-        self.start_time = QTimeEdit()
-        self.start_time.setDisplayFormat("HH:mm")
-        self.fixed_end = QCheckBox(say("Fixed end time", "Vaste eindtijd"))
-        self.end_time = QTimeEdit()
-        self.end_time.setDisplayFormat("HH:mm")
-        if product is not None:
-            self.wait_for_check_in.setChecked(product.wait_for_check_in)
-            self.deliver.setChecked(product.deliver_to_guest)
-            self.days_before.setValue(product.delivery_days_before)
-            for box, edit, value in (
-                (self.fixed_start, self.start_time, product.fixed_start_time),
-                (self.fixed_end, self.end_time, product.fixed_end_time),
-            ):
-                box.setChecked(value is not None)
-                if value is not None:
-                    edit.setTime(QTime(value.hour, value.minute))
-        switched: tuple[tuple[QCheckBox, QWidget], ...] = (
-            (self.deliver, self.days_before),
-            (self.fixed_start, self.start_time),
-            (self.fixed_end, self.end_time),
-        )
-        for box, control in switched:
-            control.setEnabled(box.isChecked())
-            box.toggled.connect(control.setEnabled)
-
-        self.preview_button = QPushButton(say("Preview matching reservations", "Voorbeeld van passende reserveringen"))
-        self.preview_message = MessageLabel()
-        self.preview = table(
-            [
-                say("Booking", "Boeking"),
-                say("Guest", "Gast"),
-                say("Object", "Object"),
-                say("Arrival", "Aankomst"),
-                say("Departure", "Vertrek"),
-            ]
-        )
-        self.preview_button.clicked.connect(self.run_preview)
-        self.errors.fields = {
-            "name": self.name,
-            "delivery_days_before": self.days_before,
-            "fixed_start_time": self.start_time,
-            "fixed_end_time": self.end_time,
-            **self.filters,
-        }
-
-        rules = QFormLayout()
-        rules.addRow(say("Name", "Naam"), self.name)
-        rules.addRow(self.wait_for_check_in)
-        rules.addRow(self.deliver, self.days_before)
-        rules.addRow(self.fixed_start, self.start_time)
-        rules.addRow(self.fixed_end, self.end_time)
-        layout = QVBoxLayout(self)
-        layout.addLayout(rules)
-        layout.addWidget(filters_box)
-        layout.addWidget(no_data)
-        layout.addWidget(self.preview_button)
-        layout.addWidget(self.preview_message)
-        layout.addWidget(self.preview)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-
-    def settings(self) -> ProductSettings:
-        def ticked(field: str) -> tuple[str, ...]:
-            widget = self.filters[field]
-            return tuple(
-                widget.item(row).text()
-                for row in range(widget.count())
-                if widget.item(row).checkState() == Qt.CheckState.Checked
-            )
-
-        def fixed(box: QCheckBox, edit: QTimeEdit) -> time | None:
-            return time(edit.time().hour(), edit.time().minute()) if box.isChecked() else None
-
-        return ProductSettings(
-            key_type_id=self.key_type_id,
-            name=self.name.text(),
-            labels=ticked("labels"),
-            object_types=ticked("object_types"),
-            costs=ticked("costs"),
-            extras=ticked("extras"),
-            wait_for_check_in=self.wait_for_check_in.isChecked(),
-            deliver_to_guest=self.deliver.isChecked(),
-            delivery_days_before=self.days_before.value() if self.deliver.isChecked() else 0,
-            fixed_start_time=fixed(self.fixed_start, self.start_time),
-            fixed_end_time=fixed(self.fixed_end, self.end_time),
-        )
-
-    def tick(self, field: str, value: str, on: bool = True) -> None:
-        """Tick or untick one filter value (what the user does by clicking it)."""
-        widget = self.filters[field]
-        for row in range(widget.count()):
-            if widget.item(row).text() == value:
-                widget.item(row).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-
-    @Slot()
-    def run_preview(self) -> None:
-        say = self.say
-        self.errors.clear()
-        self.preview.setRowCount(0)
-        engine = self.context.sync_engine
-        if engine is None:
-            self.preview_message.show_error(
-                say(
-                    "The preview needs the PMS connection; set the BEX address and API key on the PMS page first.",
-                    "Het voorbeeld heeft de PMS-koppeling nodig; stel eerst het BEX-adres en de API-sleutel in op de "
-                    "pagina PMS.",
-                )
-            )
-            return
-        try:
-            settings = validate_product(replace(self.settings(), name=self.name.text() or "preview"))
-        except SaltoDeskError as error:
-            self.errors.show(error)
-            return
-        administration_id = self.administration_id
-        self.preview_button.setEnabled(False)
-        self.preview_message.show_info(say("Looking for matching reservations...", "Passende reserveringen zoeken..."))
-        self.jobs.run(
-            "product preview",
-            lambda _report: engine.matching_reservations(administration_id, settings, days=PREVIEW_DAYS),
-            self._show_preview,
-            self._preview_failed,
-        )
-
-    def _show_preview(self, result: object) -> None:
-        say = self.say
-        self.preview_button.setEnabled(True)
-        reservations: list[CachedReservation] = list(result)  # type: ignore[call-overload]
-        fill_read_only(
-            self.preview,
-            [
-                [
-                    cell(value, each.pms_id)
-                    for value in (
-                        each.booking_nr,
-                        each.guest_name,
-                        each.door_name or each.object_name,
-                        each.start_date.isoformat(),
-                        each.end_date.isoformat(),
-                    )
-                ]
-                for each in reservations
-            ],
-        )
-        self.preview_message.show_info(
-            say(
-                f"{len(reservations)} reservations in the next {PREVIEW_DAYS} days would get this key type.",
-                f"{len(reservations)} reserveringen in de komende {PREVIEW_DAYS} dagen zouden dit sleuteltype krijgen.",
-            )
-        )
-
-    def _preview_failed(self, error: BaseException) -> None:
-        self.preview_button.setEnabled(True)
-        self.preview_message.show_error(self.say.error(error))
-
-
-class KeyTypesPage(QWidget):
+class KeyTypesPage(LoadedPage):
     """The key types of one administration with their product counts, and the products of the selected one."""
-
-    changed = Signal()
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.say = say = Say(context.language)
         self.administration_id: int | None = None
-        self.dialog: EditDialog | None = None
+        self.rows: list[KeyTypeWithProducts] = []
+        self.dialog: KeyTypeDialog | ProductDialog | None = None
         self.question: Question | None = None
+        self._select_next: int | None = None
+        self.deleting = False
         self.key_types = table(
             [say("Key type", "Sleuteltype"), say("Description", "Omschrijving"), say("Products", "Producten")]
         )
@@ -394,6 +197,15 @@ class KeyTypesPage(QWidget):
         self.delete_product = QPushButton(say("Delete", "Verwijderen"))
         self.message = MessageLabel()
         self.products_title = QLabel()
+        self.loader = Loader(
+            self,
+            context.calls,
+            say,
+            self._fetch,
+            self._show_list,
+            lambda error: self.message.show_error(say.error(error)),
+            stale=False,
+        )
 
         key_buttons = QHBoxLayout()
         for button in (self.add_key_type, self.edit_key_type, self.delete_key_type):
@@ -405,6 +217,7 @@ class KeyTypesPage(QWidget):
         product_buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(key_buttons)
+        layout.addWidget(self.loader.notice)
         layout.addWidget(self.key_types, 1)
         layout.addWidget(self.products_title)
         layout.addLayout(product_buttons)
@@ -412,6 +225,7 @@ class KeyTypesPage(QWidget):
         layout.addWidget(self.message)
 
         self.key_types.itemSelectionChanged.connect(self._show_products)
+        self.products.itemSelectionChanged.connect(self._update_buttons)
         self.key_types.cellDoubleClicked.connect(lambda _row, _column: self.open_key_type(edit=True))
         self.products.cellDoubleClicked.connect(lambda _row, _column: self.open_product(edit=True))
         self.add_key_type.clicked.connect(lambda: self.open_key_type(edit=False))
@@ -420,33 +234,36 @@ class KeyTypesPage(QWidget):
         self.add_product.clicked.connect(lambda: self.open_product(edit=False))
         self.edit_product.clicked.connect(lambda: self.open_product(edit=True))
         self.delete_product.clicked.connect(self.ask_delete_product)
-        self._update_buttons()
+        self._show_products()
 
     # --- lists -----------------------------------------------------------------------------------
 
     def show_administration(self, administration_id: int | None) -> None:
         self.administration_id = administration_id
+        self.message.clear_message()
         self.refresh()
 
-    def refresh(self) -> None:
-        selected = selected_data(self.key_types)
-        rows: list[tuple[KeyType, int]] = []
-        if self.administration_id is not None:
-            with self.context.database.unit_of_work() as session:
-                config = ConfigRepository(session)
-                rows = [(each, len(config.products(each.id))) for each in config.key_types(self.administration_id)]
+    def _fetch(self) -> Callable[[], list[KeyTypeWithProducts]]:
+        return administration_list(self.administration_id, self.context.services.key_types.listed)
+
+    def _show_list(self, rows: list[KeyTypeWithProducts]) -> None:
+        selected = self._select_next if self._select_next is not None else selected_data(self.key_types)
+        self._select_next = None
+        self.rows = rows
+        self.key_types.blockSignals(True)  # one products list for the whole refill, below
         fill_read_only(
             self.key_types,
             [
-                (cell(key_type.name, key_type.id), cell(key_type.description), cell(str(count)))
-                for key_type, count in rows
+                (cell(row.key_type.name, row.key_type.id), cell(row.key_type.description), cell(str(len(row.products))))
+                for row in rows
             ],
         )
-        for row, (key_type, _count) in enumerate(rows):
-            if key_type.id == selected:
-                self.key_types.selectRow(row)
+        for number, row in enumerate(rows):
+            if row.key_type.id == selected:
+                self.key_types.selectRow(number)
         if rows and self.key_types.currentRow() < 0:
             self.key_types.selectRow(0)
+        self.key_types.blockSignals(False)
         self._show_products()
 
     def select_key_type(self, key_type_id: int) -> None:
@@ -454,22 +271,23 @@ class KeyTypesPage(QWidget):
             if item_at(self.key_types, row, 0).data(Qt.ItemDataRole.UserRole) == key_type_id:
                 self.key_types.selectRow(row)
 
+    def _selected_row(self) -> KeyTypeWithProducts | None:
+        key_type_id = selected_data(self.key_types)
+        return next((row for row in self.rows if row.key_type.id == key_type_id), None)
+
     @Slot()
     def _show_products(self) -> None:
         say = self.say
-        key_type_id = selected_data(self.key_types)
-        products: list[Product] = []
-        if isinstance(key_type_id, int):
-            with self.context.database.unit_of_work() as session:
-                products = ConfigRepository(session).products(key_type_id)
-            name = item_at(self.key_types, self.key_types.currentRow(), 0).text()
+        selected = self._selected_row()
+        if selected is not None:
+            name = selected.key_type.name
             self.products_title.setText(say(f"Products of {name}", f"Producten van {name}"))
         else:
             self.products_title.setText(
                 say("Select a key type to see its products.", "Kies een sleuteltype om de producten te zien.")
             )
         rows: list[tuple[Cell, ...]] = []
-        for product in products:
+        for product in selected.products if selected is not None else ():
             filters = "; ".join(
                 ", ".join(values)
                 for values in (product.labels, product.object_types, product.costs, product.extras)
@@ -502,38 +320,29 @@ class KeyTypesPage(QWidget):
         fill_read_only(self.products, rows)
         self._update_buttons()
 
+    @Slot()
     def _update_buttons(self) -> None:
         has_administration = self.administration_id is not None
         has_key_type = selected_data(self.key_types) is not None
+        has_product = selected_data(self.products) is not None
         self.add_key_type.setEnabled(has_administration)
         self.edit_key_type.setEnabled(has_key_type)
-        self.delete_key_type.setEnabled(has_key_type)
+        self.delete_key_type.setEnabled(has_key_type and not self.deleting)
         self.add_product.setEnabled(has_key_type)
-        self.edit_product.setEnabled(selected_data(self.products) is not None)
-        self.delete_product.setEnabled(selected_data(self.products) is not None)
+        self.edit_product.setEnabled(has_product)
+        self.delete_product.setEnabled(has_product and not self.deleting)
 
     # --- dialogs ---------------------------------------------------------------------------------
 
     def open_key_type(self, *, edit: bool) -> KeyTypeDialog | None:
+        """Open the key-type dialog (it reads what it shows through the core once open)."""
         administration_id = self.administration_id
         key_type_id = selected_data(self.key_types) if edit else None
         if administration_id is None or (edit and not isinstance(key_type_id, int)):
             return None
-        with self.context.database.unit_of_work() as session:
-            config = ConfigRepository(session)
-            administration = config.administration(administration_id)
-            names = config.authorization_names(administration_id)
-            current = config.key_type(key_type_id) if isinstance(key_type_id, int) else None
-        dialog = KeyTypeDialog(self.say, administration, names, current, self)
-
-        def save() -> KeyType:
-            with self.context.database.unit_of_work() as session:
-                config = ConfigRepository(session)
-                if current is None:
-                    return config.add_key_type(dialog.settings())
-                return config.update_key_type(current.id, dialog.settings())
-
-        dialog.save = save
+        dialog = KeyTypeDialog(
+            self.context, self.say, administration_id, key_type_id if isinstance(key_type_id, int) else None, self
+        )
         dialog.accepted.connect(lambda: self._saved(dialog.result_value))
         self._open(dialog)
         return dialog
@@ -544,73 +353,74 @@ class KeyTypesPage(QWidget):
         administration_id = self.administration_id
         if administration_id is None or not isinstance(key_type_id, int) or (edit and not isinstance(product_id, int)):
             return None
-        with self.context.database.unit_of_work() as session:
-            current = ConfigRepository(session).product(product_id) if isinstance(product_id, int) else None
-            choices = PmsRepository(session).filter_choices(administration_id)
-        dialog = ProductDialog(self.context, self.say, administration_id, key_type_id, choices, current, self)
-
-        def save() -> Product:
-            with self.context.database.unit_of_work() as session:
-                config = ConfigRepository(session)
-                if current is None:
-                    return config.add_product(dialog.settings())
-                return config.update_product(current.id, dialog.settings())
-
-        dialog.save = save
+        dialog = ProductDialog(
+            self.context,
+            self.say,
+            administration_id,
+            key_type_id,
+            product_id if isinstance(product_id, int) else None,
+            self,
+        )
         dialog.accepted.connect(lambda: self._saved(None))
         self._open(dialog)
         return dialog
 
-    def _open(self, dialog: EditDialog) -> None:
+    def _open(self, dialog: KeyTypeDialog | ProductDialog) -> None:
         self.message.clear_message()
         self.dialog = dialog
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
-    def _saved(self, key_type: object) -> None:
+    def _saved(self, key_type: KeyType | None) -> None:
+        """Something was stored: read the list again (selecting a key type just stored) and tell the desk."""
+        if key_type is not None:
+            self._select_next = key_type.id
         self.refresh()
-        if isinstance(key_type, KeyType):
-            self.select_key_type(key_type.id)
         self.context.events.config_changed.emit()
-        self.changed.emit()
 
     # --- deleting --------------------------------------------------------------------------------
 
     @Slot()
     def ask_delete_key_type(self) -> None:
         key_type_id = selected_data(self.key_types)
-        if not isinstance(key_type_id, int):
+        if not isinstance(key_type_id, int) or self.deleting:
             return
-        say = self.say
+        say, key_types = self.say, self.context.services.key_types
         name = item_at(self.key_types, self.key_types.currentRow(), 0).text()
         self._ask(
             say(
                 f"Delete the key type {name} and its products?", f"Het sleuteltype {name} en de producten verwijderen?"
             ),
-            lambda: self._delete(lambda config: config.delete_key_type(key_type_id)),
+            lambda: key_types.delete_key_type(key_type_id),
         )
 
     @Slot()
     def ask_delete_product(self) -> None:
         product_id = selected_data(self.products)
-        if not isinstance(product_id, int):
+        if not isinstance(product_id, int) or self.deleting:
             return
-        say = self.say
+        say, key_types = self.say, self.context.services.key_types
         name = item_at(self.products, self.products.currentRow(), 0).text()
         self._ask(
             say(f"Delete the product {name}?", f"Het product {name} verwijderen?"),
-            lambda: self._delete(lambda config: config.delete_product(product_id)),
+            lambda: key_types.delete_product(product_id),
         )
 
-    def _ask(self, text: str, on_yes: Callable[[], None]) -> None:
-        self.question = Question(self, self.say("Delete", "Verwijderen"), text, on_yes)
+    def _ask(self, text: str, delete: Callable[[], None]) -> None:
+        """Ask first; on Yes run ``delete`` through the core."""
+        self.question = Question(self, self.say("Delete", "Verwijderen"), text, lambda: self._delete(delete))
         self.question.open()
 
-    def _delete(self, action: Callable[[ConfigRepository], None]) -> None:
-        try:
-            with self.context.database.unit_of_work() as session:
-                action(ConfigRepository(session))
-        except SaltoDeskError as error:
-            self.message.show_error(self.say.error(error))
-            return
+    def _delete(self, delete: Callable[[], None]) -> None:
+        self.deleting = True
+        self._update_buttons()
+        self.context.calls.run(self, delete, self._deleted, self._not_deleted)
+
+    def _deleted(self, _none: None) -> None:
+        self.deleting = False
         self._saved(None)
+
+    def _not_deleted(self, error: Exception) -> None:
+        self.deleting = False
+        self._update_buttons()
+        self.message.show_error(self.say.error(error))

@@ -1,47 +1,34 @@
-"""The BEX connection: base URL (desk-wide setting), API key (OS keyring only, never shown in full), Test."""
+"""The BEX connection: base URL (desk-wide setting), API key (OS keyring only, never shown in full), Test.
+
+Everything goes through the core (``DeskServices.pms_connection``) off the GUI thread: the database, the
+keyring (which may be slow or ask the user to unlock it) and BEX. The page never receives a stored key,
+only whether one is stored and its last few characters.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.pms.client import DEFAULT_BASE_URL, BexClient, PmsSettings
-from salto_desk.secrets import PMS_API_KEY, InsecureKeyringError
-from salto_desk.storage.settings_repository import SettingsRepository
+from salto_desk.errors import ValidationError
+from salto_desk.pms.client import DEFAULT_BASE_URL
+from salto_desk.services.pms_connection import PmsConnectionState
 from ui.context import DeskContext
-from ui.settings.common import FieldErrors, JobRunner, MessageLabel, Question, Say
-
-BASE_URL_SETTING = "pms.base_url"
-SHOWN_KEY_END = 4
+from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say
 
 
-@dataclass(frozen=True)
-class PmsTestResult:
-    administrations: tuple[str, ...]
-
-
-class MissingApiKey(SaltoDeskError):
-    def __init__(self) -> None:
-        super().__init__(
-            Text("No BEX API key is stored or entered.", "Er is geen BEX-API-sleutel opgeslagen of ingevuld."),
-            Text(
-                "Paste the key from the app's page in BEX into the API key field.",
-                "Plak de sleutel van de app-pagina in BEX in het veld API-sleutel.",
-            ),
-        )
-
-
-class PmsPage(QWidget):
+class PmsPage(LoadedPage):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.say = say = Say(context.language)
-        self.jobs = JobRunner(context.background, self)
+        self.connection = context.services.pms_connection
         self.question: Question | None = None
-        self.test_job: int | None = None
+        self.state: PmsConnectionState | None = None
+        self.saving = False
+        self.checking = False
         self.base_url = QLineEdit()
         self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
         self.api_key = QLineEdit()
@@ -54,6 +41,9 @@ class PmsPage(QWidget):
         self.message = MessageLabel()
         self.test_result = MessageLabel()
         self.errors = FieldErrors(self.message, say, {"base_url": self.base_url, "api_key": self.api_key})
+        self.loader = Loader(
+            self, context.calls, say, self._fetch, self._show_state, self.errors.show, changed=self._update_buttons
+        )
         form = QFormLayout()
         form.addRow(say("BEX address (base URL)", "BEX-adres (basis-URL)"), self.base_url)
         form.addRow(say("API key", "API-sleutel"), self.api_key)
@@ -64,6 +54,7 @@ class PmsPage(QWidget):
         buttons.addWidget(self.test_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.loader.notice)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
@@ -72,33 +63,25 @@ class PmsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.remove_key_button.clicked.connect(self.ask_remove_key)
         self.test_button.clicked.connect(self.test)
-        self.refresh()
+        self._update_buttons()
 
-    def refresh(self) -> None:
-        with self.context.database.unit_of_work() as session:
-            self.base_url.setText(SettingsRepository(session).get(BASE_URL_SETTING) or "")
-        self.api_key.clear()
-        self._show_key_status()
+    def _fetch(self) -> Callable[[], PmsConnectionState]:
+        return self.connection.state
 
-    def _show_key_status(self) -> None:
+    def _show_state(self, state: PmsConnectionState) -> None:
         say = self.say
-        try:
-            stored = self.context.secrets.get(PMS_API_KEY)
-        except InsecureKeyringError as error:
-            self.key_status.setText(say.error(error))
-            self.api_key.setEnabled(False)
-            self.remove_key_button.setEnabled(False)
-            return
-        except SaltoDeskError as error:
-            self.key_status.setText(say.error(error))
-            return
-        self.api_key.setEnabled(True)
-        self.remove_key_button.setEnabled(stored is not None)
-        if stored is None:
+        self.base_url.setText(state.base_url)
+        self.api_key.clear()
+        self.state = state
+        self.api_key.setEnabled(state.keyring_usable)
+        self._update_buttons()
+        if state.keyring_problem is not None:
+            self.key_status.setText(say.error(state.keyring_problem))
+        elif not state.key_stored:
             self.key_status.setText(say("No API key is stored yet.", "Er is nog geen API-sleutel opgeslagen."))
             self.api_key.setPlaceholderText(say("Paste the API key", "Plak de API-sleutel"))
         else:
-            end = stored[-SHOWN_KEY_END:] if len(stored) >= 3 * SHOWN_KEY_END else ""
+            end = state.key_ending
             self.key_status.setText(
                 say(
                     f"An API key ending in ...{end} is stored in the keyring."
@@ -113,30 +96,39 @@ class PmsPage(QWidget):
                 say("Leave empty to keep the stored key", "Laat leeg om de opgeslagen sleutel te houden")
             )
 
-    def _settings(self) -> PmsSettings:
-        return PmsSettings(base_url=self.base_url.text().strip() or DEFAULT_BASE_URL)
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        idle = not self.saving and not self.loading
+        self.save_button.setEnabled(idle)
+        self.remove_key_button.setEnabled(idle and self.state is not None and self.state.key_stored)
 
     @Slot()
-    def save(self) -> bool:
-        """Check the address, store it, and store a newly entered key in the keyring."""
-        say = self.say
+    def save(self) -> None:
+        """Check the address, store it, and store a newly entered key in the keyring (through the core)."""
+        if self.saving or self.loading:
+            return
         self.errors.clear()
-        try:
-            settings = self._settings()
-            key = self.api_key.text().strip()
-            if key:
-                BexClient(key, settings).close()  # refuses a key no API key can look like
-            with self.context.database.unit_of_work() as session:
-                SettingsRepository(session).set(BASE_URL_SETTING, self.base_url.text().strip() or None)
-            if key:
-                self.context.secrets.set(PMS_API_KEY, key)
-        except SaltoDeskError as error:
-            self.errors.show(error)
-            return False
+        connection, base_url, key = self.connection, self.base_url.text(), self.api_key.text()
+        self._set_saving(True)
+        self.context.calls.run(
+            self,
+            lambda: connection.save(base_url, key),
+            lambda _none: self._stored(self.say("The PMS connection is saved.", "De PMS-koppeling is opgeslagen.")),
+            self._refused,
+        )
+
+    def _stored(self, done: str) -> None:
+        self._set_saving(False)
         self.refresh()
-        self.message.show_ok(say("The PMS connection is saved.", "De PMS-koppeling is opgeslagen."))
+        self.message.show_ok(done)
         self.context.events.config_changed.emit()
-        return True
+
+    def _refused(self, error: Exception) -> None:
+        self._set_saving(False)
+        self.errors.show(error)
 
     @Slot()
     def ask_remove_key(self) -> None:
@@ -154,47 +146,36 @@ class PmsPage(QWidget):
         self.question.open()
 
     def remove_key(self) -> None:
-        try:
-            self.context.secrets.delete(PMS_API_KEY)
-        except SaltoDeskError as error:
-            self.errors.show(error)
+        if self.saving or self.loading:
             return
-        self.refresh()
-        self.message.show_ok(self.say("The API key is removed.", "De API-sleutel is verwijderd."))
+        self.errors.clear()
+        self._set_saving(True)
+        self.context.calls.run(
+            self,
+            self.connection.remove_key,
+            lambda _none: self._stored(self.say("The API key is removed.", "De API-sleutel is verwijderd.")),
+            self._refused,
+        )
 
     @Slot()
     def test(self) -> None:
         """Ask BEX for the administrations with the address and key as entered (or the stored key)."""
+        if self.checking:
+            return
         say = self.say
         self.errors.clear()
         self.test_result.clear_message()
-        try:
-            settings = self._settings()
-        except SaltoDeskError as error:
-            self.errors.show(error)
-            return
-        entered = self.api_key.text().strip()
-        secrets = self.context.secrets
-
-        def work(_report: object) -> PmsTestResult:
-            key = entered or secrets.get(PMS_API_KEY)
-            if not key:
-                raise MissingApiKey()
-            with BexClient(key, settings) as client:
-                pulled = client.administrations()
-            return PmsTestResult(tuple(each.name or each.id for each in pulled.records))
-
+        connection, base_url, key = self.connection, self.base_url.text(), self.api_key.text()
+        address = base_url.strip() or DEFAULT_BASE_URL
+        self.checking = True
         self.test_button.setEnabled(False)
-        self.test_result.show_info(
-            say(f"Connecting to {settings.base_url}...", f"Verbinden met {settings.base_url}...")
-        )
-        self.test_job = self.jobs.run("PMS test", work, self._test_done, self._test_failed)
+        self.test_result.show_info(say(f"Connecting to {address}...", f"Verbinden met {address}..."))
+        self.context.calls.run(self, lambda: connection.check(base_url, key), self._test_done, self._test_failed)
 
-    def _test_done(self, result: object) -> None:
+    def _test_done(self, names: list[str]) -> None:
         say = self.say
-        self.test_job = None
+        self.checking = False
         self.test_button.setEnabled(True)
-        names = result.administrations if isinstance(result, PmsTestResult) else ()
         listed = ", ".join(names) or say("none", "geen")
         self.test_result.show_ok(
             say(
@@ -203,9 +184,13 @@ class PmsPage(QWidget):
             )
         )
 
-    def _test_failed(self, error: BaseException) -> None:
-        self.test_job = None
+    def _test_failed(self, error: Exception) -> None:
+        self.checking = False
         self.test_button.setEnabled(True)
+        if isinstance(error, ValidationError) and error.field in self.errors.fields:  # the address or key as typed
+            self.test_result.clear_message()
+            self.errors.show(error)
+            return
         self.test_result.show_error(
             self.say(f"The test failed: {self.say.error(error)}", f"De test is mislukt: {self.say.error(error)}")
         )

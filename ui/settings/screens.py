@@ -1,16 +1,27 @@
-"""The settings pages and dialogs one after another, for the README's screenshots (``--demo --screenshots``)."""
+"""The settings pages and dialogs one after another, for pictures of each (``--demo --screenshots``, tests)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
+from ui.settings.encoders import EncoderDialog
+from ui.settings.key_types import KeyTypeDialog
+from ui.settings.product_dialog import ProductDialog
 from ui.tabs.settings import SettingsTab
 
+Screen = tuple[str, QWidget, Callable[[], bool]]
+"""A picture's name, the widget to shoot and whether it has read what it shows (the caller waits for that)."""
 
-def settings_screens(tab: SettingsTab) -> Iterator[tuple[str, QWidget]]:
-    """Yield (name, widget) for each page, then each dialog while it is open; the caller shoots each one."""
+
+def _readiness(dialog: KeyTypeDialog | ProductDialog | EncoderDialog) -> Callable[[], bool]:
+    return lambda: dialog.ready
+
+
+def settings_screens(tab: SettingsTab) -> Iterator[Screen]:
+    """Yield a ``Screen`` for each page, then for each dialog while it is open; the caller waits until the
+    screen is ready, then shoots it."""
     pages: tuple[tuple[str, QWidget], ...] = (
         ("settings-administration", tab.administration_page),
         ("settings-key-types", tab.key_types_page),
@@ -22,8 +33,8 @@ def settings_screens(tab: SettingsTab) -> Iterator[tuple[str, QWidget]]:
     )
     for name, shown in pages:
         tab.pages.setCurrentWidget(shown)
-        yield name, tab
-    dialogs: tuple[tuple[str, QWidget, Callable[[], QDialog | None]], ...] = (
+        yield name, tab, lambda: not tab.loading
+    dialogs: tuple[tuple[str, QWidget, Callable[[], KeyTypeDialog | ProductDialog | EncoderDialog | None]], ...] = (
         ("settings-key-type-dialog", tab.key_types_page, lambda: tab.key_types_page.open_key_type(edit=True)),
         ("settings-product-dialog", tab.key_types_page, lambda: tab.key_types_page.open_product(edit=False)),
         ("settings-encoder-dialog", tab.encoders_page, lambda: tab.encoders_page.open_encoder(edit=True)),
@@ -32,5 +43,5 @@ def settings_screens(tab: SettingsTab) -> Iterator[tuple[str, QWidget]]:
         tab.pages.setCurrentWidget(page)
         dialog = open_dialog()
         if dialog is not None:
-            yield name, dialog
+            yield name, dialog, _readiness(dialog)
             dialog.reject()

@@ -1,8 +1,10 @@
 """The Settings tab (managers and installers), behind the optional manager PIN, and "This desk".
 
 Manager pages: the administration (SALTO link, defaults, authorization names), key types and
-products, encoders, door names, the PMS connection, the manager PIN and diagnostics. Every change
-goes through the core's repositories and validation; the pages only show and collect.
+products, encoders, door names, the PMS connection, the manager PIN and diagnostics. Every read and
+every change goes through the application layer (``DeskContext.services``) off the GUI thread; the
+pages only show and collect. Nothing is read before the tab is first shown, and then only the page
+in front: each page reads what it shows when it is first shown.
 
 "This desk" (the language of this PC) stays open when the PIN locks the rest: while locked, the
 manager pages' tabs are hidden and a "Manager settings" tab asks for the PIN instead.
@@ -10,13 +12,16 @@ manager pages' tabs are hidden and a "Manager settings" tab asks for the PIN ins
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from salto_desk.storage.config_repository import ConfigRepository
+from salto_desk.keys.model import Administration
 from ui.context import DeskContext
 from ui.settings.administration import AdministrationPage
-from ui.settings.common import Say
+from ui.settings.common import LoadedPage, Say
 from ui.settings.desk import DeskPage
 from ui.settings.diagnostics import DiagnosticsPage
 from ui.settings.doors import DoorNamesPage
@@ -24,6 +29,8 @@ from ui.settings.encoders import EncodersPage
 from ui.settings.key_types import KeyTypesPage
 from ui.settings.pin import LockPage, PinPage
 from ui.settings.pms import PmsPage
+
+AdministrationPages = Sequence[AdministrationPage | KeyTypesPage | EncodersPage | DoorNamesPage]
 
 
 class SettingsTab(QWidget):
@@ -52,6 +59,9 @@ class SettingsTab(QWidget):
         self.manager_pages: tuple[QWidget, ...] = (
             self.administration_page, self.key_types_page, self.encoders_page, self.doors_page, self.pms_page,
             self.pin_page, self.diagnostics_page,
+        )  # fmt: skip
+        self.administration_pages: AdministrationPages = (
+            self.administration_page, self.key_types_page, self.encoders_page, self.doors_page,
         )  # fmt: skip
         self.pages = QTabWidget()
         self.pages.setAccessibleName(say("Settings pages", "Instellingenpagina's"))
@@ -90,11 +100,30 @@ class SettingsTab(QWidget):
         self.pin_page.known.connect(self._pin_known)
         self.pages.currentChanged.connect(self._update_chooser)
         self._pin_set = True  # locked until the core says whether a PIN is set
+        self.pin_asked = False
         self.pin_checked = False
+        self.loading_administrations = False
+        self._chooser_load = 0
         self._set_locked(True)
         self.lock_button.hide()
-        self._load_administrations(None)
-        context.calls.run(self, context.services.pin.is_set, self._first_pin_answer, self._pin_unknown)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time the tab is shown, ask the core whether a PIN locks it (nothing is read before)."""
+        super().showEvent(event)
+        if not self.pin_asked:
+            self.pin_asked = True
+            self.context.calls.run(self, self.context.services.pin.is_set, self._first_pin_answer, self._pin_unknown)
+
+    @property
+    def loading(self) -> bool:
+        """Whether the tab still reads what it shows in front: the PIN check, the administrations, the page."""
+        page = self.pages.currentWidget()
+        return (
+            not self.pin_checked
+            or self.loading_administrations
+            or (isinstance(page, LoadedPage) and page.loading)
+            or (page is self.pin_page and self.pin_page.busy)
+        )
 
     @property
     def locked(self) -> bool:
@@ -117,7 +146,8 @@ class SettingsTab(QWidget):
             self._show_content()
 
     def _pin_unknown(self, error: Exception) -> None:
-        """The database cannot say whether a PIN is set: stay locked and say why."""
+        """The database cannot say whether a PIN is set: stay locked, say why, ask again when shown again."""
+        self.pin_asked = False
         self.lock_page.message.show_error(self.say.error(error))
 
     @Slot(bool)
@@ -145,7 +175,8 @@ class SettingsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload everything from the database (another desk may have changed it)."""
+        """Read everything again through the core (another desk may have changed it); each page reads when
+        it is shown."""
         if self.locked:
             return
         self._load_administrations(self.current_administration())
@@ -156,13 +187,26 @@ class SettingsTab(QWidget):
         value = self.administrations.currentData()
         return value if isinstance(value, int) else None
 
-    def select_administration(self, administration_id: int | None) -> None:
-        self._load_administrations(administration_id)
+    def _load_administrations(self, selected: int | None, pages: AdministrationPages | None = None) -> None:
+        """Fill the chooser through the core, then show its administration on ``pages`` (default: all)."""
+        self._chooser_load += 1
+        load = self._chooser_load
+        self.loading_administrations = True
+        self.context.calls.run(
+            self,
+            self.context.services.administrations.all,
+            lambda listed: self._fill_chooser(
+                load, listed, selected, self.administration_pages if pages is None else pages
+            ),
+            lambda error: self._chooser_failed(load, error),
+        )
 
-    def _load_administrations(self, selected: int | None, *, show: bool = True) -> None:
-        """Fill the chooser; ``show`` also (re)loads the pages for the selected administration."""
-        with self.context.database.unit_of_work() as session:
-            administrations = ConfigRepository(session).administrations()
+    def _fill_chooser(
+        self, load: int, administrations: list[Administration], selected: int | None, pages: AdministrationPages
+    ) -> None:
+        if load != self._chooser_load:
+            return  # a newer list is on its way
+        self.loading_administrations = False
         self.administrations.blockSignals(True)
         self.administrations.clear()
         for administration in administrations:
@@ -173,17 +217,23 @@ class SettingsTab(QWidget):
             )
         self.administrations.setCurrentIndex(max(self.administrations.findData(selected), 0))
         self.administrations.blockSignals(False)
-        if show:
-            self._administration_chosen()
+        for page in pages:
+            page.show_administration(self.current_administration())
+
+    def _chooser_failed(self, load: int, error: Exception) -> None:
+        if load == self._chooser_load:
+            self.loading_administrations = False
+            self.administration_page.message.show_error(self.say.error(error))
 
     @Slot()
     def _administration_chosen(self) -> None:
         administration_id = self.current_administration()
-        self.administration_page.show_administration(administration_id)
-        for page in (self.key_types_page, self.encoders_page, self.doors_page):
+        for page in self.administration_pages:
             page.show_administration(administration_id)
 
     @Slot(int)
     def _administration_saved(self, administration_id: int) -> None:
-        """A new administration becomes the chosen one; a renamed one keeps the page and its message."""
-        self._load_administrations(administration_id, show=administration_id != self.current_administration())
+        """A new administration becomes the chosen one on every other page (its own page shows it already);
+        a renamed one keeps the pages and the page's message."""
+        others = () if administration_id == self.current_administration() else self.administration_pages[1:]
+        self._load_administrations(administration_id, others)

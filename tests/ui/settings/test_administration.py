@@ -7,8 +7,10 @@ from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import Administration, AuthorizationName
 from salto_desk.storage import ConfigRepository, Database
-from tests.ui.desk import DeskFactory
+from tests.storage.helpers import add_administration
+from tests.ui.desk import WAIT_MS, DeskFactory
 from tests.ui.items import python_made
+from tests.ui.settings.helpers import shown, wait_loaded
 from ui.settings.administration import AdministrationPage
 
 
@@ -21,9 +23,15 @@ def stored(database: Database, administration_id: int) -> tuple[Administration, 
 def page_for(qtbot: QtBot, make_desk: DeskFactory) -> tuple[AdministrationPage, Administration, Database]:
     desk = make_desk()
     page = AdministrationPage(desk.context)
-    qtbot.addWidget(page)
     page.show_administration(desk.administration.id)
-    return page, desk.administration, desk.database
+    return shown(qtbot, page), desk.administration, desk.database
+
+
+def save(qtbot: QtBot, page: AdministrationPage) -> None:
+    """Press Save and wait for the core's answer."""
+    page.save()
+    assert page.busy and not page.save_button.isEnabled()
+    qtbot.waitUntil(lambda: not page.busy, timeout=WAIT_MS)
 
 
 def test_the_form_shows_the_stored_settings(qtbot: QtBot, make_desk: DeskFactory) -> None:
@@ -38,6 +46,20 @@ def test_the_form_shows_the_stored_settings(qtbot: QtBot, make_desk: DeskFactory
     assert page.serial_group.isEnabled()
 
 
+def test_nothing_is_read_until_the_page_is_shown(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    page = AdministrationPage(desk.context)
+    qtbot.addWidget(page)
+    page.show_administration(desk.administration.id)
+    assert not page.loading and page.name.text() == ""
+    page.show()
+    assert page.loading and not page.save_button.isEnabled() and not page.delete_button.isEnabled()
+    page.save()  # Save waits for the form: nothing is stored meanwhile
+    assert not page.busy
+    wait_loaded(qtbot, page)
+    assert page.name.text() == "Park De Wielewaal" and page.save_button.isEnabled()
+
+
 def test_saving_stores_settings_and_authorization_names(qtbot: QtBot, make_desk: DeskFactory) -> None:
     page, administration, database = page_for(qtbot, make_desk)
     changed: list[int] = []
@@ -50,7 +72,7 @@ def test_saving_stores_settings_and_authorization_names(qtbot: QtBot, make_desk:
     page.license_plate_line.setValue(2)
     page.authorizations.item(0, 1).setText("Main gate")
     page.authorizations.item(61, 1).setText("Pool")
-    assert page.save()
+    save(qtbot, page)
     settings, names = stored(database, administration.id)
     assert (settings.name, settings.check_in_time, settings.time_zone) == (
         "Park Zeezicht",
@@ -65,6 +87,7 @@ def test_saving_stores_settings_and_authorization_names(qtbot: QtBot, make_desk:
     assert names == (AuthorizationName(1, "Main gate"), AuthorizationName(62, "Pool"))
     assert changed == [administration.id]
     assert "saved" in page.message.text()
+    assert page.authorizations.item(61, 1).text() == "Pool"  # the form shows what was stored
 
 
 def test_the_authorization_numbers_are_read_only_and_every_item_is_qt_made(
@@ -74,7 +97,8 @@ def test_the_authorization_numbers_are_read_only_and_every_item_is_qt_made(
     assert [page.authorizations.item(row, 0).text() for row in (0, 61)] == ["1", "62"]
     assert not page.authorizations.item(0, 0).flags() & Qt.ItemFlag.ItemIsEditable
     assert page.authorizations.item(0, 1).flags() & Qt.ItemFlag.ItemIsEditable
-    page.show_administration(None)  # filled again: the same items, emptied
+    page.authorizations.item(0, 1).setText("Main gate")
+    page.start_new()  # filled again: the same items, emptied
     assert page.authorizations.rowCount() == 62 and page.authorizations.item(0, 1).text() == ""
     assert python_made(page.authorizations) == []
 
@@ -84,17 +108,18 @@ def test_an_invalid_address_is_shown_at_its_field_and_nothing_changes(qtbot: QtB
     page.name.setText("Renamed")
     page.authorizations.item(0, 1).setText("Main gate")
     page.endpoint.setText("10.0.0.5:99999")
-    assert not page.save()
+    save(qtbot, page)
     assert page.errors.marked() == ["salto_endpoint"]
     assert "Port 99999 is out of range" in page.message.text()
     assert stored(database, administration.id) == (administration, ())
+    assert page.name.text() == "Renamed"  # what was typed stays to be corrected
 
 
 def test_license_plate_needs_version_1_20(qtbot: QtBot, make_desk: DeskFactory) -> None:
     page, administration, database = page_for(qtbot, make_desk)
     page.license_plate.setChecked(True)
     page.version.setText("1.10")
-    assert not page.save()
+    save(qtbot, page)
     assert page.errors.marked() == ["include_license_plate"]
     assert "1.20 or newer" in page.message.text()
     assert stored(database, administration.id)[0] == administration
@@ -105,7 +130,7 @@ def test_two_authorizations_with_one_name_are_refused(qtbot: QtBot, make_desk: D
     page.name.setText("Renamed")
     page.authorizations.item(2, 1).setText("Pool")
     page.authorizations.item(4, 1).setText("pool")
-    assert not page.save()
+    save(qtbot, page)
     assert page.errors.marked() == ["authorizations"]
     assert "Authorizations 3 and 5 are both called" in page.message.text()
     assert stored(database, administration.id) == (administration, ())
@@ -114,10 +139,10 @@ def test_two_authorizations_with_one_name_are_refused(qtbot: QtBot, make_desk: D
 def test_dutch_messages(qtbot: QtBot, make_desk: DeskFactory) -> None:
     desk = make_desk(language="nl")
     page = AdministrationPage(desk.context)
-    qtbot.addWidget(page)
     page.show_administration(desk.administration.id)
+    shown(qtbot, page)
     page.time_zone.setCurrentText("Mars/Olympus")
-    assert not page.save()
+    save(qtbot, page)
     assert "geen bekende tijdzone" in page.message.text()
 
 
@@ -128,22 +153,40 @@ def test_add_and_delete_an_administration(qtbot: QtBot, make_desk: DeskFactory) 
     page.pms_id.setText("77")
     page.name.setText("Hotel Duinzicht")
     page.endpoint.setText("127.0.0.1:8091")
-    assert page.save()
+    save(qtbot, page)
     with database.unit_of_work() as session:
         added = ConfigRepository(session).administration_by_pms_id("77")
     assert added is not None and added.name == "Hotel Duinzicht"
+    assert page.administration == added and page.delete_button.isEnabled()
     deleted: list[bool] = []
     page.deleted.connect(lambda: deleted.append(True))
     page.ask_delete()
     assert page.question is not None and "Hotel Duinzicht" in page.question.text()
     page.question.answer(False)
+    assert not page.busy
     with database.unit_of_work() as session:
         assert ConfigRepository(session).administration_by_pms_id("77") is not None
     page.ask_delete()
     page.question.answer(True)
+    qtbot.waitUntil(lambda: deleted == [True], timeout=WAIT_MS)
     with database.unit_of_work() as session:
         assert ConfigRepository(session).administration_by_pms_id("77") is None
-    assert deleted == [True]
+    assert page.administration is None and page.name.text() == ""
+
+
+def test_an_administration_in_use_is_not_deleted(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    desk.add_key("1")
+    page = AdministrationPage(desk.context)
+    page.show_administration(desk.administration.id)
+    shown(qtbot, page)
+    page.ask_delete()
+    assert page.question is not None
+    page.question.answer(True)
+    qtbot.waitUntil(lambda: not page.busy, timeout=WAIT_MS)
+    assert "still has 1 key data records" in page.message.text()
+    assert stored(desk.database, desk.administration.id)[0] == desk.administration
+    assert page.name.text() == "Park De Wielewaal"
 
 
 def test_an_administration_id_already_set_up_is_refused(qtbot: QtBot, make_desk: DeskFactory) -> None:
@@ -152,7 +195,17 @@ def test_an_administration_id_already_set_up_is_refused(qtbot: QtBot, make_desk:
     page.pms_id.setText(administration.pms_id)
     page.name.setText("Copy")
     page.endpoint.setText("127.0.0.1:8091")
-    assert not page.save()
+    save(qtbot, page)
     assert page.errors.marked() == ["pms_id"]
     with database.unit_of_work() as session:
         assert len(ConfigRepository(session).administrations()) == 1
+
+
+def test_a_quick_change_of_administration_ends_on_the_last_one(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page, administration, database = page_for(qtbot, make_desk)
+    other = add_administration(database, pms_id="2", name="Hotel Aan Zee", salto_endpoint="127.0.0.1:8091")
+    for _ in range(3):
+        page.show_administration(other.id)
+        page.show_administration(administration.id)
+    wait_loaded(qtbot, page)
+    assert page.name.text() == "Park De Wielewaal" and page.administration == administration

@@ -3,9 +3,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from salto_desk.keys.model import DoorNameSettings
 from salto_desk.storage import ConfigRepository
-from tests.ui.desk import Desk, DeskFactory
+from tests.ui.desk import WAIT_MS, Desk, DeskFactory
 from tests.ui.items import python_made
+from tests.ui.settings.helpers import shown, wait_loaded
 from ui.models.rows import READ_ONLY
 from ui.settings.doors import DOOR_COLUMN, DoorNamesPage
 
@@ -17,9 +19,16 @@ def door_names(desk: Desk) -> dict[str, str]:
 
 def page_for(qtbot: QtBot, desk: Desk) -> DoorNamesPage:
     page = DoorNamesPage(desk.context)
-    qtbot.addWidget(page)
     page.show_administration(desk.administration.id)
-    return page
+    return shown(qtbot, page)
+
+
+def save(qtbot: QtBot, page: DoorNamesPage) -> None:
+    """Press Save and wait for the core's answer (and the rows read again after a save)."""
+    page.save()
+    assert page.saving and not page.save_button.isEnabled()
+    qtbot.waitUntil(lambda: not page.saving, timeout=WAIT_MS)
+    wait_loaded(qtbot, page)
 
 
 def test_every_synced_object_gets_a_row(qtbot: QtBot, make_desk: DeskFactory) -> None:
@@ -28,6 +37,17 @@ def test_every_synced_object_gets_a_row(qtbot: QtBot, make_desk: DeskFactory) ->
         "Chalet 10", "Chalet 11", "Chalet 12"]  # fmt: skip
     assert all(page.doors.item(row, DOOR_COLUMN).text() == "" for row in range(3))
     assert not page.empty.isVisibleTo(page)
+
+
+def test_a_stored_name_of_an_object_no_longer_synced_keeps_its_row(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    with desk.database.unit_of_work() as session:
+        ConfigRepository(session).set_door_name(
+            DoorNameSettings(administration_id=desk.administration.id, pms_object_id="99", object_name="Old chalet",
+                             door_name="199")
+        )  # fmt: skip
+    page = page_for(qtbot, desk)
+    assert [page.doors.item(3, column).text() for column in range(3)] == ["Old chalet", "", "199"]
 
 
 def test_only_the_door_name_is_editable_and_every_item_is_qt_made(qtbot: QtBot, make_desk: DeskFactory) -> None:
@@ -43,12 +63,13 @@ def test_set_change_and_clear_door_names(qtbot: QtBot, make_desk: DeskFactory) -
     page = page_for(qtbot, desk)
     page.set_door_name("10", "101")
     page.set_door_name("11", "Chalet 11")  # the object's own name: nothing to store
-    assert page.save()
+    save(qtbot, page)
     assert door_names(desk) == {"10": "101"}
     assert "1 door names saved" in page.message.text()
+    assert page.doors.item(0, DOOR_COLUMN).text() == "101"
     page.set_door_name("10", "")
     page.set_door_name("12", "112")
-    assert page.save()
+    save(qtbot, page)
     assert door_names(desk) == {"12": "112"}
 
 
@@ -57,10 +78,12 @@ def test_a_name_salto_cannot_take_saves_nothing(qtbot: QtBot, make_desk: DeskFac
     page = page_for(qtbot, desk)
     page.set_door_name("10", "101")
     page.set_door_name("11", "A door name far too long for SALTO")
-    assert not page.save()
+    save(qtbot, page)
     assert "SALTO takes at most" in page.message.text()
     assert page.doors.currentRow() == 1
+    assert page.errors.marked() == ["door_name"]
     assert door_names(desk) == {}
+    assert page.doors.item(1, DOOR_COLUMN).text() == "A door name far too long for SALTO"  # left to correct
 
 
 def test_the_filter_hides_other_objects(qtbot: QtBot, make_desk: DeskFactory) -> None:
@@ -72,6 +95,6 @@ def test_the_filter_hides_other_objects(qtbot: QtBot, make_desk: DeskFactory) ->
 def test_without_synced_objects_the_page_says_so(qtbot: QtBot, make_desk: DeskFactory) -> None:
     desk = make_desk()
     page = DoorNamesPage(desk.context)
-    qtbot.addWidget(page)
     page.show_administration(None)
+    shown(qtbot, page)
     assert page.empty.isVisibleTo(page) and not page.save_button.isEnabled()
