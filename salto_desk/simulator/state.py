@@ -14,7 +14,7 @@ from datetime import datetime
 
 from salto_desk.errors import Text, ValidationError
 from salto_desk.protocol.errors import LocalProtocolError
-from salto_desk.protocol.messages import CardReadout, CardType, EncodeCard, MobileKey, ModifyCheckIn
+from salto_desk.protocol.messages import CardReadout, CardType, EncodeCard, JustInKey, ModifyCheckIn
 from salto_desk.protocol.text import normalize_phone
 from salto_desk.simulator.cards import GuestKey, SimCard
 from salto_desk.simulator.config import SimulatorConfig
@@ -156,9 +156,7 @@ class SiteState:
     def occupant(self, room: str) -> Stay | None:
         """The checked-in stay of a room, if any (one-shot keys do not occupy a room)."""
         with self._changed:
-            return next(
-                (s for s in self._stays.values() if s.active and not s.one_shot and room in s.rooms), None
-            )
+            return next((s for s in self._stays.values() if s.active and not s.one_shot and room in s.rooms), None)
 
     def stay(self, stay_id: int) -> Stay:
         with self._changed:
@@ -306,7 +304,7 @@ class SiteState:
             )
             return written, stay.stay_id
 
-    def issue_mobile_key(self, request: MobileKey, key_hex: str) -> MobileKeyRecord:
+    def issue_mobile_key(self, request: JustInKey, key_hex: str) -> MobileKeyRecord:
         """CNM/CNMB start a stay like CN (or join the current one, see ``mobile_check_in_new_stay``);
         CCM/CCMB add a key to the room's stay like CC."""
         with self._changed:
@@ -328,8 +326,15 @@ class SiteState:
             else:
                 stay = self._check_in(request.rooms, request.start, request.end)
             record = MobileKeyRecord(
-                request.command, phone, stay.stay_id, request.rooms, request.start, request.end,
-                request.granted, key_hex, installation_id(phone) if key_hex else "",
+                request.command,
+                phone,
+                stay.stay_id,
+                request.rooms,
+                request.start,
+                request.end,
+                request.granted,
+                key_hex,
+                installation_id(phone) if key_hex else "",
             )
             self._mobile_keys.append(record)
             return record

@@ -1,0 +1,465 @@
+"""Declarative field tables: a ``Layout`` lists the values of one command or reply in wire order.
+
+Each entry names the attribute(s) a value comes from and the ``Kind`` that carries it, so a
+command's positions are declared once and the same table builds its frame (``Layout.build``) and
+reads it back (``Layout.parse``): the client's requests and replies, and the simulator's reverse.
+A kind refuses what cannot be sent (``LocalProtocolError``) and what cannot be read
+(``RemoteProtocolError``), and raises nothing else, whatever the fields hold.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from operator import attrgetter
+from typing import Any, Generic, Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+from salto_desk.errors import Text
+from salto_desk.protocol.errors import LocalProtocolError, RemoteProtocolError
+from salto_desk.protocol.text import (
+    MAX_ROOMS,
+    TextEncoding,
+    clean_text,
+    decode_authorizations,
+    encode_authorizations,
+    format_time,
+    normalize_phone,
+    parse_time,
+    wire_identifier,
+)
+
+TrailingFields = Literal["full", "trim"]
+AuditDateOrder = Literal["dm", "md"]
+
+
+@dataclass(frozen=True)
+class WireOptions:
+    """How this site's SALTO wants its bytes; each choice settles an open point of the reference.
+
+    - ``encoding``: code page of free text (ASCII per the Ruby client, Latin-1 per the Python port).
+    - ``trailing_fields``: send all 16 fields of CN/CC/CA/CNM ("full") or drop empty trailing ones.
+    - ``send_lrc``: compute the LRC, or send 0x0D ("do not check").
+    - ``audit_date_order``: audit events carry dd/mm or mm/dd depending on SALTO's settings.
+    """
+
+    site_zone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
+    encoding: TextEncoding = "ascii"
+    trailing_fields: TrailingFields = "full"
+    send_lrc: bool = True
+    audit_date_order: AuditDateOrder = "dm"
+
+
+ValueT = TypeVar("ValueT")
+
+
+def unreadable(what: str, value: str) -> RemoteProtocolError:
+    """The error of a field that does not hold what its table says."""
+    return RemoteProtocolError(Text(f"The {what} field holds {value!r}.", f"Het veld {what} bevat {value!r}."))
+
+
+class Kind(ABC, Generic[ValueT]):
+    """How one value travels: how many wire fields it takes and the conversion both ways."""
+
+    width = 1
+
+    @abstractmethod
+    def put(self, value: ValueT, options: WireOptions, out: list[bytes]) -> None:
+        """Append the value's ``width`` fields to ``out``."""
+
+    @abstractmethod
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> ValueT:
+        """The value held by ``texts[at:at + width]`` (always there: the layout pads short frames)."""
+
+
+# --- fields with no value of their own ------------------------------------------------------------
+
+
+class Fixed(Kind[None]):
+    """A field with the same text in every message of the command (CO's command and its "0")."""
+
+    def __init__(self, text: str) -> None:
+        self._wire = text.encode("ascii")
+
+    def put(self, value: None, options: WireOptions, out: list[bytes]) -> None:
+        out.append(self._wire)
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> None:
+        return None
+
+
+class Skipped(Kind[None]):
+    """Fields a message leaves empty (CNM 11-13) or does not read (an echoed command checked before)."""
+
+    def __init__(self, width: int = 1) -> None:
+        self.width = width
+
+    def put(self, value: None, options: WireOptions, out: list[bytes]) -> None:
+        out += [b""] * self.width
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> None:
+        return None
+
+
+# --- words, flags and free text ----------------------------------------------------------------------
+
+
+class Choice(Kind[ValueT]):
+    """One value of a closed set, each with its word on the wire (a command, E/R/T, CI/CO, LM...)."""
+
+    def __init__(self, what: str, words: Mapping[ValueT, str]) -> None:
+        self._what = what
+        self._wire = {value: word.encode("ascii") for value, word in words.items()}
+        self._values = {word: value for value, word in words.items()}
+
+    def put(self, value: ValueT, options: WireOptions, out: list[bytes]) -> None:
+        out.append(self._wire[value])
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> ValueT:
+        text = texts[at]
+        if text not in self._values:
+            raise unreadable(self._what, text)
+        return self._values[text]
+
+
+def words(what: str, *choices: str) -> Choice[str]:
+    """A choice of words that are their own value (commands, copy numbers)."""
+    return Choice(what, {word: word for word in choices})
+
+
+class Flag(Kind[bool]):
+    """``1`` for yes; anything else reads as no."""
+
+    def put(self, value: bool, options: WireOptions, out: list[bytes]) -> None:
+        out.append(b"1" if value else b"0")
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> bool:
+        return texts[at] == "1"
+
+
+class Verbatim(Kind[str]):
+    """Text SALTO sends and the simulator echoes, taken as it is (``strip``: without padding)."""
+
+    def __init__(self, *, strip: bool = False) -> None:
+        self._strip = strip
+
+    def put(self, value: str, options: WireOptions, out: list[bytes]) -> None:
+        out.append(value.encode("latin-1"))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> str:
+        return texts[at].strip() if self._strip else texts[at]
+
+
+class CardId(Kind[str]):
+    """The card of an audit event: a room, ``STAFF`` or blanks, padded to 8 characters."""
+
+    def put(self, value: str, options: WireOptions, out: list[bytes]) -> None:
+        out.append(value.ljust(8).encode("latin-1"))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> str:
+        return texts[at].strip()
+
+
+class Rest(Kind[tuple[str, ...]]):
+    """Every field from here to the end of the frame (``skip_empty``: only the non-empty ones)."""
+
+    width = 0
+
+    def __init__(self, *, skip_empty: bool = False) -> None:
+        self._skip_empty = skip_empty
+
+    def put(self, value: tuple[str, ...], options: WireOptions, out: list[bytes]) -> None:
+        out += [text.encode("latin-1") for text in value]
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> tuple[str, ...]:
+        rest = tuple(texts[at:])
+        return tuple(text for text in rest if text) if self._skip_empty else rest
+
+
+class Printed(Kind[str]):
+    """Text that is only printed or shown (operator, card lines, phone message): cleaned and cut."""
+
+    def __init__(self, length: int) -> None:
+        self._length = length
+
+    def put(self, value: str, options: WireOptions, out: list[bytes]) -> None:
+        out.append(clean_text(value, self._length, options.encoding))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> str:
+        return texts[at]
+
+
+class PrintedLines(Kind[tuple[str, ...]]):
+    """Up to ``width`` printed lines, one field each; unused lines are empty fields."""
+
+    def __init__(self, count: int, length: int) -> None:
+        self.width = count
+        self._length = length
+
+    def put(self, value: tuple[str, ...], options: WireOptions, out: list[bytes]) -> None:
+        if len(value) > self.width:
+            raise LocalProtocolError(
+                "texts",
+                Text(
+                    f"A card carries at most {self.width} text lines, not {len(value)}.",
+                    f"Een kaart bevat hoogstens {self.width} tekstregels, niet {len(value)}.",
+                ),
+            )
+        out += [clean_text(line, self._length, options.encoding) for line in value]
+        out += [b""] * (self.width - len(value))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> tuple[str, ...]:
+        lines = list(texts[at : at + self.width])
+        while lines and not lines[-1]:
+            lines.pop()
+        return tuple(lines)
+
+
+# --- identifiers: sent exactly as given, or refused ----------------------------------------------
+
+
+class Identifier(Kind[str]):
+    """A room, door or encoder name (``optional``: an empty value is an empty field)."""
+
+    def __init__(self, field_name: str, label: Text, length: int, *, optional: bool = False) -> None:
+        self._field = field_name
+        self._label = label
+        self._length = length
+        self._optional = optional
+
+    def put(self, value: str, options: WireOptions, out: list[bytes]) -> None:
+        if self._optional and not value:
+            out.append(b"")
+        else:
+            out.append(wire_identifier(self._field, self._label, value, self._length, options.encoding))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> str:
+        return texts[at]
+
+
+class Rooms(Kind[tuple[str, ...]]):
+    """One to four rooms, the main room first, in four fields."""
+
+    width = MAX_ROOMS
+
+    def __init__(self, room: Identifier) -> None:
+        self._room = room
+
+    def put(self, value: tuple[str, ...], options: WireOptions, out: list[bytes]) -> None:
+        if not 1 <= len(value) <= MAX_ROOMS:
+            raise LocalProtocolError(
+                "rooms",
+                Text(
+                    f"A key opens 1 to {MAX_ROOMS} rooms, not {len(value)}.",
+                    f"Een sleutel opent 1 tot {MAX_ROOMS} kamers, niet {len(value)}.",
+                ),
+            )
+        for room in value:
+            self._room.put(room, options, out)
+        out += [b""] * (MAX_ROOMS - len(value))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> tuple[str, ...]:
+        return tuple(room for room in texts[at : at + MAX_ROOMS] if room)
+
+
+class Phone(Kind[str]):
+    """A JustIN phone number in E.164 form (separators and a 00 prefix are normalised, nothing else)."""
+
+    def put(self, value: str, options: WireOptions, out: list[bytes]) -> None:
+        out.append(normalize_phone(value).encode("ascii"))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> str:
+        return texts[at]
+
+
+class Authorizations(Kind[tuple[int, ...]]):
+    """Authorization numbers 1-62, one character each."""
+
+    def put(self, value: tuple[int, ...], options: WireOptions, out: list[bytes]) -> None:
+        out.append(encode_authorizations(value))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> tuple[int, ...]:
+        return decode_authorizations(texts[at])
+
+
+class Time(Kind[datetime | None]):
+    """A ``hhmmDDMMYY`` time in the site's zone; None is an empty field unless ``required``."""
+
+    def __init__(self, field_name: str, label: Text, *, required: bool = False) -> None:
+        self._field = field_name
+        self._label = label
+        self._required = required
+
+    def put(self, value: datetime | None, options: WireOptions, out: list[bytes]) -> None:
+        if value is None:
+            if self._required:
+                raise LocalProtocolError(
+                    self._field,
+                    Text(f"The {self._label.en} is missing.", f"De {self._label.nl} ontbreekt."),
+                    Text(f"Give the {self._label.en}.", f"Geef de {self._label.nl} op."),
+                )
+            out.append(b"")
+        else:
+            out.append(format_time(value, options.site_zone, self._field))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> datetime | None:
+        moment = parse_time(texts[at], options.site_zone)
+        if moment is None and self._required:
+            raise unreadable(self._field, texts[at])
+        return moment
+
+
+# --- commands that carry a number -------------------------------------------------------------------
+
+
+class NumberedCommand(Kind[tuple[str, int | None]]):
+    """A command and its optional one-digit number, ``CN2``: (command, number) on one field."""
+
+    def __init__(self, number_field: str, label: Text, *commands: str, numbers: range) -> None:
+        self._field = number_field
+        self._label = label
+        self._commands = commands
+        self._numbers = numbers
+
+    def put(self, value: tuple[str, int | None], options: WireOptions, out: list[bytes]) -> None:
+        command, number = value
+        if number is not None and number not in self._numbers:
+            low, high = self._numbers[0], self._numbers[-1]
+            raise LocalProtocolError(
+                self._field,
+                Text(
+                    f"The {self._label.en} must be {low} to {high}, not {number}.",
+                    f"Het {self._label.nl} moet {low} tot {high} zijn, niet {number}.",
+                ),
+            )
+        out.append(f"{command}{'' if number is None else number}".encode("ascii"))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> tuple[str, int | None]:
+        split = split_command(texts[at], self._commands)
+        if split is None:
+            raise unreadable("command", texts[at])
+        return split
+
+
+def split_command(command: str, bases: Sequence[str]) -> tuple[str, int | None] | None:
+    """``CN2`` -> ("CN", 2); ``CN`` -> ("CN", None); anything else (``CN²`` too) -> None."""
+    for base in bases:
+        if command == base:
+            return base, None
+        if len(command) == len(base) + 1 and command.startswith(base) and "0" <= command[-1] <= "9":
+            return base, int(command[-1])
+    return None
+
+
+class Track(Kind[int]):
+    """The track number 1-3 in a track command: ``L2`` reads track 2, ``P2`` writes it."""
+
+    def __init__(self, letter: str) -> None:
+        self._letter = letter
+        self._numbers = {f"{letter}{track}": track for track in (1, 2, 3)}
+
+    def put(self, value: int, options: WireOptions, out: list[bytes]) -> None:
+        if value not in (1, 2, 3):
+            raise LocalProtocolError(
+                "track",
+                Text(
+                    f"Track {value} does not exist: use 1, 2 or 3.", f"Spoor {value} bestaat niet: gebruik 1, 2 of 3."
+                ),
+            )
+        out.append(f"{self._letter}{value}".encode("ascii"))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> int:
+        if texts[at] not in self._numbers:
+            raise unreadable("command", texts[at])
+        return self._numbers[texts[at]]
+
+
+class AuditDate(Kind[tuple[int, int]]):
+    """An audit event's day and month, ``dd/mm`` or ``mm/dd`` as the site's SALTO writes them."""
+
+    def put(self, value: tuple[int, int], options: WireOptions, out: list[bytes]) -> None:
+        day, month = value
+        first, second = (day, month) if options.audit_date_order == "dm" else (month, day)
+        out.append(b"%02d/%02d" % (first, second))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> tuple[int, int]:
+        parts = texts[at].split("/")
+        if len(parts) != 2 or not all(part.isascii() and part.isdigit() for part in parts):
+            raise _not_a_date(texts[at])
+        first, second = int(parts[0]), int(parts[1])
+        day, month = (first, second) if options.audit_date_order == "dm" else (second, first)
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            raise _not_a_date(texts[at])
+        return day, month
+
+
+def _not_a_date(value: str) -> RemoteProtocolError:
+    return RemoteProtocolError(
+        Text(
+            f"SALTO sent the audit date {value!r}, which is not dd/mm.",
+            f"SALTO stuurde de auditdatum {value!r}, die geen dd/mm is.",
+        )
+    )
+
+
+# --- the table ---------------------------------------------------------------------------------------
+
+Names = str | tuple[str, ...] | None
+Entry = tuple[Names, Kind[Any]]
+
+
+def _getter(names: Names) -> Callable[[object], Any]:
+    if names is None:
+        return lambda _source: None
+    return attrgetter(*names) if isinstance(names, tuple) else attrgetter(names)
+
+
+class Layout:
+    """The fields of one message shape, in wire order: ``(attribute, kind)`` entries.
+
+    An entry's attribute is a name, a tuple of names for a kind that carries several values in one
+    field (a command and its number), or None for fields no attribute holds. ``first`` is the
+    position of the first entry when the fields before it are read and written by the caller.
+    ``trimmable`` layouts drop their empty trailing fields when ``trailing_fields`` is "trim".
+    """
+
+    def __init__(self, *entries: Entry, first: int = 0, trimmable: bool = False) -> None:
+        self._trimmable = trimmable
+        self._builders = tuple((_getter(names), kind.put) for names, kind in entries)
+        readers: list[tuple[Names, Callable[[Sequence[str], int, WireOptions], Any], int]] = []
+        position = first
+        for names, kind in entries:
+            readers.append((names, kind.take, position))
+            position += kind.width
+        self._readers = tuple(readers)
+        self.width = position
+
+    def position(self, name: str) -> int:
+        """Where the value ``name`` starts on the wire."""
+        return next(at for names, _take, at in self._readers if names == name)
+
+    def build(self, source: object, options: WireOptions) -> list[bytes]:
+        """The fields of ``source``; ``LocalProtocolError`` names the first value that cannot be sent."""
+        out: list[bytes] = []
+        for get, put in self._builders:
+            put(get(source), options, out)
+        if self._trimmable and options.trailing_fields == "trim":
+            while len(out) > 1 and not out[-1]:
+                out.pop()
+        return out
+
+    def parse(self, texts: Sequence[str], options: WireOptions) -> dict[str, Any]:
+        """The attribute values ``texts`` hold, missing trailing fields read as empty;
+        ``RemoteProtocolError`` when a field cannot hold its value."""
+        if len(texts) < self.width:
+            texts = (*texts, *[""] * (self.width - len(texts)))
+        values: dict[str, Any] = {}
+        for names, take, at in self._readers:
+            value = take(texts, at, options)
+            if isinstance(names, str):
+                values[names] = value
+            elif names is not None:
+                values.update(zip(names, value, strict=True))
+        return values
