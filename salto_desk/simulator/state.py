@@ -347,25 +347,27 @@ class SiteState:
             self._void_rooms((room,))
 
     def modify(self, request: ModifyCheckIn) -> None:
-        """MC: move the room's stay to ``new_room`` and/or a new expiry; cards on encoders follow."""
+        """MC: move the room's stay to ``new_room`` and/or a new expiry; cards on encoders follow.
+
+        An empty new room means "the same room": only the expiry changes.
+        """
         with self._changed:
             self._check_rooms((request.room,), check_service=False)
             stay = self.occupant(request.room)
             if stay is None:
                 raise Refusal("EA")
-            self._check_rooms((request.new_room,))
-            other = self.occupant(request.new_room)
+            new_room = request.new_room or request.room
+            self._check_rooms((new_room,))
+            other = self.occupant(new_room)
             if other is not None and other.stay_id != stay.stay_id:
-                raise Refusal("EG", request.new_room, f"Room {request.new_room} is occupied by another stay")
+                raise Refusal("EG", new_room, f"Room {new_room} is occupied by another stay")
             self._check_validity(True, stay.start, request.new_end)
-            moved = tuple(dict.fromkeys(request.new_room if room == request.room else room for room in stay.rooms))
+            moved = tuple(dict.fromkeys(new_room if room == request.room else room for room in stay.rooms))
             self._stays[stay.stay_id] = replace(stay, rooms=moved, end=request.new_end)
             for encoder in self._encoders.values():
                 card = encoder.card
                 if card is not None and card.key is not None and card.key.stay_id == stay.stay_id:
-                    rooms = tuple(
-                        dict.fromkeys(request.new_room if room == request.room else room for room in card.key.rooms)
-                    )
+                    rooms = tuple(dict.fromkeys(new_room if room == request.room else room for room in card.key.rooms))
                     encoder.card = replace(card, key=replace(card.key, rooms=rooms, end=request.new_end))
 
     def write_track(self, encoder: str, card: SimCard, track: int, text: str) -> None:
