@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 
@@ -30,28 +30,37 @@ FRAME_BYTES = frozenset((STX, ETX, SEP))
 MAX_FRAME_BYTES = 4096
 
 _SEP = bytes((SEP,))
+_FRAMING = bytes(sorted(FRAME_BYTES))
 _SINGLE_BYTES = tuple(bytes((value,)) for value in range(256))
 _HANDSHAKE_OR_STX = re.compile(rb"[\x02\x05\x06\x15]")
+_LOW_64_BITS = (1 << 64) - 1
 
 
 def lrc(data: bytes) -> int:
     """XOR of ``data``: pass the bytes after STX up to and including ETX.
 
-    The bytes are read as one integer and folded onto themselves (x ^= x >> 8, 16, 32, ...), which
-    leaves the XOR of all of them in the lowest byte: a few big-integer steps instead of a step per byte.
+    The bytes are read as one integer and folded onto themselves (x ^= x >> 8, 16, 32, ... in any
+    order), which leaves the XOR of all of them in the lowest byte: a few big-integer steps instead of
+    one step per byte. Frames up to 64 bytes need exactly the six unrolled steps.
     """
     folded = int.from_bytes(data, "little")
-    shift, bits = 8, len(data) << 3
+    shift, bits = 512, len(data) << 3
     while shift < bits:
         folded ^= folded >> shift
         shift <<= 1
+    folded ^= folded >> 256
+    folded ^= folded >> 128
+    folded = (folded ^ (folded >> 64)) & _LOW_64_BITS
+    folded ^= folded >> 32
+    folded ^= folded >> 16
+    folded ^= folded >> 8
     return folded & 0xFF
 
 
 def encode_frame(fields: Sequence[bytes], *, send_lrc: bool = True) -> bytes:
     """One frame from already-encoded fields; ``send_lrc=False`` sends 0x0D ("do not check")."""
     joined = _SEP.join(fields)
-    if b"\x02" in joined or b"\x03" in joined or joined.count(_SEP) >= len(fields):
+    if len(joined) - len(joined.translate(None, _FRAMING)) >= len(fields):  # more than the separators joined put in
         _refuse_framing_bytes(fields)
     # XOR of SEP + joined + SEP + ETX: the two separators cancel out.
     check = lrc(joined) ^ ETX if send_lrc else LRC_SKIP
@@ -59,8 +68,8 @@ def encode_frame(fields: Sequence[bytes], *, send_lrc: bool = True) -> bytes:
 
 
 def _refuse_framing_bytes(fields: Sequence[bytes]) -> None:
-    for index, field in enumerate(fields):
-        if not FRAME_BYTES.isdisjoint(field):
+    for index, value in enumerate(fields):
+        if not FRAME_BYTES.isdisjoint(value):
             raise LocalProtocolError(
                 f"field {index}",
                 Text(
@@ -88,6 +97,8 @@ class Frame:
     fields: tuple[bytes, ...]
     raw: bytes
     lrc_checked: bool
+    texts: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    """The fields as text when the decoder made the frame (it decodes them all at once)."""
 
     @property
     def command(self) -> str:
@@ -95,10 +106,9 @@ class Frame:
 
     def text_fields(self) -> tuple[str, ...]:
         """The fields as text; SALTO's bytes are single-byte, Latin-1 never fails on them."""
-        texts = _SEP.join(self.fields).decode("latin-1").split("\xb3")  # one decode for the whole frame
-        if len(texts) != len(self.fields):  # a field holds 0xB3 (a frame made by hand) or there is none
-            return tuple(field.decode("latin-1") for field in self.fields)
-        return tuple(texts)
+        if self.texts is not None:
+            return self.texts
+        return tuple(field.decode("latin-1") for field in self.fields)
 
 
 @dataclass(frozen=True)
@@ -145,7 +155,10 @@ class Decoder:
         position = self._resume(data, events) if self._in_frame and data else 0
         length = len(data)
         while position < length:
-            position = self._between_frames(data, position, events)
+            if data[position] == STX:  # the usual case: a frame right away
+                position = self._frame_at(data, position, events)
+            else:
+                position = self._between_frames(data, position, events)
         return events
 
     def _between_frames(self, data: bytes, position: int, events: list[Event]) -> int:
@@ -175,12 +188,23 @@ class Decoder:
             start = restart
         if stop - start > self._max:
             return self._too_long(data[start : start + 64], stop, events)
-        if 0 <= etx < len(data) - 1:
-            self._finish(data[start : etx + 2], events)
+        if not 0 <= etx < len(data) - 1:  # the frame goes on in the next chunk
+            self._frame = bytearray(data[start:])
+            self._in_frame = True
+            return len(data)
+        raw = data if start == 0 and etx + 2 == len(data) else data[start : etx + 2]
+        check = raw[-1]
+        computed = lrc(raw) ^ STX ^ check  # the XOR of the bytes between them
+        if check != computed and check != LRC_SKIP:
+            events.append(CorruptFrame(_bad_lrc(check, computed), raw))
             return etx + 2
-        self._frame = bytearray(data[start:])
-        self._in_frame = True
-        return len(data)
+        inner = raw[2 if raw[1] == SEP else 1 : -3 if raw[-3] == SEP else -2]  # the fields: between STX SEP and SEP ETX
+        if not inner:
+            events.append(CorruptFrame("empty frame", raw))
+            return etx + 2
+        texts = tuple(inner.decode("latin-1").split("\xb3"))
+        events.append(Frame(tuple(inner.split(_SEP)), raw, check != LRC_SKIP or computed == LRC_SKIP, texts))
+        return etx + 2
 
     def _resume(self, data: bytes, events: list[Event]) -> int:
         """Continue the frame an earlier chunk began; returns where in ``data`` it ended."""
@@ -188,7 +212,7 @@ class Decoder:
         self._frame = bytearray()
         self._in_frame = False
         if frame[-1] == ETX:  # only the LRC was missing; it is taken by position, whatever its value
-            self._finish(bytes(frame) + data[:1], events)
+            self._frame_at(bytes(frame) + data[:1], 0, events)
             return 1
         etx = data.find(b"\x03")
         stop = len(data) if etx < 0 else etx
@@ -199,7 +223,7 @@ class Decoder:
         if len(frame) + stop > self._max:
             return self._too_long(frame[:64], stop, events)
         if 0 <= etx < len(data) - 1:
-            self._finish(bytes(frame) + data[: etx + 2], events)
+            self._frame_at(bytes(frame) + data[: etx + 2], 0, events)
             return etx + 2
         frame += data
         self._frame = frame
@@ -212,24 +236,6 @@ class Decoder:
     def _too_long(self, head: bytes | bytearray, stop: int, events: list[Event]) -> int:
         events.append(CorruptFrame(f"frame longer than {self._max} bytes without ETX", bytes(head)))
         return stop
-
-    @staticmethod
-    def _finish(raw: bytes, events: list[Event]) -> None:
-        """Check and split a whole frame, STX to LRC."""
-        check = raw[-1]
-        computed = lrc(raw[1:-1])
-        if check != LRC_SKIP and check != computed:
-            events.append(CorruptFrame(_bad_lrc(check, computed), raw))
-            return
-        inner = raw[1:-2]  # without STX, ETX and LRC
-        if inner.startswith(_SEP):
-            inner = inner[1:]
-        if inner.endswith(_SEP):
-            inner = inner[:-1]
-        if not inner:
-            events.append(CorruptFrame("empty frame", raw))
-            return
-        events.append(Frame(tuple(inner.split(_SEP)), raw, check != LRC_SKIP or computed == LRC_SKIP))
 
 
 @lru_cache(maxsize=1024)

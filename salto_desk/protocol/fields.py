@@ -9,12 +9,11 @@ A kind refuses what cannot be sent (``LocalProtocolError``) and what cannot be r
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from operator import attrgetter
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from salto_desk.errors import Text
@@ -31,11 +30,14 @@ from salto_desk.protocol.text import (
     wire_identifier,
 )
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 TrailingFields = Literal["full", "trim"]
 AuditDateOrder = Literal["dm", "md"]
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class WireOptions:
     """How this site's SALTO wants its bytes; each choice settles an open point of the reference.
 
@@ -45,7 +47,7 @@ class WireOptions:
     - ``audit_date_order``: audit events carry dd/mm or mm/dd depending on SALTO's settings.
     """
 
-    site_zone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
+    site_zone: tzinfo = dataclasses.field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
     encoding: TextEncoding = "ascii"
     trailing_fields: TrailingFields = "full"
     send_lrc: bool = True
@@ -72,6 +74,13 @@ class Kind(ABC, Generic[ValueT]):
     @abstractmethod
     def take(self, texts: Sequence[str], at: int, options: WireOptions) -> ValueT:
         """The value held by ``texts[at:at + width]`` (always there: the layout pads short frames)."""
+
+
+class Plain(Kind[str]):
+    """Text read as it stands on the wire; a compiled table reads it without calling ``take``."""
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> str:
+        return texts[at]
 
 
 # --- fields with no value of their own ------------------------------------------------------------
@@ -118,10 +127,10 @@ class Choice(Kind[ValueT]):
         out.append(self._wire[value])
 
     def take(self, texts: Sequence[str], at: int, options: WireOptions) -> ValueT:
-        text = texts[at]
-        if text not in self._values:
-            raise unreadable(self._what, text)
-        return self._values[text]
+        try:
+            return self._values[texts[at]]
+        except KeyError:
+            raise unreadable(self._what, texts[at]) from None
 
 
 def words(what: str, *choices: str) -> Choice[str]:
@@ -139,24 +148,22 @@ class Flag(Kind[bool]):
         return texts[at] == "1"
 
 
-class Verbatim(Kind[str]):
-    """Text SALTO sends and the simulator echoes, taken as it is (``strip``: without padding)."""
-
-    def __init__(self, *, strip: bool = False) -> None:
-        self._strip = strip
+class Verbatim(Plain):
+    """Text SALTO sends and the simulator echoes, taken as it is."""
 
     def put(self, value: str, options: WireOptions, out: list[bytes]) -> None:
         out.append(value.encode("latin-1"))
 
-    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> str:
-        return texts[at].strip() if self._strip else texts[at]
 
+class Padded(Kind[str]):
+    """Text SALTO pads with spaces (an audit event's card, an error description), read without them;
+    ``width`` pads it back when it is sent (0: sent as it is)."""
 
-class CardId(Kind[str]):
-    """The card of an audit event: a room, ``STAFF`` or blanks, padded to 8 characters."""
+    def __init__(self, pad_to: int = 0) -> None:
+        self._pad_to = pad_to
 
     def put(self, value: str, options: WireOptions, out: list[bytes]) -> None:
-        out.append(value.ljust(8).encode("latin-1"))
+        out.append(value.ljust(self._pad_to).encode("latin-1"))
 
     def take(self, texts: Sequence[str], at: int, options: WireOptions) -> str:
         return texts[at].strip()
@@ -178,7 +185,7 @@ class Rest(Kind[tuple[str, ...]]):
         return tuple(text for text in rest if text) if self._skip_empty else rest
 
 
-class Printed(Kind[str]):
+class Printed(Plain):
     """Text that is only printed or shown (operator, card lines, phone message): cleaned and cut."""
 
     def __init__(self, length: int) -> None:
@@ -186,9 +193,6 @@ class Printed(Kind[str]):
 
     def put(self, value: str, options: WireOptions, out: list[bytes]) -> None:
         out.append(clean_text(value, self._length, options.encoding))
-
-    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> str:
-        return texts[at]
 
 
 class PrintedLines(Kind[tuple[str, ...]]):
@@ -220,7 +224,7 @@ class PrintedLines(Kind[tuple[str, ...]]):
 # --- identifiers: sent exactly as given, or refused ----------------------------------------------
 
 
-class Identifier(Kind[str]):
+class Identifier(Plain):
     """A room, door or encoder name (``optional``: an empty value is an empty field)."""
 
     def __init__(self, field_name: str, label: Text, length: int, *, optional: bool = False) -> None:
@@ -234,9 +238,6 @@ class Identifier(Kind[str]):
             out.append(b"")
         else:
             out.append(wire_identifier(self._field, self._label, value, self._length, options.encoding))
-
-    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> str:
-        return texts[at]
 
 
 class Rooms(Kind[tuple[str, ...]]):
@@ -261,17 +262,14 @@ class Rooms(Kind[tuple[str, ...]]):
         out += [b""] * (MAX_ROOMS - len(value))
 
     def take(self, texts: Sequence[str], at: int, options: WireOptions) -> tuple[str, ...]:
-        return tuple(room for room in texts[at : at + MAX_ROOMS] if room)
+        return tuple(filter(None, texts[at : at + MAX_ROOMS]))
 
 
-class Phone(Kind[str]):
+class Phone(Plain):
     """A JustIN phone number in E.164 form (separators and a 00 prefix are normalised, nothing else)."""
 
     def put(self, value: str, options: WireOptions, out: list[bytes]) -> None:
         out.append(normalize_phone(value).encode("ascii"))
-
-    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> str:
-        return texts[at]
 
 
 class Authorizations(Kind[tuple[int, ...]]):
@@ -408,58 +406,130 @@ def _not_a_date(value: str) -> RemoteProtocolError:
 
 Names = str | tuple[str, ...] | None
 Entry = tuple[Names, Kind[Any]]
+MessageT = TypeVar("MessageT", bound="DataclassInstance", covariant=True)
 
 
-def _getter(names: Names) -> Callable[[object], Any]:
-    if names is None:
-        return lambda _source: None
-    return attrgetter(*names) if isinstance(names, tuple) else attrgetter(names)
-
-
-class Layout:
-    """The fields of one message shape, in wire order: ``(attribute, kind)`` entries.
+class Layout(Generic[MessageT]):
+    """The fields of one message class, in wire order: ``(attribute, kind)`` entries.
 
     An entry's attribute is a name, a tuple of names for a kind that carries several values in one
     field (a command and its number), or None for fields no attribute holds. ``first`` is the
     position of the first entry when the fields before it are read and written by the caller.
-    ``trimmable`` layouts drop their empty trailing fields when ``trailing_fields`` is "trim".
+    ``fixed`` gives attributes that are not on the wire (a guest card's type); every other attribute
+    the table does not read takes its default. ``trimmable`` layouts drop their empty trailing fields
+    when ``trailing_fields`` is "trim".
+
+    Each table compiles into two straight-line functions, the way ``dataclasses`` compiles an
+    ``__init__``: a loop over the entries would cost a fifth of the work of building and reading a
+    frame, and both are hot paths (``bench/protocol.py``).
     """
 
-    def __init__(self, *entries: Entry, first: int = 0, trimmable: bool = False) -> None:
+    def __init__(
+        self,
+        message: type[MessageT],
+        *entries: Entry,
+        first: int = 0,
+        fixed: Mapping[str, Any] | None = None,
+        trimmable: bool = False,
+    ) -> None:
         self._trimmable = trimmable
-        self._builders = tuple((_getter(names), kind.put) for names, kind in entries)
-        readers: list[tuple[Names, Callable[[Sequence[str], int, WireOptions], Any], int]] = []
+        self._positions: dict[str, int] = {}
+        namespace: dict[str, Any] = {"new": object.__new__, "store": object.__setattr__, "message_class": message}
+        puts: list[str] = []
+        takes: list[str] = []
+        spreads: list[str] = []
         position = first
-        for names, kind in entries:
-            readers.append((names, kind.take, position))
+        for index, (names, kind) in enumerate(entries):
+            namespace[f"put_{index}"], namespace[f"take_{index}"] = kind.put, kind.take
+            puts.append(f"put_{index}({_attributes(names)}, options, out)")
+            take = f"texts[{position}]" if isinstance(kind, Plain) else f"take_{index}(texts, {position}, options)"
+            if isinstance(names, str):
+                self._positions[names] = position
+                takes.append(f"{names!r}: {take}")
+            elif names is not None:
+                spreads.append(f"{', '.join(f'values[{name!r}]' for name in names)} = {take}")
             position += kind.width
-        self._readers = tuple(readers)
         self.width = position
+        unread = _values_not_on_the_wire(message, self._read_names(entries), fixed or {})
+        for name, value in unread.items():
+            namespace[f"unread_{name}"] = value
+            takes.append(f"{name!r}: unread_{name}")
+        self._build: Callable[[object, WireOptions], list[bytes]] = _compile(
+            "build", ("message", "options"), ["out = []", *puts, "return out"], namespace
+        )
+        # parse(texts, options): the message ``texts`` hold, missing trailing fields read as empty;
+        # RemoteProtocolError when a field cannot hold its value.
+        self.parse: Callable[[Sequence[str], WireOptions], MessageT] = _compile(
+            "parse",
+            ("texts", "options"),
+            [
+                f"if len(texts) < {position}:",
+                f"    texts = (*texts, *[''] * ({position} - len(texts)))",  # missing trailing fields are empty
+                f"values = {{{', '.join(takes)}}}",
+                *spreads,
+                # An instance from all its attribute values, the way pickle restores one: the dataclass
+                # __init__ would only store them again, one object.__setattr__ each.
+                "message = new(message_class)",
+                "store(message, '__dict__', values)",
+                "return message",
+            ],
+            namespace,
+        )
+
+    @staticmethod
+    def _read_names(entries: Sequence[Entry]) -> set[str]:
+        return {
+            name
+            for names, _kind in entries
+            if names is not None
+            for name in ([names] if isinstance(names, str) else names)
+        }
 
     def position(self, name: str) -> int:
         """Where the value ``name`` starts on the wire."""
-        return next(at for names, _take, at in self._readers if names == name)
+        return self._positions[name]
 
-    def build(self, source: object, options: WireOptions) -> list[bytes]:
-        """The fields of ``source``; ``LocalProtocolError`` names the first value that cannot be sent."""
-        out: list[bytes] = []
-        for get, put in self._builders:
-            put(get(source), options, out)
+    def build(self, message: object, options: WireOptions) -> list[bytes]:
+        """The fields of ``message``; ``LocalProtocolError`` names the first value that cannot be sent."""
+        out = self._build(message, options)
         if self._trimmable and options.trailing_fields == "trim":
             while len(out) > 1 and not out[-1]:
                 out.pop()
         return out
 
-    def parse(self, texts: Sequence[str], options: WireOptions) -> dict[str, Any]:
-        """The attribute values ``texts`` hold, missing trailing fields read as empty;
-        ``RemoteProtocolError`` when a field cannot hold its value."""
-        if len(texts) < self.width:
-            texts = (*texts, *[""] * (self.width - len(texts)))
-        values: dict[str, Any] = {}
-        for names, take, at in self._readers:
-            value = take(texts, at, options)
-            if isinstance(names, str):
-                values[names] = value
-            elif names is not None:
-                values.update(zip(names, value, strict=True))
-        return values
+
+def _attributes(names: Names) -> str:
+    """The expression of an entry's value in a compiled build function."""
+    if names is None:
+        return "None"
+    if isinstance(names, str):
+        return f"message.{_identifier(names)}"
+    return f"({', '.join(f'message.{_identifier(name)}' for name in names)})"
+
+
+def _identifier(name: str) -> str:
+    if not name.isidentifier():
+        raise TypeError(f"{name!r} is not an attribute name")
+    return name
+
+
+def _compile(name: str, parameters: tuple[str, ...], body: list[str], namespace: dict[str, Any]) -> Any:
+    """A function made of ``body``, whose free names are looked up in ``namespace`` (the table's kinds)."""
+    source = f"def {name}({', '.join(parameters)}):\n" + "".join(f"    {line}\n" for line in body)
+    exec(source, namespace)
+    return namespace[name]
+
+
+def _values_not_on_the_wire(
+    message: type[DataclassInstance], read: set[str], fixed: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The fixed and default values of the attributes a table does not read; a table that leaves out
+    an attribute without a default is a mistake, found when the module loads."""
+    values = dict(fixed)
+    for attribute in dataclasses.fields(message):
+        if attribute.name in read or attribute.name in values:
+            continue
+        if attribute.default is dataclasses.MISSING:
+            raise TypeError(f"{message.__name__}.{attribute.name} is neither on the wire nor fixed nor a plain default")
+        values[attribute.name] = attribute.default
+    return values

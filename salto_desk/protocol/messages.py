@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, IntEnum
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal, NoReturn
 
 from salto_desk.errors import Text
 from salto_desk.protocol.codec import Frame
@@ -24,14 +24,15 @@ from salto_desk.protocol.fields import (
     AuditDate,
     AuditDateOrder,
     Authorizations,
-    CardId,
     Choice,
     Entry,
     Fixed,
     Flag,
     Identifier,
     Layout,
+    MessageT,
     NumberedCommand,
+    Padded,
     Phone,
     Printed,
     PrintedLines,
@@ -162,7 +163,7 @@ class EncodeReply:
     serials: tuple[str, ...] = ()
 
 
-_ENCODE_REPLY = Layout(("command", TEXT), ("encoder", TEXT), ("serials", Rest(skip_empty=True)))
+_ENCODE_REPLY = Layout(EncodeReply, ("command", TEXT), ("encoder", TEXT), ("serials", Rest(skip_empty=True)))
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class MobileReply:
     phone: str
 
 
-_MOBILE_REPLY = Layout(("command", TEXT), ("phone", TEXT))
+_MOBILE_REPLY = Layout(MobileReply, ("command", TEXT), ("phone", TEXT))
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,9 @@ class BinaryMobileReply:
     installation_id: str = ""
 
 
-_BINARY_MOBILE_REPLY = Layout(("command", TEXT), ("phone", TEXT), ("key_hex", TEXT), ("installation_id", TEXT))
+_BINARY_MOBILE_REPLY = Layout(
+    BinaryMobileReply, ("command", TEXT), ("phone", TEXT), ("key_hex", TEXT), ("installation_id", TEXT)
+)
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,7 @@ class Acknowledgement:
     fields: tuple[str, ...]
 
 
-_ACKNOWLEDGEMENT = Layout(("command", TEXT), ("fields", Rest()))
+_ACKNOWLEDGEMENT = Layout(Acknowledgement, ("command", TEXT), ("fields", Rest()))
 
 
 @dataclass(frozen=True)
@@ -221,9 +224,12 @@ class CardReadout:
 
 
 _CARD_TYPE_CODES = {CardType.STAFF: "LM", CardType.SPARE: "LR", CardType.INVALID: "LC", CardType.UNKNOWN: "LD"}
-_SPECIAL_CARD = Layout((None, Fixed("LT")), ("encoder", TEXT), ("card_type", Choice("card type", _CARD_TYPE_CODES)))
+_SPECIAL_CARD = Layout(
+    CardReadout, (None, Fixed("LT")), ("encoder", TEXT), ("card_type", Choice("card type", _CARD_TYPE_CODES))
+)
 _CARD_TYPE_AT = _SPECIAL_CARD.position("card_type")  # where a guest card has its main room
 _GUEST_CARD = Layout(
+    CardReadout,
     (None, Fixed("LT")),
     ("encoder", TEXT),
     ("rooms", ROOMS),
@@ -233,6 +239,7 @@ _GUEST_CARD = Layout(
     ("start", Time("start", Text("start time", "begintijd"))),
     ("end", Time("end", Text("expiry", "vervaldatum"))),
     ("operator", Printed(OPERATOR_LENGTH)),
+    fixed={"card_type": CardType.GUEST},
 )
 _CARD_TYPE_WORDS = frozenset(_CARD_TYPE_CODES.values())
 
@@ -249,7 +256,7 @@ class TrackReply:
     text: str
 
 
-_READ_TRACK_REPLY = Layout(("track", Track("L")), ("encoder", TEXT), ("text", TEXT))
+_READ_TRACK_REPLY = Layout(TrackReply, ("track", Track("L")), ("encoder", TEXT), ("text", TEXT))
 
 
 @dataclass(frozen=True)
@@ -272,12 +279,13 @@ class AuditEvent:
 
 
 _AUDIT_EVENT = Layout(  # after the command, which echoes the request's WF, WN or WR
+    AuditEvent,
     ("door", TEXT),
     (("day", "month"), AuditDate()),
     ("time", TEXT),
     ("incident", TEXT),
     ("direction", TEXT),
-    ("card_id", CardId()),
+    ("card_id", Padded(8)),
     ("copy", TEXT),
     ("user", TEXT),
     first=1,
@@ -296,34 +304,44 @@ class AuditEnd:
     door: str
 
 
-_AUDIT_END = Layout((None, Fixed("WO")), ("door", TEXT))
+_AUDIT_END = Layout(AuditEnd, (None, Fixed("WO")), ("door", TEXT))
 
 Reply = (
     EncodeReply | MobileReply | BinaryMobileReply | Acknowledgement | CardReadout | TrackReply | AuditEvent | AuditEnd
 )
 
-_ERROR_REPLY = Layout(("code", TEXT), (None, Skipped()), ("detail", Verbatim(strip=True)))
+
+@dataclass(frozen=True)
+class _ErrorReply:
+    """What an error reply carries besides its code: EG and WE add SALTO's own description."""
+
+    code: str
+    detail: str
+
+
+_ERROR_REPLY = Layout(_ErrorReply, ("code", TEXT), (None, Skipped()), ("detail", Padded()))
 _ANY_SITE = WireOptions()  # an error reply reads the same at every site
-_ERRORS_WITH_DETAIL = ("EG", "WE")  # EG and WE carry SALTO's own description
+_ERRORS_WITH_DETAIL = ("EG", "WE")
 
 
 def raise_for_error(frame: Frame) -> None:
     """Raise ``SaltoErrorReply`` when the frame carries an error code in field 0."""
-    _raise_for_error(frame.text_fields())
-
-
-def _raise_for_error(texts: tuple[str, ...]) -> None:
+    texts = frame.text_fields()
     if texts and texts[0] in ERROR_CODES:
-        reply = _ERROR_REPLY.parse(texts, _ANY_SITE)
-        detail = reply["detail"] if reply["code"] in _ERRORS_WITH_DETAIL else ""
-        raise SaltoErrorReply(reply["code"], detail, texts)
+        _raise_error_reply(texts)
+
+
+def _raise_error_reply(texts: tuple[str, ...]) -> NoReturn:
+    reply = _ERROR_REPLY.parse(texts, _ANY_SITE)
+    raise SaltoErrorReply(reply.code, reply.detail if reply.code in _ERRORS_WITH_DETAIL else "", texts)
 
 
 def _reply_texts(frame: Frame, *commands: str) -> tuple[str, ...]:
     """The reply's fields as text, once it is neither an error code nor an answer to another command."""
     texts = frame.text_fields()
-    _raise_for_error(texts)
     command = texts[0] if texts else ""
+    if command in ERROR_CODES:
+        _raise_error_reply(texts)
     if command not in commands and split_command(command, commands) is None:
         raise RemoteProtocolError(
             Text(
@@ -334,7 +352,7 @@ def _reply_texts(frame: Frame, *commands: str) -> tuple[str, ...]:
     return texts
 
 
-def _read(layout: Layout, texts: tuple[str, ...], options: WireOptions) -> dict[str, Any]:
+def _read(layout: Layout[MessageT], texts: tuple[str, ...], options: WireOptions) -> MessageT:
     try:
         return layout.parse(texts, options)
     except RemoteProtocolError as error:
@@ -370,16 +388,14 @@ class EncodeCard:
     waits_for_card: ClassVar[bool] = True
 
     def fields(self, options: WireOptions) -> list[bytes]:
-        fields = _ENCODE_CARD.build(self, options)
-        _check_validity(self.start, self.end)
-        check_no_overlap(self.granted, self.denied)
-        return fields
+        return _key_fields(_ENCODE_CARD, self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> EncodeReply:
-        return EncodeReply(**_read(_ENCODE_REPLY, _reply_texts(frame, self.command), options))
+        return _read(_ENCODE_REPLY, _reply_texts(frame, self.command), options)
 
 
 _ENCODE_CARD = Layout(
+    EncodeCard,
     (
         ("command", "amount"),
         NumberedCommand("amount", Text("amount", "aantal"), "CN", "CC", "CA", numbers=range(1, 10)),
@@ -407,13 +423,6 @@ class JustInKey:
     operator: str = ""
 
     waits_for_card: ClassVar[bool] = False
-    _layout: ClassVar[Layout]
-
-    def fields(self, options: WireOptions) -> list[bytes]:
-        fields = self._layout.build(self, options)
-        _check_validity(self.start, self.end)
-        check_no_overlap(self.granted, self.denied)
-        return fields
 
 
 _JUSTIN_KEY_ENTRIES: tuple[Entry, ...] = (("phone", Phone()), *KEY_ENTRIES, (None, Skipped(3)))
@@ -427,16 +436,11 @@ class MobileKey(JustInKey):
     message: str = ""
     auth_code: str = ""
 
-    _layout: ClassVar[Layout] = Layout(
-        ("command", words("command", "CNM", "CCM")),
-        *_JUSTIN_KEY_ENTRIES,
-        ("message", Printed(MOBILE_MESSAGE_LENGTH)),
-        ("auth_code", Printed(AUTH_CODE_LENGTH)),
-        trimmable=True,
-    )
+    def fields(self, options: WireOptions) -> list[bytes]:
+        return _key_fields(_MOBILE_KEY, self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> MobileReply:
-        return MobileReply(**_read(_MOBILE_REPLY, _reply_texts(frame, self.command), options))
+        return _read(_MOBILE_REPLY, _reply_texts(frame, self.command), options)
 
 
 @dataclass(frozen=True)
@@ -446,14 +450,37 @@ class BinaryMobileKey(JustInKey):
     command: BinaryMobileCommand
     return_installation_id: bool = False
 
-    _layout: ClassVar[Layout] = Layout(
-        ("command", words("command", "CNMB", "CCMB")),
-        *_JUSTIN_KEY_ENTRIES,
-        ("return_installation_id", Flag()),
-    )
+    def fields(self, options: WireOptions) -> list[bytes]:
+        return _key_fields(_BINARY_MOBILE_KEY, self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> BinaryMobileReply:
-        return BinaryMobileReply(**_read(_BINARY_MOBILE_REPLY, _reply_texts(frame, self.command), options))
+        return _read(_BINARY_MOBILE_REPLY, _reply_texts(frame, self.command), options)
+
+
+_MOBILE_KEY = Layout(
+    MobileKey,
+    ("command", words("command", "CNM", "CCM")),
+    *_JUSTIN_KEY_ENTRIES,
+    ("message", Printed(MOBILE_MESSAGE_LENGTH)),
+    ("auth_code", Printed(AUTH_CODE_LENGTH)),
+    trimmable=True,
+)
+_BINARY_MOBILE_KEY = Layout(
+    BinaryMobileKey,
+    ("command", words("command", "CNMB", "CCMB")),
+    *_JUSTIN_KEY_ENTRIES,
+    ("return_installation_id", Flag()),
+)
+
+
+def _key_fields(
+    layout: Layout[EncodeCard | JustInKey], key: EncodeCard | JustInKey, options: WireOptions
+) -> list[bytes]:
+    """The fields of a card or mobile key, once its validity and authorizations make sense together."""
+    fields = layout.build(key, options)
+    _check_validity(key.start, key.end)
+    check_no_overlap(key.granted, key.denied)
+    return fields
 
 
 @dataclass(frozen=True)
@@ -469,10 +496,10 @@ class CheckOut:
         return _CHECK_OUT.build(self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> Acknowledgement:
-        return Acknowledgement(**_read(_ACKNOWLEDGEMENT, _reply_texts(frame, "CO"), options))
+        return _read(_ACKNOWLEDGEMENT, _reply_texts(frame, "CO"), options)
 
 
-_CHECK_OUT = Layout((None, Fixed("CO")), (None, Fixed("0")), ("room", Identifier("room", _ROOM, ROOM_LENGTH)))
+_CHECK_OUT = Layout(CheckOut, (None, Fixed("CO")), (None, Fixed("0")), ("room", Identifier("room", _ROOM, ROOM_LENGTH)))
 
 
 @dataclass(frozen=True)
@@ -494,10 +521,11 @@ class ModifyCheckIn:
         return _MODIFY_CHECK_IN.build(self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> Acknowledgement:
-        return Acknowledgement(**_read(_ACKNOWLEDGEMENT, _reply_texts(frame, "MC"), options))
+        return _read(_ACKNOWLEDGEMENT, _reply_texts(frame, "MC"), options)
 
 
 _MODIFY_CHECK_IN = Layout(
+    ModifyCheckIn,
     (None, Fixed("MC")),
     ("room", Identifier("room", _ROOM, ROOM_LENGTH)),
     ("new_room", Identifier("new_room", Text("new room name", "nieuwe kamernaam"), ROOM_LENGTH, optional=True)),
@@ -522,11 +550,11 @@ class ReadCard:
     def parse_reply(self, frame: Frame, options: WireOptions) -> CardReadout:
         texts = _reply_texts(frame, "LT")
         if len(texts) > _CARD_TYPE_AT and texts[_CARD_TYPE_AT] in _CARD_TYPE_WORDS:
-            return CardReadout(**_read(_SPECIAL_CARD, texts, options))
-        return CardReadout(card_type=CardType.GUEST, **_read(_GUEST_CARD, texts, options))
+            return _read(_SPECIAL_CARD, texts, options)
+        return _read(_GUEST_CARD, texts, options)
 
 
-_READ_CARD = Layout((None, Fixed("LT")), ("encoder", ENCODER), ("eject", EJECT))
+_READ_CARD = Layout(ReadCard, (None, Fixed("LT")), ("encoder", ENCODER), ("eject", EJECT))
 
 
 @dataclass(frozen=True)
@@ -547,10 +575,10 @@ class ReadTrack:
         return _READ_TRACK.build(self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> TrackReply:
-        return TrackReply(**_read(_READ_TRACK_REPLY, _reply_texts(frame, self.command), options))
+        return _read(_READ_TRACK_REPLY, _reply_texts(frame, self.command), options)
 
 
-_READ_TRACK = Layout(("track", Track("L")), ("encoder", ENCODER), ("eject", EJECT))
+_READ_TRACK = Layout(ReadTrack, ("track", Track("L")), ("encoder", ENCODER), ("eject", EJECT))
 
 
 @dataclass(frozen=True)
@@ -572,11 +600,11 @@ class WriteTrack:
         return _WRITE_TRACK.build(self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> Acknowledgement:
-        return Acknowledgement(**_read(_ACKNOWLEDGEMENT, _reply_texts(frame, self.command), options))
+        return _read(_ACKNOWLEDGEMENT, _reply_texts(frame, self.command), options)
 
 
 _WRITE_TRACK = Layout(
-    ("track", Track("P")), ("encoder", ENCODER), ("eject", EJECT), ("text", Printed(TRACK_TEXT_LENGTH))
+    WriteTrack, ("track", Track("P")), ("encoder", ENCODER), ("eject", EJECT), ("text", Printed(TRACK_TEXT_LENGTH))
 )
 
 
@@ -595,31 +623,32 @@ class ReadAudit:
     def parse_reply(self, frame: Frame, options: WireOptions) -> AuditEvent | AuditEnd:
         texts = _reply_texts(frame, "WF", "WN", "WR", "WO")
         if texts[0] == "WO":
-            return AuditEnd(**_read(_AUDIT_END, texts, options))
-        return AuditEvent(**_read(_AUDIT_EVENT, texts, options))
+            return _read(_AUDIT_END, texts, options)
+        return _read(_AUDIT_EVENT, texts, options)
 
 
 _READ_AUDIT = Layout(
-    ("command", words("command", "WF", "WN")), ("door", Identifier("door", Text("door name", "deurnaam"), ROOM_LENGTH))
+    ReadAudit,
+    ("command", words("command", "WF", "WN")),
+    ("door", Identifier("door", Text("door name", "deurnaam"), ROOM_LENGTH)),
 )
-_REPEAT_AUDIT = Layout(("command", words("command", "WR")))
+_REPEAT_AUDIT = Layout(ReadAudit, ("command", words("command", "WR")))
 
 Request = (
     EncodeCard | MobileKey | BinaryMobileKey | CheckOut | ModifyCheckIn | ReadCard | ReadTrack | WriteTrack | ReadAudit
 )
 
-_REQUESTS: dict[str, tuple[type[Request], Layout]] = {
-    **{command: (EncodeCard, _ENCODE_CARD) for command in ("CN", "CC", "CA")},
-    **{command: (MobileKey, MobileKey._layout) for command in ("CNM", "CCM")},
-    **{command: (BinaryMobileKey, BinaryMobileKey._layout) for command in ("CNMB", "CCMB")},
-    "CO": (CheckOut, _CHECK_OUT),
-    "MC": (ModifyCheckIn, _MODIFY_CHECK_IN),
-    "LT": (ReadCard, _READ_CARD),
-    **{f"L{track}": (ReadTrack, _READ_TRACK) for track in (1, 2, 3)},
-    **{f"P{track}": (WriteTrack, _WRITE_TRACK) for track in (1, 2, 3)},
-    "WF": (ReadAudit, _READ_AUDIT),
-    "WN": (ReadAudit, _READ_AUDIT),
-    "WR": (ReadAudit, _REPEAT_AUDIT),
+_REQUESTS: dict[str, Layout[Request]] = {
+    **dict.fromkeys(("CN", "CC", "CA"), _ENCODE_CARD),
+    **dict.fromkeys(("CNM", "CCM"), _MOBILE_KEY),
+    **dict.fromkeys(("CNMB", "CCMB"), _BINARY_MOBILE_KEY),
+    "CO": _CHECK_OUT,
+    "MC": _MODIFY_CHECK_IN,
+    "LT": _READ_CARD,
+    **dict.fromkeys(("L1", "L2", "L3"), _READ_TRACK),
+    **dict.fromkeys(("P1", "P2", "P3"), _WRITE_TRACK),
+    **dict.fromkeys(("WF", "WN"), _READ_AUDIT),
+    "WR": _REPEAT_AUDIT,
 }
 
 
@@ -628,12 +657,11 @@ def parse_request(frame: Frame, options: WireOptions) -> Request:
     texts = frame.text_fields()
     command = texts[0] if texts else ""
     numbered = split_command(command, ("CN", "CC", "CA"))
-    entry = _REQUESTS.get(command if numbered is None else numbered[0])
-    if entry is None:
+    layout = _REQUESTS.get(command if numbered is None else numbered[0])
+    if layout is None:
         raise LocalProtocolError("command", Text(f"Unknown command {command!r}.", f"Onbekende opdracht {command!r}."))
-    make, layout = entry
     try:
-        return make(**layout.parse(texts, options))
+        return layout.parse(texts, options)
     except RemoteProtocolError as error:
         raise LocalProtocolError(
             "frame",

@@ -31,8 +31,20 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[
 
 def test_encode_two_cards_prints_the_success_object(simulator: Simulator, capsys: pytest.CaptureFixture[str]) -> None:
     code, result = run_json(
-        capsys, "salto", "encode", "--salto", simulator.endpoint, "--encoder", "1", "--room", "101", *KEY,
-        "--grant", "1,2", "--cards", "2",
+        capsys,
+        "salto",
+        "encode",
+        "--salto",
+        simulator.endpoint,
+        "--encoder",
+        "1",
+        "--room",
+        "101",
+        *KEY,
+        "--grant",
+        "1,2",
+        "--cards",
+        "2",
     )
     assert code == 0
     assert result["ok"] is True
@@ -43,15 +55,41 @@ def test_encode_two_cards_prints_the_success_object(simulator: Simulator, capsys
 
 
 def test_read_shows_the_card_just_encoded(simulator: Simulator, capsys: pytest.CaptureFixture[str]) -> None:
-    main(["salto", "encode", "--salto", simulator.endpoint, "--encoder", "2", "--room", "102", *KEY,
-          "--grant", "3", "--operator", "Anna", "--json"])
+    main(
+        [
+            "salto",
+            "encode",
+            "--salto",
+            simulator.endpoint,
+            "--encoder",
+            "2",
+            "--room",
+            "102",
+            *KEY,
+            "--grant",
+            "3",
+            "--operator",
+            "Anna",
+            "--json",
+        ]
+    )
     capsys.readouterr()
-    code, card = run_json(capsys, "salto", "read", "--salto", simulator.endpoint, "--encoder", "2",
-                          "--timezone", "Europe/Amsterdam")
+    code, card = run_json(
+        capsys, "salto", "read", "--salto", simulator.endpoint, "--encoder", "2", "--timezone", "Europe/Amsterdam"
+    )
     assert code == 0
     assert card == {
-        "ok": True, "command": "LT", "encoder": "2", "card_type": "guest", "rooms": ["102"], "checked_in": True,
-        "copy": "0", "granted": [3], "start": "2026-12-01T15:00", "end": "2026-12-03T10:00", "operator": "Anna",
+        "ok": True,
+        "command": "LT",
+        "encoder": "2",
+        "card_type": "guest",
+        "rooms": ["102"],
+        "checked_in": True,
+        "copy": "0",
+        "granted": [3],
+        "start": "2026-12-01T15:00",
+        "end": "2026-12-03T10:00",
+        "operator": "Anna",
     }
 
 
@@ -110,8 +148,18 @@ def test_bad_phone_is_a_usage_error_before_sending(simulator: Simulator, capsys:
 
 def test_dutch_messages(simulator: Simulator, capsys: pytest.CaptureFixture[str]) -> None:
     code, result = run_json(
-        capsys, "--language", "nl", "salto", "encode", "--salto", simulator.endpoint, "--encoder", "9",
-        "--room", "101", *KEY,
+        capsys,
+        "--language",
+        "nl",
+        "salto",
+        "encode",
+        "--salto",
+        simulator.endpoint,
+        "--encoder",
+        "9",
+        "--room",
+        "101",
+        *KEY,
     )
     assert code == 3
     assert result["error"] == "NC"
@@ -133,8 +181,22 @@ def test_ping_human_output(simulator: Simulator, capsys: pytest.CaptureFixture[s
 
 def test_argument_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
-        main(["salto", "encode", "--salto", "127.0.0.1:1", "--encoder", "1", "--room", "101",
-              "--start", "tomorrow", "--end", "2026-12-03T10:00"])
+        main(
+            [
+                "salto",
+                "encode",
+                "--salto",
+                "127.0.0.1:1",
+                "--encoder",
+                "1",
+                "--room",
+                "101",
+                "--start",
+                "tomorrow",
+                "--end",
+                "2026-12-03T10:00",
+            ]
+        )
     assert caught.value.code == 2
     assert "YYYY-MM-DDTHH:MM" in capsys.readouterr().err
 
@@ -144,7 +206,10 @@ def test_simulator_and_encode_as_separate_processes() -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     simulator = subprocess.Popen(
         [sys.executable, "-m", "salto_desk.cli", "simulator", "--port", "0", "--card-delay", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
     )
     try:
         assert simulator.stdout is not None
@@ -152,9 +217,25 @@ def test_simulator_and_encode_as_separate_processes() -> None:
         assert line.startswith("listening on 127.0.0.1:")
         endpoint = line.removeprefix("listening on ")
         encode = subprocess.run(
-            [sys.executable, "-m", "salto_desk.cli", "salto", "encode", "--salto", endpoint, "--encoder", "1",
-             "--room", "101", *KEY, "--json"],
-            capture_output=True, text=True, timeout=60, env=env,
+            [
+                sys.executable,
+                "-m",
+                "salto_desk.cli",
+                "salto",
+                "encode",
+                "--salto",
+                endpoint,
+                "--encoder",
+                "1",
+                "--room",
+                "101",
+                *KEY,
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
         )
         assert encode.returncode == 0, encode.stderr
         result = json.loads(encode.stdout)

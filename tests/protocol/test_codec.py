@@ -149,6 +149,12 @@ def test_after_an_overlong_frame_the_decoder_recovers() -> None:
     assert events[-1] == Frame((b"CN", b"1"), ECHO_CN, True)
 
 
+def test_a_frame_of_two_empty_fields_is_a_frame() -> None:
+    raw = bytes((STX, SEP, SEP, SEP, ETX))
+    raw += bytes((lrc(raw[1:]),))
+    assert decode_all(raw) == [Frame((b"", b""), raw, True)]
+
+
 def test_empty_frame_is_corrupt() -> None:
     raw = bytes((STX, SEP, SEP, ETX))
     raw += bytes((lrc(raw[1:]),))
