@@ -9,6 +9,7 @@ import time
 
 from salto_desk.arguments import count, port, seconds
 from salto_desk.errors import SaltoDeskError, ValidationError
+from salto_desk.exit_codes import ExitCode
 from salto_desk.protocol.errors import LocalProtocolError
 from salto_desk.protocol.text import normalize_phone
 from salto_desk.simulator.config import DEFAULT_ENCODERS, DEFAULT_ROOMS, SimulatorConfig
@@ -17,9 +18,6 @@ from salto_desk.simulator.server import Simulator
 DEFAULT_PORT = 8090
 DEFAULT_CARD_DELAY = 2.0
 DEFAULT_CARD_TIMEOUT = 30.0
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 def _names(value: str) -> tuple[str, ...]:
@@ -87,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValidationError as error:
         print(error.user_message(), file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     simulator = Simulator(config)
     simulator.faults.nak_next(args.nak)
     simulator.faults.corrupt_lrc_next(args.corrupt_lrc)
@@ -108,10 +106,10 @@ def run(args: argparse.Namespace) -> int:
         while True:
             time.sleep(3600)  # Ctrl+C interrupts the sleep on every platform
     except KeyboardInterrupt:
-        return EXIT_OK
+        return ExitCode.OK
     except SaltoDeskError as error:
         print(error.user_message(), file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.FAILURE
     finally:
         simulator.stop()
         logger.removeHandler(handler)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from salto_desk.cli import main
+from salto_desk.exit_codes import ExitCode
 from salto_desk.simulator import Simulator, SimulatorConfig
 
 KEY = ["--start", "2026-12-01T15:00", "--end", "2026-12-03T10:00", "--timezone", "Europe/Amsterdam"]
@@ -247,3 +248,63 @@ def test_simulator_and_encode_as_separate_processes() -> None:
         else:
             simulator.terminate()
             simulator.wait(timeout=10)
+
+
+# --- refused before anything is sent: exit 2 -------------------------------------------------------
+
+
+@pytest.mark.parametrize("timeout", ["-1", "0", "nan", "inf", "-inf", "soon"])
+def test_timeout_must_be_a_positive_number_of_seconds(timeout: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["salto", "ping", "--salto", "127.0.0.1:1", f"--timeout={timeout}"])
+    assert caught.value.code == ExitCode.USAGE
+    assert "is not a number of seconds (more than 0)" in capsys.readouterr().err
+
+
+def test_the_timeout_also_bounds_the_readiness_check(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts the connection, never answers
+        endpoint = f"127.0.0.1:{silent.getsockname()[1]}"
+        code, result = run_json(capsys, "salto", "ping", "--salto", endpoint, "--timeout", "0.3")
+    assert code == ExitCode.UNREACHABLE
+    assert result["error"] == "link" and "within 0.3 s" in str(result["message"])
+
+
+@pytest.mark.parametrize("cards", ["0", "21", "-1", "two", "²"])
+def test_cards_must_be_1_to_the_maximum(cards: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["salto", "encode", "--salto", "127.0.0.1:1", "--encoder", "1", "--room", "101", *KEY, "--cards", cards])
+    assert caught.value.code == ExitCode.USAGE
+    assert "is not a number of cards from 1 to 20" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["checkout", "--room", "Chalet Duinzicht Noord 12"], "is 25 characters; SALTO takes at most 24"),
+        (["checkout", "--room", "1\x020\x031"], "control character U+0002"),
+        (["read", "--encoder", "1\U0001f600"], "which the ASCII code page of this site cannot carry"),
+        (["encode", "--encoder", "1", "--room", "101 ", *KEY], "starts or ends with a space"),
+        (["encode", "--encoder", "1", "--room", "101", *KEY, "--grant", "1,2", "--deny", "2"], "both granted"),
+        (["mobile", "--phone", "+31612345678", "--room", "101", *KEY, "--grant", "3", "--deny", "3"], "both granted"),
+        (["mobile", "--phone", "+31 (0)6 12345678", "--room", "101", *KEY], "brackets"),
+        (
+            ["encode", "--encoder", "1", "--room", "101", "--start", "2099-12-31T15:00", "--end", "2100-01-02T10:00"],
+            "2000 to 2099",
+        ),
+        (["encode", "--encoder", "1", "--room", "101", *KEY, "--grant", "63"], "1 to 62"),
+    ],
+)
+def test_values_that_do_not_fit_the_wire_exit_2_and_nothing_is_sent(
+    simulator: Simulator, capsys: pytest.CaptureFixture[str], argv: list[str], shown: str
+) -> None:
+    code, result = run_json(capsys, "salto", argv[0], "--salto", simulator.endpoint, *argv[1:])
+    assert code == ExitCode.USAGE
+    assert result["ok"] is False and result["error"] == "usage"
+    assert shown in str(result["message"])
+    assert simulator.state.requests == ()
+
+
+def test_exit_codes_are_the_shared_ones(simulator: Simulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_json(capsys, "salto", "ping", "--salto", simulator.endpoint)[0] == ExitCode.OK
+    code, _ = run_json(capsys, "salto", "checkout", "--salto", simulator.endpoint, "--room", "999")
+    assert code == ExitCode.REMOTE_ERROR

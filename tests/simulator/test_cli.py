@@ -60,6 +60,9 @@ def test_lists_and_numbers_are_parsed() -> None:
     [
         (("--nak", "-1"), "not a count"),
         (("--card-delay", "soon"), "not a number of seconds"),
+        (("--card-delay", "inf"), "not a number of seconds"),
+        (("--card-timeout", "nan"), "not a number of seconds"),
+        (("--nak", "²"), "not a count"),
         (("--ack-delay", "-2"), "not a number of seconds"),
         (("--port", "99999"), "not a port"),
         (("--rooms", " , "), "at least one name"),
