@@ -142,7 +142,7 @@ class Decoder:
 
     def __init__(self, max_frame_bytes: int = MAX_FRAME_BYTES) -> None:
         self._max = max_frame_bytes
-        self._frame = bytearray()  # the start of a frame that continues in the next chunk
+        self._frame: bytes | bytearray = b""  # the start of a frame that continues in the next chunk
         self._in_frame = False
 
     @property
@@ -194,22 +194,22 @@ class Decoder:
             return len(data)
         raw = data if start == 0 and etx + 2 == len(data) else data[start : etx + 2]
         check = raw[-1]
-        computed = lrc(raw) ^ STX ^ check  # the XOR of the bytes between them
-        if check != computed and check != LRC_SKIP:
-            events.append(CorruptFrame(_bad_lrc(check, computed), raw))
+        checked = lrc(raw) == STX  # the XOR of the bytes between STX and the LRC equals the LRC
+        if not checked and check != LRC_SKIP:
+            events.append(CorruptFrame(_bad_lrc(check, lrc(raw[1:-1])), raw))
             return etx + 2
         inner = raw[2 if raw[1] == SEP else 1 : -3 if raw[-3] == SEP else -2]  # the fields: between STX SEP and SEP ETX
         if not inner:
             events.append(CorruptFrame("empty frame", raw))
             return etx + 2
         texts = tuple(inner.decode("latin-1").split("\xb3"))
-        events.append(Frame(tuple(inner.split(_SEP)), raw, check != LRC_SKIP or computed == LRC_SKIP, texts))
+        events.append(Frame(tuple(inner.split(_SEP)), raw, checked, texts))
         return etx + 2
 
     def _resume(self, data: bytes, events: list[Event]) -> int:
         """Continue the frame an earlier chunk began; returns where in ``data`` it ended."""
         frame = self._frame
-        self._frame = bytearray()
+        self._frame = b""
         self._in_frame = False
         if frame[-1] == ETX:  # only the LRC was missing; it is taken by position, whatever its value
             self._frame_at(bytes(frame) + data[:1], 0, events)

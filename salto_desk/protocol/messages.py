@@ -1,68 +1,85 @@
-"""Typed requests and replies of the PMS Industry Standard, each described by one field table.
+"""Typed requests of the PMS Industry Standard (PMS -> SALTO), each described by one field table.
 
 A request builds its frame from its table (``fields``) and reads the reply meant for it with the
-reply's table (``parse_reply``); ``parse_request`` reads requests with the same tables (the
-simulator's side), so a round trip proves both directions agree.
+reply's table (``replies.py``); ``parse_request`` reads requests with the same tables (the
+simulator's side), so a round trip proves both directions agree. The reply classes are imported
+from here as well.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, IntEnum
-from typing import ClassVar, Literal, NoReturn
+from typing import Any, ClassVar, Literal
 
 from salto_desk.errors import Text
 from salto_desk.protocol.codec import Frame
-from salto_desk.protocol.errors import (
-    ERROR_CODES,
-    LocalProtocolError,
-    RemoteProtocolError,
-    SaltoErrorReply,
-)
+from salto_desk.protocol.errors import LocalProtocolError, RemoteProtocolError
 from salto_desk.protocol.fields import (
-    AuditDate,
-    AuditDateOrder,
-    Authorizations,
+    AUTHORIZATIONS,
+    END,
+    OPERATOR,
+    ROOM_NAME,
+    ROOMS,
+    START,
     Choice,
-    Entry,
     Fixed,
     Flag,
     Identifier,
-    Layout,
-    MessageT,
     NumberedCommand,
-    Padded,
     Phone,
     Printed,
     PrintedLines,
-    Rest,
-    Rooms,
     Skipped,
     Time,
     Track,
-    TrailingFields,
-    Verbatim,
-    WireOptions,
     split_command,
     words,
+)
+from salto_desk.protocol.layout import AuditDateOrder, Entry, Layout, MessageT, TrailingFields, WireOptions
+from salto_desk.protocol.replies import (
+    ACKNOWLEDGEMENT,
+    BINARY_MOBILE_REPLY,
+    COPY_NUMBERS,
+    ENCODE_REPLY,
+    INCIDENTS,
+    MOBILE_REPLY,
+    TRACK_REPLY,
+    Acknowledgement,
+    AuditCommand,
+    AuditEnd,
+    AuditEvent,
+    BinaryMobileReply,
+    CardReadout,
+    CardType,
+    EncodeReply,
+    MobileReply,
+    Reply,
+    TrackReply,
+    audit_event_fields,
+    audit_reply,
+    card_readout,
+    card_readout_fields,
+    raise_for_error,
+    reply_texts,
 )
 from salto_desk.protocol.text import (
     AUTH_CODE_LENGTH,
     ENCODER_LENGTH,
     MOBILE_MESSAGE_LENGTH,
-    OPERATOR_LENGTH,
     ROOM_LENGTH,
     TEXT_LINE_LENGTH,
     TRACK_TEXT_LENGTH,
     check_no_overlap,
-    mask_phone_numbers,
 )
 
 __all__ = [
     "COPY_NUMBERS",
     "INCIDENTS",
     "Acknowledgement",
+    "AuditCommand",
     "AuditDateOrder",
     "AuditEnd",
     "AuditEvent",
@@ -75,6 +92,7 @@ __all__ = [
     "EncodeCard",
     "EncodeCommand",
     "EncodeReply",
+    "JustInKey",
     "MobileKey",
     "MobileReply",
     "ModifyCheckIn",
@@ -97,7 +115,6 @@ __all__ = [
 EncodeCommand = Literal["CN", "CC", "CA"]
 MobileCommand = Literal["CNM", "CCM"]
 BinaryMobileCommand = Literal["CNMB", "CCMB"]
-AuditCommand = Literal["WF", "WN", "WR"]
 
 
 class EjectMode(Enum):
@@ -112,32 +129,17 @@ class SerialReturn(IntEnum):
     ALL = 2
 
 
-class CardType(Enum):
-    GUEST = "guest"
-    STAFF = "staff"
-    SPARE = "spare"
-    INVALID = "invalid"
-    UNKNOWN = "unknown"
-
-
-COPY_NUMBERS = ("0", "1", "2", "I", "A")
-INCIDENTS = {"0": "open", "2": "invalid", "3": "denied", "4": "expired", "5": "anti-passback"}
-
 # --- the kinds of value the tables below are made of -----------------------------------------------
 
-_ROOM = Text("room name", "kamernaam")
 ENCODER = Identifier("encoder", Text("encoder identifier", "encoder-identificatie"), ENCODER_LENGTH)
-ROOMS = Rooms(Identifier("rooms", _ROOM, ROOM_LENGTH))
 EJECT = Choice("eject", {mode: mode.value for mode in EjectMode})
-AUTHORIZATIONS = Authorizations()
-TEXT = Verbatim()
 KEY_ENTRIES: tuple[Entry, ...] = (  # rooms to validity: the same in CN/CC/CA and CNM/CCM/CNMB/CCMB
     ("rooms", ROOMS),
     ("granted", AUTHORIZATIONS),
     ("denied", AUTHORIZATIONS),
-    ("start", Time("start", Text("start time", "begintijd"))),
-    ("end", Time("end", Text("expiry", "vervaldatum"))),
-    ("operator", Printed(OPERATOR_LENGTH)),
+    ("start", START),
+    ("end", END),
+    ("operator", OPERATOR),
 )
 
 
@@ -153,216 +155,17 @@ def _check_validity(start: datetime | None, end: datetime | None) -> None:
         )
 
 
-# --- replies -------------------------------------------------------------------------------------
+def _invalid_request(texts: Sequence[str], error: RemoteProtocolError) -> LocalProtocolError:
+    """What the simulator answers ES to: a request field SALTO could not read."""
+    return LocalProtocolError(
+        "frame",
+        Text(f"Invalid {texts[0]} request: {error.message.en}", f"Ongeldig {texts[0]}-verzoek: {error.message.nl}"),
+    )
 
 
-@dataclass(frozen=True)
-class EncodeReply:
-    command: str
-    encoder: str
-    serials: tuple[str, ...] = ()
-
-
-_ENCODE_REPLY = Layout(EncodeReply, ("command", TEXT), ("encoder", TEXT), ("serials", Rest(skip_empty=True)))
-
-
-@dataclass(frozen=True)
-class MobileReply:
-    command: str
-    phone: str
-
-
-_MOBILE_REPLY = Layout(MobileReply, ("command", TEXT), ("phone", TEXT))
-
-
-@dataclass(frozen=True)
-class BinaryMobileReply:
-    command: str
-    phone: str
-    key_hex: str
-    installation_id: str = ""
-
-
-_BINARY_MOBILE_REPLY = Layout(
-    BinaryMobileReply, ("command", TEXT), ("phone", TEXT), ("key_hex", TEXT), ("installation_id", TEXT)
-)
-
-
-@dataclass(frozen=True)
-class Acknowledgement:
-    """A reply that only confirms (CO, MC, P1-P3): the echoed fields, for the trace."""
-
-    command: str
-    fields: tuple[str, ...]
-
-
-_ACKNOWLEDGEMENT = Layout(Acknowledgement, ("command", TEXT), ("fields", Rest()))
-
-
-@dataclass(frozen=True)
-class CardReadout:
-    """What LT found on a card."""
-
-    encoder: str
-    card_type: CardType
-    rooms: tuple[str, ...] = ()
-    checked_in: bool = False
-    copy: str = "0"
-    granted: tuple[int, ...] = ()
-    start: datetime | None = None
-    end: datetime | None = None
-    operator: str = ""
-
-    @property
-    def copy_label(self) -> Text:
-        labels = {
-            "0": Text("original", "origineel"),
-            "I": Text("third or later copy", "derde of latere kopie"),
-            "A": Text("one-shot key", "eenmalige sleutel"),
-        }
-        return labels.get(self.copy, Text(f"copy {self.copy}", f"kopie {self.copy}"))
-
-
-_CARD_TYPE_CODES = {CardType.STAFF: "LM", CardType.SPARE: "LR", CardType.INVALID: "LC", CardType.UNKNOWN: "LD"}
-_SPECIAL_CARD = Layout(
-    CardReadout, (None, Fixed("LT")), ("encoder", TEXT), ("card_type", Choice("card type", _CARD_TYPE_CODES))
-)
-_CARD_TYPE_AT = _SPECIAL_CARD.position("card_type")  # where a guest card has its main room
-_GUEST_CARD = Layout(
-    CardReadout,
-    (None, Fixed("LT")),
-    ("encoder", TEXT),
-    ("rooms", ROOMS),
-    ("checked_in", Choice("check-in status", {True: "CI", False: "CO"})),
-    ("copy", words("copy number", *COPY_NUMBERS)),
-    ("granted", AUTHORIZATIONS),
-    ("start", Time("start", Text("start time", "begintijd"))),
-    ("end", Time("end", Text("expiry", "vervaldatum"))),
-    ("operator", Printed(OPERATOR_LENGTH)),
-    fixed={"card_type": CardType.GUEST},
-)
-_CARD_TYPE_WORDS = frozenset(_CARD_TYPE_CODES.values())
-
-
-def card_readout_fields(card: CardReadout, options: WireOptions) -> list[bytes]:
-    """The LT reply fields for a card (the simulator's side of ``ReadCard.parse_reply``)."""
-    return (_GUEST_CARD if card.card_type is CardType.GUEST else _SPECIAL_CARD).build(card, options)
-
-
-@dataclass(frozen=True)
-class TrackReply:
-    track: int
-    encoder: str
-    text: str
-
-
-_READ_TRACK_REPLY = Layout(TrackReply, ("track", Track("L")), ("encoder", TEXT), ("text", TEXT))
-
-
-@dataclass(frozen=True)
-class AuditEvent:
-    """One audit-trail event; SALTO sends no year, so only day and month are known."""
-
-    door: str
-    day: int
-    month: int
-    time: str
-    incident: str
-    direction: str
-    card_id: str
-    copy: str
-    user: str
-
-    @property
-    def incident_name(self) -> str:
-        return INCIDENTS.get(self.incident, f"code {self.incident}")
-
-
-_AUDIT_EVENT = Layout(  # after the command, which echoes the request's WF, WN or WR
-    AuditEvent,
-    ("door", TEXT),
-    (("day", "month"), AuditDate()),
-    ("time", TEXT),
-    ("incident", TEXT),
-    ("direction", TEXT),
-    ("card_id", Padded(8)),
-    ("copy", TEXT),
-    ("user", TEXT),
-    first=1,
-)
-
-
-def audit_event_fields(command: AuditCommand, event: AuditEvent, options: WireOptions) -> list[bytes]:
-    """The reply fields of an audit event (the simulator's side of ``ReadAudit.parse_reply``)."""
-    return [command.encode("ascii"), *_AUDIT_EVENT.build(event, options)]
-
-
-@dataclass(frozen=True)
-class AuditEnd:
-    """WO: no more events."""
-
-    door: str
-
-
-_AUDIT_END = Layout(AuditEnd, (None, Fixed("WO")), ("door", TEXT))
-
-Reply = (
-    EncodeReply | MobileReply | BinaryMobileReply | Acknowledgement | CardReadout | TrackReply | AuditEvent | AuditEnd
-)
-
-
-@dataclass(frozen=True)
-class _ErrorReply:
-    """What an error reply carries besides its code: EG and WE add SALTO's own description."""
-
-    code: str
-    detail: str
-
-
-_ERROR_REPLY = Layout(_ErrorReply, ("code", TEXT), (None, Skipped()), ("detail", Padded()))
-_ANY_SITE = WireOptions()  # an error reply reads the same at every site
-_ERRORS_WITH_DETAIL = ("EG", "WE")
-
-
-def raise_for_error(frame: Frame) -> None:
-    """Raise ``SaltoErrorReply`` when the frame carries an error code in field 0."""
-    texts = frame.text_fields()
-    if texts and texts[0] in ERROR_CODES:
-        _raise_error_reply(texts)
-
-
-def _raise_error_reply(texts: tuple[str, ...]) -> NoReturn:
-    reply = _ERROR_REPLY.parse(texts, _ANY_SITE)
-    raise SaltoErrorReply(reply.code, reply.detail if reply.code in _ERRORS_WITH_DETAIL else "", texts)
-
-
-def _reply_texts(frame: Frame, *commands: str) -> tuple[str, ...]:
-    """The reply's fields as text, once it is neither an error code nor an answer to another command."""
-    texts = frame.text_fields()
-    command = texts[0] if texts else ""
-    if command in ERROR_CODES:
-        _raise_error_reply(texts)
-    if command not in commands and split_command(command, commands) is None:
-        raise RemoteProtocolError(
-            Text(
-                f"SALTO answered {command!r} to a {'/'.join(commands)} request.",
-                f"SALTO antwoordde {command!r} op een {'/'.join(commands)}-verzoek.",
-            )
-        )
-    return texts
-
-
-def _read(layout: Layout[MessageT], texts: tuple[str, ...], options: WireOptions) -> MessageT:
-    try:
-        return layout.parse(texts, options)
-    except RemoteProtocolError as error:
-        shown = mask_phone_numbers("|".join(texts).encode("latin-1")).decode("latin-1")
-        raise RemoteProtocolError(
-            Text(
-                f"SALTO sent a {texts[0]} reply that cannot be decoded ({error.message.en}): {shown!r}.",
-                f"SALTO stuurde een {texts[0]}-antwoord dat niet te ontcijferen is ({error.message.nl}): {shown!r}.",
-            )
-        ) from None
+def _request(message: type[MessageT], *entries: Entry, **settings: Any) -> Layout[MessageT]:
+    """The table of a request: a field that cannot be read makes it invalid (SALTO says ES)."""
+    return Layout(message, *entries, refuse=_invalid_request, **settings)
 
 
 # --- requests ------------------------------------------------------------------------------------
@@ -391,10 +194,10 @@ class EncodeCard:
         return _key_fields(_ENCODE_CARD, self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> EncodeReply:
-        return _read(_ENCODE_REPLY, _reply_texts(frame, self.command), options)
+        return ENCODE_REPLY.parse(reply_texts(frame, (self.command,)), options)
 
 
-_ENCODE_CARD = Layout(
+_ENCODE_CARD = _request(
     EncodeCard,
     (
         ("command", "amount"),
@@ -440,7 +243,7 @@ class MobileKey(JustInKey):
         return _key_fields(_MOBILE_KEY, self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> MobileReply:
-        return _read(_MOBILE_REPLY, _reply_texts(frame, self.command), options)
+        return MOBILE_REPLY.parse(reply_texts(frame, (self.command,)), options)
 
 
 @dataclass(frozen=True)
@@ -454,10 +257,10 @@ class BinaryMobileKey(JustInKey):
         return _key_fields(_BINARY_MOBILE_KEY, self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> BinaryMobileReply:
-        return _read(_BINARY_MOBILE_REPLY, _reply_texts(frame, self.command), options)
+        return BINARY_MOBILE_REPLY.parse(reply_texts(frame, (self.command,)), options)
 
 
-_MOBILE_KEY = Layout(
+_MOBILE_KEY = _request(
     MobileKey,
     ("command", words("command", "CNM", "CCM")),
     *_JUSTIN_KEY_ENTRIES,
@@ -465,7 +268,7 @@ _MOBILE_KEY = Layout(
     ("auth_code", Printed(AUTH_CODE_LENGTH)),
     trimmable=True,
 )
-_BINARY_MOBILE_KEY = Layout(
+_BINARY_MOBILE_KEY = _request(
     BinaryMobileKey,
     ("command", words("command", "CNMB", "CCMB")),
     *_JUSTIN_KEY_ENTRIES,
@@ -496,10 +299,12 @@ class CheckOut:
         return _CHECK_OUT.build(self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> Acknowledgement:
-        return _read(_ACKNOWLEDGEMENT, _reply_texts(frame, "CO"), options)
+        return ACKNOWLEDGEMENT.parse(reply_texts(frame, ("CO",)), options)
 
 
-_CHECK_OUT = Layout(CheckOut, (None, Fixed("CO")), (None, Fixed("0")), ("room", Identifier("room", _ROOM, ROOM_LENGTH)))
+_CHECK_OUT = _request(
+    CheckOut, (None, Fixed("CO")), (None, Fixed("0")), ("room", Identifier("room", ROOM_NAME, ROOM_LENGTH))
+)
 
 
 @dataclass(frozen=True)
@@ -521,13 +326,13 @@ class ModifyCheckIn:
         return _MODIFY_CHECK_IN.build(self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> Acknowledgement:
-        return _read(_ACKNOWLEDGEMENT, _reply_texts(frame, "MC"), options)
+        return ACKNOWLEDGEMENT.parse(reply_texts(frame, ("MC",)), options)
 
 
-_MODIFY_CHECK_IN = Layout(
+_MODIFY_CHECK_IN = _request(
     ModifyCheckIn,
     (None, Fixed("MC")),
-    ("room", Identifier("room", _ROOM, ROOM_LENGTH)),
+    ("room", Identifier("room", ROOM_NAME, ROOM_LENGTH)),
     ("new_room", Identifier("new_room", Text("new room name", "nieuwe kamernaam"), ROOM_LENGTH, optional=True)),
     ("new_end", Time("new_end", Text("new expiry", "nieuwe vervaldatum"), required=True)),
     ("auth_code", Printed(AUTH_CODE_LENGTH)),
@@ -548,13 +353,10 @@ class ReadCard:
         return _READ_CARD.build(self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> CardReadout:
-        texts = _reply_texts(frame, "LT")
-        if len(texts) > _CARD_TYPE_AT and texts[_CARD_TYPE_AT] in _CARD_TYPE_WORDS:
-            return _read(_SPECIAL_CARD, texts, options)
-        return _read(_GUEST_CARD, texts, options)
+        return card_readout(frame, options)
 
 
-_READ_CARD = Layout(ReadCard, (None, Fixed("LT")), ("encoder", ENCODER), ("eject", EJECT))
+_READ_CARD = _request(ReadCard, (None, Fixed("LT")), ("encoder", ENCODER), ("eject", EJECT))
 
 
 @dataclass(frozen=True)
@@ -575,10 +377,10 @@ class ReadTrack:
         return _READ_TRACK.build(self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> TrackReply:
-        return _read(_READ_TRACK_REPLY, _reply_texts(frame, self.command), options)
+        return TRACK_REPLY.parse(reply_texts(frame, (self.command,)), options)
 
 
-_READ_TRACK = Layout(ReadTrack, ("track", Track("L")), ("encoder", ENCODER), ("eject", EJECT))
+_READ_TRACK = _request(ReadTrack, ("track", Track("L")), ("encoder", ENCODER), ("eject", EJECT))
 
 
 @dataclass(frozen=True)
@@ -600,10 +402,10 @@ class WriteTrack:
         return _WRITE_TRACK.build(self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> Acknowledgement:
-        return _read(_ACKNOWLEDGEMENT, _reply_texts(frame, self.command), options)
+        return ACKNOWLEDGEMENT.parse(reply_texts(frame, (self.command,)), options)
 
 
-_WRITE_TRACK = Layout(
+_WRITE_TRACK = _request(
     WriteTrack, ("track", Track("P")), ("encoder", ENCODER), ("eject", EJECT), ("text", Printed(TRACK_TEXT_LENGTH))
 )
 
@@ -621,18 +423,15 @@ class ReadAudit:
         return (_REPEAT_AUDIT if self.command == "WR" else _READ_AUDIT).build(self, options)
 
     def parse_reply(self, frame: Frame, options: WireOptions) -> AuditEvent | AuditEnd:
-        texts = _reply_texts(frame, "WF", "WN", "WR", "WO")
-        if texts[0] == "WO":
-            return _read(_AUDIT_END, texts, options)
-        return _read(_AUDIT_EVENT, texts, options)
+        return audit_reply(frame, options)
 
 
-_READ_AUDIT = Layout(
+_READ_AUDIT = _request(
     ReadAudit,
     ("command", words("command", "WF", "WN")),
     ("door", Identifier("door", Text("door name", "deurnaam"), ROOM_LENGTH)),
 )
-_REPEAT_AUDIT = Layout(ReadAudit, ("command", words("command", "WR")))
+_REPEAT_AUDIT = _request(ReadAudit, ("command", words("command", "WR")))
 
 Request = (
     EncodeCard | MobileKey | BinaryMobileKey | CheckOut | ModifyCheckIn | ReadCard | ReadTrack | WriteTrack | ReadAudit
@@ -660,10 +459,4 @@ def parse_request(frame: Frame, options: WireOptions) -> Request:
     layout = _REQUESTS.get(command if numbered is None else numbered[0])
     if layout is None:
         raise LocalProtocolError("command", Text(f"Unknown command {command!r}.", f"Onbekende opdracht {command!r}."))
-    try:
-        return layout.parse(texts, options)
-    except RemoteProtocolError as error:
-        raise LocalProtocolError(
-            "frame",
-            Text(f"Invalid {command} request: {error.message.en}", f"Ongeldig {command}-verzoek: {error.message.nl}"),
-        ) from None
+    return layout.parse(texts, options)

@@ -138,23 +138,16 @@ class Exchange:
                     ),
                 )
             )
-        if self._state is _State.AWAIT_ACK:
-            return self._fail(
-                LinkTimeout(
-                    Text(
-                        f"SALTO did not acknowledge within {settings.ack_timeout:g} s.",
-                        f"SALTO bevestigde niet binnen {settings.ack_timeout:g} s.",
-                    )
-                )
-            )
-        return self._fail(
-            LinkTimeout(
-                Text(
-                    f"SALTO did not answer the readiness check (ENQ) within {settings.ack_timeout:g} s.",
-                    f"SALTO beantwoordde de gereedheidscontrole (ENQ) niet binnen {settings.ack_timeout:g} s.",
-                )
+        seconds = settings.ack_timeout
+        silence = (
+            Text(f"SALTO did not acknowledge within {seconds:g} s.", f"SALTO bevestigde niet binnen {seconds:g} s.")
+            if self._state is _State.AWAIT_ACK
+            else Text(
+                f"SALTO did not answer the readiness check (ENQ) within {seconds:g} s.",
+                f"SALTO beantwoordde de gereedheidscontrole (ENQ) niet binnen {seconds:g} s.",
             )
         )
+        return self._fail(LinkTimeout(silence))
 
     def _on_event(self, event: Control | Frame | CorruptFrame | Garbage, now: float) -> list[Output]:
         state = self._state

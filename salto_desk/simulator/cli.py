@@ -39,11 +39,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=port, default=DEFAULT_PORT, help="TCP port (default 8090, 0 = free)")
     parser.add_argument("--serial", action="store_true", help="also serve a serial pseudo-terminal (not on Windows)")
     parser.add_argument(
-        "--card-delay", type=seconds, default=DEFAULT_CARD_DELAY, metavar="S",
+        "--card-delay",
+        type=seconds,
+        default=DEFAULT_CARD_DELAY,
+        metavar="S",
         help="seconds until a card is presented to an encoder (default 2)",
     )
     parser.add_argument(
-        "--card-timeout", type=seconds, default=DEFAULT_CARD_TIMEOUT, metavar="S",
+        "--card-timeout",
+        type=seconds,
+        default=DEFAULT_CARD_TIMEOUT,
+        metavar="S",
         help="seconds an encoder waits with --no-card before answering ED (default 30)",
     )
     parser.add_argument("--no-card", action="store_true", help="never present a card: encoders time out with ED")
@@ -54,7 +60,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--encoders", type=_names, default=DEFAULT_ENCODERS, metavar="1,2,...", help="known encoders (default 1,2)"
     )
     parser.add_argument(
-        "--phones", type=_phones, default=None, metavar="+31612345678,...",
+        "--phones",
+        type=_phones,
+        default=None,
+        metavar="+31612345678,...",
         help="phones registered in JustIN Mobile (default: every E.164 number)",
     )
     faults = parser.add_argument_group("fault injection")
