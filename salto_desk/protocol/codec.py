@@ -11,7 +11,7 @@ endless frame, noise), so a hostile or broken peer cannot stall the desk.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
@@ -247,7 +247,3 @@ def _bad_lrc(received: int, computed: int) -> str:
 def decode_all(data: bytes) -> list[Event]:
     """Decode a complete byte string (tests, traces)."""
     return Decoder().feed(data)
-
-
-def frames_of(events: Iterable[Event]) -> list[Frame]:
-    return [event for event in events if isinstance(event, Frame)]

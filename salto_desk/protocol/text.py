@@ -179,7 +179,6 @@ def mask_phone_numbers(data: bytes) -> bytes:
     return re.sub(rb"\+(\d{4,})(\d{3})", lambda m: b"+" + b"*" * len(m[1]) + m[2], data)
 
 
-SALTO_TIME_FORMAT = "%H%M%d%m%y"
 FIRST_WIRE_YEAR, LAST_WIRE_YEAR = 2000, 2099  # the wire carries a two-digit year
 
 
@@ -249,12 +248,6 @@ AUTHORIZATION_CHARACTERS = "123456789abcdefghijklmnopqrstuvwxyz!#$%&()*+,-./:;<=
 AUTHORIZATION_COUNT = len(AUTHORIZATION_CHARACTERS)
 _AUTHORIZATION_NUMBERS = {char: number for number, char in enumerate(AUTHORIZATION_CHARACTERS, 1)}
 _AUTHORIZATION_CHARACTER_OF = {number: char for char, number in _AUTHORIZATION_NUMBERS.items()}
-
-
-def check_authorization(number: int) -> int:
-    if not 1 <= number <= AUTHORIZATION_COUNT:
-        raise _no_such_authorization(number)
-    return number
 
 
 def _no_such_authorization(number: object) -> LocalProtocolError:
