@@ -86,9 +86,11 @@ class Layout(Generic[MessageT]):
     ``refuse`` turns the error of a field that cannot be read into the error of the whole message
     (whose fields it is given).
 
-    Each table compiles into two straight-line functions, the way ``dataclasses`` compiles an
-    ``__init__``: a loop over the entries would cost a fifth of the work of building and reading a
-    frame, and both are hot paths (``bench/protocol.py``).
+    ``build(message, options)`` gives the fields of a message; ``parse(texts, options)`` the message
+    that ``texts`` hold, missing trailing fields read as empty. Each table compiles into these two
+    straight-line functions, the way ``dataclasses`` compiles an ``__init__``: a loop over the
+    entries costs about a fifth more per message, on the hot paths of every request and reply
+    (``bench/protocol.py``).
     """
 
     def __init__(
@@ -131,8 +133,6 @@ class Layout(Generic[MessageT]):
         self._build: Callable[[object, WireOptions], list[bytes]] = _compile(
             "build", ("message", "options"), ["out = []", *puts, "return out"], namespace
         )
-        # parse(texts, options): the message ``texts`` hold, missing trailing fields read as empty;
-        # RemoteProtocolError when a field cannot hold its value.
         self.parse: Callable[[Sequence[str], WireOptions], MessageT] = _compile(
             "parse",
             ("texts", "options"),
@@ -210,6 +210,8 @@ def _values_not_on_the_wire(
 ) -> dict[str, Any]:
     """The fixed and default values of the attributes a table does not read; a table that leaves out
     an attribute without a default is a mistake, found when the module loads."""
+    if read & set(fixed):
+        raise TypeError(f"{message.__name__}: {', '.join(sorted(read & set(fixed)))} both read and fixed")
     values = dict(fixed)
     for attribute in dataclasses.fields(message):
         if attribute.name in read or attribute.name in values:
