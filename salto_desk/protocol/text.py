@@ -132,7 +132,7 @@ def _identifier_problem(label: Text, value: str, length: int, encoding: TextEnco
     return None
 
 
-_PHONE_SEPARATORS = re.compile(r"[ \t\-./]")
+_PHONE_SEPARATORS = re.compile(r"[\s\-./]")
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 

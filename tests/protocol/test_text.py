@@ -127,6 +127,7 @@ def test_an_identifier_is_sent_unchanged_or_refused(value: str, encoding: str) -
         ("0031-6-12345678", "+31612345678"),
         ("+49.30.123456", "+4930123456"),
         ("+31/6/12345678", "+31612345678"),
+        ("+31\u00a06\u00a012345678", "+31612345678"),  # no-break spaces
         ("+31\u0666\u0661\u0662\u0663\u0664\u0665\u0666\u0667", None),  # Arabic-Indic digits
         ("+31²12345678", None),
         ("0612345678", None),
