@@ -194,9 +194,10 @@ class Decoder:
             return len(data)
         raw = data if start == 0 and etx + 2 == len(data) else data[start : etx + 2]
         check = raw[-1]
-        checked = lrc(raw) == STX  # the XOR of the bytes between STX and the LRC equals the LRC
+        folded = lrc(raw)  # STX ^ (the bytes the LRC covers) ^ LRC: STX when they agree
+        checked = folded == STX
         if not checked and check != LRC_SKIP:
-            events.append(CorruptFrame(_bad_lrc(check, lrc(raw[1:-1])), raw))
+            events.append(CorruptFrame(_bad_lrc(check, folded ^ STX ^ check), raw))
             return etx + 2
         inner = raw[2 if raw[1] == SEP else 1 : -3 if raw[-3] == SEP else -2]  # the fields: between STX SEP and SEP ETX
         if not inner:
