@@ -35,7 +35,14 @@ def unreadable(what: str, value: str) -> RemoteProtocolError:
 # --- fields with no value of their own ------------------------------------------------------------
 
 
-class Fixed(Kind[None]):
+class _Valueless(Kind[None]):
+    """Fields that hold no attribute: a table writes them and reads past them."""
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> None:
+        return None
+
+
+class Fixed(_Valueless):
     """A field with the same text in every message of the command (CO's command and its "0")."""
 
     def __init__(self, text: str) -> None:
@@ -44,11 +51,8 @@ class Fixed(Kind[None]):
     def put(self, value: None, options: WireOptions, out: list[bytes]) -> None:
         out.append(self._wire)
 
-    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> None:
-        return None
 
-
-class Skipped(Kind[None]):
+class Skipped(_Valueless):
     """Fields a message leaves empty (CNM 11-13) or does not read (an echoed command checked before)."""
 
     def __init__(self, width: int = 1) -> None:
@@ -56,9 +60,6 @@ class Skipped(Kind[None]):
 
     def put(self, value: None, options: WireOptions, out: list[bytes]) -> None:
         out += [b""] * self.width
-
-    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> None:
-        return None
 
 
 # --- words, flags and free text ----------------------------------------------------------------------
@@ -106,7 +107,7 @@ class Verbatim(Plain):
 
 class Padded(Kind[str]):
     """Text SALTO pads with spaces (an audit event's card, an error description), read without them;
-    ``width`` pads it back when it is sent (0: sent as it is)."""
+    written padded to ``pad_to`` characters (the simulator's side)."""
 
     def __init__(self, pad_to: int = 0) -> None:
         self._pad_to = pad_to
