@@ -233,39 +233,51 @@ class SaltoClient:
     ) -> OutcomeT:
         """Run the sans-IO ``exchange`` over ``transport`` until it ends with ``outcome`` or fails."""
         sent, received = self._trace_stream("out"), self._trace_stream("in")
-        acknowledged = False
         try:
-            outputs = exchange.start(time.monotonic())
-            while True:
-                for output in outputs:
-                    if isinstance(output, Send):
-                        if sent is not None:
-                            sent.feed(output.data)
-                        transport.write(output.data, self.timeouts.write)
-                    elif isinstance(output, Acknowledged):
-                        acknowledged = True
-                        on_acknowledged()
-                    elif isinstance(output, outcome):
-                        return output
-                    elif isinstance(output, Failed):
-                        raise output.error
-                deadline = exchange.deadline
-                assert deadline is not None, "a running exchange always has a deadline"
-                try:
-                    data = transport.read(max(0.0, deadline - time.monotonic()))
-                except ConnectionLost:
-                    if reused and not acknowledged:
-                        raise _StaleConnection() from None  # SALTO closed an idle kept-open connection
-                    raise
-                if data:
-                    if received is not None:
-                        received.feed(data)
-                    outputs = exchange.receive(data, time.monotonic())
-                else:
-                    outputs = exchange.timeout(time.monotonic())
+            return self._run_exchange(transport, exchange, outcome, reused, on_acknowledged, sent, received)
         finally:
             if received is not None:
                 received.flush()
+
+    def _run_exchange(
+        self,
+        transport: Transport,
+        exchange: Exchange,
+        outcome: type[OutcomeT],
+        reused: bool,
+        on_acknowledged: Callable[[], None],
+        sent: _TraceStream | None,
+        received: _TraceStream | None,
+    ) -> OutcomeT:
+        acknowledged = False
+        outputs = exchange.start(time.monotonic())
+        while True:
+            for output in outputs:
+                if isinstance(output, Send):
+                    if sent is not None:
+                        sent.feed(output.data)
+                    transport.write(output.data, self.timeouts.write)
+                elif isinstance(output, Acknowledged):
+                    acknowledged = True
+                    on_acknowledged()
+                elif isinstance(output, outcome):
+                    return output
+                elif isinstance(output, Failed):
+                    raise output.error
+            deadline = exchange.deadline
+            assert deadline is not None, "a running exchange always has a deadline"
+            try:
+                data = transport.read(max(0.0, deadline - time.monotonic()))
+            except ConnectionLost:
+                if reused and not acknowledged:
+                    raise _StaleConnection() from None  # SALTO closed an idle kept-open connection
+                raise
+            if data:
+                if received is not None:
+                    received.feed(data)
+                outputs = exchange.receive(data, time.monotonic())
+            else:
+                outputs = exchange.timeout(time.monotonic())
 
     # --- trace -----------------------------------------------------------------------------------
 
