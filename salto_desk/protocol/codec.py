@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from salto_desk.errors import Text
 from salto_desk.protocol.errors import LocalProtocolError
@@ -77,6 +78,18 @@ def _refuse_framing_bytes(fields: Sequence[bytes]) -> None:
                     f"Veld {index} bevat een framebyte (STX, ETX of 0xB3) en kan niet verzonden worden.",
                 ),
             )
+
+
+RecordT = TypeVar("RecordT")
+
+
+def restore(record: type[RecordT], attributes: dict[str, Any]) -> RecordT:
+    """An instance of a frozen dataclass from all its attribute values, made the way pickle restores
+    one: its ``__init__`` would only store them again, one ``object.__setattr__`` each, and frames and
+    replies are made on the hot paths of every exchange (``bench/protocol.py``)."""
+    instance = object.__new__(record)
+    object.__setattr__(instance, "__dict__", attributes)
+    return instance
 
 
 class Control(Enum):
@@ -204,7 +217,9 @@ class Decoder:
             events.append(CorruptFrame("empty frame", raw))
             return etx + 2
         texts = tuple(inner.decode("latin-1").split("\xb3"))
-        events.append(Frame(tuple(inner.split(_SEP)), raw, checked, texts))
+        events.append(
+            restore(Frame, {"fields": tuple(inner.split(_SEP)), "raw": raw, "lrc_checked": checked, "texts": texts})
+        )
         return etx + 2
 
     def _resume(self, data: bytes, events: list[Event]) -> int:

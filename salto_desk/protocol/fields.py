@@ -233,28 +233,34 @@ class Authorizations(Kind[tuple[int, ...]]):
 
 
 class Time(Kind[datetime | None]):
-    """A ``hhmmDDMMYY`` time in the site's zone; None is an empty field unless ``required``."""
+    """A ``hhmmDDMMYY`` time in the site's zone; None is an empty field."""
 
-    def __init__(self, field_name: str, label: Text, *, required: bool = False) -> None:
+    def __init__(self, field_name: str, label: Text) -> None:
         self._field = field_name
         self._label = label
-        self._required = required
+
+    def put(self, value: datetime | None, options: WireOptions, out: list[bytes]) -> None:
+        out.append(b"" if value is None else format_time(value, options.site_zone, self._field))
+
+    def take(self, texts: Sequence[str], at: int, options: WireOptions) -> datetime | None:
+        return parse_time(texts[at], options.site_zone)
+
+
+class RequiredTime(Time):
+    """A time a message cannot do without (MC's new expiry)."""
 
     def put(self, value: datetime | None, options: WireOptions, out: list[bytes]) -> None:
         if value is None:
-            if self._required:
-                raise LocalProtocolError(
-                    self._field,
-                    Text(f"The {self._label.en} is missing.", f"De {self._label.nl} ontbreekt."),
-                    Text(f"Give the {self._label.en}.", f"Geef de {self._label.nl} op."),
-                )
-            out.append(b"")
-        else:
-            out.append(format_time(value, options.site_zone, self._field))
+            raise LocalProtocolError(
+                self._field,
+                Text(f"The {self._label.en} is missing.", f"De {self._label.nl} ontbreekt."),
+                Text(f"Give the {self._label.en}.", f"Geef de {self._label.nl} op."),
+            )
+        super().put(value, options, out)
 
     def take(self, texts: Sequence[str], at: int, options: WireOptions) -> datetime | None:
-        moment = parse_time(texts[at], options.site_zone)
-        if moment is None and self._required:
+        moment = super().take(texts, at, options)
+        if moment is None:
             raise unreadable(self._field, texts[at])
         return moment
 

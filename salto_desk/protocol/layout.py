@@ -15,6 +15,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
+from salto_desk.protocol.codec import restore
 from salto_desk.protocol.errors import RemoteProtocolError
 from salto_desk.protocol.text import TextEncoding
 
@@ -105,8 +106,7 @@ class Layout(Generic[MessageT]):
         self._trimmable = trimmable
         self._positions: dict[str, int] = {}
         namespace: dict[str, Any] = {
-            "new": object.__new__,
-            "store": object.__setattr__,
+            "restore": restore,
             "message_class": message,
             "RemoteProtocolError": RemoteProtocolError,
             "refuse": refuse,
@@ -140,11 +140,7 @@ class Layout(Generic[MessageT]):
                 f"if len(texts) < {position}:",
                 f"    texts = (*texts, *[''] * ({position} - len(texts)))",  # missing trailing fields are empty
                 *_guarded([f"values = {{{', '.join(takes)}}}", *spreads], refuse is not None),
-                # An instance from all its attribute values, the way pickle restores one: the dataclass
-                # __init__ would only store them again, one object.__setattr__ each.
-                "message = new(message_class)",
-                "store(message, '__dict__', values)",
-                "return message",
+                "return restore(message_class, values)",
             ],
             namespace,
         )

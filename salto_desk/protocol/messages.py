@@ -32,8 +32,8 @@ from salto_desk.protocol.fields import (
     Phone,
     Printed,
     PrintedLines,
+    RequiredTime,
     Skipped,
-    Time,
     Track,
     split_command,
     words,
@@ -334,7 +334,7 @@ _MODIFY_CHECK_IN = _request(
     (None, Fixed("MC")),
     ("room", Identifier("room", ROOM_NAME, ROOM_LENGTH)),
     ("new_room", Identifier("new_room", Text("new room name", "nieuwe kamernaam"), ROOM_LENGTH, optional=True)),
-    ("new_end", Time("new_end", Text("new expiry", "nieuwe vervaldatum"), required=True)),
+    ("new_end", RequiredTime("new_end", Text("new expiry", "nieuwe vervaldatum"))),
     ("auth_code", Printed(AUTH_CODE_LENGTH)),
 )
 

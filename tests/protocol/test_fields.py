@@ -15,8 +15,8 @@ from salto_desk.protocol.fields import (
     NumberedCommand,
     Padded,
     PrintedLines,
+    RequiredTime,
     Rest,
-    Time,
     Track,
     split_command,
 )
@@ -55,7 +55,7 @@ def test_printed_lines_are_cleaned_and_at_most_their_count() -> None:
 
 
 def test_a_required_time_is_refused_when_missing_either_way() -> None:
-    expiry = Time("new_end", Text("new expiry", "nieuwe vervaldatum"), required=True)
+    expiry = RequiredTime("new_end", Text("new expiry", "nieuwe vervaldatum"))
     with pytest.raises(LocalProtocolError, match="The new expiry is missing"):
         put(expiry, None)
     with pytest.raises(RemoteProtocolError, match="new_end field holds ''"):
