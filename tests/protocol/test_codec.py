@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -47,6 +49,16 @@ READ_CARD = bytes.fromhex("02 B3 4C 54 B3 31 B3 52 B3 03 78")
 def test_reference_vectors_encode_and_decode(fields: list[bytes], expected: bytes) -> None:
     assert encode_frame(fields) == expected
     assert decode_all(expected) == [Frame(tuple(fields), expected, True)]
+
+
+def test_a_decoded_frame_is_a_normal_frozen_frame_with_its_text() -> None:
+    (frame,) = decode_all(CHECKOUT_101)
+    assert frame == Frame((b"CO", b"0", b"101"), CHECKOUT_101, True) and hash(frame) == hash(
+        Frame(frame.fields, CHECKOUT_101, True)
+    )
+    assert frame.text_fields() == ("CO", "0", "101") == Frame(frame.fields, CHECKOUT_101, True).text_fields()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        frame.raw = b""  # type: ignore[misc]
 
 
 def test_lrc_covers_bytes_after_stx_up_to_etx() -> None:
