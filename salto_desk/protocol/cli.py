@@ -1,7 +1,8 @@
 """`salto-desk salto ...`: drive a SALTO server from the command line (installers, scripts, tests).
 
-Output contract (design §6): with --json exactly one JSON object on stdout; exit 0 success, 2 usage
-error, 3 SALTO answered with an error code, 4 link failure.
+Output contract (design §6): with --json exactly one JSON object on stdout; exit codes from
+``ExitCode``: 0 success, 2 refused input (nothing was sent), 3 SALTO answered with an error code,
+4 SALTO could not be reached or broke the protocol.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from salto_desk.arguments import count_between, positive_seconds
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
-from salto_desk.protocol.cards import CardProgress, encode_cards
+from salto_desk.exit_codes import ExitCode
+from salto_desk.protocol.cards import MAX_CARDS, CardProgress, encode_cards
 from salto_desk.protocol.client import SaltoClient, Timeouts
 from salto_desk.protocol.errors import LinkError, LocalProtocolError, SaltoErrorReply
 from salto_desk.protocol.messages import CardReadout, CheckOut, EncodeCard, MobileKey, ReadCard, WireOptions
 from salto_desk.protocol.text import mask_phone_numbers
 
-EXIT_OK, EXIT_USAGE, EXIT_SALTO, EXIT_LINK = 0, 2, 3, 4
 ISO_MINUTES = "%Y-%m-%dT%H:%M"
 Handler = Callable[[argparse.Namespace, SaltoClient], dict[str, Any]]
 
@@ -61,7 +63,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         parser = commands.add_parser(name, help=help_text)
         parser.add_argument("--salto", required=True, metavar="ENDPOINT", help="host:port or a serial port/URL")
         parser.add_argument(
-            "--timeout", type=float, default=60.0, metavar="S", help="seconds to wait for SALTO's reply"
+            "--timeout",
+            type=positive_seconds,
+            default=Timeouts.reply,
+            metavar="S",
+            help="seconds to wait for SALTO's reply, card wait included (more than 0; default 60)",
         )
         parser.add_argument("--timezone", metavar="ZONE", help="IANA zone of the site (default: this computer's)")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -76,7 +82,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     encode.add_argument("--operator", default="", metavar="NAME")
     encode.add_argument("--text", action="append", default=[], metavar="LINE", help="a text line (up to 3)")
     encode.add_argument("--copy", action="store_true", help="copies only (CC): existing cards stay valid")
-    encode.add_argument("--cards", type=int, default=1, metavar="N")
+    encode.add_argument(
+        "--cards", type=count_between(1, MAX_CARDS, "cards"), default=1, metavar="N", help=f"1 to {MAX_CARDS}"
+    )
 
     mobile = command("mobile", "send a JustIN Mobile key to a phone (CNM, or CCM with --copy)", _mobile)
     mobile.add_argument("--phone", required=True, metavar="+E164")
@@ -107,23 +115,24 @@ def _run(args: argparse.Namespace, handler: Handler) -> int:
         client = SaltoClient(
             args.salto,
             options=WireOptions(site_zone=zone),
-            timeouts=Timeouts(reply=args.timeout),
+            # --timeout bounds every wait: the reply, and each acknowledgement when it is shorter.
+            timeouts=Timeouts(ack=min(Timeouts.ack, args.timeout), reply=args.timeout),
             trace=None,
         )
         with client:
             result = handler(args, client)
     except SaltoErrorReply as error:
-        return _fail(args, error.code, error, language, EXIT_SALTO)
+        return _fail(args, error.code, error, language, ExitCode.REMOTE_ERROR)
     except LinkError as error:
-        return _fail(args, "link", error, language, EXIT_LINK)
+        return _fail(args, "link", error, language, ExitCode.UNREACHABLE)
     except (LocalProtocolError, ValidationError) as error:
-        return _fail(args, "usage", error, language, EXIT_USAGE)
+        return _fail(args, "usage", error, language, ExitCode.USAGE)
     if args.json:
         print(json.dumps({"ok": True, **result}))
-    return EXIT_OK
+    return ExitCode.OK
 
 
-def _fail(args: argparse.Namespace, code: str, error: SaltoDeskError, language: str, exit_code: int) -> int:
+def _fail(args: argparse.Namespace, code: str, error: SaltoDeskError, language: str, exit_code: ExitCode) -> int:
     message = error.user_message(language)
     if args.json:
         print(json.dumps({"ok": False, "error": code, "message": message}))

@@ -10,16 +10,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 from typing import ClassVar, Literal, Protocol, TypeVar
 
 from salto_desk.errors import Text
-from salto_desk.protocol.codec import ENQ, Control, CorruptFrame, Decoder, Frame, Garbage, encode_frame
-from salto_desk.protocol.errors import ConnectionLost, LinkError, LinkTimeout, NakReceived, RemoteProtocolError
+from salto_desk.protocol.codec import Control, CorruptFrame, Decoder, Frame, Garbage, encode_frame
+from salto_desk.protocol.errors import ConnectionLost, LinkError
 from salto_desk.protocol.messages import WireOptions
-from salto_desk.protocol.session import Acknowledged, Completed, Exchange, Failed, Send, SessionSettings
+from salto_desk.protocol.session import Acknowledged, Completed, Exchange, Failed, Ready, Send, SessionSettings
 from salto_desk.protocol.text import mask_phone_numbers
 from salto_desk.protocol.transport import Endpoint, SerialSettings, Transport, parse_endpoint, transport_for
 
@@ -148,18 +148,31 @@ class SaltoClient:
         """Send one request and return its typed reply; bad input is refused before anything is sent."""
         frame = encode_frame(request.fields(self.options), send_lrc=self.options.send_lrc)
         notify = progress or (lambda _progress: None)
+
+        def stage(reached: Stage) -> None:
+            notify(Progress(reached, request.command, request.waits_for_card))
+
         with self._lock:
-            notify(Progress(Stage.SENDING, request.command, request.waits_for_card))
+            stage(Stage.SENDING)
             reply = self._with_connection(
-                lambda transport, reused: self._exchange(transport, frame, request, notify, reused)
+                lambda transport, reused: self._exchange(
+                    transport, Exchange(frame, self._session), Completed, reused, lambda: stage(Stage.ACKNOWLEDGED)
+                )
             )
-        notify(Progress(Stage.REPLY, request.command, request.waits_for_card))
-        return request.parse_reply(reply, self.options)
+        stage(Stage.REPLY)
+        return request.parse_reply(reply.frame, self.options)
 
     def ping(self) -> float:
-        """ENQ -> ACK: is SALTO there and ready? Returns the round trip in seconds."""
+        """ENQ -> ACK: is SALTO there and ready now (a NAK is not retried)? Returns the round trip in seconds."""
+        settings = replace(self._session, enq_retries=1)
+
+        def check(transport: Transport, reused: bool) -> float:
+            started = time.monotonic()
+            self._exchange(transport, Exchange(None, settings), Ready, reused, lambda: None)
+            return time.monotonic() - started
+
         with self._lock:
-            return self._with_connection(lambda transport, _reused: self._ping(transport))
+            return self._with_connection(check)
 
     def cancel(self) -> None:
         """End the waiting request from another thread; it raises ``Cancelled``."""
@@ -213,15 +226,15 @@ class SaltoClient:
     def _exchange(
         self,
         transport: Transport,
-        frame: bytes,
-        request: RequestLike[object],
-        notify: ProgressCallback,
+        exchange: Exchange,
+        outcome: type[OutcomeT],
         reused: bool,
-    ) -> Frame:
-        exchange = Exchange(frame, self._session)
+        on_acknowledged: Callable[[], None],
+    ) -> OutcomeT:
+        """Run the sans-IO ``exchange`` over ``transport`` until it ends with ``outcome`` or fails."""
         sent, received = self._trace_stream("out"), self._trace_stream("in")
         try:
-            return self._run_exchange(transport, exchange, request, notify, reused, sent, received)
+            return self._run_exchange(transport, exchange, outcome, reused, on_acknowledged, sent, received)
         finally:
             if received is not None:
                 received.flush()
@@ -230,12 +243,12 @@ class SaltoClient:
         self,
         transport: Transport,
         exchange: Exchange,
-        request: RequestLike[object],
-        notify: ProgressCallback,
+        outcome: type[OutcomeT],
         reused: bool,
+        on_acknowledged: Callable[[], None],
         sent: _TraceStream | None,
         received: _TraceStream | None,
-    ) -> Frame:
+    ) -> OutcomeT:
         acknowledged = False
         outputs = exchange.start(time.monotonic())
         while True:
@@ -246,9 +259,9 @@ class SaltoClient:
                     transport.write(output.data, self.timeouts.write)
                 elif isinstance(output, Acknowledged):
                     acknowledged = True
-                    notify(Progress(Stage.ACKNOWLEDGED, request.command, request.waits_for_card))
-                elif isinstance(output, Completed):
-                    return output.frame
+                    on_acknowledged()
+                elif isinstance(output, outcome):
+                    return output
                 elif isinstance(output, Failed):
                     raise output.error
             deadline = exchange.deadline
@@ -265,44 +278,6 @@ class SaltoClient:
                 outputs = exchange.receive(data, time.monotonic())
             else:
                 outputs = exchange.timeout(time.monotonic())
-
-    def _ping(self, transport: Transport) -> float:
-        started = time.monotonic()
-        sent, received = self._trace_stream("out"), self._trace_stream("in")
-        if sent is not None:
-            sent.feed(bytes((ENQ,)))
-        transport.write(bytes((ENQ,)), self.timeouts.write)
-        decoder = Decoder()
-        deadline = started + self.timeouts.ack
-        while (remaining := deadline - time.monotonic()) > 0:
-            data = transport.read(remaining)
-            if not data:
-                continue
-            if received is not None:
-                received.feed(data)
-            for event in decoder.feed(data):
-                if event is Control.ACK:
-                    return time.monotonic() - started
-                if event is Control.NAK:
-                    raise NakReceived(
-                        Text("SALTO answered 'not ready' (NAK).", "SALTO antwoordde 'niet gereed' (NAK)."),
-                        Text(
-                            "SALTO may be busy with another desk; wait a moment and try again.",
-                            "SALTO is misschien bezig met een andere balie; wacht even en probeer het opnieuw.",
-                        ),
-                    )
-                raise RemoteProtocolError(
-                    Text(
-                        f"SALTO answered the readiness check with {summarize([event])}.",
-                        f"SALTO beantwoordde de gereedheidscontrole met {summarize([event])}.",
-                    )
-                )
-        raise LinkTimeout(
-            Text(
-                f"SALTO at {self.endpoint} did not answer the readiness check within {self.timeouts.ack:g} s.",
-                f"SALTO op {self.endpoint} beantwoordde de gereedheidscontrole niet binnen {self.timeouts.ack:g} s.",
-            )
-        )
 
     # --- trace -----------------------------------------------------------------------------------
 
@@ -351,6 +326,7 @@ class _TraceStream:
 
 
 ReplyT_ = TypeVar("ReplyT_")
+OutcomeT = TypeVar("OutcomeT", Completed, Ready)
 
 
 class _StaleConnection(LinkError):

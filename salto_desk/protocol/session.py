@@ -44,11 +44,16 @@ class Completed:
 
 
 @dataclass(frozen=True)
+class Ready:
+    """SALTO answered the readiness check with ACK: the end of an exchange without a frame (a ping)."""
+
+
+@dataclass(frozen=True)
 class Failed:
     error: LinkError
 
 
-Output = Send | Acknowledged | Completed | Failed
+Output = Send | Acknowledged | Completed | Ready | Failed
 
 
 class _State(Enum):
@@ -69,9 +74,13 @@ _REPLY = Text("the reply frame", "het antwoordframe")
 
 
 class Exchange:
-    """One request/reply exchange; create a new one for each request."""
+    """One request/reply exchange; create a new one for each request.
 
-    def __init__(self, frame: bytes, settings: SessionSettings | None = None) -> None:
+    Without a frame it is only the readiness check (ENQ until ACK, as for a request), which ends
+    with ``Ready``: a ping.
+    """
+
+    def __init__(self, frame: bytes | None, settings: SessionSettings | None = None) -> None:
         self._frame = frame
         self._settings = settings or SessionSettings()
         self._decoder = Decoder()
@@ -95,10 +104,10 @@ class Exchange:
         return self._state is _State.AWAIT_REPLY
 
     def start(self, now: float) -> list[Output]:
-        if self._settings.ready_check:
+        if self._settings.ready_check or self._frame is None:
             self._enqs = 1
             return self._wait(_State.READY_CHECK, now, self._settings.ack_timeout, Send(_ENQ))
-        return self._send_frame(now)
+        return self._send_frame(now, self._frame)
 
     def receive(self, data: bytes, now: float) -> list[Output]:
         outputs: list[Output] = []
@@ -129,14 +138,16 @@ class Exchange:
                     ),
                 )
             )
-        return self._fail(
-            LinkTimeout(
-                Text(
-                    f"SALTO did not acknowledge within {settings.ack_timeout:g} s.",
-                    f"SALTO bevestigde niet binnen {settings.ack_timeout:g} s.",
-                )
+        seconds = settings.ack_timeout
+        silence = (
+            Text(f"SALTO did not acknowledge within {seconds:g} s.", f"SALTO bevestigde niet binnen {seconds:g} s.")
+            if self._state is _State.AWAIT_ACK
+            else Text(
+                f"SALTO did not answer the readiness check (ENQ) within {seconds:g} s.",
+                f"SALTO beantwoordde de gereedheidscontrole (ENQ) niet binnen {seconds:g} s.",
             )
         )
+        return self._fail(LinkTimeout(silence))
 
     def _on_event(self, event: Control | Frame | CorruptFrame | Garbage, now: float) -> list[Output]:
         state = self._state
@@ -154,7 +165,10 @@ class Exchange:
     def _on_ack(self, now: float) -> list[Output]:
         if self._state is _State.AWAIT_ACK:
             return [Acknowledged(), *self._wait(_State.AWAIT_REPLY, now, self._settings.reply_timeout)]
-        return self._send_frame(now)  # ENQ answered: SALTO is ready
+        if self._frame is None:  # ENQ answered and nothing to send: the ping is done
+            self._done()
+            return [Ready()]
+        return self._send_frame(now, self._frame)  # ENQ answered: SALTO is ready
 
     def _on_nak(self, now: float) -> list[Output]:
         settings = self._settings
@@ -171,11 +185,16 @@ class Exchange:
             self._enqs = 1
             return self._wait(_State.RECOVER, now, settings.ack_timeout, Send(_ENQ))
         if self._enqs >= settings.enq_retries:
+            checks = (
+                Text("the readiness check", "de gereedheidscontrole")
+                if self._enqs == 1
+                else Text(f"{self._enqs} readiness checks", f"{self._enqs} gereedheidscontroles")
+            )
             return self._fail(
                 NakReceived(
                     Text(
-                        f"SALTO answered 'not ready' (NAK) to {self._enqs} readiness checks.",
-                        f"SALTO antwoordde 'niet gereed' (NAK) op {self._enqs} gereedheidscontroles.",
+                        f"SALTO answered 'not ready' (NAK) to {checks.en}.",
+                        f"SALTO antwoordde 'niet gereed' (NAK) op {checks.nl}.",
                     ),
                     Text(
                         "SALTO may be busy with another desk; wait a moment and try again.",
@@ -187,8 +206,7 @@ class Exchange:
 
     def _on_reply_event(self, event: Control | Frame | CorruptFrame | Garbage, now: float) -> list[Output]:
         if isinstance(event, Frame):
-            self._state = _State.DONE
-            self._deadline = None
+            self._done()
             ack = [Send(_ACK)] if self._settings.acknowledge_replies else []
             return [*ack, Completed(event)]
         if isinstance(event, CorruptFrame) and self._settings.acknowledge_replies:
@@ -197,9 +215,9 @@ class Exchange:
                 return [Send(_NAK)]  # SALTO sends the reply again
         return self._fail(self._unexpected(event, _REPLY))
 
-    def _send_frame(self, now: float) -> list[Output]:
+    def _send_frame(self, now: float, frame: bytes) -> list[Output]:
         self._attempts += 1
-        return self._wait(_State.AWAIT_ACK, now, self._settings.ack_timeout, Send(self._frame))
+        return self._wait(_State.AWAIT_ACK, now, self._settings.ack_timeout, Send(frame))
 
     def _wait(self, state: _State, now: float, seconds: float, *outputs: Output) -> list[Output]:
         self._state = state
@@ -207,9 +225,12 @@ class Exchange:
         return list(outputs)
 
     def _fail(self, error: LinkError) -> list[Output]:
+        self._done()
+        return [Failed(error)]
+
+    def _done(self) -> None:
         self._state = _State.DONE
         self._deadline = None
-        return [Failed(error)]
 
     @staticmethod
     def _unexpected(event: Control | Frame | CorruptFrame | Garbage, expected: Text) -> RemoteProtocolError:

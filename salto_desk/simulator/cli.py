@@ -9,6 +9,7 @@ import time
 
 from salto_desk.arguments import count, port, seconds
 from salto_desk.errors import SaltoDeskError, ValidationError
+from salto_desk.exit_codes import ExitCode
 from salto_desk.protocol.errors import LocalProtocolError
 from salto_desk.protocol.text import normalize_phone
 from salto_desk.simulator.config import DEFAULT_ENCODERS, DEFAULT_ROOMS, SimulatorConfig
@@ -17,9 +18,6 @@ from salto_desk.simulator.server import Simulator
 DEFAULT_PORT = 8090
 DEFAULT_CARD_DELAY = 2.0
 DEFAULT_CARD_TIMEOUT = 30.0
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 def _names(value: str) -> tuple[str, ...]:
@@ -41,11 +39,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=port, default=DEFAULT_PORT, help="TCP port (default 8090, 0 = free)")
     parser.add_argument("--serial", action="store_true", help="also serve a serial pseudo-terminal (not on Windows)")
     parser.add_argument(
-        "--card-delay", type=seconds, default=DEFAULT_CARD_DELAY, metavar="S",
+        "--card-delay",
+        type=seconds,
+        default=DEFAULT_CARD_DELAY,
+        metavar="S",
         help="seconds until a card is presented to an encoder (default 2)",
     )
     parser.add_argument(
-        "--card-timeout", type=seconds, default=DEFAULT_CARD_TIMEOUT, metavar="S",
+        "--card-timeout",
+        type=seconds,
+        default=DEFAULT_CARD_TIMEOUT,
+        metavar="S",
         help="seconds an encoder waits with --no-card before answering ED (default 30)",
     )
     parser.add_argument("--no-card", action="store_true", help="never present a card: encoders time out with ED")
@@ -56,7 +60,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--encoders", type=_names, default=DEFAULT_ENCODERS, metavar="1,2,...", help="known encoders (default 1,2)"
     )
     parser.add_argument(
-        "--phones", type=_phones, default=None, metavar="+31612345678,...",
+        "--phones",
+        type=_phones,
+        default=None,
+        metavar="+31612345678,...",
         help="phones registered in JustIN Mobile (default: every E.164 number)",
     )
     faults = parser.add_argument_group("fault injection")
@@ -87,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValidationError as error:
         print(error.user_message(), file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     simulator = Simulator(config)
     simulator.faults.nak_next(args.nak)
     simulator.faults.corrupt_lrc_next(args.corrupt_lrc)
@@ -108,10 +115,10 @@ def run(args: argparse.Namespace) -> int:
         while True:
             time.sleep(3600)  # Ctrl+C interrupts the sleep on every platform
     except KeyboardInterrupt:
-        return EXIT_OK
+        return ExitCode.OK
     except SaltoDeskError as error:
         print(error.user_message(), file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.FAILURE
     finally:
         simulator.stop()
         logger.removeHandler(handler)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from salto_desk.errors import Text, ValidationError
-from salto_desk.protocol.codec import FRAME_BYTES
 from salto_desk.protocol.errors import LocalProtocolError
 from salto_desk.protocol.messages import WireOptions
-from salto_desk.protocol.text import ENCODER_LENGTH, ROOM_LENGTH, normalize_phone
+from salto_desk.protocol.text import ENCODER_LENGTH, ROOM_LENGTH, TextEncoding, normalize_phone, wire_identifier
 
 DEFAULT_ROOMS = tuple(str(number) for number in range(101, 121))
 DEFAULT_ENCODERS = ("1", "2")
@@ -58,8 +57,11 @@ class SimulatorConfig:
                     "Gebruik een poort van 1 tot 65535, of 0 voor een vrije.",
                 ),
             )
-        _check_names("rooms", Text("room", "kamer"), self.rooms, ROOM_LENGTH)
-        _check_names("encoders", Text("encoder", "encoder"), self.encoders, ENCODER_LENGTH)
+        encoding = self.options.encoding
+        _check_names("rooms", Text("room name", "kamernaam"), self.rooms, ROOM_LENGTH, encoding)
+        _check_names(
+            "encoders", Text("encoder identifier", "encoder-identificatie"), self.encoders, ENCODER_LENGTH, encoding
+        )
         unknown = sorted(set(self.out_of_service) - set(self.rooms))
         if unknown:
             raise ValidationError(
@@ -78,27 +80,18 @@ class SimulatorConfig:
                 raise ValidationError("phones", error.message, error.action) from None
 
 
-def _check_names(name: str, label: Text, values: tuple[str, ...], max_length: int) -> None:
-    """Rooms and encoders must be sendable as-is: the client would send them cleaned and cut."""
+def _check_names(name: str, label: Text, values: tuple[str, ...], max_length: int, encoding: TextEncoding) -> None:
+    """Rooms and encoders must be sendable as they are, exactly like the names a client sends."""
     if not values:
         raise ValidationError(
             name,
             Text(f"The simulator needs at least one {label.en}.", f"De simulator heeft minstens één {label.nl} nodig."),
         )
     for value in values:
-        sendable = value.strip() == value and 0 < len(value) <= max_length and value.isprintable()
-        if not sendable or not value.isascii() or not FRAME_BYTES.isdisjoint(value.encode("ascii")):
-            raise ValidationError(
-                name,
-                Text(
-                    f"The {label.en} name {value!r} cannot be sent over the protocol.",
-                    f"De {label.nl}naam {value!r} kan niet over het protocol verzonden worden.",
-                ),
-                Text(
-                    f"Use 1 to {max_length} plain ASCII letters and digits without leading or trailing spaces.",
-                    f"Gebruik 1 tot {max_length} gewone ASCII-letters en -cijfers zonder spaties aan begin of eind.",
-                ),
-            )
+        try:
+            wire_identifier(name, label, value, max_length, encoding)
+        except LocalProtocolError as error:
+            raise ValidationError(name, error.message, error.action) from None
     duplicates = sorted({value for value in values if values.count(value) > 1})
     if duplicates:
         raise ValidationError(

@@ -15,10 +15,11 @@ from concurrent.futures import Future
 from salto_desk.protocol.codec import Frame
 from salto_desk.protocol.errors import LocalProtocolError
 from salto_desk.protocol.messages import (
+    AuditEvent,
     BinaryMobileKey,
     CheckOut,
     EncodeCard,
-    MobileKey,
+    JustInKey,
     ModifyCheckIn,
     ReadAudit,
     ReadCard,
@@ -27,10 +28,11 @@ from salto_desk.protocol.messages import (
     SerialReturn,
     WireOptions,
     WriteTrack,
+    audit_event_fields,
     card_readout_fields,
     parse_request,
 )
-from salto_desk.simulator.state import BINARY_KEY_BYTES, AuditRecord, Refusal, SimulatorStopped, SiteState
+from salto_desk.simulator.state import BINARY_KEY_BYTES, Refusal, SimulatorStopped, SiteState
 
 Fields = list[bytes]
 JOB_JOIN_SECONDS = 5.0
@@ -86,7 +88,7 @@ class Engine:
         if isinstance(request, (ReadCard, ReadTrack, WriteTrack)):
             state.reserve(request.encoder)
             return self._spawn(request.encoder, lambda: self._card_job(request))
-        if isinstance(request, MobileKey):
+        if isinstance(request, JustInKey):
             return self._mobile_key(request)
         if isinstance(request, CheckOut):
             state.check_out(request.room)
@@ -151,7 +153,7 @@ class Engine:
         state.write_track(request.encoder, card, request.track, request.text)
         return wire(request.command, request.encoder)
 
-    def _mobile_key(self, request: MobileKey) -> Fields:
+    def _mobile_key(self, request: JustInKey) -> Fields:
         if not isinstance(request, BinaryMobileKey):
             self._state.issue_mobile_key(request, key_hex="")
             return wire(request.command, request.phone)
@@ -163,12 +165,17 @@ class Engine:
         found = self._state.audit(request.command, request.door)
         if found is None:
             return wire("WO", request.door)
-        door, event = found
-        return wire(request.command, door, *self._audit_fields(event))
-
-    def _audit_fields(self, event: AuditRecord) -> tuple[str, ...]:
-        moment = event.moment.astimezone(self._options.site_zone)
-        date = f"{moment:%d/%m}" if self._options.audit_date_order == "dm" else f"{moment:%m/%d}"
-        return (
-            date, f"{moment:%H:%M}", event.incident, event.direction, event.card_id.ljust(8), event.copy, event.user
+        door, record = found
+        moment = record.moment.astimezone(self._options.site_zone)
+        event = AuditEvent(
+            door,
+            moment.day,
+            moment.month,
+            f"{moment:%H:%M}",
+            record.incident,
+            record.direction,
+            record.card_id,
+            record.copy,
+            record.user,
         )
+        return audit_event_fields(request.command, event, self._options)

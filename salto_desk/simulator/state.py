@@ -14,7 +14,7 @@ from datetime import datetime
 
 from salto_desk.errors import Text, ValidationError
 from salto_desk.protocol.errors import LocalProtocolError
-from salto_desk.protocol.messages import CardReadout, CardType, EncodeCard, MobileKey, ModifyCheckIn
+from salto_desk.protocol.messages import CardReadout, CardType, EncodeCard, JustInKey, ModifyCheckIn
 from salto_desk.protocol.text import normalize_phone
 from salto_desk.simulator.cards import GuestKey, SimCard
 from salto_desk.simulator.config import SimulatorConfig
@@ -156,9 +156,7 @@ class SiteState:
     def occupant(self, room: str) -> Stay | None:
         """The checked-in stay of a room, if any (one-shot keys do not occupy a room)."""
         with self._changed:
-            return next(
-                (s for s in self._stays.values() if s.active and not s.one_shot and room in s.rooms), None
-            )
+            return next((s for s in self._stays.values() if s.active and not s.one_shot and room in s.rooms), None)
 
     def stay(self, stay_id: int) -> Stay:
         with self._changed:
@@ -306,7 +304,7 @@ class SiteState:
             )
             return written, stay.stay_id
 
-    def issue_mobile_key(self, request: MobileKey, key_hex: str) -> MobileKeyRecord:
+    def issue_mobile_key(self, request: JustInKey, key_hex: str) -> MobileKeyRecord:
         """CNM/CNMB start a stay like CN (or join the current one, see ``mobile_check_in_new_stay``);
         CCM/CCMB add a key to the room's stay like CC."""
         with self._changed:
@@ -328,8 +326,15 @@ class SiteState:
             else:
                 stay = self._check_in(request.rooms, request.start, request.end)
             record = MobileKeyRecord(
-                request.command, phone, stay.stay_id, request.rooms, request.start, request.end,
-                request.granted, key_hex, installation_id(phone) if key_hex else "",
+                request.command,
+                phone,
+                stay.stay_id,
+                request.rooms,
+                request.start,
+                request.end,
+                request.granted,
+                key_hex,
+                installation_id(phone) if key_hex else "",
             )
             self._mobile_keys.append(record)
             return record
@@ -342,25 +347,27 @@ class SiteState:
             self._void_rooms((room,))
 
     def modify(self, request: ModifyCheckIn) -> None:
-        """MC: move the room's stay to ``new_room`` and/or a new expiry; cards on encoders follow."""
+        """MC: move the room's stay to ``new_room`` and/or a new expiry; cards on encoders follow.
+
+        An empty new room means "the same room": only the expiry changes.
+        """
         with self._changed:
             self._check_rooms((request.room,), check_service=False)
             stay = self.occupant(request.room)
             if stay is None:
                 raise Refusal("EA")
-            self._check_rooms((request.new_room,))
-            other = self.occupant(request.new_room)
+            new_room = request.new_room or request.room
+            self._check_rooms((new_room,))
+            other = self.occupant(new_room)
             if other is not None and other.stay_id != stay.stay_id:
-                raise Refusal("EG", request.new_room, f"Room {request.new_room} is occupied by another stay")
+                raise Refusal("EG", new_room, f"Room {new_room} is occupied by another stay")
             self._check_validity(True, stay.start, request.new_end)
-            moved = tuple(dict.fromkeys(request.new_room if room == request.room else room for room in stay.rooms))
+            moved = tuple(dict.fromkeys(new_room if room == request.room else room for room in stay.rooms))
             self._stays[stay.stay_id] = replace(stay, rooms=moved, end=request.new_end)
             for encoder in self._encoders.values():
                 card = encoder.card
                 if card is not None and card.key is not None and card.key.stay_id == stay.stay_id:
-                    rooms = tuple(
-                        dict.fromkeys(request.new_room if room == request.room else room for room in card.key.rooms)
-                    )
+                    rooms = tuple(dict.fromkeys(new_room if room == request.room else room for room in card.key.rooms))
                     encoder.card = replace(card, key=replace(card.key, rooms=rooms, end=request.new_end))
 
     def write_track(self, encoder: str, card: SimCard, track: int, text: str) -> None:

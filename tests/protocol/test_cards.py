@@ -46,13 +46,21 @@ def test_progress_per_card_in_order(scripted: Scripted) -> None:
     server = scripted(*[salto_answering(seen)] * 3)
     progress: list[CardProgress] = []
     replies = encode_cards(
-        SaltoClient(server.endpoint, timeouts=FAST), EncodeCard("CN", "Desk 1", ("101",)), 3, copy=False,
-        on_progress=progress.append, encoder_label="Reception 1",
+        SaltoClient(server.endpoint, timeouts=FAST),
+        EncodeCard("CN", "Desk 1", ("101",)),
+        3,
+        copy=False,
+        on_progress=progress.append,
+        encoder_label="Reception 1",
     )
     assert seen == ["CN", "CC", "CC"]
     assert [(p.step, p.card) for p in progress] == [
-        (CardStep.PLACE, 1), (CardStep.DONE, 1), (CardStep.PLACE, 2), (CardStep.DONE, 2),
-        (CardStep.PLACE, 3), (CardStep.DONE, 3),
+        (CardStep.PLACE, 1),
+        (CardStep.DONE, 1),
+        (CardStep.PLACE, 2),
+        (CardStep.DONE, 2),
+        (CardStep.PLACE, 3),
+        (CardStep.DONE, 3),
     ]
     assert progress[0].text("en") == "Place card 1 of 3 on encoder Reception 1."
     assert progress[1].text("nl") == "Kaart 1 van 3 klaar."
@@ -65,8 +73,13 @@ def test_an_error_stops_the_sequence_after_the_cards_done(scripted: Scripted) ->
     server = scripted(salto_answering(seen), salto_answering(seen, b"ED"))
     progress: list[CardProgress] = []
     with pytest.raises(SaltoErrorReply) as caught:
-        encode_cards(SaltoClient(server.endpoint, timeouts=FAST), EncodeCard("CN", "1", ("101",)), 3, copy=True,
-                     on_progress=progress.append)
+        encode_cards(
+            SaltoClient(server.endpoint, timeouts=FAST),
+            EncodeCard("CN", "1", ("101",)),
+            3,
+            copy=True,
+            on_progress=progress.append,
+        )
     assert caught.value.code == "ED"
     assert seen == ["CC", "CC"]
     done = [p for p in progress if p.step is CardStep.DONE]

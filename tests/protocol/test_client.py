@@ -105,6 +105,16 @@ def test_ping_nak_means_not_ready(scripted: Scripted) -> None:
         SaltoClient(server.endpoint, timeouts=FAST).ping()
 
 
+def test_ping_without_an_answer_times_out_on_the_readiness_check(scripted: Scripted) -> None:
+    def silent(peer: Peer) -> None:
+        assert peer.expect() is Control.ENQ
+        peer.expect()  # nothing is sent back; wait until the client gives up
+
+    server = scripted(silent)
+    with pytest.raises(LinkTimeout, match=r"readiness check \(ENQ\) within 0.3 s"):
+        SaltoClient(server.endpoint, timeouts=Timeouts(connect=2, write=2, ack=0.3, reply=5)).ping()
+
+
 def test_nak_then_recovery_resends_the_frame(scripted: Scripted) -> None:
     def flaky(peer: Peer) -> None:
         assert peer.expect() is Control.ENQ

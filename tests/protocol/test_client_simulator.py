@@ -62,8 +62,13 @@ def link(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def simulator(link: str) -> Iterator[Simulator]:
     config = SimulatorConfig(
-        rooms=("101", "102", "103"), encoders=("1", "2"), card_delay=0.0, card_timeout=1.0,
-        phones=(REGISTERED,), out_of_service=("103",), serial=link == "serial",
+        rooms=("101", "102", "103"),
+        encoders=("1", "2"),
+        card_delay=0.0,
+        card_timeout=1.0,
+        phones=(REGISTERED,),
+        out_of_service=("103",),
+        serial=link == "serial",
     )
     with Simulator(config) as running:
         yield running
@@ -224,9 +229,22 @@ def test_busy_encoder_answers_ov_to_a_second_desk() -> None:
         while not simulator.state.is_busy("1") and time.monotonic() < deadline:
             time.sleep(0.01)
         second_desk = subprocess.run(
-            [sys.executable, "-m", "salto_desk.cli", "salto", "read", "--salto", simulator.endpoint,
-             "--encoder", "1", "--json"],
-            capture_output=True, text=True, timeout=30, check=False,
+            [
+                sys.executable,
+                "-m",
+                "salto_desk.cli",
+                "salto",
+                "read",
+                "--salto",
+                simulator.endpoint,
+                "--encoder",
+                "1",
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
         first.join(10)
     assert second_desk.returncode == 3

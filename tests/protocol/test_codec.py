@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -47,6 +49,16 @@ READ_CARD = bytes.fromhex("02 B3 4C 54 B3 31 B3 52 B3 03 78")
 def test_reference_vectors_encode_and_decode(fields: list[bytes], expected: bytes) -> None:
     assert encode_frame(fields) == expected
     assert decode_all(expected) == [Frame(tuple(fields), expected, True)]
+
+
+def test_a_decoded_frame_is_a_normal_frozen_frame_with_its_text() -> None:
+    (frame,) = decode_all(CHECKOUT_101)
+    assert frame == Frame((b"CO", b"0", b"101"), CHECKOUT_101, True) and hash(frame) == hash(
+        Frame(frame.fields, CHECKOUT_101, True)
+    )
+    assert frame.text_fields() == ("CO", "0", "101") == Frame(frame.fields, CHECKOUT_101, True).text_fields()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        frame.raw = b""  # type: ignore[misc]
 
 
 def test_lrc_covers_bytes_after_stx_up_to_etx() -> None:
@@ -149,6 +161,12 @@ def test_after_an_overlong_frame_the_decoder_recovers() -> None:
     assert events[-1] == Frame((b"CN", b"1"), ECHO_CN, True)
 
 
+def test_a_frame_of_two_empty_fields_is_a_frame() -> None:
+    raw = bytes((STX, SEP, SEP, SEP, ETX))
+    raw += bytes((lrc(raw[1:]),))
+    assert decode_all(raw) == [Frame((b"", b""), raw, True)]
+
+
 def test_empty_frame_is_corrupt() -> None:
     raw = bytes((STX, SEP, SEP, ETX))
     raw += bytes((lrc(raw[1:]),))
@@ -178,3 +196,74 @@ def test_arbitrary_bytes_never_raise(data: bytes, chunk: int) -> None:
     # Whatever came before, a clean frame after an idle decoder always decodes.
     if decoder.idle:
         assert decoder.feed(ECHO_CN)[-1] == Frame((b"CN", b"1"), ECHO_CN, True)
+
+
+MEGABYTE = 1 << 20
+
+
+def test_a_megabyte_of_stx_is_dropped_as_one_corrupt_frame() -> None:
+    decoder = Decoder()
+    events = decoder.feed(bytes((STX,)) * MEGABYTE)
+    assert len(events) == 1
+    assert isinstance(events[0], CorruptFrame) and events[0].reason == "frame cut off by a new STX"
+    assert len(events[0].raw) == 4096  # what is kept of dropped bytes is bounded
+    assert decoder.feed(ECHO_CN)[-1] == Frame((b"CN", b"1"), ECHO_CN, True)
+
+
+def test_stx_a_pairs_then_a_frame() -> None:
+    events = decode_all(b"\x02a" * (MEGABYTE // 2) + ECHO_CN)
+    assert [type(event) for event in events] == [CorruptFrame, Frame]
+    assert events[1] == Frame((b"CN", b"1"), ECHO_CN, True)
+
+
+def test_one_huge_frame_without_etx_is_one_corrupt_frame() -> None:
+    decoder = Decoder()
+    events = decoder.feed(bytes((STX, SEP)) + b"A" * MEGABYTE)
+    assert len(events) == 1 and isinstance(events[0], CorruptFrame)
+    assert events[0].reason == "frame longer than 4096 bytes without ETX"
+    assert decoder.idle
+
+
+def test_a_megabyte_of_tiny_frames_all_decode() -> None:
+    count = MEGABYTE // len(ECHO_CN)
+    events = decode_all(ECHO_CN * count)
+    assert len(events) == count
+    assert all(event == Frame((b"CN", b"1"), ECHO_CN, True) for event in events)
+
+
+def test_control_bytes_between_garbage_keep_their_order() -> None:
+    events = decode_all(b"ab" + bytes((ACK, ACK)) + b"c" + bytes((NAK,)))
+    assert events == [Garbage(b"ab"), Control.ACK, Control.ACK, Garbage(b"c"), Control.NAK]
+
+
+def test_a_frame_split_after_its_etx_takes_the_next_byte_as_lrc() -> None:
+    decoder = Decoder()
+    assert decoder.feed(ERROR_ES[:-1]) == []
+    assert decoder.feed(ERROR_ES[-1:] + ECHO_CN) == [
+        Frame((b"ES",), ERROR_ES, True),
+        Frame((b"CN", b"1"), ECHO_CN, True),
+    ]
+
+
+stream_parts = st.lists(
+    st.one_of(
+        st.sampled_from([ECHO_CN, CHECKOUT_101, ERROR_ES, NEW_CARD]),
+        st.sampled_from([bytes((byte,)) for byte in (STX, ETX, ENQ, ACK, NAK, SEP, LRC_SKIP)]),
+        st.binary(max_size=8),
+    ),
+    max_size=30,
+).map(b"".join)
+
+
+@given(stream_parts, st.lists(st.integers(1, 40), min_size=1, max_size=20))
+def test_frames_and_handshake_bytes_do_not_depend_on_how_the_stream_is_split(data: bytes, sizes: list[int]) -> None:
+    def kept(events: list[object]) -> list[object]:
+        return [event for event in events if isinstance(event, Frame | Control)]
+
+    decoder = Decoder()
+    split: list[object] = []
+    position = 0
+    for size in sizes * (len(data) // sum(sizes) + 1):
+        split += decoder.feed(data[position : position + size])
+        position += size
+    assert kept(split) == kept(decode_all(data))

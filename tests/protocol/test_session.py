@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from salto_desk.protocol.codec import ACK, ENQ, NAK, encode_frame
-from salto_desk.protocol.errors import LinkTimeout, NakReceived, RemoteProtocolError
-from salto_desk.protocol.session import Acknowledged, Completed, Exchange, Failed, Send, SessionSettings
+from salto_desk.protocol.errors import LinkError, LinkTimeout, NakReceived, RemoteProtocolError
+from salto_desk.protocol.session import Acknowledged, Completed, Exchange, Failed, Ready, Send, SessionSettings
 
 REQUEST = encode_frame([b"CO", b"0", b"101"])
 REPLY = encode_frame([b"CO", b"0", b"101"])
@@ -158,3 +160,56 @@ def test_a_finished_exchange_ignores_later_bytes_and_timeouts() -> None:
     exchange.receive(B_ACK + REPLY, 0.0)
     assert exchange.receive(B_NAK, 1.0) == []
     assert exchange.timeout(1000.0) == []
+
+
+# --- the readiness check alone (a ping) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("ready_check", [True, False])
+def test_a_readiness_check_alone_ends_with_ready(ready_check: bool) -> None:
+    ping = Exchange(None, SessionSettings(ready_check=ready_check))
+    assert sent(ping.start(0.0)) == [B_ENQ]
+    assert ping.deadline == pytest.approx(10.0)
+    assert ping.receive(B_ACK, 0.1) == [Ready()]
+    assert ping.done and ping.deadline is None
+
+
+def test_a_readiness_check_alone_reports_one_nak_when_it_may_not_retry() -> None:
+    ping = Exchange(None, SessionSettings(enq_retries=1))
+    ping.start(0.0)
+    error = failure(ping.receive(B_NAK, 0.1))
+    assert isinstance(error, NakReceived)
+    assert "'not ready' (NAK) to the readiness check" in str(error)
+
+
+def test_a_readiness_check_alone_retries_like_a_request() -> None:
+    ping = Exchange(None, SessionSettings())
+    ping.start(0.0)
+    assert ping.receive(B_NAK, 0.1) == []
+    assert sent(ping.timeout(0.5)) == [B_ENQ]
+    assert ping.receive(B_ACK, 0.6) == [Ready()]
+
+
+def test_a_readiness_check_alone_times_out() -> None:
+    ping = Exchange(None, SessionSettings(ack_timeout=2.0))
+    ping.start(0.0)
+    assert ping.timeout(1.9) == []
+    error = failure(ping.timeout(2.0))
+    assert isinstance(error, LinkTimeout)
+    assert "did not answer the readiness check (ENQ) within 2 s" in str(error)
+
+
+@given(st.binary(max_size=300), st.integers(1, 40), st.booleans(), st.booleans())
+def test_any_bytes_from_salto_end_the_exchange_in_an_output_never_an_exception(
+    data: bytes, chunk: int, with_frame: bool, acknowledge_replies: bool
+) -> None:
+    exchange = Exchange(REQUEST if with_frame else None, SessionSettings(acknowledge_replies=acknowledge_replies))
+    outputs = exchange.start(0.0)
+    for start in range(0, len(data), chunk):
+        outputs += exchange.receive(data[start : start + chunk], 0.1)
+    outputs += exchange.timeout(1000.0)
+    assert all(isinstance(output, Send | Acknowledged | Completed | Ready | Failed) for output in outputs)
+    assert exchange.done or exchange.deadline is not None
+    ends = [output for output in outputs if isinstance(output, Completed | Ready | Failed)]
+    assert len(ends) <= 1 and (not ends or exchange.done)
+    assert all(isinstance(end.error, LinkError) for end in ends if isinstance(end, Failed))

@@ -11,7 +11,8 @@ from salto_desk.errors import Text
 from salto_desk.protocol.errors import LocalProtocolError, RemoteProtocolError
 from salto_desk.protocol.text import (
     AUTHORIZATION_CHARACTERS,
-    clean_required,
+    _clean_per_character,
+    check_no_overlap,
     clean_text,
     decode_authorizations,
     encode_authorizations,
@@ -19,6 +20,7 @@ from salto_desk.protocol.text import (
     mask_phone_numbers,
     normalize_phone,
     parse_time,
+    wire_identifier,
 )
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -59,12 +61,62 @@ def test_cleaned_text_is_always_safe_single_byte(value: str, encoding: str, leng
         assert cleaned.isascii()
 
 
-def test_required_text_that_cleans_to_nothing_is_refused() -> None:
+@given(st.text(max_size=40), st.sampled_from(["ascii", "latin-1"]), st.integers(1, 30))
+def test_the_fast_path_of_clean_text_changes_nothing(value: str, encoding: str, length: int) -> None:
+    assert clean_text(value, length, encoding) == _clean_per_character(value, length, encoding)  # type: ignore[arg-type]
+
+
+ROOM = Text("room name", "kamernaam")
+
+
+@pytest.mark.parametrize(
+    ("value", "encoding", "expected"),
+    [
+        ("101", "ascii", b"101"),
+        ("Chalet Duinzicht Noord 1", "ascii", b"Chalet Duinzicht Noord 1"),
+        ("Hütte 3", "latin-1", "Hütte 3".encode("latin-1")),
+        ("A B", "ascii", b"A B"),
+    ],
+)
+def test_identifiers_that_fit_are_sent_exactly(value: str, encoding: str, expected: bytes) -> None:
+    assert wire_identifier("room", ROOM, value, 24, encoding) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "encoding", "english", "dutch"),
+    [
+        ("Chalet Duinzicht Noord 12", "ascii", "is 25 characters; SALTO takes at most 24", "is 25 tekens"),
+        ("1\x020\x031", "ascii", "control character U+0002 at position 2", "stuurteken U+0002"),
+        ("1😀", "ascii", "'😀', which the ASCII code page", "'😀', dat de ASCII-codetabel"),
+        ("1😀", "latin-1", "'😀', which the Latin-1 code page", "Latin-1-codetabel"),
+        ("Hütte", "ascii", "'ü', which the ASCII code page", "'ü'"),
+        ("10³", "latin-1", "0xB3", "veldscheiding"),
+        (" 101", "ascii", "starts or ends with a space", "begint of eindigt met een spatie"),
+        ("101 ", "ascii", "starts or ends with a space", "spatie"),
+        ("101\xa0", "latin-1", "U+00A0", "U+00A0"),
+        ("", "ascii", "The room name is empty", "De kamernaam is leeg"),
+    ],
+)
+def test_identifiers_that_do_not_fit_are_refused_never_changed(
+    value: str, encoding: str, english: str, dutch: str
+) -> None:
     with pytest.raises(LocalProtocolError) as caught:
-        clean_required("rooms", Text("room name", "kamernaam"), "\x02\x03", 24, "ascii")
-    assert caught.value.field == "rooms"
-    assert "room name" in caught.value.user_message("en")
-    assert "kamernaam" in caught.value.user_message("nl")
+        wire_identifier("room", ROOM, value, 24, encoding)  # type: ignore[arg-type]
+    error = caught.value
+    assert error.field == "room"
+    assert english in error.user_message("en") and "room name" in error.user_message("en")
+    assert dutch in error.user_message("nl") and "kamernaam" in error.user_message("nl")
+    assert "exactly as it is known in SALTO" in error.user_message("en")
+
+
+@given(st.text(max_size=30), st.sampled_from(["ascii", "latin-1"]))
+def test_an_identifier_is_sent_unchanged_or_refused(value: str, encoding: str) -> None:
+    try:
+        sent = wire_identifier("room", ROOM, value, 24, encoding)  # type: ignore[arg-type]
+    except LocalProtocolError:
+        return
+    assert sent.decode(encoding) == value
+    assert 0xB3 not in sent and all(byte >= 0x20 for byte in sent)
 
 
 @pytest.mark.parametrize(
@@ -73,7 +125,11 @@ def test_required_text_that_cleans_to_nothing_is_refused() -> None:
         ("+31612345678", "+31612345678"),
         ("+31 6 1234 5678", "+31612345678"),
         ("0031-6-12345678", "+31612345678"),
-        ("+49 (30) 123456", "+4930123456"),
+        ("+49.30.123456", "+4930123456"),
+        ("+31/6/12345678", "+31612345678"),
+        ("+31\u00a06\u00a012345678", "+31612345678"),  # no-break spaces
+        ("+31\u0666\u0661\u0662\u0663\u0664\u0665\u0666\u0667", None),  # Arabic-Indic digits
+        ("+31²12345678", None),
         ("0612345678", None),
         ("+0612345678", None),
         ("+31abc", None),
@@ -89,6 +145,13 @@ def test_phone_numbers_must_be_e164(raw: str, expected: str | None) -> None:
         assert normalize_phone(raw) == expected
 
 
+@pytest.mark.parametrize("raw", ["+31 (0)6 12345678", "+49 (30) 123456", "(020) 1234567"])
+def test_a_bracketed_part_is_refused_not_guessed(raw: str) -> None:
+    with pytest.raises(LocalProtocolError, match="brackets") as caught:
+        normalize_phone(raw)
+    assert "haakjes" in caught.value.user_message("nl")
+
+
 def test_phone_masking_keeps_last_three_digits() -> None:
     assert mask_phone_numbers(b"\xb3CNM\xb3+34619123456\xb3101") == b"\xb3CNM\xb3+********456\xb3101"
     assert mask_phone_numbers(b"room 101") == b"room 101"
@@ -101,6 +164,27 @@ def test_times_use_site_local_time_across_dst() -> None:
     assert format_time(winter, AMSTERDAM) == b"1300011226"
 
 
+@pytest.mark.parametrize(
+    ("moment", "zone"),
+    [
+        (datetime(2100, 1, 1, 0, 0, tzinfo=AMSTERDAM), AMSTERDAM),
+        (datetime(1999, 12, 31, 23, 59, tzinfo=AMSTERDAM), AMSTERDAM),
+        (datetime(2099, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC")), AMSTERDAM),  # 00:30 in 2100 at the site
+        (datetime(9999, 12, 31, 23, 59, tzinfo=ZoneInfo("UTC")), ZoneInfo("Pacific/Kiritimati")),  # past year 9999
+    ],
+)
+def test_times_outside_the_two_digit_years_are_refused_never_wrapped(moment: datetime, zone: ZoneInfo) -> None:
+    with pytest.raises(LocalProtocolError, match="2000 to 2099") as caught:
+        format_time(moment, zone, "end")
+    assert caught.value.field == "end"
+    assert "2000 tot 2099" in caught.value.user_message("nl")
+
+
+def test_the_year_range_is_the_site_s_year() -> None:
+    assert format_time(datetime(1999, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC")), AMSTERDAM) == b"0030010100"
+    assert format_time(datetime(2099, 12, 31, 22, 30, tzinfo=ZoneInfo("UTC")), AMSTERDAM) == b"2330311299"
+
+
 def test_naive_times_are_refused() -> None:
     with pytest.raises(LocalProtocolError, match="no time zone"):
         format_time(datetime(2026, 7, 1, 12, 0), AMSTERDAM)
@@ -110,8 +194,21 @@ def test_parse_time_round_trip_and_errors() -> None:
     parsed = parse_time("1400211222", AMSTERDAM)
     assert parsed == datetime(2022, 12, 21, 14, 0, tzinfo=AMSTERDAM)
     assert parse_time("", AMSTERDAM) is None
+    assert parse_time(" 1400211222 ", AMSTERDAM) == parsed
+
+
+@pytest.mark.parametrize(
+    "value", ["2500211222", "1400321222", "1400211322", "140021122", "14002112222", "14002112²2", "1400 11222", "x"]
+)
+def test_parse_time_refuses_what_is_not_a_time(value: str) -> None:
     with pytest.raises(RemoteProtocolError, match="hhmmDDMMYY"):
-        parse_time("2500211222", AMSTERDAM)
+        parse_time(value, AMSTERDAM)
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31, 23, 59)))
+def test_times_round_trip_to_the_minute(moment: datetime) -> None:
+    aware = moment.replace(second=0, microsecond=0, tzinfo=AMSTERDAM)
+    assert parse_time(format_time(aware, AMSTERDAM).decode(), AMSTERDAM) == aware
 
 
 def test_authorization_table_has_62_distinct_characters() -> None:
@@ -133,6 +230,13 @@ def test_duplicate_authorizations_are_sent_once() -> None:
 def test_authorization_numbers_outside_1_to_62_are_refused(number: int) -> None:
     with pytest.raises(LocalProtocolError, match="1 to 62"):
         encode_authorizations((number,))
+
+
+def test_an_authorization_both_granted_and_denied_is_refused() -> None:
+    check_no_overlap((1, 2), (3,))
+    with pytest.raises(LocalProtocolError, match="Authorization 2, 3 is both granted and denied") as caught:
+        check_no_overlap((1, 2, 3), (3, 2))
+    assert caught.value.field == "denied"
 
 
 def test_unknown_authorization_character_from_salto_is_a_remote_error() -> None:

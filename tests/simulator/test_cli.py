@@ -36,7 +36,12 @@ def parse(*argv: str) -> argparse.Namespace:
 def test_defaults() -> None:
     args = parse()
     assert (args.host, args.port, args.serial, args.card_delay, args.card_timeout, args.no_card) == (
-        "127.0.0.1", 8090, False, 2.0, 30.0, False
+        "127.0.0.1",
+        8090,
+        False,
+        2.0,
+        30.0,
+        False,
     )
     assert args.rooms[0] == "101" and args.rooms[-1] == "120" and args.encoders == ("1", "2")
     assert args.phones is None
@@ -45,13 +50,32 @@ def test_defaults() -> None:
 
 def test_lists_and_numbers_are_parsed() -> None:
     args = parse(
-        "--rooms", "201, 202,Suite A", "--encoders", "Online Encoder 1", "--phones", "0031612345678,+4915112345678",
-        "--card-delay", "0.5", "--nak", "2", "--ack-delay", "1.5", "--port", "0", "--no-card", "--serial",
+        "--rooms",
+        "201, 202,Suite A",
+        "--encoders",
+        "Online Encoder 1",
+        "--phones",
+        "0031612345678,+4915112345678",
+        "--card-delay",
+        "0.5",
+        "--nak",
+        "2",
+        "--ack-delay",
+        "1.5",
+        "--port",
+        "0",
+        "--no-card",
+        "--serial",
     )
     assert args.rooms == ("201", "202", "Suite A") and args.encoders == ("Online Encoder 1",)
     assert args.phones == ("+31612345678", "+4915112345678")
     assert (args.card_delay, args.nak, args.ack_delay, args.port, args.no_card, args.serial) == (
-        0.5, 2, 1.5, 0, True, True
+        0.5,
+        2,
+        1.5,
+        0,
+        True,
+        True,
     )
 
 
@@ -60,6 +84,9 @@ def test_lists_and_numbers_are_parsed() -> None:
     [
         (("--nak", "-1"), "not a count"),
         (("--card-delay", "soon"), "not a number of seconds"),
+        (("--card-delay", "inf"), "not a number of seconds"),
+        (("--card-timeout", "nan"), "not a number of seconds"),
+        (("--nak", "²"), "not a count"),
         (("--ack-delay", "-2"), "not a number of seconds"),
         (("--port", "99999"), "not a port"),
         (("--rooms", " , "), "at least one name"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from salto_desk.errors import ValidationError
+from salto_desk.protocol.messages import WireOptions
 from salto_desk.simulator import SimulatorConfig
 from salto_desk.simulator.config import DEFAULT_ROOMS
 
@@ -24,10 +25,11 @@ def test_defaults_match_the_command_line_contract() -> None:
         ({"rooms": ()}, "rooms", "at least one room"),
         ({"rooms": ("101", "101")}, "rooms", "101 more than once"),
         ({"rooms": (" 101",)}, "rooms", "' 101'"),
-        ({"rooms": ("1\xb302",)}, "rooms", "cannot be sent"),
-        ({"rooms": ("x" * 25,)}, "rooms", "cannot be sent"),
+        ({"rooms": ("1\xb302",)}, "rooms", "0xB3"),
+        ({"rooms": ("x" * 25,)}, "rooms", "is 25 characters; SALTO takes at most 24"),
+        ({"rooms": ("Hütte",)}, "rooms", "'ü', which the ASCII code page"),
         ({"encoders": ()}, "encoders", "at least one encoder"),
-        ({"encoders": ("Encoder\x021",)}, "encoders", "cannot be sent"),
+        ({"encoders": ("Encoder\x021",)}, "encoders", "control character U+0002"),
         ({"out_of_service": ("999",)}, "out_of_service", "999"),
         ({"card_delay": -1.0}, "card_delay", "0 or more"),
         ({"card_timeout": 0.0}, "card_timeout", "more than 0"),
@@ -46,3 +48,8 @@ def test_bad_settings_are_refused_with_a_clear_message(settings: dict[str, objec
 def test_names_with_spaces_inside_and_phones_with_00_prefix_are_accepted() -> None:
     config = SimulatorConfig(rooms=("Suite 1", "101"), encoders=("Online Encoder 1",), phones=("0031612345678",))
     assert config.rooms == ("Suite 1", "101")
+
+
+def test_a_latin1_site_may_name_rooms_in_latin1() -> None:
+    config = SimulatorConfig(rooms=("Hütte",), options=WireOptions(encoding="latin-1"))
+    assert config.rooms == ("Hütte",)

@@ -105,9 +105,7 @@ def test_copy_with_a_room_outside_the_stay_is_EA(client: RawClient) -> None:
     assert code(client, EncodeCard("CC", "1", ("101", "102"), START, END)) == "EA"
 
 
-def test_one_shot_key_does_not_occupy_the_room_and_a_check_in_voids_it(
-    simulator: Simulator, client: RawClient
-) -> None:
+def test_one_shot_key_does_not_occupy_the_room_and_a_check_in_voids_it(simulator: Simulator, client: RawClient) -> None:
     assert code(client, EncodeCard("CA", "1", ("102",))) == "CA"
     one_shot = read(client, "1")
     assert (one_shot.copy, one_shot.checked_in, one_shot.start, one_shot.end) == ("A", True, None, None)
@@ -260,6 +258,24 @@ def test_modify_only_the_expiry(simulator: Simulator, client: RawClient) -> None
     assert stay is not None and stay.rooms == ("101",) and stay.end == new_end
 
 
+def test_modify_without_a_new_room_changes_only_the_expiry(simulator: Simulator, client: RawClient) -> None:
+    """The PHP client sends MC with an empty new room to extend a stay ("same room")."""
+    assert code(client, check_in("101")) == "CN"
+    new_end = END + timedelta(days=1)
+    assert reply(client, ModifyCheckIn("101", "", new_end)).text_fields() == ("MC", "101", "")
+    stay = simulator.state.occupant("101")
+    assert stay is not None and stay.rooms == ("101",) and stay.end == new_end
+    card = read(client)
+    assert (card.rooms, card.end, card.checked_in) == (("101",), new_end, True)
+
+
+def test_modify_without_a_new_room_still_needs_a_known_occupied_room(client: RawClient) -> None:
+    assert code(client, ModifyCheckIn("999", "", END)) == "TD"
+    assert code(client, ModifyCheckIn("102", "", END)) == "EA"
+    assert code(client, check_in("101")) == "CN"
+    assert code(client, ModifyCheckIn("101", "", START - timedelta(days=1))) == "ES"
+
+
 def test_modify_errors(client: RawClient) -> None:
     assert code(client, ModifyCheckIn("101", "102", END)) == "EA"  # not occupied
     assert code(client, ModifyCheckIn("999", "102", END)) == "TD"
@@ -318,7 +334,9 @@ def test_phone_not_registered_in_justin_is_EG(make_simulator: Callable[..., Simu
 def test_phone_not_in_international_format_is_EG(client: RawClient) -> None:
     fields = [b"CNM", b"0612345678", b"101", b"", b"", b"", b"", b"", b"1500010730", b"1100040730"]
     assert client.exchange(fields).text_fields() == (
-        "EG", "0612345678", "The phone number is not in international format"
+        "EG",
+        "0612345678",
+        "The phone number is not in international format",
     )
 
 
@@ -331,12 +349,25 @@ def test_audit_trail_first_next_repeat_and_end(simulator: Simulator, client: Raw
     simulator.state.record_audit("101", first)
     simulator.state.record_audit("101", second)
     assert reply(client, ReadAudit("WF", "101")).text_fields() == (
-        "WF", "101", "01/07", "15:00", "0", "I", "101     ", "#0", ""
+        "WF",
+        "101",
+        "01/07",
+        "15:00",
+        "0",
+        "I",
+        "101     ",
+        "#0",
+        "",
     )
     event = ReadAudit("WN", "101").parse_reply(reply(client, ReadAudit("WN", "101")), OPTIONS)
     assert isinstance(event, AuditEvent)
     assert (event.day, event.month, event.time, event.incident, event.card_id, event.user) == (
-        1, 7, "15:05", "3", "STAFF", "Jan"
+        1,
+        7,
+        "15:05",
+        "3",
+        "STAFF",
+        "Jan",
     )
     assert reply(client, ReadAudit("WR")).text_fields()[:4] == ("WR", "101", "01/07", "15:05")
     assert reply(client, ReadAudit("WN", "101")).text_fields() == ("WO", "101")
@@ -347,7 +378,13 @@ def test_audit_trail_records_encoded_cards(client: RawClient) -> None:
     assert code(client, check_in("102", operator="Piet")) == "CN"
     fields = reply(client, ReadAudit("WF", "102")).text_fields()
     assert (fields[0], fields[1], fields[4], fields[5], fields[6], fields[7], fields[8]) == (
-        "WF", "102", "0", "I", "102     ", "#0", "Piet"
+        "WF",
+        "102",
+        "0",
+        "I",
+        "102     ",
+        "#0",
+        "Piet",
     )
 
 
