@@ -445,6 +445,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HttpServer
 
     def do_GET(self) -> None:
+        if self.server.stopping.is_set():  # gone: a request on a kept-alive connection gets no answer at all
+            self.close_connection = True
+            return
         headers = {name.lower(): value for name, value in self.headers.items()}
         response = self.server.api.handle(self.path, headers)
         self.send_response(response.status)
@@ -468,9 +471,10 @@ class _HttpServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, port: int, api: DemoPmsApi) -> None:
+    def __init__(self, port: int, api: DemoPmsApi, stopping: threading.Event) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.api = api
+        self.stopping = stopping
         self._connections: set[socket.socket] = set()
         self._guard = threading.Lock()
 
@@ -522,7 +526,7 @@ class DemoPmsServer:
         )
         self._stopping = threading.Event()
         self.api = DemoPmsApi(self.store, api_key, lambda: f"http://127.0.0.1:{self.port}", self._stopping)
-        self._httpd = _HttpServer(port, self.api)
+        self._httpd = _HttpServer(port, self.api, self._stopping)
         self._threads: list[threading.Thread] = []
 
     def __repr__(self) -> str:

@@ -296,3 +296,27 @@ def test_a_fault_inside_the_demo_still_answers_500_in_json_api_form(
     assert error_codes(response) == ["INTERNAL_SERVER_ERROR"]
     assert "demo PMS: /v3/administrations failed" in caplog.text
     assert http.get("/administrations/2").status_code == 200
+
+
+def test_a_stopped_server_answers_nothing_on_a_kept_alive_connection(demo: DemoPmsServer, http: httpx.Client) -> None:
+    """Once stopping, no request gets an answer: BEX is gone, not half there (the cause of a flaky fault test)."""
+    assert http.get("/administrations").status_code == 200
+    closer = threading.Thread(target=demo.close)
+    demo.faults.delay_next(0.3)  # the request in flight when the stop begins
+    answers: list[object] = []
+
+    def ask() -> None:
+        try:
+            answers.append(http.get("/administrations").status_code)
+            answers.append(http.get("/administrations").status_code)
+        except httpx.TransportError as error:
+            answers.append(type(error).__name__)
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    while not demo.api.seen[1:]:
+        time.sleep(0.01)
+    closer.start()
+    asking.join(10)
+    closer.join(10)
+    assert answers and answers[0] == 503 and 200 not in answers  # the delayed one hears of the stop, then nothing
