@@ -3,13 +3,16 @@
 One ``run_once`` does, for every administration BEX lists:
 
 1. Pull objects, object types, extras, costs and owners, and the reservations changed since the last
-   pull (``filter[updated_at]``; the first pull takes everything), into the cache. A record BEX sends
-   in a shape we cannot read is reported and skipped; BEX being unreachable keeps the cache (with the
-   pages read before it went away: each page is its own transaction) and records since when
-   (``SyncStatus.offline_since``); the next pull starts again from the last complete one.
+   pull (``filter[updated_at]``; the first pull takes the stays that can still need a key: departing
+   from ``first_pull_days`` ago on), into the cache. Each page of reservations is stored in a
+   transaction of its own together with where the pull goes on, so a pull that stops (a rate limit,
+   a crash, BEX gone) continues from that page in a later run. A record BEX sends in a shape we cannot
+   read is reported and skipped; BEX being unreachable keeps the cache and records since when
+   (``SyncStatus.offline_since``); a 429 asking for a long wait pauses the pull until then.
    Administrations not set up at the desk are cached but get no key data.
-2. For each administration set up at the desk, apply the key rules to the reservations that changed
-   (or to every current one when products, door names or other settings changed):
+2. For each administration set up at the desk, apply the key rules to the reservations stored since
+   their key data was last derived, and to those whose object BEX renamed or deleted (or to every
+   current one when products, door names or other settings changed):
    - a confirmed reservation that matches a product gets key data of the product's key type, once
      (running twice changes nothing); a "wait for check-in" key activates when the guest checks in;
    - changed dates or a changed object are carried into the key data; if cards or phone keys were
@@ -20,7 +23,9 @@ One ``run_once`` does, for every administration BEX lists:
      by hand later is the desk's own);
    - a cancelled reservation loses its key data; when cards or phone keys were made, the rooms are
      first checked out in SALTO (CO) through the outbox, and the key stays (state "revoking") until
-     SALTO confirmed it.
+     SALTO confirmed it;
+   - a guest's phone that cannot be sent to, or an object BEX no longer lists, is flagged on the key
+     (``SyncKeyRepository.flags``), with the reason.
 3. Work through the outbox: mobile keys due for delivery (N days before arrival, or at check-in for
    "wait for check-in" keys) are sent once with CNM; CO of revoked keys. A failure stays queued with
    its reason and is retried with backoff while SALTO is unreachable. A send whose answer was lost
@@ -33,11 +38,12 @@ import contextlib
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -58,6 +64,7 @@ from salto_desk.keys.model import (
     ProductSettings,
     StayDates,
 )
+from salto_desk.keys.phones import PhoneProblem, PhoneReason
 from salto_desk.keys.rules import (
     KeyNotIssuable,
     delivery_date,
@@ -66,16 +73,18 @@ from salto_desk.keys.rules import (
     product_matches,
     reservation_key_draft,
     reservation_label,
-    sendable_phone,
     state_after_check_in,
     today_in,
 )
 from salto_desk.keys.services import KeyService
 from salto_desk.keys.validation import validate_key_draft
-from salto_desk.pms.client import DEFAULT_BASE_URL, BexClient, PmsSettings, collector_paused
-from salto_desk.pms.errors import PmsError, PmsRecordError
+from salto_desk.pms.client import ORDERS, BexClient, IncludeGroup
+from salto_desk.pms.errors import PmsError, PmsRateLimited, PmsRecordError
+from salto_desk.pms.http import collector_paused
 from salto_desk.pms.models import Administration as BexAdministration
 from salto_desk.pms.models import Reservation
+from salto_desk.pms.selection import ReservationSelection
+from salto_desk.pms.settings import DEFAULT_BASE_URL, PmsSettings
 from salto_desk.protocol.errors import SaltoErrorReply
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.storage.audit_repository import AuditRepository
@@ -84,9 +93,9 @@ from salto_desk.storage.database import Database
 from salto_desk.storage.errors import NotFoundError
 from salto_desk.storage.key_repository import KeyRepository
 from salto_desk.storage.outbox_repository import OutboxAction, OutboxEntry, OutboxRepository, OutboxRequest
-from salto_desk.storage.pms_repository import CachedReservation, PmsRepository, SyncCursor
+from salto_desk.storage.pms_repository import CachedReservation, PmsRepository, SyncCursor, UnfinishedPull
 from salto_desk.storage.settings_repository import PMS_BASE_URL, SettingsRepository
-from salto_desk.storage.sync_key_repository import SyncedKey, SyncKeyRepository
+from salto_desk.storage.sync_key_repository import FlagCode, KeyFlag, SyncedKey, SyncKeyRepository
 
 log = logging.getLogger("salto_desk.sync")
 
@@ -117,6 +126,17 @@ class OutboxRetry:
     def after(self, attempts: int) -> timedelta:
         delay: timedelta = self.first_delay * (2 ** max(0, attempts - 1))
         return min(self.max_delay, delay)
+
+
+@dataclass(frozen=True)
+class PullOptions:
+    """How much the sync reads from BEX."""
+
+    first_pull_days: int = 14
+    """The first pull of an administration reads the stays departing from this many days ago on: older
+    ones need no key, and a park's whole history would take hours of BEX's rate limit."""
+    objects_read_in_full_every: timedelta = timedelta(hours=1)
+    """Objects are read incrementally; this often all of them, which is how the sync sees deletions."""
 
 
 class SyncStage(StrEnum):
@@ -167,17 +187,37 @@ class SyncSummary:
         )(language)
 
 
-@dataclass
-class _Tally:
+@dataclass(frozen=True)
+class _Counts:
+    """What one part of a run did; the parts' counts add up to the run's summary."""
+
     fetched: int = 0
     created: int = 0
     updated: int = 0
     revoked: int = 0
     delivered: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: tuple[str, ...] = ()
+
+    def __add__(self, other: _Counts) -> _Counts:
+        return _Counts(
+            self.fetched + other.fetched,
+            self.created + other.created,
+            self.updated + other.updated,
+            self.revoked + other.revoked,
+            self.delivered + other.delivered,
+            self.errors + other.errors,
+        )
 
     def summary(self) -> SyncSummary:
-        return SyncSummary(self.fetched, self.created, self.updated, self.revoked, self.delivered, tuple(self.errors))
+        return SyncSummary(self.fetched, self.created, self.updated, self.revoked, self.delivered, self.errors)
+
+
+@dataclass(frozen=True)
+class _Pulled:
+    """What the pull of BEX brought: the counts, and per BEX administration the include groups BEX refused."""
+
+    counts: _Counts
+    missing: Mapping[str, tuple[IncludeGroup, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -195,6 +235,16 @@ class _Rules:
         for product in matching_products(self.products, reservation.facts):
             chosen.setdefault(product.key_type_id, product)
         return list(chosen.values())
+
+
+@dataclass(frozen=True)
+class _Followed:
+    """A key the sync made, after carrying PMS changes into it: its new data and what the sync now wrote."""
+
+    key: KeyData
+    changed: KeyDraft | None
+    written: SyncedKey | None
+    moved: bool
 
 
 def _utc_now() -> datetime:
@@ -216,6 +266,52 @@ def _digest(administration: Administration, products: Sequence[Product], key_typ
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _zone(bex: BexAdministration, administration: Administration | None) -> tzinfo:
+    """The administration's time zone: the desk's setting, else BEX's fixed UTC offset, else UTC."""
+    if administration is not None:
+        return ZoneInfo(administration.time_zone)
+    return timezone(bex.utc_offset) if bex.utc_offset is not None else UTC
+
+
+def _problem_key(problem: PmsRecordError) -> tuple[str, str, str]:
+    return problem.record_type, problem.record_id, problem.field
+
+
+def _reservation_flags(reservation: CachedReservation) -> tuple[KeyFlag, ...]:
+    """Flags every key of the reservation carries: its object is gone from BEX."""
+    if reservation.object_missing and reservation.object_pms_id is not None:
+        return (KeyFlag(FlagCode.OBJECT_MISSING, (("object", reservation.object_pms_id),)),)
+    return ()
+
+
+def _phone_flags(reservation: CachedReservation) -> tuple[KeyFlag, ...]:
+    """Flags of a key whose phone the sync sets: BEX's phone for the guest cannot be sent to."""
+    problem = reservation.phone_problem
+    if problem is None:
+        return ()
+    details = (("phone", problem.phone), ("reason", problem.reason.value), *problem.details)
+    return (KeyFlag(FlagCode.PHONE_REFUSED, tuple(sorted(details))),)
+
+
+def flag_text(flag: KeyFlag) -> Text:
+    """A flag in words: what is wrong and what to do."""
+    details = dict(flag.details)
+    if flag.code is FlagCode.PHONE_REFUSED:
+        phone, reason = details.pop("phone", ""), details.pop("reason", PhoneReason.NOT_A_NUMBER.value)
+        problem, action = PhoneProblem(phone, PhoneReason(reason), tuple(sorted(details.items()))).text()
+        return Text(
+            f"No mobile key can go to the phone in BEX: {problem.en} {action.en}",
+            f"Er kan geen mobiele sleutel naar de telefoon uit BEX: {problem.nl} {action.nl}",
+        )
+    unit = details.get("object", "?")
+    return Text(
+        f"BEX no longer lists the accommodation (object {unit}) of this reservation; it may have been deleted. "
+        "Check the reservation's accommodation in BEX and the key's rooms.",
+        f"BEX kent de accommodatie (object {unit}) van deze reservering niet meer; mogelijk is die verwijderd. "
+        "Controleer de accommodatie van de reservering in BEX en de kamers van de sleutel.",
+    )
+
+
 class SyncEngine:
     """Runs the sync; ``run_once`` from one thread at a time (the GUI's background queue or the CLI).
 
@@ -231,6 +327,7 @@ class SyncEngine:
         *,
         clock: Clock = _utc_now,
         retry: OutboxRetry | None = None,
+        options: PullOptions | None = None,
         language: str = "en",
     ) -> None:
         self.database = database
@@ -238,6 +335,7 @@ class SyncEngine:
         self.key_service_for = key_service_for
         self.clock = clock
         self.retry = retry or OutboxRetry()
+        self.options = options or PullOptions()
         self.language = language
         self.desk = this_desk()
 
@@ -246,20 +344,21 @@ class SyncEngine:
     def run_once(self, progress: Callable[[SyncProgress], None] | None = None) -> SyncSummary:
         """Pull, cache, derive key data and work through the outbox, for every administration."""
         notify = progress or (lambda _progress: None)
-        tally = _Tally()
         # A full run makes hundreds of thousands of short-lived objects; the garbage collector's passes over
         # them cost a fifth of the run. Its few cycles (database sessions) are collected once it is over.
         with collector_paused:
             with self.database.unit_of_work() as session:
                 administrations = ConfigRepository(session).administrations()
-            changed = self._pull_all(administrations, notify, tally)
+            pulled = self._pull_all(administrations, notify)
+            counts = pulled.counts
             for administration in administrations:
+                counts += self._unmatchable(administration, pulled.missing.get(administration.pms_id, ()))
                 try:
-                    self._derive_keys(administration, changed.get(administration.pms_id), notify, tally)
+                    counts += self._derive_keys(administration, notify)
                 except SaltoDeskError as error:
-                    tally.errors.append(f"{administration.name}: {error.user_message(self.language)}")
-            self._work_outbox(administrations, notify, tally)
-        summary = tally.summary()
+                    counts += _Counts(errors=(f"{administration.name}: {error.user_message(self.language)}",))
+            counts += self._work_outbox(administrations, notify)
+        summary = counts.summary()
         log.info("sync: %s", summary.text("en"))
         return summary
 
@@ -285,133 +384,240 @@ class SyncEngine:
         with self._pms() as client:
             yield client
 
-    def _pull_all(
-        self, administrations: Sequence[Administration], notify: Callable[[SyncProgress], None], tally: _Tally
-    ) -> dict[str, list[str]]:
-        """Reservation ids pulled per BEX administration; one that failed is left out (and its failure recorded)."""
+    def _pull_all(self, administrations: Sequence[Administration], notify: Callable[[SyncProgress], None]) -> _Pulled:
+        """Every administration BEX lists, into the cache; one that failed keeps its cache (its failure recorded)."""
         configured = {administration.pms_id: administration for administration in administrations}
-        changed: dict[str, list[str]] = {}
+        now = self.clock()
+        with self.database.unit_of_work() as session:
+            paused_until = PmsRepository(session).paused_until()
+        if paused_until is not None and now < paused_until:
+            return _Pulled(_Counts(errors=(f"BEX: {self._paused_text(paused_until)(self.language)}",)))
+        counts, missing, done = _Counts(), {}, set()
         try:
             with self._client() as client:
                 listing = client.administrations()
-                self._report(tally, "BEX", listing.problems)
+                counts += self._problems("BEX", listing.problems)
                 listed = {each.id for each in listing.records}
                 for pms_id in configured.keys() - listed:
-                    self._failed(
+                    done.add(pms_id)
+                    counts += self._failed(
                         [pms_id],
                         configured[pms_id].name,
                         Text(
                             f"BEX does not list the administration {pms_id} for this API key.",
                             f"BEX toont de administratie {pms_id} niet voor deze API-sleutel.",
                         ),
-                        tally,
                     )
                 for bex in listing.records:
-                    label = configured[bex.id].name if bex.id in configured else (bex.name or bex.id)
-                    try:
-                        changed[bex.id] = self._pull_one(client, bex, label, notify, tally)
-                    except PmsError as error:
-                        self._failed([bex.id], label, error.message, tally, error.action)
+                    administration = configured.get(bex.id)
+                    label = administration.name if administration is not None else (bex.name or bex.id)
+                    done.add(bex.id)
+                    pulled, refused = self._pull_one(client, bex, administration, label, notify)
+                    counts, missing[bex.id] = counts + pulled, refused
+                    if self._paused():
+                        break  # BEX limits this API key: the other administrations wait as well
+        except PmsRateLimited as limited:
+            counts += self._pause([pms_id for pms_id in configured if pms_id not in done], "BEX", limited, None)
         except SaltoDeskError as error:  # no API key, BEX unreachable, key rejected...
-            failed = [pms_id for pms_id in configured if pms_id not in changed]
-            self._failed(failed, "BEX", error.message, tally, error.action)
-        return changed
+            failed = [pms_id for pms_id in configured if pms_id not in done]
+            counts += self._failed(failed, "BEX", error.message, error.action)
+        return _Pulled(counts, missing)
+
+    def _paused(self) -> bool:
+        with self.database.unit_of_work() as session:
+            paused_until = PmsRepository(session).paused_until()
+        return paused_until is not None and self.clock() < paused_until
 
     def _pull_one(
         self,
         client: BexClient,
         bex: BexAdministration,
+        administration: Administration | None,
         label: str,
         notify: Callable[[SyncProgress], None],
-        tally: _Tally,
-    ) -> list[str]:
-        with self.database.unit_of_work() as session:
-            cursor = PmsRepository(session).sync_cursor(bex.id)
+    ) -> tuple[_Counts, tuple[IncludeGroup, ...]]:
+        """One administration: objects, types, catalogue and owners, then its reservations page by page.
+
+        Returns the counts (reservations read count even when the pull stopped early) and the include
+        groups BEX refused.
+        """
+        zone = _zone(bex, administration)
         started = self.clock()
-        notify(SyncProgress(label, SyncStage.OBJECTS, 0, None))
-        objects = client.inventory_objects(bex.id, updated_since=_since(cursor.objects_until))
-        types = client.rentable_types(bex.id)
-        catalogue = [client.extras(bex.id), client.costs(bex.id)]
-        owners = client.owners(bex.id)
-        notify(SyncProgress(label, SyncStage.OBJECTS, len(objects.records), len(objects.records)))
-        self._report(
-            tally,
-            label,
-            [*objects.problems, *types.problems, *catalogue[0].problems, *catalogue[1].problems, *owners.problems],
-        )
         with self.database.unit_of_work() as session:
             cache = PmsRepository(session)
-            cache.store_objects(bex.id, objects.records)
-            cache.replace_catalogue(bex.id, types.records, [item for pull in catalogue for item in pull.records])
-            cache.replace_owners(bex.id, owners.records)
+            cursor, unfinished = cache.sync_cursor(bex.id), cache.unfinished_pull(bex.id)
+        try:
+            counts, objects_complete = self._pull_catalogue(client, bex, label, cursor, started, zone, notify)
+        except PmsRateLimited as limited:
+            return self._pause([bex.id], label, limited, None), ()
+        except PmsError as error:
+            return self._failed([bex.id], label, error.message, error.action), ()
+        if unfinished is None:
+            since = None if cursor.reservations_until is None else cursor.reservations_until - CURSOR_OVERLAP
+            departing_from = started.astimezone(zone).date() - timedelta(days=self.options.first_pull_days)
+            unfinished = UnfinishedPull(ReservationSelection(started, since, departing_from), 0)
+        page_size = client.settings.page_size
+        first_page = max(1, unfinished.offset // page_size)  # the last stored page again: records before it may be gone
         notify(SyncProgress(label, SyncStage.RESERVATIONS, 0, None))
-        pulled: dict[str, None] = {}  # ids in pull order, once each
-        fetched = 0
-        reservations_until: datetime | None = None
-        # Each page is stored in a transaction of its own while BEX prepares the next one. The cursor only
-        # moves once every page is in, so a sync stopped halfway (or killed) pulls them all again next time.
+        fetched, problems = 0, _Counts()
+        missing: tuple[IncludeGroup, ...] = ()
         reported: set[tuple[str, str, str]] = set()  # a broken record shared by two pages is reported once
-        for page in client.reservation_pages(bex.id, updated_since=_since(cursor.reservations_until)):
-            fresh = [each for each in page.problems if (each.record_type, each.record_id, each.field) not in reported]
-            reported.update((each.record_type, each.record_id, each.field) for each in fresh)
-            self._report(tally, label, fresh)
-            usable = [reservation for reservation in page.records if self._has_stay(label, reservation, tally)]
-            with self.database.unit_of_work() as session:
-                PmsRepository(session).store_reservations(bex.id, usable)
-            pulled.update(dict.fromkeys(reservation.id for reservation in usable))
-            fetched += len(page.records)
-            reservations_until = page.updated_until
-            notify(SyncProgress(label, SyncStage.RESERVATIONS, fetched, None))
+        try:
+            for page in client.reservation_pages(bex.id, unfinished.selection, zone, first_page=first_page):
+                fresh = [each for each in page.problems if _problem_key(each) not in reported]
+                reported.update(_problem_key(each) for each in fresh)
+                usable = [each for each in page.records if each.start_date is not None and each.end_date is not None]
+                undated = [each for each in page.records if each.start_date is None or each.end_date is None]
+                problems += self._problems(label, fresh) + self._without_stay(label, undated)
+                after = None if page.last else UnfinishedPull(page.selection, page.number * page_size)
+                with self.database.unit_of_work() as session:
+                    cache = PmsRepository(session)
+                    cache.store_reservations(bex.id, usable)
+                    cache.record_pull_progress(bex.id, after)
+                fetched += len(page.records)
+                missing = page.missing
+                notify(SyncProgress(label, SyncStage.RESERVATIONS, fetched, None))
+        except PmsRateLimited as limited:
+            return counts + problems + _Counts(fetched) + self._pause([bex.id], label, limited, fetched), missing
+        except PmsError as error:
+            return counts + problems + _Counts(fetched) + self._failed([bex.id], label, error.message, error.action), ()
         with self.database.unit_of_work() as session:
             PmsRepository(session).record_sync_success(
                 bex.id,
                 name=bex.name,
                 now=self.clock(),
-                cursor=SyncCursor(reservations_until or started, objects.updated_until or started),
+                cursor=SyncCursor(unfinished.selection.started, started, started if objects_complete else None),
             )
-        tally.fetched += fetched
         notify(SyncProgress(label, SyncStage.RESERVATIONS, fetched, fetched))
-        return list(pulled)
+        return counts + problems + _Counts(fetched), missing
 
-    def _has_stay(self, label: str, reservation: Reservation, tally: _Tally) -> bool:
-        """Whether the reservation has its dates; one without cannot be cached and is reported."""
-        if reservation.start_date is not None and reservation.end_date is not None:
-            return True
-        tally.errors.append(
-            Text(
-                f"{label}: reservation {reservation.booking_nr or reservation.id} has no arrival or departure "
-                "date in BEX; it is left out.",
-                f"{label}: reservering {reservation.booking_nr or reservation.id} heeft geen aankomst- of "
-                "vertrekdatum in BEX; ze wordt overgeslagen.",
-            )(self.language)
+    def _pull_catalogue(
+        self,
+        client: BexClient,
+        bex: BexAdministration,
+        label: str,
+        cursor: SyncCursor,
+        started: datetime,
+        zone: tzinfo,
+        notify: Callable[[SyncProgress], None],
+    ) -> tuple[_Counts, bool]:
+        """Objects (incremental, or all of them now and then), types, extras, costs and owners, into the cache.
+
+        Returns the problems and whether every object was read (then BEX's deletions left the cache).
+        """
+        complete_at = cursor.objects_complete_at
+        in_full = (
+            cursor.objects_until is None
+            or complete_at is None
+            or started - complete_at >= self.options.objects_read_in_full_every
         )
-        return False
+        notify(SyncProgress(label, SyncStage.OBJECTS, 0, None))
+        since = None if in_full or cursor.objects_until is None else cursor.objects_until - CURSOR_OVERLAP
+        objects = client.inventory_objects(bex.id, updated_since=since)
+        types = client.rentable_types(bex.id)
+        catalogue = [client.extras(bex.id), client.costs(bex.id)]
+        owners = client.owners(bex.id, zone)
+        notify(SyncProgress(label, SyncStage.OBJECTS, len(objects.records), len(objects.records)))
+        with self.database.unit_of_work() as session:
+            cache = PmsRepository(session)
+            cache.store_objects(bex.id, objects.records, complete=objects.complete)
+            cache.replace_catalogue(bex.id, types.records, [item for pull in catalogue for item in pull.records])
+            cache.replace_owners(bex.id, owners.records)
+        found = [*objects.problems, *types.problems, *catalogue[0].problems, *catalogue[1].problems, *owners.problems]
+        refused = [
+            self._refused_text(label, group) for group in owners.missing
+        ]  # owners without agreements: their keys lack accommodations
+        return self._problems(label, found) + _Counts(errors=tuple(refused)), objects.complete
 
-    def _report(self, tally: _Tally, label: str, problems: Sequence[PmsRecordError]) -> None:
-        tally.errors.extend(f"{label}: {problem.user_message(self.language)}" for problem in problems)
+    def _without_stay(self, label: str, reservations: Sequence[Reservation]) -> _Counts:
+        """Reservations without their dates cannot be cached: each is reported."""
+        return _Counts(
+            errors=tuple(
+                Text(
+                    f"{label}: reservation {reservation.booking_nr or reservation.id} has no arrival or departure "
+                    "date in BEX; it is left out.",
+                    f"{label}: reservering {reservation.booking_nr or reservation.id} heeft geen aankomst- of "
+                    "vertrekdatum in BEX; ze wordt overgeslagen.",
+                )(self.language)
+                for reservation in reservations
+            )
+        )
 
-    def _failed(
-        self, pms_ids: Sequence[str], label: str, message: Text, tally: _Tally, action: Text | None = None
-    ) -> None:
+    def _problems(self, label: str, problems: Sequence[PmsRecordError]) -> _Counts:
+        return _Counts(errors=tuple(f"{label}: {problem.user_message(self.language)}" for problem in problems))
+
+    def _failed(self, pms_ids: Sequence[str], label: str, message: Text, action: Text | None = None) -> _Counts:
         """BEX could not be read for these administrations: the cache stays, the failure is recorded."""
         text = message(self.language) if action is None else f"{message(self.language)} {action(self.language)}"
-        tally.errors.append(f"{label}: {text}")
         now = self.clock()
         with self.database.unit_of_work() as session:
             cache = PmsRepository(session)
             for pms_id in pms_ids:
                 cache.record_sync_failure(pms_id, now=now, error=text)
+        return _Counts(errors=(f"{label}: {text}",))
+
+    def _pause(self, pms_ids: Sequence[str], label: str, limited: PmsRateLimited, fetched: int | None) -> _Counts:
+        """A 429 whose ``Retry-After`` is longer than we wait: the pull stops and goes on after that time."""
+        if limited.retry_after is None:
+            return self._failed(pms_ids, label, limited.message, limited.action)
+        now = self.clock()
+        until = now + timedelta(seconds=limited.retry_after)
+        said = self._paused_text(until)
+        if fetched is not None:
+            said = Text(
+                f"{said.en} {fetched} reservation(s) were read and stored in this run.",
+                f"{said.nl} In deze ronde zijn {fetched} reservering(en) gelezen en opgeslagen.",
+            )
+        with self.database.unit_of_work() as session:
+            cache = PmsRepository(session)
+            for pms_id in pms_ids:
+                cache.record_pause(pms_id, now=now, until=until, error=said(self.language))
+        return _Counts(errors=(f"{label}: {said(self.language)}",))
+
+    @staticmethod
+    def _paused_text(until: datetime) -> Text:
+        at = until.astimezone().strftime("%Y-%m-%d %H:%M")
+        return Text(
+            f"BEX limits the number of requests of this API key; the pull goes on where it stopped from {at}.",
+            f"BEX beperkt het aantal verzoeken van deze API-sleutel; het ophalen gaat vanaf {at} verder waar het "
+            "gebleven was.",
+        )
+
+    def _refused_text(self, label: str, group: IncludeGroup) -> str:
+        return Text(
+            f"{label}: BEX refused the {group.name} data (the app lacks the permission '{group.permission}'); the "
+            f"pull went on without it. In BEX, grant the app '{group.permission}'.",
+            f"{label}: BEX weigerde de gegevens '{group.name}' (de app mist het recht '{group.permission}'); het "
+            f"ophalen ging zonder verder. Geef de app in BEX het recht '{group.permission}'.",
+        )(self.language)
+
+    def _unmatchable(self, administration: Administration, missing: Sequence[IncludeGroup]) -> _Counts:
+        """Without order data, products that filter on extras or costs cannot match: say so, and what to grant."""
+        groups = [group for group in missing if group.name == ORDERS]
+        if not groups:
+            return _Counts(errors=tuple(self._refused_text(administration.name, group) for group in missing))
+        with self.database.unit_of_work() as session:
+            products = ConfigRepository(session).products_of_administration(administration.id)
+        names = ", ".join(f"'{product.name}'" for product in products if product.extras or product.costs)
+        errors = [self._refused_text(administration.name, group) for group in missing if group.name != ORDERS]
+        if names:
+            permission = groups[0].permission
+            errors.append(
+                Text(
+                    f"{administration.name}: BEX refused the order data (the app lacks the permission "
+                    f"'{permission}'), so the products {names} that filter on extras or costs cannot match any "
+                    f"booking. In BEX, grant the app '{permission}'.",
+                    f"{administration.name}: BEX weigerde de ordergegevens (de app mist het recht '{permission}'), "
+                    f"dus de producten {names} die op extra's of kosten filteren kunnen bij geen boeking passen. "
+                    f"Geef de app in BEX het recht '{permission}'.",
+                )(self.language)
+            )
+        return _Counts(errors=tuple(errors))
 
     # --- 2. key data -----------------------------------------------------------------------------
 
-    def _derive_keys(
-        self,
-        administration: Administration,
-        changed: list[str] | None,
-        notify: Callable[[SyncProgress], None],
-        tally: _Tally,
-    ) -> None:
-        """Apply the key rules to changed reservations, or to all current ones after a configuration change."""
+    def _derive_keys(self, administration: Administration, notify: Callable[[SyncProgress], None]) -> _Counts:
+        """Apply the key rules to the pending reservations, or to all current ones after a configuration change."""
         now = self.clock()
         with self.database.unit_of_work() as session:
             config = ConfigRepository(session)
@@ -419,22 +625,25 @@ class SyncEngine:
             key_types = config.key_types(administration.id)
             digest = _digest(administration, products, key_types, config.door_name_map(administration.id))
             cache = PmsRepository(session)
+            pending = cache.pending_reservations(administration.id)
+            reservations = pending
             if cache.configuration_digest(administration.pms_id) != digest:
-                reservations = cache.stays_ending_from(administration.id, today_in(administration, now))
-            else:
-                reservations = cache.reservations(administration.id, changed or ())
+                current = cache.stays_ending_from(administration.id, today_in(administration, now))
+                reservations = list({each.pms_id: each for each in [*current, *pending]}.values())
             rules = _Rules(administration, products, {key_type.id: key_type for key_type in key_types}, now)
             notify(SyncProgress(administration.name, SyncStage.KEYS, 0, len(reservations)))
-            self._apply(session, rules, reservations, tally)
+            counts = self._apply(session, rules, reservations)
+            cache.clear_pending(administration.pms_id, [each.pms_id for each in pending])
             cache.record_configuration_digest(administration.pms_id, digest)
         notify(SyncProgress(administration.name, SyncStage.KEYS, len(reservations), len(reservations)))
+        return counts
 
     @staticmethod
     def _wants_key(reservation: CachedReservation, today: date) -> bool:
         """Confirmed, not checked out and not over: such a reservation gets key data when a product matches."""
         return reservation.state in KEY_STATES and not reservation.checked_out and reservation.end_date >= today
 
-    def _apply(self, session: Session, rules: _Rules, reservations: Sequence[CachedReservation], tally: _Tally) -> None:
+    def _apply(self, session: Session, rules: _Rules, reservations: Sequence[CachedReservation]) -> _Counts:
         administration, now = rules.administration, rules.now
         today = today_in(administration, now)
         keys = KeyRepository(session)
@@ -445,14 +654,16 @@ class SyncEngine:
             administration.id, [each.pms_id for each in reservations]
         )
         queued = {(entry.key_id, entry.action) for entry in OutboxRepository(session).for_keys(key_ids)}
+        counts = _Counts()
         new: list[tuple[KeyDraft, Product, CachedReservation]] = []
-        updates: dict[int, KeyDraft] = {}
-        relinked: dict[int, SyncedKey] = {}
+        followed: list[_Followed] = []
+        flags: dict[int, tuple[KeyFlag, ...]] = {}
         for reservation in reservations:
             existing = holders.get(reservation.pms_id, [])
+            flags.update((key.id, _reservation_flags(reservation)) for key in existing)
             try:
                 if reservation.state in CANCELLED_STATES:
-                    self._revoke(session, administration, existing, now, tally)
+                    counts += self._revoke(session, administration, existing, now)
                     continue
                 if not self._wants_key(reservation, today):
                     continue
@@ -465,17 +676,25 @@ class SyncEngine:
                         if desired is not None:
                             new.append((desired, product, reservation))
                     elif key.id in links and desired is not None:
-                        self._follow(
-                            session, rules, key, links[key.id], desired, product, reservation, queued, updates,
-                            relinked, tally,
-                        )  # fmt: skip
+                        outcome = self._follow(key, links[key.id], desired, product, reservation)
+                        followed.append(outcome)
+                        flags[key.id] = _reservation_flags(reservation) + _phone_flags(reservation)
+                        due = self._delivery_due(administration, product, reservation, outcome.key)
+                        if due is not None and ((key.id, OutboxAction.DELIVER) not in queued or outcome.moved):
+                            OutboxRepository(session).enqueue(
+                                administration.id, key.id, OutboxAction.DELIVER, due=due, now=now,
+                                phone=outcome.key.phone,
+                            )  # fmt: skip
             except SaltoDeskError as error:
-                tally.errors.append(
-                    f"{administration.name}: {_label(reservation)}: {error.user_message(self.language)}"
+                counts += _Counts(
+                    errors=(f"{administration.name}: {_label(reservation)}: {error.user_message(self.language)}",)
                 )
-        keys.update_many(updates, now)
-        SyncKeyRepository(session).save_many(list(relinked.values()))
-        self._create(session, rules, new, tally)
+        keys.update_many({each.key.id: each.changed for each in followed if each.changed is not None}, now)
+        SyncKeyRepository(session).save_many([each.written for each in followed if each.written is not None])
+        counts += _Counts(updated=sum(1 for each in followed if each.changed is not None))
+        created, created_flags = self._create(session, rules, new)
+        SyncKeyRepository(session).replace_flags({**flags, **created_flags})
+        return counts + created
 
     def _desired(self, rules: _Rules, product: Product, reservation: CachedReservation) -> KeyDraft | None:
         """The key data the reservation should have, or None when it cannot have any (no object yet, over)."""
@@ -490,17 +709,18 @@ class SyncEngine:
             stay=StayDates(reservation.start_date, reservation.end_date),
             rooms=(reservation.door_name,),
             checked_in=reservation.checked_in,
-            phone=sendable_phone(reservation.phone),
+            phone=reservation.sendable_phone,
         )
         if draft.validity.end <= rules.now:
             return None
         return validate_key_draft(draft, administration.text_encoding)
 
     def _create(
-        self, session: Session, rules: _Rules, new: list[tuple[KeyDraft, Product, CachedReservation]], tally: _Tally
-    ) -> None:
+        self, session: Session, rules: _Rules, new: list[tuple[KeyDraft, Product, CachedReservation]]
+    ) -> tuple[_Counts, dict[int, tuple[KeyFlag, ...]]]:
+        """Store new key data (audited, linked, deliveries queued); returns the counts and the new keys' flags."""
         if not new:
-            return
+            return _Counts(), {}
         administration, now = rules.administration, rules.now
         created = KeyRepository(session).add_many([draft for draft, _product, _reservation in new], now)
         AuditRepository(session).record_many(
@@ -514,38 +734,25 @@ class SyncEngine:
             ]
         )
         deliveries = []
+        flags: dict[int, tuple[KeyFlag, ...]] = {}
         for key, (_draft, product, reservation) in zip(created, new, strict=True):
+            flags[key.id] = _reservation_flags(reservation) + _phone_flags(reservation)
             due = self._delivery_due(administration, product, reservation, key)
             if due is not None:
                 deliveries.append(OutboxRequest(administration.id, key.id, OutboxAction.DELIVER, due, key.phone))
         OutboxRepository(session).add_new(deliveries, now)
-        tally.created += len(created)
+        return _Counts(created=len(created)), flags
 
     def _follow(
-        self,
-        session: Session,
-        rules: _Rules,
-        key: KeyData,
-        link: SyncedKey,
-        desired: KeyDraft,
-        product: Product,
-        reservation: CachedReservation,
-        queued: set[tuple[int, OutboxAction]],
-        updates: dict[int, KeyDraft],
-        relinked: dict[int, SyncedKey],
-        tally: _Tally,
-    ) -> None:
-        """Carry PMS changes into key data the sync made, leaving alone every field the desk changed.
-
-        The key's new data goes into ``updates`` and what the sync now wrote into ``relinked``: ``_apply``
-        stores both in bulk.
-        """
+        self, key: KeyData, link: SyncedKey, desired: KeyDraft, product: Product, reservation: CachedReservation
+    ) -> _Followed:
+        """Carry PMS changes into key data the sync made, leaving alone every field the desk changed."""
 
         def owned(current: T, written: T, wanted: T) -> T:
             return wanted if current == written else current
 
         if key.state is KeyState.REVOKING:
-            return
+            return _Followed(key, None, None, moved=False)
         rooms = owned(key.rooms, link.rooms, desired.rooms)
         validity = owned(key.validity, link.validity, desired.validity)
         phone = owned(key.phone, link.phone, desired.phone)
@@ -556,9 +763,6 @@ class SyncEngine:
             state = KeyState.NEEDS_REENCODE
         current = replace(key, rooms=rooms, validity=validity, phone=phone, holder=replace(key.holder, label=label),
                           state=state)  # fmt: skip
-        if current != key:
-            updates[key.id] = _draft_of(current)
-            tally.updated += 1
         written = SyncedKey(  # a field the desk changed keeps the old value here, so it stays the desk's
             key.id,
             product.id,
@@ -567,13 +771,12 @@ class SyncEngine:
             desired.validity if key.validity == link.validity else link.validity,
             desired.phone if key.phone == link.phone else link.phone,
         )
-        if written != link:
-            relinked[key.id] = written
-        due = self._delivery_due(rules.administration, product, reservation, current)
-        if due is not None and ((key.id, OutboxAction.DELIVER) not in queued or moved):
-            OutboxRepository(session).enqueue(
-                rules.administration.id, key.id, OutboxAction.DELIVER, due=due, now=rules.now, phone=current.phone
-            )
+        return _Followed(
+            current,
+            _draft_of(current) if current != key else None,
+            written if written != link else None,
+            moved,
+        )
 
     def _delivery_due(
         self, administration: Administration, product: Product, reservation: CachedReservation, key: KeyData
@@ -587,10 +790,11 @@ class SyncEngine:
         return None if day is None else local_moment(day, time(0, 0), administration.zone, earliest=True)
 
     def _revoke(
-        self, session: Session, administration: Administration, keys: Sequence[KeyData], now: datetime, tally: _Tally
-    ) -> None:
+        self, session: Session, administration: Administration, keys: Sequence[KeyData], now: datetime
+    ) -> _Counts:
         """Cancelled: key data never issued goes at once; issued keys wait in the outbox for SALTO's CO."""
         repository, outbox = KeyRepository(session), OutboxRepository(session)
+        revoked = updated = 0
         for key in keys:
             if key.state is KeyState.REVOKING:
                 continue
@@ -600,11 +804,12 @@ class SyncEngine:
                     self._audit(AuditAction.DELETE_KEY, administration, key),
                     desk=self.desk, process_id=os.getpid(), now=now, state=AuditState.OK,
                 )  # fmt: skip
-                tally.revoked += 1
+                revoked += 1
                 continue
             repository.set_state(key.id, KeyState.REVOKING, now)
             outbox.enqueue(administration.id, key.id, OutboxAction.REVOKE, due=now, now=now)
-            tally.updated += 1
+            updated += 1
+        return _Counts(revoked=revoked, updated=updated)
 
     @staticmethod
     def _audit(action: AuditAction, administration: Administration, key: KeyData) -> AuditDraft:
@@ -620,19 +825,21 @@ class SyncEngine:
     # --- 3. outbox -------------------------------------------------------------------------------
 
     def _work_outbox(
-        self, administrations: Sequence[Administration], notify: Callable[[SyncProgress], None], tally: _Tally
-    ) -> None:
+        self, administrations: Sequence[Administration], notify: Callable[[SyncProgress], None]
+    ) -> _Counts:
         by_id = {administration.id: administration for administration in administrations}
         with self.database.unit_of_work() as session:
             due = OutboxRepository(session).due(self.clock())
+        counts = _Counts()
         for done, entry in enumerate(due, start=1):
             administration = by_id[entry.administration_id]
             service = self.key_service_for(administration)
             if entry.action is OutboxAction.DELIVER:
-                self._deliver(entry, administration, service, tally)
+                counts += self._deliver(entry, administration, service)
             else:
-                self._check_out(entry, administration, service, tally)
+                counts += self._check_out(entry, administration, service)
             notify(SyncProgress(administration.name, SyncStage.OUTBOX, done, len(due)))
+        return counts
 
     def _current_key(self, entry: OutboxEntry) -> KeyData | None:
         """The entry's key as it is now; None when it was deleted meanwhile (its entry went with it)."""
@@ -642,16 +849,16 @@ class SyncEngine:
         except NotFoundError:
             return None
 
-    def _deliver(self, entry: OutboxEntry, administration: Administration, service: KeyService, tally: _Tally) -> None:
+    def _deliver(self, entry: OutboxEntry, administration: Administration, service: KeyService) -> _Counts:
         key = self._current_key(entry)
         if key is None:
-            return
+            return _Counts()
         if key.deliveries:  # sent meanwhile (at the desk): never twice
             with self.database.unit_of_work() as session:
                 OutboxRepository(session).remove(entry.id)
-            return
+            return _Counts()
         if self._send_outcome_unknown(key):
-            self._outbox_failed(
+            return self._outbox_failed(
                 entry,
                 administration,
                 Text(
@@ -662,38 +869,35 @@ class SyncEngine:
                     "Controleer het in SALTO en verstuur de sleutel zo nodig met de hand.",
                 )(self.language),
                 retry=False,
-                tally=tally,
             )
-            return
         if key.phone is None:
-            self._outbox_failed(
-                entry,
-                administration,
-                Text(
-                    "The guest has no mobile number in international form (+31...) in the PMS, so the key cannot "
-                    "be sent. Add the number to the key data and retry.",
-                    "De gast heeft geen mobiel nummer in internationale vorm (+31...) in het PMS, dus de sleutel "
-                    "kan niet worden verstuurd. Vul het nummer in bij de sleutelgegevens en probeer opnieuw.",
-                )(self.language),
-                retry=False,
-                tally=tally,
-            )
-            return
+            return self._outbox_failed(entry, administration, self._no_phone(key)(self.language), retry=False)
         try:
             service.send_to_phone(key, key.phone)
         except (KeyNotIssuable, ValidationError) as error:
-            self._outbox_failed(entry, administration, error.user_message(self.language), retry=False, tally=tally)
-            return
+            return self._outbox_failed(entry, administration, error.user_message(self.language), retry=False)
         except SaltoErrorReply as error:
             retry = entry.attempts + 1 < self.retry.refused_attempts
-            self._outbox_failed(entry, administration, error.user_message(self.language), retry=retry, tally=tally)
-            return
+            return self._outbox_failed(entry, administration, error.user_message(self.language), retry=retry)
         except SaltoDeskError as error:
-            self._outbox_failed(entry, administration, error.user_message(self.language), retry=True, tally=tally)
-            return
+            return self._outbox_failed(entry, administration, error.user_message(self.language), retry=True)
         with self.database.unit_of_work() as session:
             OutboxRepository(session).remove(entry.id)
-        tally.delivered += 1
+        return _Counts(delivered=1)
+
+    def _no_phone(self, key: KeyData) -> Text:
+        """Why a key has no phone to deliver to: the refusal of BEX's number when there was one."""
+        with self.database.unit_of_work() as session:
+            flags = SyncKeyRepository(session).flags([key.id]).get(key.id, ())
+        refused = next((flag for flag in flags if flag.code is FlagCode.PHONE_REFUSED), None)
+        if refused is not None:
+            return flag_text(refused)
+        return Text(
+            "The guest has no mobile number in the PMS, so the key cannot be sent. Add the number to the key "
+            "data and retry.",
+            "De gast heeft geen mobiel nummer in het PMS, dus de sleutel kan niet worden verstuurd. Vul het "
+            "nummer in bij de sleutelgegevens en probeer opnieuw.",
+        )
 
     def _send_outcome_unknown(self, key: KeyData) -> bool:
         """Whether a phone key send of this key was accepted by SALTO and then lost its answer."""
@@ -701,23 +905,20 @@ class SyncEngine:
             entries = AuditRepository(session).entries(key_id=key.id)
         return any(entry.action is AuditAction.SEND_TO_PHONE and entry.state is AuditState.UNKNOWN for entry in entries)
 
-    def _check_out(
-        self, entry: OutboxEntry, administration: Administration, service: KeyService, tally: _Tally
-    ) -> None:
+    def _check_out(self, entry: OutboxEntry, administration: Administration, service: KeyService) -> _Counts:
         """CO for each room, then the key data goes (and its entry with it); until then it keeps retrying."""
         key = self._current_key(entry)
         if key is None:
-            return
+            return _Counts()
         try:
             service.delete_key(key, shared_rooms_confirmed=True)
         except SaltoDeskError as error:
-            self._outbox_failed(entry, administration, error.user_message(self.language), retry=True, tally=tally)
-            return
-        tally.revoked += 1
+            return self._outbox_failed(entry, administration, error.user_message(self.language), retry=True)
+        return _Counts(revoked=1)
 
     def _outbox_failed(
-        self, entry: OutboxEntry, administration: Administration, reason: str, *, retry: bool, tally: _Tally
-    ) -> None:
+        self, entry: OutboxEntry, administration: Administration, reason: str, *, retry: bool
+    ) -> _Counts:
         now = self.clock()
         retry_at = now + self.retry.after(entry.attempts + 1) if retry else None
         with self.database.unit_of_work() as session:
@@ -727,11 +928,7 @@ class SyncEngine:
             if entry.action is OutboxAction.DELIVER
             else Text("checking out the cancelled stay", "uitchecken van het geannuleerde verblijf")
         )
-        tally.errors.append(f"{administration.name}: {entry.holder_label}: {what(self.language)}: {reason}")
-
-
-def _since(until: datetime | None) -> datetime | None:
-    return None if until is None else until - CURSOR_OVERLAP
+        return _Counts(errors=(f"{administration.name}: {entry.holder_label}: {what(self.language)}: {reason}",))
 
 
 def pms_client_from_settings(database: Database, secrets: SecretStore | None = None) -> BexClient:

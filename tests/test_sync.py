@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from salto_desk.errors import Text
 from salto_desk.keys.model import (
@@ -21,11 +24,12 @@ from salto_desk.keys.model import (
 )
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.keys.services import KeyService, salto_client_for
-from salto_desk.pms.client import BexClient, PmsSettings, Pull, RetryPolicy
+from salto_desk.pms.client import BexClient, ReservationPage
 from salto_desk.pms.demo_data import DemoRecord
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer, RateLimit
 from salto_desk.pms.errors import PmsUnreachable
-from salto_desk.pms.models import Reservation
+from salto_desk.pms.selection import ReservationSelection
+from salto_desk.pms.settings import PmsSettings, RetryPolicy
 from salto_desk.protocol.client import SaltoClient
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.simulator import Simulator, SimulatorConfig
@@ -40,13 +44,17 @@ from salto_desk.storage import (
     ReservationQuery,
     SettingsRepository,
 )
+from salto_desk.storage.orm import PmsReservationRow
 from salto_desk.storage.settings_repository import PMS_BASE_URL
+from salto_desk.storage.sync_key_repository import FlagCode, SyncKeyRepository
 from salto_desk.sync import (
     OutboxRetry,
     PmsNotConfigured,
+    PullOptions,
     SyncEngine,
     SyncProgress,
     SyncSummary,
+    flag_text,
     pms_client_from_settings,
 )
 from tests.storage.helpers import add_administration, add_encoder
@@ -54,7 +62,8 @@ from tests.storage.helpers import database as database
 
 TODAY = date(2030, 7, 1)
 HOTEL, PARK = "2", "1"
-RESERVATIONS = 400
+RESERVATIONS = 600
+FIRST_PULL_FROM = TODAY - timedelta(days=PullOptions().first_pull_days)
 
 
 class Clock:
@@ -191,7 +200,12 @@ def test_a_full_sync_caches_everything_and_makes_key_data_for_confirmed_stays_on
     progress: list[SyncProgress] = []
     summary = world.engine.run_once(progress.append)
     assert summary.errors == ()
-    assert summary.fetched == RESERVATIONS
+    in_window = [
+        record
+        for record in world.pms.store.all("reservation")
+        if date.fromisoformat(str(record.attributes["end_date"])) >= FIRST_PULL_FROM
+    ]
+    assert summary.fetched == len(in_window) < RESERVATIONS  # the first pull reads only stays that can need a key
     keys = world.key_data()
     assert summary.created == len(keys) > 0
     with world.database.unit_of_work() as session:
@@ -232,6 +246,7 @@ def test_running_again_changes_nothing_and_pulls_only_what_changed(world: World)
 def test_check_in_activates_a_waiting_key_and_delivers_it_once(world: World) -> None:
     world.product(wait_for_check_in=True, deliver_to_guest=True)
     world.sync()
+    delivered_before = len(world.simulator.state.mobile_keys)  # stays checked in before today
     record = world.upcoming()[0]
     assert world.key(record.id).state is KeyState.WAITING_FOR_CHECK_IN
     assert world.outbox() == []
@@ -246,7 +261,7 @@ def test_check_in_activates_a_waiting_key_and_delivers_it_once(world: World) -> 
     world.pms.store.check_in(record.id)  # touched again in BEX: still only one delivery
     assert world.sync().delivered == 0
     assert len(world.key(record.id).deliveries) == 1
-    assert len(world.simulator.state.mobile_keys) == 1
+    assert len(world.simulator.state.mobile_keys) == delivered_before + 1
 
 
 def test_delivery_waits_for_its_day_and_for_salto_then_goes_exactly_once(world: World) -> None:
@@ -281,7 +296,7 @@ def test_a_guest_without_an_international_number_gets_a_visible_failure(world: W
     record = world.upcoming(phone=False)[0]
     stopped = [each for each in world.outbox() if each.key_id == world.key(record.id).id]
     assert len(stopped) == 1 and stopped[0].stopped
-    assert stopped[0].last_error is not None and "international" in stopped[0].last_error
+    assert stopped[0].last_error is not None and "has no mobile number" in stopped[0].last_error
 
 
 def test_cancelling_deletes_key_data_that_was_never_issued(world: World) -> None:
@@ -512,35 +527,257 @@ def test_a_changed_object_or_door_name_changes_the_rooms(world: World) -> None:
     assert changed.rooms == ("Suite 9",) and changed.state is KeyState.NEEDS_REENCODE
 
 
-class _DroppedAfterOnePage(BexClient):
-    """BEX goes away after the first page of reservations (or the desk's sync process is stopped there)."""
+class _DroppedAfterPages(BexClient):
+    """BEX goes away after three pages of the park's reservations (or the desk's sync process is stopped there)."""
 
-    def reservation_pages(  # type: ignore[override]
-        self, administration_id: str, **filters: object
-    ) -> Iterator[Pull[Reservation]]:
-        pages = super().reservation_pages(administration_id, **filters)  # type: ignore[arg-type]
-        yield next(pages)
+    def reservation_pages(
+        self, administration_id: str, selection: ReservationSelection, zone: tzinfo, *, first_page: int = 1
+    ) -> Iterator[ReservationPage]:
+        pages = super().reservation_pages(administration_id, selection, zone, first_page=first_page)
+        if administration_id != PARK:
+            yield from pages
+            return
+        yield from itertools.islice(pages, 3)
         raise PmsUnreachable(Text("BEX went away.", "BEX ging weg."))
 
 
-def test_each_page_is_stored_on_its_own_and_an_interrupted_pull_is_pulled_again_in_full(world: World) -> None:
+def engine_with(world: World, client: Callable[[], BexClient], **options: object) -> SyncEngine:
+    return SyncEngine(
+        world.database,
+        client,
+        world.engine.key_service_for,
+        clock=world.clock,
+        options=PullOptions(**options),  # type: ignore[arg-type]
+    )
+
+
+def hotel_keys_expected(world: World) -> set[str]:
+    """The hotel reservations a complete sync makes key data for (confirmed, with a unit, not over)."""
+    return {
+        record.id
+        for record in world.pms.store.all("reservation", HOTEL)
+        if record.attributes["state"] == "confirmed"
+        and record.refs("inventory_object")
+        and not record.attributes["checked_out_on"]
+        and date.fromisoformat(str(record.attributes["end_date"])) >= TODAY
+    }
+
+
+def test_an_interrupted_pull_goes_on_from_the_page_it_stopped_at(world: World) -> None:
     def dropping() -> BexClient:
         settings = PmsSettings(base_url=world.pms.base_url, retry=RetryPolicy(attempts=1), page_size=20)
-        return _DroppedAfterOnePage(DEMO_API_KEY, settings, now=world.clock, sleep=lambda _seconds: None)
+        return _DroppedAfterPages(DEMO_API_KEY, settings, now=world.clock, sleep=lambda _seconds: None)
 
-    interrupted = SyncEngine(world.database, dropping, world.engine.key_service_for, clock=world.clock).run_once()
+    interrupted = engine_with(world, dropping).run_once()
     assert any("BEX went away." in error for error in interrupted.errors)
+    hotel_window = [
+        record
+        for record in world.pms.store.all("reservation", HOTEL)
+        if date.fromisoformat(str(record.attributes["end_date"])) >= FIRST_PULL_FROM
+    ]
+    assert interrupted.fetched == 60 + len(hotel_window)  # the park's three pages count, though its pull stopped
     with world.database.unit_of_work() as session:
         cache = PmsRepository(session)
-        stored = cache.search_reservations(ReservationQuery(world.hotel.id, limit=5000))
-        cursor = cache.sync_cursor(HOTEL)
-    assert len(stored) == 20  # the first page is in: each page is one transaction
-    assert cursor.reservations_until is None  # so the next sync pulls everything again
+        unfinished = cache.unfinished_pull(PARK)
+        cursor = cache.sync_cursor(PARK)
+    assert unfinished is not None and unfinished.offset == 60 and cursor.reservations_until is None
+    seen = len(world.pms.api.seen)
     later(world)
-    again = world.sync()
-    hotel_reservations = len(world.pms.store.all("reservation", HOTEL))
-    assert again.errors == () and again.fetched == hotel_reservations + len(world.pms.store.all("reservation", PARK))
+
+    def small_pages() -> BexClient:
+        settings = PmsSettings(base_url=world.pms.base_url, retry=RetryPolicy(attempts=1), page_size=20)
+        return BexClient(DEMO_API_KEY, settings, now=world.clock, sleep=lambda _seconds: None)
+
+    again = engine_with(world, small_pages).run_once()
+    park_requests = [
+        request for request in world.pms.api.seen[seen:] if request.path.endswith("/administrations/1/reservations")
+    ]
+    assert park_requests[0].param("page[number]") == "3"  # the last stored page again, then on
+    park_window = [
+        record
+        for record in world.pms.store.all("reservation", PARK)
+        if date.fromisoformat(str(record.attributes["end_date"])) >= FIRST_PULL_FROM
+    ]
+    assert again.errors == () and again.fetched == len(park_window) - 40  # the hotel's pull is incremental
     with world.database.unit_of_work() as session:
-        assert len(PmsRepository(session).search_reservations(ReservationQuery(world.hotel.id, limit=5000))) == (
-            hotel_reservations
-        )
+        cache = PmsRepository(session)
+        assert cache.unfinished_pull(PARK) is None
+        assert cache.sync_cursor(PARK).reservations_until is not None
+    assert {key.holder.pms_id for key in world.key_data()} == hotel_keys_expected(world)
+
+
+def in_window(world: World, administration: str | None = None) -> set[str]:
+    """The reservations the first pull reads: departing from ``first_pull_days`` ago on."""
+    return {
+        record.id
+        for record in world.pms.store.all("reservation", administration)
+        if date.fromisoformat(str(record.attributes["end_date"])) >= FIRST_PULL_FROM
+    }
+
+
+def test_a_first_pull_larger_than_the_rate_limit_completes_across_windows(world: World) -> None:
+    """BEX allows so many calls per moving window (500 per 15 minutes; here 25): the pull pauses and goes on."""
+    window = timedelta(minutes=15)
+    world.pms.api.rate_limit = RateLimit(calls=25, window=window)
+
+    def limited() -> BexClient:
+        retry = RetryPolicy(attempts=4, first_delay=0.0, max_retry_after=120.0)
+        settings = PmsSettings(base_url=world.pms.base_url, retry=retry, page_size=20)
+        return BexClient(DEMO_API_KEY, settings, now=world.clock, sleep=lambda _seconds: None)
+
+    engine = engine_with(world, limited)
+    summaries = [engine.run_once()]
+    while summaries[-1].errors and len(summaries) < 10:
+        assert any("goes on where it stopped" in error for error in summaries[-1].errors), summaries[-1].errors
+        world.clock.advance(timedelta(minutes=5))  # too early: the sync asks BEX nothing and says when it goes on
+        seen = len(world.pms.api.seen)
+        early = engine.run_once()
+        assert len(world.pms.api.seen) == seen and any("BEX limits the number of requests" in e for e in early.errors)
+        world.clock.advance(window)
+        summaries.append(engine.run_once())
+    assert len(summaries) >= 3 and summaries[-1].errors == ()
+    assert sum(summary.fetched for summary in summaries) >= len(in_window(world))
+    assert all(summary.fetched > 0 for summary in summaries[:2])  # also the runs that stopped count what they read
+    with world.database.unit_of_work() as session:
+        cached = PmsRepository(session).search_reservations(ReservationQuery(world.hotel.id, limit=5000))
+        assert PmsRepository(session).unfinished_pull(PARK) is None
+    assert {each.pms_id for each in cached} == in_window(world, HOTEL)
+    assert {key.holder.pms_id for key in world.key_data()} == hotel_keys_expected(world)
+    calls = len([request for request in world.pms.api.seen if request.key_accepted])
+    assert calls <= 25 * len(summaries) + 4 * len(summaries)  # within the limit, plus one refused call per run
+
+
+def test_a_cut_page_is_read_again_and_the_sync_goes_through(world: World) -> None:
+    def patient() -> BexClient:
+        settings = PmsSettings(base_url=world.pms.base_url, retry=RetryPolicy(attempts=3, first_delay=0.0))
+        return BexClient(DEMO_API_KEY, settings, now=world.clock, sleep=lambda _seconds: None)
+
+    world.pms.faults.cut_next()
+    world.pms.faults.garble_next()
+    summary = engine_with(world, patient).run_once()
+    assert summary.errors == () and summary.fetched == len(in_window(world))
+
+
+def test_without_order_data_the_pull_goes_on_and_extra_products_are_reported(world: World) -> None:
+    world.pms.api.forbidden_includes.update({"order", "extra_order_items"})  # the app lacks order|read
+    with world.database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        key_type = config.add_key_type(KeyTypeSettings(administration_id=world.hotel.id, name="Parking"))
+        config.add_product(ProductSettings(key_type_id=key_type.id, name="Parking pass", extras=("Parking",)))
+    summary = world.sync()
+    assert summary.fetched == len(in_window(world))
+    [problem] = [error for error in summary.errors if "Parking pass" in error]
+    assert problem.startswith("Hotel: BEX refused the order data") and "grant the app 'order|read'" in problem
+    assert {key.holder.pms_id for key in world.key_data() if key.key_type_id == world.key_type_id} == (
+        hotel_keys_expected(world)
+    )  # the product without extras still matches every stay
+    assert not [key for key in world.key_data() if key.key_type_id == key_type.id]
+
+
+def test_a_refused_updated_at_filter_on_objects_reads_them_all(world: World) -> None:
+    world.sync()
+    world.pms.api.refused_filters.add(("inventory_objects", "updated_at"))
+    later(world)
+    summary = world.sync()
+    assert summary.errors == ()
+    objects = [request for request in world.pms.api.seen if request.path.endswith("/inventory_objects")]
+    assert objects[-2].param("filter[updated_at]") is not None and objects[-1].param("filter[updated_at]") is None
+
+
+def hotel_customer(world: World, record: DemoRecord) -> DemoRecord:
+    booking = world.pms.store.get(*record.refs("booking")[0])
+    assert booking is not None
+    customer = world.pms.store.get(*booking.refs("customer")[0])
+    assert customer is not None
+    return customer
+
+
+def test_phones_from_bex_are_normalised_or_refused_with_the_reason_on_the_key(world: World) -> None:
+    world.product(deliver_to_guest=True, delivery_days_before=60)
+    bracketed, broken = world.upcoming(2, days=3)
+    hotel_customer(world, bracketed).attributes["phone"] = "+31 (0)6 1234 5678"
+    hotel_customer(world, broken).attributes["phone"] = "+31 06 1234 5678"  # dialled like this it reaches nobody
+    world.sync()
+    assert world.key(bracketed.id).phone == "+31612345678"
+    assert world.key(bracketed.id).deliveries[0].phone == "+31612345678"
+    refused = world.key(broken.id)
+    assert refused.phone is None and refused.deliveries == ()
+    [entry] = [each for each in world.outbox() if each.key_id == refused.id]
+    assert entry.stopped and entry.last_error is not None
+    assert "a 0 right after the country code +31" in entry.last_error and "+31612345678" in entry.last_error
+    with world.database.unit_of_work() as session:
+        [flag] = SyncKeyRepository(session).flags([refused.id])[refused.id]
+    assert flag.code is FlagCode.PHONE_REFUSED and "+31 06 1234 5678" in flag_text(flag).en
+    assert "+310612345678" not in {each.phone for each in world.simulator.state.mobile_keys}  # never the wrong number
+    hotel_customer(world, broken).attributes["phone"] = "06 1234 5678"  # corrected in BEX: national, Dutch
+    world.pms.store.touch(broken)
+    later(world)
+    world.sync()
+    assert world.key(broken.id).phone == "+31612345678"
+    with world.database.unit_of_work() as session:
+        assert SyncKeyRepository(session).flags([refused.id]) == {}
+
+
+def test_an_object_deleted_in_bex_leaves_the_cache_and_its_keys_are_flagged(world: World) -> None:
+    world.sync()
+    record = world.upcoming()[0]
+    unit = record.refs("inventory_object")[0][1]
+    world.pms.store.delete_object(unit)
+    later(world)
+    world.sync()  # an incremental read of the objects cannot see a deletion
+    with world.database.unit_of_work() as session:
+        assert unit in {each.pms_id for each in PmsRepository(session).objects(world.hotel.id)}
+    world.clock.advance(PullOptions().objects_read_in_full_every)
+    world.sync()
+    key = world.key(record.id)
+    with world.database.unit_of_work() as session:
+        assert unit not in {each.pms_id for each in PmsRepository(session).objects(world.hotel.id)}
+        flags = SyncKeyRepository(session).flags([key.id])[key.id]
+    assert [flag.code for flag in flags] == [FlagCode.OBJECT_MISSING]
+    assert f"(object {unit})" in flag_text(flags[0]).en
+    assert key.rooms  # the key keeps its rooms until the desk or BEX says otherwise
+
+
+def test_a_renamed_object_reaches_the_keys_of_unchanged_reservations(world: World) -> None:
+    world.sync()
+    first, second = world.upcoming(2, days=2)
+    world.engine.key_service_for(world.hotel).send_to_phone(world.key(second.id), "+31612345678")
+    for record in (first, second):
+        world.pms.store.rename_object(record.refs("inventory_object")[0][1], f"Suite {record.id}")
+    later(world)
+    summary = world.sync()
+    assert summary.fetched == 0  # the reservations did not change; their objects did
+    assert world.key(first.id).rooms == (f"Suite {first.id}",) and world.key(first.id).state is KeyState.READY
+    issued = world.key(second.id)
+    assert issued.rooms == (f"Suite {second.id}",) and issued.state is KeyState.NEEDS_REENCODE
+
+
+def test_dates_sent_as_timestamps_are_days_of_the_administration(world: World) -> None:
+    stamped = [
+        record
+        for record in world.pms.store.all("reservation", HOTEL)
+        if "T" in str(record.attributes["checked_in_on"]) and record.id in in_window(world, HOTEL)
+    ]
+    assert stamped  # the demo sends some check-ins as the UTC timestamp of 00:30 in Amsterdam
+    world.sync()
+    with world.database.unit_of_work() as session:
+        cache = PmsRepository(session)
+        for record in stamped:
+            cached = cache.reservation(world.hotel.id, record.id)
+            assert cached is not None and cached.checked_in_at is not None
+            assert cached.checked_in_at.astimezone(ZoneInfo("Europe/Amsterdam")).date() == cached.start_date
+
+
+def test_names_with_control_characters_are_kept_but_shown_without_them(world: World) -> None:
+    world.sync()
+    with world.database.unit_of_work() as session:
+        raw = session.scalars(select(PmsReservationRow).where(PmsReservationRow.administration_pms_id == HOTEL)).all()
+        hostile = [row for row in raw if not row.guest_name.isprintable()]
+        assert hostile  # the demo sends a few names with escape sequences, tabs, line breaks and direction marks
+        cache = PmsRepository(session)
+        shown = [cache.reservation(world.hotel.id, row.pms_id) for row in hostile]
+    for row, reservation in zip(hostile, shown, strict=True):
+        assert reservation is not None and reservation.guest_name.isprintable()
+        assert row.guest_name != reservation.guest_name  # the cache keeps what BEX sent
+    labels = [key.holder.label for key in world.key_data()]
+    assert labels and all(label.isprintable() for label in labels)

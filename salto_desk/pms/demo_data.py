@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 JsonValue = object
 Ref = tuple[str, str]
@@ -23,6 +24,10 @@ Ref = tuple[str, str]
 Linkage = Ref | list[Ref] | None
 
 DEFAULT_RESERVATIONS = 3000
+MAX_RESERVATIONS = 100_000
+"""The most a demo store seeds: ten times the benchmark, and a few hundred megabytes of memory."""
+DEMO_ZONE = ZoneInfo("Europe/Amsterdam")
+"""The demo properties' time zone: "today" is their day, not this computer's (they differ around midnight)."""
 DAYS_AROUND_TODAY = 60
 
 
@@ -248,18 +253,30 @@ _NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 _COUNTRIES = ("NL", "DE", "GB")
+HOSTILE_EVERY = 11
+"""Every so many customers get a name with control characters."""
+STAMPED_EVERY = 4
+"""Every so many check-ins come as a timestamp (00:30 in Amsterdam, in UTC) instead of a date."""
+_HOSTILE_NAMES = ("Bakker\x1b[31m", "van\tDijk", "Jansen\r\nRoot", "Visser\u202egnip", "de\x00Boer")
 _COUNTRY_WEIGHTS = (0.6, 0.3, 0.1)
 
 
 def _phone(rng: random.Random, country: str) -> str | None:
-    """About 70 % E.164, 15 % national or decorated notation, 15 % no phone at all (None or empty)."""
+    """About 70 % E.164, 15 % national or decorated notation (some of it wrong), 15 % no phone at all."""
     roll = rng.random()
     digits = "".join(rng.choice("0123456789") for _ in range(8))
     if roll < 0.15:
         return rng.choice((None, None, ""))
     national: tuple[str, ...]
     if country == "NL":
-        national = (f"06-{digits}", f"06 {digits[:4]} {digits[4:]}", f"0031 6 {digits}", f"(06) {digits}")
+        national = (
+            f"06-{digits}",
+            f"06 {digits[:4]} {digits[4:]}",
+            f"0031 6 {digits}",
+            f"(06) {digits}",
+            f"+31 (0)6 {digits}",
+            f"+31 06 {digits}",  # a trunk zero without brackets: a wrong number, refused
+        )
         e164 = f"+316{digits}"
     elif country == "DE":
         national = (f"0171 {digits}", f"+49 (0)171 {digits}", f"0049 171 {digits}")
@@ -290,10 +307,10 @@ class DemoStore:
         reservations: int = DEFAULT_RESERVATIONS,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        if reservations < 0:
-            raise ValueError(f"reservations must be 0 or more, not {reservations}")
+        if not 0 <= reservations <= MAX_RESERVATIONS:
+            raise ValueError(f"reservations must be 0 to {MAX_RESERVATIONS}, not {reservations}")
         self.lock = threading.RLock()
-        self.today = today or date.today()
+        self.today = today or now().astimezone(DEMO_ZONE).date()
         self._now = now
         self._rng = random.Random(seed)
         self._records: dict[str, dict[str, DemoRecord]] = {}
@@ -421,6 +438,26 @@ class DemoStore:
                     record.relationships["rentable_type"] = unit_record.relationships["rentable_type"]
             self.touch(record)
             return DemoChange("reservation|moved", reservation_id, f"{start_date}..{end_date} unit {unit}")
+
+    def rename_object(self, inventory_object_id: str, name: str) -> None:
+        """BEX renames an accommodation (its ``updated_at`` moves; its reservations do not change)."""
+        with self.lock:
+            record = self._object(inventory_object_id)
+            record.attributes["name"] = name
+            record.attributes["name_with_type"] = name
+            self.touch(record)
+
+    def delete_object(self, inventory_object_id: str) -> None:
+        """BEX deletes an accommodation: it leaves the list; reservations keep pointing at it."""
+        with self.lock:
+            self._object(inventory_object_id)
+            del self._records["inventory_object"][inventory_object_id]
+
+    def _object(self, inventory_object_id: str) -> DemoRecord:
+        record = self.get("inventory_object", inventory_object_id)
+        if record is None:
+            raise KeyError(f"no demo inventory object {inventory_object_id}")
+        return record
 
     def corrupt(self, kind: str, identifier: str, attribute: str, value: JsonValue) -> None:
         """Give a record a malformed attribute (tests: one bad record must not spoil a pull)."""
@@ -612,6 +649,8 @@ class _Seeder:
         if state == "option" and start <= self.today:
             state = "confirmed"  # an option that reached its arrival date was decided long ago
         customer = store.add("customer", None, self._person())
+        if int(customer.id) % HOSTILE_EVERY == 0:  # as some booking sites let them through
+            customer.attributes["last_name"] = _HOSTILE_NAMES[int(customer.id) // HOSTILE_EVERY % len(_HOSTILE_NAMES)]
         created, updated = self._stamp(datetime.combine(start, time(15, 0), UTC))
         self.booking_numbers += 1
         booking = store.add(
@@ -677,6 +716,9 @@ class _Seeder:
                 "rentable_type": type_ref,
             },
         )
+        if checked_in and int(reservation.id) % STAMPED_EVERY == 0:  # a date field sent as a timestamp
+            midnight = datetime.combine(start, time(0, 30), DEMO_ZONE).astimezone(UTC)
+            reservation.attributes["checked_in_on"] = timestamp(midnight)
         reservation.relationships["guests"] = self._guests(reservation, customer, adults + children)
         self._order(site, reservation)
         return reservation

@@ -11,16 +11,18 @@ It only ever binds 127.0.0.1.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hmac
 import json
 import logging
+import math
 import socket
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -105,6 +107,7 @@ class _Fault:
     retry_after: str | None = None
     errors: Sequence[Mapping[str, JsonValue]] | None = None
     garble: bool = False
+    cut: bool = False
 
 
 class DemoFaults:
@@ -132,6 +135,10 @@ class DemoFaults:
     def garble_next(self, *, times: int = 1) -> None:
         """Answer the next requests with 200 and a body that is not JSON (a proxy's error page)."""
         self._plan(_Fault(garble=True), times)
+
+    def cut_next(self, *, times: int = 1) -> None:
+        """Answer the next requests with 200 and the document cut off half-way (a connection a proxy closed)."""
+        self._plan(_Fault(cut=True), times)
 
     def clear(self) -> None:
         with self._guard:
@@ -241,19 +248,72 @@ def _record_values(record: DemoRecord, name: str, kind: FilterKind) -> list[_Val
         return []
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """BEX's limit on calls per moving window (500 per 15 minutes); the demo can apply a smaller one."""
+
+    calls: int
+    window: timedelta
+
+
+class _RateWindow:
+    """The calls of the moving window; a call over the limit is answered 429 and does not count."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self.limit: RateLimit | None = None
+        self._clock = clock
+        self._calls: deque[datetime] = deque()
+        self._guard = threading.Lock()
+
+    def admit(self) -> tuple[float | None, dict[str, str]]:
+        """Seconds to wait (None: go ahead) and the ``X-RateLimit`` headers of the answer."""
+        limit = self.limit
+        if limit is None:
+            return None, {}
+        with self._guard:
+            now = self._clock()
+            while self._calls and self._calls[0] <= now - limit.window:
+                self._calls.popleft()
+            if len(self._calls) >= limit.calls:
+                wait = (self._calls[0] + limit.window - now).total_seconds()
+                return max(1.0, math.ceil(wait)), {"X-RateLimit-Limit": str(limit.calls), "X-RateLimit-Remaining": "0"}
+            self._calls.append(now)
+            remaining = limit.calls - len(self._calls)
+        return None, {"X-RateLimit-Limit": str(limit.calls), "X-RateLimit-Remaining": str(remaining)}
+
+
 class DemoPmsApi:
     """The HTTP-free heart of the demo: one request in, one JSON:API response out."""
 
-    def __init__(self, store: DemoStore, api_key: str, origin: Callable[[], str], stopping: threading.Event) -> None:
+    def __init__(
+        self,
+        store: DemoStore,
+        api_key: str,
+        origin: Callable[[], str],
+        stopping: threading.Event,
+        clock: Callable[[], datetime],
+    ) -> None:
         self.store = store
         self.faults = DemoFaults()
         self.forbidden_includes: set[str] = set()
         """Include paths answered with 403 FORBIDDEN_INCLUDE, as for an app lacking that permission."""
+        self.refused_filters: set[tuple[str, str]] = set()
+        """(collection, filter) pairs answered with 400, as for a filter BEX does not offer on that resource."""
+        self._rate = _RateWindow(clock)
         self._api_key = api_key.encode("utf-8")
         self._origin = origin
         self._stopping = stopping
         self._seen: deque[SeenRequest] = deque(maxlen=SEEN_REQUESTS_KEPT)
         self._seen_guard = threading.Lock()
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        return self._rate.limit
+
+    @rate_limit.setter
+    def rate_limit(self, limit: RateLimit | None) -> None:
+        """Apply BEX's moving-window limit (None: no limit, the default)."""
+        self._rate.limit = limit
 
     @property
     def seen(self) -> list[SeenRequest]:
@@ -271,6 +331,10 @@ class DemoPmsApi:
             return _error_response(
                 _ApiError(401, "UNAUTHORIZED", "Unauthorized", "The x-api-key header is missing or not valid.")
             )
+        wait, limit_headers = self._rate.admit()
+        if wait is not None:
+            limited = _ApiError(429, "TOO_MANY_REQUESTS", "Too many requests", "The rate limit is reached.")
+            return _error_response(limited, {**limit_headers, "Retry-After": f"{wait:.0f}"})
         fault = self.faults.take()
         if fault is not None:
             if fault.delay and self._stopping.wait(fault.delay):
@@ -282,13 +346,15 @@ class DemoPmsApi:
             with self.store.lock:
                 body = _document_bytes(self._route(parts.path, dict(query)))
         except _ApiError as error:
-            return _error_response(error)
+            return _error_response(error, limit_headers)
         except Exception:  # the server boundary: a fault in the demo must still answer like BEX would
             log.exception("demo PMS: %s failed", parts.path)
             return _error_response(
                 _ApiError(500, "INTERNAL_SERVER_ERROR", "Internal server error", "The demo PMS failed.")
             )
-        return _Response(200, body)
+        if fault is not None and fault.cut:
+            return _Response(200, body[: len(body) // 2], limit_headers)
+        return _Response(200, body, limit_headers)
 
     @staticmethod
     def _planned(fault: _Fault) -> _Response | None:
@@ -320,6 +386,12 @@ class DemoPmsApi:
         if collection is None or len(rest) > 3 or (len(rest) > 1 and collection.type != "reservation"):
             raise self._not_found(path)
         if len(rest) == 1:
+            refused = sorted(
+                name for kind, name in self.refused_filters if kind == rest[0] and f"filter[{name}]" in query
+            )
+            if refused:
+                parameter = f"filter[{refused[0]}]"
+                raise _ApiError(400, "INVALID_FILTER", "Invalid filter", f"Unknown filter '{refused[0]}'.", parameter)
             records = self.store.all(collection.type, administration_id)
             return self._list(path, query, collection.type, records, collection.filters)
         reservation = self.store.get("reservation", rest[1])
@@ -354,6 +426,7 @@ class DemoPmsApi:
         )
         for parsed in self._filters(query, filters):
             records = [record for record in records if parsed.matches(record)]
+        records = _sorted(records, query.get("sort"))
         include = self._include_paths(kind, query)
         last = max(1, -(-len(records) // size))
         page = records[(number - 1) * size : number * size]
@@ -426,6 +499,29 @@ class DemoPmsApi:
                             included.append(related.to_json())
                 frontier = reached
         return included
+
+
+def _sorted(records: list[DemoRecord], sort: str | None) -> list[DemoRecord]:
+    """``sort=a,-b``: by id (as a number) or by attributes; records lacking one sort first."""
+    if not sort:
+        return records
+    ordered = list(records)
+    for key in reversed(sort.split(",")):
+        name = key.removeprefix("-")
+        if name not in _SORT_KEYS:
+            raise _ApiError(400, "INVALID_SORT", "Invalid sort", f"Cannot sort by '{name}'.", "sort")
+        ordered.sort(key=functools.partial(_sort_value, name=name), reverse=key.startswith("-"))
+    return ordered
+
+
+_SORT_KEYS = frozenset({"id", "start_date", "end_date", "created_at", "updated_at"})
+
+
+def _sort_value(record: DemoRecord, *, name: str) -> tuple[int, str]:
+    if name == "id":
+        return (len(record.id), record.id)
+    value = record.attributes.get(name)
+    return (0, "") if not isinstance(value, str) else (1, value)
 
 
 def _page_parameter(query: Mapping[str, str], name: str, default: int, maximum: int | None) -> int:
@@ -521,11 +617,10 @@ class DemoPmsServer:
         port: int = 0,
         now: Callable[[], datetime] | None = None,
     ) -> None:
-        self.store = DemoStore(
-            seed=seed, today=today, reservations=reservations, now=now or (lambda: datetime.now(UTC))
-        )
+        clock = now or (lambda: datetime.now(UTC))
+        self.store = DemoStore(seed=seed, today=today, reservations=reservations, now=clock)
         self._stopping = threading.Event()
-        self.api = DemoPmsApi(self.store, api_key, lambda: f"http://127.0.0.1:{self.port}", self._stopping)
+        self.api = DemoPmsApi(self.store, api_key, lambda: f"http://127.0.0.1:{self.port}", self._stopping, clock)
         self._httpd = _HttpServer(port, self.api, self._stopping)
         self._threads: list[threading.Thread] = []
 

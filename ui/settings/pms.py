@@ -8,7 +8,8 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.pms.client import DEFAULT_BASE_URL, BexClient, PmsSettings
+from salto_desk.pms.client import BexClient
+from salto_desk.pms.settings import DEFAULT_BASE_URL, PmsSettings
 from salto_desk.secrets import PMS_API_KEY, InsecureKeyringError
 from salto_desk.storage.settings_repository import SettingsRepository
 from ui.context import DeskContext
