@@ -25,6 +25,7 @@ from salto_desk.keys.model import (
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.keys.services import KeyService, salto_client_for
 from salto_desk.pms.client import BexClient, ReservationPage
+from salto_desk.pms.connection import PmsNotConfigured, pms_client_from_settings
 from salto_desk.pms.demo_data import DemoRecord
 from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer, RateLimit
 from salto_desk.pms.errors import PmsUnreachable
@@ -47,16 +48,7 @@ from salto_desk.storage import (
 from salto_desk.storage.orm import PmsReservationRow
 from salto_desk.storage.settings_repository import PMS_BASE_URL
 from salto_desk.storage.sync_key_repository import FlagCode, SyncKeyRepository
-from salto_desk.sync import (
-    OutboxRetry,
-    PmsNotConfigured,
-    PullOptions,
-    SyncEngine,
-    SyncProgress,
-    SyncSummary,
-    flag_text,
-    pms_client_from_settings,
-)
+from salto_desk.sync import OutboxRetry, PullOptions, SyncEngine, SyncProgress, SyncSummary, flag_text
 from tests.storage.helpers import add_administration, add_encoder
 from tests.storage.helpers import database as database
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 from collections.abc import Iterator
@@ -292,3 +293,27 @@ def test_an_unusable_database_is_a_failure_for_sync_and_keys_list(
         args.data_dir, args.database_url, args.language = None, url, "en"
         assert args.func(args) == ExitCode.FAILURE
         assert capsys.readouterr().err
+
+
+def test_the_garbage_collector_is_paused_for_each_run_and_resumes_after(
+    desk: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    during: list[bool] = []
+
+    def run_as_leader(*_args: object) -> SyncSummary:
+        during.append(gc.isenabled())
+        return SyncSummary(0, 0, 0, 0, 0, ())
+
+    monkeypatch.setattr(sync_cli, "run_as_leader", run_as_leader)
+    assert run(["sync", "--watch", "--interval", "0.01", "--count", "2"], desk) == ExitCode.OK
+    assert during == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        with sync_cli.collector_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), sync_cli.collector_paused():
+        raise RuntimeError("a run that fails")
+    assert gc.isenabled()

@@ -17,6 +17,7 @@ from salto_desk.arguments import count, port, seconds
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.exit_codes import ExitCode
 from salto_desk.pms.client import BexClient
+from salto_desk.pms.connection import stored_base_url
 from salto_desk.pms.demo_data import DEFAULT_RESERVATIONS, MAX_RESERVATIONS
 from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.pms.errors import PmsError, PmsUnreachable
@@ -168,8 +169,7 @@ def _base_url(args: argparse.Namespace) -> tuple[str, Text]:
         return str(args.base_url), Text("given with --base-url", "opgegeven met --base-url")
     database = open_database(args.database_url, args.data_dir)
     try:
-        with database.unit_of_work() as session:
-            stored = SettingsRepository(session).get(PMS_BASE_URL)
+        stored = stored_base_url(database)
     finally:
         database.dispose()
     if stored:

@@ -21,7 +21,7 @@ import httpx
 
 from salto_desk.errors import Text
 from salto_desk.pms.errors import PmsForbidden, PmsRecordError, PmsRequestRejected
-from salto_desk.pms.http import BexHttp, collector_paused
+from salto_desk.pms.http import BexHttp
 from salto_desk.pms.jsonapi import Document, Resource, parse_resource
 from salto_desk.pms.models import (
     Administration,
@@ -309,15 +309,14 @@ class BexClient:
         records: dict[str, T] = {}
         problems: dict[_ProblemKey, PmsRecordError] = {}
         report = _problem_report(problems)
-        with collector_paused:
-            for problem in document.included_problems:
+        for problem in document.included_problems:
+            report(problem)
+        for raw in document.primary:
+            try:
+                resource = parse_resource(raw)
+                records[resource.id] = read(resource, document, report)
+            except PmsRecordError as problem:
                 report(problem)
-            for raw in document.primary:
-                try:
-                    resource = parse_resource(raw)
-                    records[resource.id] = read(resource, document, report)
-                except PmsRecordError as problem:
-                    report(problem)
         _log_problems(problems)
         return records, problems
 

@@ -10,10 +10,8 @@ nowhere else: not in reprs, error texts or log records.
 from __future__ import annotations
 
 import functools
-import gc
 import logging
 import ssl
-import threading
 from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -182,8 +180,7 @@ class BexHttp:
         status = response.status_code
         if 200 <= status < 300:
             try:
-                with collector_paused:
-                    return parse_document(_json(response))
+                return parse_document(_json(response))
             except PmsBadResponse as unreadable:  # cut off or not a document: a passing fault, like a 5xx
                 return _Failure(unreadable, backoff)
         details = parse_error_details(_json_or_none(response))
@@ -237,35 +234,3 @@ def _json_or_none(response: httpx.Response) -> object:
         return response.json()
     except ValueError:
         return None
-
-
-class _CollectorPause:
-    """Pauses Python's cyclic garbage collector while a page is decoded and read (``with collector_paused:``).
-
-    A page makes ~10,000 dicts, lists and records, none of them in a reference cycle, yet each batch of
-    new objects triggers a collection that scans the whole heap: that tripled the time of a full pull.
-    Pauses nest across threads (the page fetcher decodes while the caller reads); the collector resumes
-    when the last one ends, and only if it was running before the first.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._was_enabled = False
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._depth == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._depth += 1
-
-    def __exit__(self, *_exc: object) -> None:
-        with self._lock:
-            self._depth -= 1
-            if self._depth == 0 and self._was_enabled:
-                gc.enable()
-
-
-collector_paused = _CollectorPause()
-"""``with collector_paused:`` around work that makes many objects and no garbage cycles worth collecting now."""
