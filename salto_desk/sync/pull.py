@@ -71,9 +71,11 @@ class Puller:
         self.language = language
 
     def pull_all(
-        self, open_client: Callable[[], AbstractContextManager[BexClient]], administrations: Sequence[Administration],
+        self,
+        open_client: Callable[[], AbstractContextManager[BexClient]],
+        administrations: Sequence[Administration],
         notify: Notify,
-    ) -> Pulled:  # fmt: skip
+    ) -> Pulled:
         """Every administration BEX lists, into the cache; one that failed keeps its cache (its failure recorded)."""
         configured = {administration.pms_id: administration for administration in administrations}
         now = self.clock()
@@ -81,7 +83,8 @@ class Puller:
             paused_until = PmsRepository(session).paused_until()
         if paused_until is not None and now < paused_until:
             return Pulled(Counts(errors=(f"BEX: {self._paused_text(paused_until)(self.language)}",)))
-        counts, missing, done = Counts(), {}, set()
+        counts, done = Counts(), set()
+        missing: dict[str, tuple[IncludeGroup, ...]] = {}
         try:
             with open_client() as client:
                 listing = client.administrations()
@@ -101,8 +104,8 @@ class Puller:
                     administration = configured.get(bex.id)
                     label = administration.name if administration is not None else (bex.name or bex.id)
                     done.add(bex.id)
-                    pulled, refused = self._pull_one(client, bex, administration, label, notify)
-                    counts, missing[bex.id] = counts + pulled, refused
+                    pulled, missing[bex.id] = self._pull_one(client, bex, administration, label, notify)
+                    counts += pulled
                     if self._paused():
                         break  # BEX limits this API key: the other administrations wait as well
         except PmsRateLimited as limited:
