@@ -22,10 +22,10 @@ from datetime import UTC, date, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.keys.model import AdministrationSettings, KeyTypeSettings, ProductSettings
 from salto_desk.keys.services import KeyService
 from salto_desk.pms.client import BexClient
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.pms.settings import PmsSettings
 from salto_desk.storage import ConfigRepository, Database, open_database
 from salto_desk.sync import SyncEngine, SyncSummary

@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from salto_desk.demo.faults import RateLimit
+from salto_desk.demo.records import DemoRecord
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.errors import Text
 from salto_desk.keys.model import (
     Administration,
@@ -26,8 +29,6 @@ from salto_desk.keys.rules import EncodeMode
 from salto_desk.keys.services import KeyService, salto_client_for
 from salto_desk.pms.client import BexClient, ReservationPage
 from salto_desk.pms.connection import PmsNotConfigured, pms_client_from_settings
-from salto_desk.pms.demo_data import DemoRecord
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer, RateLimit
 from salto_desk.pms.errors import PmsUnreachable
 from salto_desk.pms.selection import ReservationSelection
 from salto_desk.pms.settings import PmsSettings, RetryPolicy

@@ -14,10 +14,10 @@ import pytest
 
 from salto_desk import sync_cli
 from salto_desk.coordination import SYNC_LEASE, Coordinator
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.exit_codes import ExitCode
 from salto_desk.keys.model import KeyTypeSettings, ProductSettings
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.protocol.client import TraceRecord
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.simulator import Simulator, SimulatorConfig

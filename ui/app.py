@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from salto_desk.coordination import Coordinator, LeaseTimes, shared_database_url
-from salto_desk.demo import Demo
+from salto_desk.demo.desk import Demo
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.audit import start_database
 from salto_desk.keys.model import Administration

@@ -1,4 +1,4 @@
-"""The BEX PMS link: API v3 client, the records it reads, and a demo PMS for training and tests."""
+"""The BEX PMS link: the API v3 client, the records it reads, and the client this desk is set up with."""
 
 from salto_desk.pms.client import BexClient, IncludeGroup, Pull, ReservationPage
 from salto_desk.pms.errors import (

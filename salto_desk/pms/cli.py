@@ -14,12 +14,12 @@ import sys
 from datetime import timedelta
 
 from salto_desk.arguments import count, port, seconds
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.demo.store import DEFAULT_RESERVATIONS, MAX_RESERVATIONS
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.exit_codes import ExitCode
 from salto_desk.pms.client import BexClient
 from salto_desk.pms.connection import stored_base_url
-from salto_desk.pms.demo_data import DEFAULT_RESERVATIONS, MAX_RESERVATIONS
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.pms.errors import PmsError, PmsUnreachable
 from salto_desk.pms.http import check_api_key
 from salto_desk.pms.settings import DEFAULT_BASE_URL, PmsSettings, RetryPolicy, check_base_url

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from salto_desk.coordination import Coordinator, SyncLeadership, run_as_leader
+from salto_desk.demo.records import DemoRecord
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.keys.model import (
     Administration,
     AuditAction,
@@ -28,8 +30,6 @@ from salto_desk.keys.model import (
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.keys.services import KeyService
 from salto_desk.pms.client import BexClient
-from salto_desk.pms.demo_data import DemoRecord
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.pms.settings import PmsSettings, PmsTimeouts, RetryPolicy
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import (

@@ -1,34 +1,21 @@
-"""Shared pieces of the PMS tests: a small demo PMS on a fixed day and a client that never sleeps."""
+"""Shared pieces of the PMS tests: the demo PMS as BEX (``tests.demo.conftest``) and a client that never sleeps."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, tzinfo
 
 import pytest
 
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.pms.client import BexClient, Pull
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.pms.errors import PmsRecordError
 from salto_desk.pms.models import Reservation
 from salto_desk.pms.selection import ReservationSelection
 from salto_desk.pms.settings import PmsSettings, PmsTimeouts
-
-TODAY = date(2025, 8, 1)
-NOW = datetime(2025, 8, 1, 9, 30, tzinfo=UTC)
-SMALL = 400
-"""Reservations in the shared demo: enough for several pages, small enough to seed in milliseconds."""
-
-
-class FakeClock:
-    """A clock that only moves when told to (store bumps and client filters use it)."""
-
-    def __init__(self, start: datetime = NOW) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
+from tests.demo.conftest import NOW, FakeClock
+from tests.demo.conftest import clock as clock
+from tests.demo.conftest import demo as demo
 
 
 class Sleeps(list[float]):
@@ -39,19 +26,8 @@ class Sleeps(list[float]):
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def sleeps() -> Sleeps:
     return Sleeps()
-
-
-@pytest.fixture
-def demo(clock: FakeClock) -> Iterator[DemoPmsServer]:
-    with DemoPmsServer(seed=7, today=TODAY, reservations=SMALL, now=clock) as server:
-        yield server
 
 
 def demo_client(server: DemoPmsServer, sleeps: Sleeps, clock: FakeClock, **settings: object) -> BexClient:

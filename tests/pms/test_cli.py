@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.exit_codes import ExitCode
 from salto_desk.pms.cli import register
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.storage.database import open_database
 from salto_desk.storage.settings_repository import PMS_BASE_URL, SettingsRepository

@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 
+from salto_desk.demo.records import DemoRecord
+from salto_desk.demo.server import DemoPmsServer
+from salto_desk.demo.store import DemoStore
 from salto_desk.errors import ValidationError
 from salto_desk.pms.client import CONTACTS, ORDERS, BexClient
-from salto_desk.pms.demo_data import DemoRecord, DemoStore
-from salto_desk.pms.demo_server import DemoPmsServer
 from salto_desk.pms.errors import (
     PmsAuthenticationError,
     PmsBadResponse,
@@ -31,7 +32,8 @@ from salto_desk.pms.errors import (
 from salto_desk.pms.models import Contact
 from salto_desk.pms.selection import ReservationSelection
 from salto_desk.pms.settings import PmsSettings, PmsTimeouts, RetryPolicy
-from tests.pms.conftest import NOW, SMALL, TODAY, FakeClock, Sleeps, demo_client, reservations
+from tests.demo.conftest import NOW, SMALL, TODAY, FakeClock
+from tests.pms.conftest import Sleeps, demo_client, reservations
 
 SECRET = "s3cr3t-KEY-4f9a2c"
 BASE = "https://api.bookingexperts.test/v3"

@@ -12,11 +12,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from salto_desk.coordination import SYNC_LEASE, Coordinator, this_process
-from salto_desk.demo import Demo
+from salto_desk.demo.desk import Demo
+from salto_desk.demo.server import DEMO_API_KEY
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.exit_codes import ExitCode
 from salto_desk.paths import app_paths
-from salto_desk.pms.demo_server import DEMO_API_KEY
 from salto_desk.protocol.client import TraceRecord
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import DeskProcess, LeaseHolder

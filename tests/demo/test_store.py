@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from salto_desk.pms.demo_data import DEFAULT_RESERVATIONS, DemoRecord, DemoStore
-from tests.pms.conftest import SMALL, TODAY, FakeClock
+from salto_desk.demo.records import DemoRecord
+from salto_desk.demo.store import DEFAULT_RESERVATIONS, DemoStore
+from tests.demo.conftest import SMALL, TODAY, FakeClock
 
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 

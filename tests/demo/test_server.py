@@ -10,8 +10,9 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer, RateLimit
-from tests.pms.conftest import NOW, SMALL, TODAY, FakeClock
+from salto_desk.demo.faults import RateLimit
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
+from tests.demo.conftest import NOW, SMALL, TODAY, FakeClock
 
 HEADERS = {"x-api-key": DEMO_API_KEY, "Accept": "application/vnd.api+json"}
 
