@@ -184,7 +184,7 @@ class KeyDeriver:
                     elif key.id in links and desired is not None:
                         outcome = self._follow(key, links[key.id], desired, product, reservation)
                         followed.append(outcome)
-                        flags[key.id] = reservation_flags(reservation) + phone_flags(reservation)
+                        flags[key.id] = reservation_flags(reservation) + phone_flags(reservation, outcome.key)
                         due = self._delivery_due(administration, product, reservation, outcome.key)
                         if due is not None and ((key.id, OutboxAction.DELIVER) not in queued or outcome.moved):
                             OutboxRepository(session).enqueue(
@@ -242,7 +242,7 @@ class KeyDeriver:
         deliveries = []
         flags: dict[int, tuple[KeyFlag, ...]] = {}
         for key, (_draft, product, reservation) in zip(created, new, strict=True):
-            flags[key.id] = reservation_flags(reservation) + phone_flags(reservation)
+            flags[key.id] = reservation_flags(reservation) + phone_flags(reservation, key)
             due = self._delivery_due(administration, product, reservation, key)
             if due is not None:
                 deliveries.append(OutboxRequest(administration.id, key.id, OutboxAction.DELIVER, due, key.phone))

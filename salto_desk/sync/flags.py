@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from salto_desk.errors import Text
+from salto_desk.keys.model import KeyData
 from salto_desk.keys.phones import PhoneProblem, PhoneReason
 from salto_desk.storage.pms_repository import CachedReservation
 from salto_desk.storage.sync_key_repository import FlagCode, KeyFlag
@@ -15,10 +16,10 @@ def reservation_flags(reservation: CachedReservation) -> tuple[KeyFlag, ...]:
     return ()
 
 
-def phone_flags(reservation: CachedReservation) -> tuple[KeyFlag, ...]:
-    """Flags of a key whose phone the sync sets: BEX's phone for the guest cannot be sent to."""
+def phone_flags(reservation: CachedReservation, key: KeyData) -> tuple[KeyFlag, ...]:
+    """Flags of a key the sync made: BEX's phone for the guest cannot be sent to, and the key has no other."""
     problem = reservation.phone_problem
-    if problem is None:
+    if problem is None or key.phone is not None:  # a phone entered at the desk is the desk's
         return ()
     details = (("phone", problem.phone), ("reason", problem.reason.value), *problem.details)
     return (KeyFlag(FlagCode.PHONE_REFUSED, tuple(sorted(details))),)

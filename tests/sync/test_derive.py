@@ -252,3 +252,19 @@ def test_matching_reservations_previews_a_product(world: World) -> None:
     )
     assert preview and all("Parking" in each.extras for each in preview)
     assert all(each.start_date <= TODAY + timedelta(days=10) and each.end_date >= TODAY for each in preview)
+
+
+def test_a_phone_the_desk_entered_for_a_refused_one_clears_the_flag(world: World) -> None:
+    [record] = world.upcoming(1, days=3)
+    hotel_customer(world, record).attributes["phone"] = "+31 06 1234 5678"
+    world.sync()
+    key = world.key(record.id)
+    with world.database.unit_of_work() as session:
+        assert SyncKeyRepository(session).flags([key.id])
+        KeyRepository(session).update(key.id, replace(key, phone="+31687654321"), world.clock())
+    world.pms.store.touch(record)
+    later(world)
+    world.sync()
+    assert world.key(record.id).phone == "+31687654321"  # the desk's
+    with world.database.unit_of_work() as session:
+        assert SyncKeyRepository(session).flags([key.id]) == {}
