@@ -105,12 +105,11 @@ def _refused_include(error: PmsForbidden) -> bool:
 
 @dataclass(frozen=True)
 class _Opened:
-    """The first page of a read, with the filters and include groups BEX accepted for it."""
+    """The first page of a read, which filter set BEX accepted for it and which include groups it refused."""
 
     document: Document
     level: int
     """Index of the filter set BEX accepted (0: the one asked for)."""
-    kept: tuple[IncludeGroup, ...]
     missing: tuple[IncludeGroup, ...]
 
 
@@ -301,7 +300,7 @@ class BexClient:
                 log.warning("BEX refused to include %s for %s; reading without", kept[-1].name, path)
                 kept = kept[:-1]
                 continue
-            return _Opened(document, level, kept, tuple(groups[len(kept) :]))
+            return _Opened(document, level, tuple(groups[len(kept) :]))
 
     @staticmethod
     def _read(document: Document, read: _Reader[T]) -> tuple[dict[str, T], dict[_ProblemKey, PmsRecordError]]:
