@@ -29,7 +29,7 @@ from salto_desk.pms.models import Contact, InventoryObject, Reservation
 from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, NotFoundError
 from salto_desk.storage.pms_repository import PmsRepository
 from tests.storage.helpers import NOW, add_administration, add_key_type
-from tests.test_sync import World, later, world
+from tests.sync.conftest import World, later, world
 
 __all__ = ["world"]
 
