@@ -88,11 +88,11 @@ def run(reservations: int, base_url: str) -> int:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer, qVersion
     from PySide6.QtWidgets import QApplication
 
-    from salto_desk.demo import SessionSecrets, preload_configuration, site_rooms
+    from salto_desk.demo.desk import SessionSecrets, preload_configuration, site_rooms
+    from salto_desk.demo.server import DEMO_API_KEY
+    from salto_desk.demo.store import DemoStore
     from salto_desk.keys.model import KeyState
     from salto_desk.keys.rules import EncodeMode
-    from salto_desk.pms.demo_data import DemoStore
-    from salto_desk.pms.demo_server import DEMO_API_KEY
     from salto_desk.secrets import PMS_API_KEY
     from salto_desk.simulator import Simulator, SimulatorConfig
     from salto_desk.storage.config_repository import ConfigRepository

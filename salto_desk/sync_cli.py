@@ -15,37 +15,47 @@ says which desk that is and since when, and exits 0 (``{"ok": true, "skipped": "
 ``--json``, a ``{"leader": {...}}`` line with ``--progress-json``). A sync started by the desk window runs
 in the window's name (its process id in ``SALTO_DESK_OWNER_PID``), so the desk keeps the leadership
 from one run to the next; a sync started by hand leads in its own name and gives the leadership up
-when it stops. ``salto-desk keys list`` lists the key data. Exit codes: 0 every run went without problems, 1 a run
-reported problems (listed), 2 usage error (no API key, bad address, database unusable).
+when it stops. ``salto-desk keys list`` lists the key data, with the sync's flags on each key.
+
+Exit codes (``ExitCode``): 0 every run went without problems; 1 a run reported problems (listed), or the
+database or the keyring cannot be used; 2 refused input (no API key, a bad BEX address, an unknown
+administration, a bad argument). BEX's own errors and outages are problems of the run (1): the sync goes
+on with the data it has.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
 import os
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
 from salto_desk.coordination import Coordinator, SyncLeadership, run_as_leader, shared_database_url
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
+from salto_desk.exit_codes import ExitCode
 from salto_desk.keys.audit import start_database, this_desk
 from salto_desk.keys.model import Administration, KeyData
 from salto_desk.keys.services import KeyService, salto_client_for
+from salto_desk.pms.connection import PmsNotConfigured, pms_client_from_settings
+from salto_desk.pms.texts import shown
 from salto_desk.protocol.client import SaltoClient, TraceRecord
-from salto_desk.secrets import PMS_API_KEY, SecretStore, remember_secret
+from salto_desk.secrets import PMS_API_KEY, InsecureKeyringError, SecretStore, remember_secret
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.key_repository import KeyRepository
 from salto_desk.storage.leases import DeskProcess, LeaseHolder
 from salto_desk.storage.outbox_repository import OutboxEntry, OutboxRepository
-from salto_desk.sync import SyncEngine, SyncProgress, SyncSummary, pms_client_from_settings
+from salto_desk.storage.sync_key_repository import KeyFlag, SyncKeyRepository
+from salto_desk.sync import PullOptions, SyncEngine, SyncProgress, SyncSummary, flag_text
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_INTERVAL = 60.0
+MAX_FIRST_PULL_DAYS = 3650
 API_KEY_VARIABLE = "SALTO_DESK_PMS_API_KEY"
 """The BEX API key for this run only (the desk window's sync process); read once, then removed."""
 DATABASE_URL_VARIABLE = "SALTO_DESK_DATABASE_URL"
@@ -72,6 +82,12 @@ def _count(value: str) -> int:
     return int(value)
 
 
+def _days(value: str) -> int:
+    if not value.isdigit() or int(value) > MAX_FIRST_PULL_DAYS:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days (0 to {MAX_FIRST_PULL_DAYS})")
+    return int(value)
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sync = subparsers.add_parser("sync", help="pull BEX, make key data from the products, send what SALTO is owed")
     mode = sync.add_mutually_exclusive_group()
@@ -87,6 +103,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--progress-json",
         action="store_true",
         help="print progress, summaries and errors as JSON lines on standard output (for the desk window)",
+    )
+    sync.add_argument(
+        "--first-pull-days",
+        type=_days,
+        default=PullOptions().first_pull_days,
+        metavar="N",
+        help="the first pull of an administration reads stays departing from N days ago on",
     )
     sync.add_argument(
         "--background",
@@ -156,10 +179,11 @@ def sync_command(args: argparse.Namespace, stop: threading.Event | None = None) 
         coordinator = Coordinator(opened, DeskProcess(this_desk(), owner))
         # With --progress-json every byte exchanged with SALTO is a line too: the desk's diagnostics show it.
         client_factory = _traced_client if getattr(args, "progress_json", False) else salto_client_for
+        options = PullOptions(first_pull_days=getattr(args, "first_pull_days", PullOptions().first_pull_days))
         engine = SyncEngine(
             opened, lambda: pms_client_from_settings(opened, secrets),
             lambda _administration: KeyService(opened, coordinator=coordinator, client_factory=client_factory),
-            language=language,
+            options=options, language=language,
         )  # fmt: skip
         leadership = SyncLeadership(coordinator)
         return _runs(args, engine, leadership, stop or threading.Event())
@@ -168,14 +192,21 @@ def sync_command(args: argparse.Namespace, stop: threading.Event | None = None) 
             _print_line(progress_line(error))
         else:
             print(error.user_message(language), file=sys.stderr)
-        return EXIT_USAGE
+        return _exit_code(error)
     except KeyboardInterrupt:
-        return EXIT_OK
+        return ExitCode.OK
     finally:
         if leadership is not None and owner == os.getpid():  # led in its own name: nobody else keeps it
             _resign(leadership, language)
         if database is not None:
             database.dispose()
+
+
+def _exit_code(error: SaltoDeskError) -> ExitCode:
+    """No API key, a bad address or unknown administration: USAGE; the database or keyring unusable: FAILURE."""
+    if isinstance(error, PmsNotConfigured | ValidationError | InsecureKeyringError):
+        return ExitCode.USAGE
+    return ExitCode.FAILURE
 
 
 _output = threading.Lock()
@@ -210,9 +241,10 @@ def _runs(args: argparse.Namespace, engine: SyncEngine, leadership: SyncLeadersh
             print(step.text(language), file=sys.stderr, flush=True)
 
     runs = 0
-    code = EXIT_OK
+    code = ExitCode.OK
     while True:
-        outcome = run_as_leader(engine, leadership, progress)
+        with collector_paused():
+            outcome = run_as_leader(engine, leadership, progress)
         if as_lines:
             _print_line(progress_line(outcome))
         elif isinstance(outcome, LeaseHolder):
@@ -221,7 +253,7 @@ def _runs(args: argparse.Namespace, engine: SyncEngine, leadership: SyncLeadersh
             _print_summary(outcome, language, as_json=args.json)
         runs += 1
         if isinstance(outcome, SyncSummary) and outcome.errors:
-            code = EXIT_PROBLEMS
+            code = ExitCode.FAILURE
         if not args.watch or (args.count is not None and runs >= args.count) or stop.wait(args.interval):
             return code
 
@@ -251,6 +283,25 @@ def _print_skipped(leader: LeaseHolder, language: str, *, as_json: bool) -> None
         print(json.dumps({"ok": True, "skipped": "leader", "leader": _leader_json(leader)}, ensure_ascii=False))
     else:
         print(leader_text(leader)(language), flush=True)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector is off for the length of a sync run, then on again (if it was on).
+
+    A run makes hundreds of thousands of short-lived objects (a page of reservations alone ~10,000 dicts,
+    lists and records), none of them in a reference cycle, yet each batch of new objects triggers a
+    collection that scans the whole heap: that tripled the time of a full pull. The few cycles a run
+    leaves (database sessions) are collected once it is over. This is a process-wide switch, so it lives
+    here at the entry point of the sync process, never in library code another program may call.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def lower_priority() -> None:
@@ -325,10 +376,12 @@ def keys_list_command(args: argparse.Namespace) -> int:
             listed = [
                 (administration, key) for administration in administrations for key in keys.keys(administration.id)
             ]
-            owed = OutboxRepository(session).for_keys({key.id for _administration, key in listed})
+            listed_ids = {key.id for _administration, key in listed}
+            owed = OutboxRepository(session).for_keys(listed_ids)
+            flags = SyncKeyRepository(session).flags(listed_ids)
     except SaltoDeskError as error:  # unknown administration, database unusable
         print(error.user_message(language), file=sys.stderr)
-        return EXIT_USAGE
+        return _exit_code(error)
     finally:
         if database is not None:
             database.dispose()
@@ -336,15 +389,18 @@ def keys_list_command(args: argparse.Namespace) -> int:
     for entry in owed:
         queued.setdefault(entry.key_id, []).append(entry)
     if args.json:
-        rows = [_key_json(administration, key, queued.get(key.id, [])) for administration, key in listed]
+        rows = [
+            _key_json(administration, key, queued.get(key.id, []), flags.get(key.id, ()), language)
+            for administration, key in listed
+        ]
         print(json.dumps({"ok": True, "keys": rows}, ensure_ascii=False))
     else:
         for administration, key in listed:
-            print(_key_line(administration, key, queued.get(key.id, []), language))
+            print(_key_line(administration, key, queued.get(key.id, []), flags.get(key.id, ()), language))
         print(
             Text(f"{len(listed)} key data record(s).", f"{len(listed)} sleutelgegeven(s).")(language), file=sys.stderr
         )
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _chosen(administrations: list[Administration], wanted: str | None) -> list[Administration]:
@@ -381,7 +437,9 @@ def _owed_json(entry: OutboxEntry) -> dict[str, object]:
     }
 
 
-def _key_json(administration: Administration, key: KeyData, owed: list[OutboxEntry]) -> dict[str, object]:
+def _key_json(
+    administration: Administration, key: KeyData, owed: list[OutboxEntry], flags: Sequence[KeyFlag], language: str
+) -> dict[str, object]:
     return {
         "id": key.id,
         "administration": administration.pms_id,
@@ -400,18 +458,24 @@ def _key_json(administration: Administration, key: KeyData, owed: list[OutboxEnt
             for delivery in key.deliveries
         ],
         "owed": [_owed_json(entry) for entry in owed],
+        "flags": [{"code": flag.code.value, "message": flag_text(flag)(language)} for flag in flags],
     }
 
 
-def _key_line(administration: Administration, key: KeyData, owed: list[OutboxEntry], language: str) -> str:
+def _key_line(
+    administration: Administration, key: KeyData, owed: list[OutboxEntry], flags: Sequence[KeyFlag], language: str
+) -> str:
+    """One key on one line (texts shown without control characters), then what SALTO owes and the flags."""
     local = _local(administration)
     line = (
-        f"{key.id:>6}  {administration.pms_id:<6} {key.holder.label:<32.32} {','.join(key.rooms):<12.12} "
+        f"{key.id:>6}  {administration.pms_id:<6} {shown(key.holder.label):<32.32} {shown(','.join(key.rooms)):<12.12} "
         f"{local(key.validity.start)} - {local(key.validity.end)}  {key.state.value:<20} "
         f"cards={key.cards.count} phone_keys={len(key.deliveries)}"
     )
     for entry in owed:
         waiting = Text("owed", "open")(language)
-        detail = f" ({entry.last_error})" if entry.last_error else ""
+        detail = f" ({shown(entry.last_error)})" if entry.last_error else ""
         line += f"\n        {waiting}: {entry.action.value}, {entry.attempts}x{detail}"
+    for flag in flags:
+        line += f"\n        {Text('flag', 'let op')(language)}: {flag_text(flag)(language)}"
     return line

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from salto_desk.demo.server import DemoPmsServer
 from salto_desk.errors import SaltoDeskError
 from salto_desk.logs import (
     LOG_FILE,
@@ -22,8 +23,8 @@ from salto_desk.logs import (
     log_tail,
     mask_secrets,
 )
-from salto_desk.pms.client import BexClient, PmsSettings
-from salto_desk.pms.demo_server import DemoPmsServer
+from salto_desk.pms.client import BexClient
+from salto_desk.pms.settings import PmsSettings
 from salto_desk.protocol.client import SaltoClient
 from salto_desk.protocol.messages import EncodeCard, MobileKey
 from salto_desk.secrets import PMS_API_KEY, SecretStore

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from salto_desk import sync_cli
 from salto_desk.coordination import SYNC_LEASE, Coordinator
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.errors import SaltoDeskError, Text
+from salto_desk.exit_codes import ExitCode
 from salto_desk.keys.model import KeyTypeSettings, ProductSettings
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.protocol.client import TraceRecord
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.simulator import Simulator, SimulatorConfig
@@ -39,7 +41,7 @@ def run(argv: list[str], data_dir: Path, language: str = "en") -> int:
 
 @pytest.fixture
 def pms() -> Iterator[DemoPmsServer]:
-    with DemoPmsServer(today=date.today(), reservations=150) as server:
+    with DemoPmsServer(reservations=150) as server:  # "today" is the demo's day in Amsterdam
         yield server
 
 
@@ -63,50 +65,51 @@ def desk(tmp_path: Path, pms: DemoPmsServer) -> Iterator[Path]:
 def test_sync_once_prints_progress_and_a_json_summary_then_keys_list_shows_the_key_data(
     desk: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["sync", "--once", "--json"], desk) == sync_cli.EXIT_OK
+    assert run(["sync", "--once", "--json"], desk) == ExitCode.OK
     out, err = capsys.readouterr()
     summary = json.loads(out)
     assert summary["ok"] is True and summary["errors"] == []
-    assert summary["fetched"] == 150 and summary["created"] > 0
+    assert 0 < summary["fetched"] < 150 and summary["created"] > 0  # the stays that can still need a key
     assert "Hotel: reservations" in err
 
-    assert run(["keys", "list", "--json", "--administration", "2"], desk) == sync_cli.EXIT_OK
+    assert run(["keys", "list", "--json", "--administration", "2"], desk) == ExitCode.OK
     listed = json.loads(capsys.readouterr().out)
     assert listed["ok"] is True and len(listed["keys"]) == summary["created"]
     assert {key["state"] for key in listed["keys"]} <= {"ready", "waiting_for_check_in"}
 
-    assert run(["keys", "list"], desk, language="nl") == sync_cli.EXIT_OK
+    assert run(["keys", "list"], desk, language="nl") == ExitCode.OK
     out, err = capsys.readouterr()
-    assert len(out.splitlines()) == summary["created"] and f"{summary['created']} sleutelgegeven(s)" in err
+    keys = [line for line in out.splitlines() if not line.startswith(" " * 8)]  # flags and debts are indented
+    assert len(keys) == summary["created"] and f"{summary['created']} sleutelgegeven(s)" in err
 
 
 def test_watch_runs_again_and_the_second_run_changes_nothing(desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["sync", "--watch", "--interval", "0.01", "--count", "2", "--json"], desk) == sync_cli.EXIT_OK
+    assert run(["sync", "--watch", "--interval", "0.01", "--count", "2", "--json"], desk) == ExitCode.OK
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert first["created"] > 0
     assert (second["created"], second["updated"], second["revoked"]) == (0, 0, 0)
 
 
 def test_text_summary_in_dutch(desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["sync"], desk, language="nl") == sync_cli.EXIT_OK
+    assert run(["sync"], desk, language="nl") == ExitCode.OK
     assert "reservering(en) opgehaald" in capsys.readouterr().out
 
 
 def test_without_an_api_key_nothing_runs(desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
     SecretStore().delete(PMS_API_KEY)
-    assert run(["sync", "--once"], desk) == sync_cli.EXIT_USAGE
+    assert run(["sync", "--once"], desk) == ExitCode.USAGE
     assert "No BEX API key" in capsys.readouterr().err
 
 
 def test_problems_give_exit_code_1(desk: Path, pms: DemoPmsServer, capsys: pytest.CaptureFixture[str]) -> None:
     pms.faults.fail_next(401, times=5)
-    assert run(["sync", "--json"], desk) == sync_cli.EXIT_PROBLEMS
+    assert run(["sync", "--json"], desk) == ExitCode.FAILURE
     summary = json.loads(capsys.readouterr().out)
     assert summary["ok"] is False and "BEX rejected the API key" in summary["errors"][0]
 
 
 def test_an_unknown_administration_is_a_usage_error(desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["keys", "list", "--administration", "99"], desk) == sync_cli.EXIT_USAGE
+    assert run(["keys", "list", "--administration", "99"], desk) == ExitCode.USAGE
     assert "There is no administration '99'" in capsys.readouterr().err
 
 
@@ -115,7 +118,7 @@ def test_progress_json_streams_progress_then_the_summary_with_the_key_from_the_e
 ) -> None:
     SecretStore().delete(PMS_API_KEY)  # the desk window hands the key over for this run only
     monkeypatch.setenv(sync_cli.API_KEY_VARIABLE, DEMO_API_KEY)
-    assert run(["sync", "--once", "--progress-json"], desk) == sync_cli.EXIT_OK
+    assert run(["sync", "--once", "--progress-json"], desk) == ExitCode.OK
     assert sync_cli.API_KEY_VARIABLE not in os.environ
     out, err = capsys.readouterr()
     events = [sync_cli.read_progress_line(line) for line in out.splitlines()]
@@ -123,12 +126,12 @@ def test_progress_json_streams_progress_then_the_summary_with_the_key_from_the_e
     assert all(isinstance(event, SyncProgress) for event in events[:-1])
     assert {event.stage for event in events[:-1] if isinstance(event, SyncProgress)} >= {"objects", "reservations"}
     summary = events[-1]
-    assert isinstance(summary, SyncSummary) and summary.fetched == 150 and summary.errors == ()
+    assert isinstance(summary, SyncSummary) and 0 < summary.fetched < 150 and summary.errors == ()
 
 
 def test_progress_json_reports_a_usage_error_as_a_line(desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
     SecretStore().delete(PMS_API_KEY)
-    assert run(["sync", "--once", "--progress-json"], desk, language="nl") == sync_cli.EXIT_USAGE
+    assert run(["sync", "--once", "--progress-json"], desk, language="nl") == ExitCode.USAGE
     error = sync_cli.read_progress_line(capsys.readouterr().out.strip())
     assert isinstance(error, SaltoDeskError) and "No BEX API key" in error.message.en
     assert error.action is not None and "sleutelbos" in error.action.nl
@@ -194,7 +197,7 @@ def test_a_sync_by_hand_leads_while_it_runs_and_hands_the_leadership_on_when_it_
         return run_once(engine, progress)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sync_cli.SyncEngine, "run_once", watched)
-    assert run(["sync", "--once", "--json"], desk) == sync_cli.EXIT_OK
+    assert run(["sync", "--once", "--json"], desk) == ExitCode.OK
     assert json.loads(capsys.readouterr().out)["ok"] is True
     assert [each.holder.process_id if each else None for each in led] == [os.getpid()]
     assert sync_leader(desk) is None  # another desk takes over at its next run
@@ -204,7 +207,7 @@ def test_while_another_desk_leads_the_sync_is_skipped_with_exit_code_0(
     desk: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     since = lead_elsewhere(desk)
-    assert run(["sync", "--once", "--json"], desk) == sync_cli.EXIT_OK
+    assert run(["sync", "--once", "--json"], desk) == ExitCode.OK
     out, err = capsys.readouterr()
     skipped = json.loads(out)
     assert skipped["ok"] is True and skipped["skipped"] == "leader" and err == ""
@@ -213,11 +216,11 @@ def test_while_another_desk_leads_the_sync_is_skipped_with_exit_code_0(
     assert held is not None and held.holder == OTHER_DESK  # not taken, not released
 
     clock = since.astimezone().strftime("%H:%M")
-    assert run(["sync"], desk) == sync_cli.EXIT_OK
+    assert run(["sync"], desk) == ExitCode.OK
     assert capsys.readouterr().out.strip() == f"The sync runs at DESK-2 since {clock}; this run is skipped."
-    assert run(["sync"], desk, language="nl") == sync_cli.EXIT_OK
+    assert run(["sync"], desk, language="nl") == ExitCode.OK
     assert f"De synchronisatie loopt aan DESK-2 sinds {clock}" in capsys.readouterr().out
-    assert run(["keys", "list", "--json"], desk) == sync_cli.EXIT_OK
+    assert run(["keys", "list", "--json"], desk) == ExitCode.OK
     assert json.loads(capsys.readouterr().out)["keys"] == []  # nothing was synced here
 
 
@@ -226,17 +229,17 @@ def test_a_sync_started_by_the_desk_window_leads_in_the_windows_name(
 ) -> None:
     window_pid = os.getpid() + 1
     monkeypatch.setenv(sync_cli.OWNER_PID_VARIABLE, str(window_pid))
-    assert run(["sync", "--once", "--progress-json"], desk) == sync_cli.EXIT_OK
+    assert run(["sync", "--once", "--progress-json"], desk) == ExitCode.OK
     assert sync_cli.OWNER_PID_VARIABLE not in os.environ
     assert isinstance(sync_cli.read_progress_line(capsys.readouterr().out.splitlines()[-1]), SyncSummary)
     held = sync_leader(desk)
     assert held is not None and held.holder.process_id == window_pid  # kept for the window's next run
 
     monkeypatch.setenv(sync_cli.OWNER_PID_VARIABLE, str(window_pid))
-    assert run(["sync", "--once", "--progress-json"], desk) == sync_cli.EXIT_OK  # its next run leads again
+    assert run(["sync", "--once", "--progress-json"], desk) == ExitCode.OK  # its next run leads again
     assert isinstance(sync_cli.read_progress_line(capsys.readouterr().out.splitlines()[-1]), SyncSummary)
 
-    assert run(["sync", "--once", "--progress-json"], desk) == sync_cli.EXIT_OK  # by hand: the window leads
+    assert run(["sync", "--once", "--progress-json"], desk) == ExitCode.OK  # by hand: the window leads
     leader = sync_cli.read_progress_line(capsys.readouterr().out.strip())
     assert isinstance(leader, LeaseHolder) and leader.holder.process_id == window_pid
 
@@ -248,3 +251,69 @@ def test_a_leader_line_reads_back_as_it_was_written() -> None:
     assert sync_cli.read_progress_line('{"leader": {"desk": "DESK-2"}}') is None
     assert sync_cli.read_progress_line('{"leader": {"name": "sync", "label": "", "desk": "D", "process_id": 1, '
                                        '"acquired_at": "yesterday", "expires_at": "today"}}') is None  # fmt: skip
+
+
+def test_keys_list_shows_the_sync_s_flags_and_no_control_characters(
+    desk: Path, pms: DemoPmsServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    today = pms.store.today
+    record = next(
+        each
+        for each in pms.store.all("reservation", "2")
+        if each.attributes["state"] == "confirmed"
+        and str(each.attributes["start_date"]) > today.isoformat()
+        and each.refs("inventory_object")
+    )
+    booking = pms.store.get(*record.refs("booking")[0])
+    assert booking is not None
+    customer = pms.store.get(*booking.refs("customer")[0])
+    assert customer is not None
+    customer.attributes.update(phone="+31 06 1234 5678", last_name="Bakker\x1b[31m\tred")
+    assert run(["sync", "--once"], desk) == ExitCode.OK
+    capsys.readouterr()
+    assert run(["keys", "list", "--json"], desk) == ExitCode.OK
+    [flagged] = [key for key in json.loads(capsys.readouterr().out)["keys"] if key["holder_pms_id"] == record.id]
+    assert [flag["code"] for flag in flagged["flags"]] == ["phone_refused"]
+    assert "a 0 right after the country code +31" in flagged["flags"][0]["message"]
+    assert run(["keys", "list"], desk, language="nl") == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\t" not in out
+    assert "Bakker[31m red" in out
+    assert "        let op: Er kan geen mobiele sleutel naar de telefoon uit BEX" in out
+
+
+def test_an_unusable_database_is_a_failure_for_sync_and_keys_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser(prog="salto-desk")
+    sync_cli.register(parser.add_subparsers(dest="command"))
+    url = f"sqlite:///{tmp_path / 'no-folder' / 'db.sqlite3'}"
+    for argv in (["sync", "--once"], ["keys", "list"]):
+        args = parser.parse_args(argv)
+        args.data_dir, args.database_url, args.language = None, url, "en"
+        assert args.func(args) == ExitCode.FAILURE
+        assert capsys.readouterr().err
+
+
+def test_the_garbage_collector_is_paused_for_each_run_and_resumes_after(
+    desk: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    during: list[bool] = []
+
+    def run_as_leader(*_args: object) -> SyncSummary:
+        during.append(gc.isenabled())
+        return SyncSummary(0, 0, 0, 0, 0, ())
+
+    monkeypatch.setattr(sync_cli, "run_as_leader", run_as_leader)
+    assert run(["sync", "--watch", "--interval", "0.01", "--count", "2"], desk) == ExitCode.OK
+    assert during == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        with sync_cli.collector_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), sync_cli.collector_paused():
+        raise RuntimeError("a run that fails")
+    assert gc.isenabled()

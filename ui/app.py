@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from salto_desk.coordination import Coordinator, LeaseTimes, shared_database_url
-from salto_desk.demo import Demo
+from salto_desk.demo.desk import Demo
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.audit import start_database
 from salto_desk.keys.model import Administration
@@ -32,9 +32,10 @@ from salto_desk.keys.services import KeyService
 from salto_desk.logs import configure_logging
 from salto_desk.paths import app_paths
 from salto_desk.pms.client import BexClient
+from salto_desk.pms.connection import pms_client_from_settings
 from salto_desk.secrets import SecretStore
 from salto_desk.storage.database import Database
-from salto_desk.sync import SyncEngine, pms_client_from_settings
+from salto_desk.sync import SyncEngine
 from ui.context import DeskContext
 from ui.crash import CrashReporter, install_excepthook
 from ui.garbage import GarbageCollector

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QWidget
 
-from salto_desk.demo import Demo
+from salto_desk.demo.desk import Demo
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Encoder, KeyState
 from salto_desk.keys.rules import EncodeMode

@@ -26,7 +26,7 @@ from salto_desk.keys.model import (
     ProductSettings,
     Validity,
 )
-from salto_desk.protocol.errors import LocalProtocolError
+from salto_desk.keys.phones import international_phone
 from salto_desk.protocol.messages import EjectMode
 from salto_desk.protocol.text import (
     AUTHORIZATION_COUNT,
@@ -37,7 +37,6 @@ from salto_desk.protocol.text import (
     TEXT_LINE_LENGTH,
     TextEncoding,
     clean_text,
-    normalize_phone,
 )
 from salto_desk.protocol.transport import parse_endpoint
 
@@ -495,11 +494,9 @@ def check_rooms(rooms: Sequence[str], encoding: TextEncoding) -> tuple[str, ...]
     return tidy
 
 
-def check_phone(phone: str) -> str:
-    try:
-        return normalize_phone(phone)
-    except LocalProtocolError as error:
-        raise ValidationError("phone", error.message, error.action) from None
+def check_phone(phone: str, country: str | None = None) -> str:
+    """A phone number as SALTO takes it (``+`` and digits); a national one only with the country it is of."""
+    return international_phone(phone, country)
 
 
 def validate_key_draft(draft: KeyDraft, encoding: TextEncoding) -> KeyDraft:

@@ -1,6 +1,6 @@
-"""The BEX PMS link: API v3 client, the records it reads, and a demo PMS for training and tests."""
+"""The BEX PMS link: the API v3 client, the records it reads, and the client this desk is set up with."""
 
-from salto_desk.pms.client import DEFAULT_BASE_URL, BexClient, PmsSettings, PmsTimeouts, Pull, RetryPolicy
+from salto_desk.pms.client import BexClient, IncludeGroup, Pull, ReservationPage
 from salto_desk.pms.errors import (
     ApiErrorDetail,
     PmsAuthenticationError,
@@ -27,6 +27,8 @@ from salto_desk.pms.models import (
     RentableType,
     Reservation,
 )
+from salto_desk.pms.selection import ReservationSelection
+from salto_desk.pms.settings import DEFAULT_BASE_URL, PmsSettings, PmsTimeouts, RetryPolicy
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -37,6 +39,7 @@ __all__ = [
     "CatalogueItem",
     "Contact",
     "GuestGroup",
+    "IncludeGroup",
     "InventoryObject",
     "OrderedItem",
     "Owner",
@@ -56,5 +59,7 @@ __all__ = [
     "Pull",
     "RentableType",
     "Reservation",
+    "ReservationPage",
+    "ReservationSelection",
     "RetryPolicy",
 ]

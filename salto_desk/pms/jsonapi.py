@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import NamedTuple
 
 from salto_desk.errors import Text
@@ -90,8 +90,12 @@ class Resource(NamedTuple):
             return value
         raise self._wrong(name, Text("true/false", "waar/onwaar"), value)
 
-    def day(self, name: str) -> date | None:
-        """A ``YYYY-MM-DD`` date; a full timestamp is accepted too (some date fields may be datetimes)."""
+    def day(self, name: str, zone: tzinfo | None = None) -> date | None:
+        """A ``YYYY-MM-DD`` date; a timestamp is accepted too, as its day in ``zone`` (the administration's).
+
+        Some date fields may come as timestamps; ``2030-07-01T23:30:00Z`` is 2 July in Amsterdam, which is
+        the day the desk means. Without a zone (or for a timestamp without offset) the day is as written.
+        """
         value = self.attributes.get(name)
         if value is None:
             return None
@@ -99,9 +103,14 @@ class Resource(NamedTuple):
         if not isinstance(value, str):
             raise self._wrong(name, expected, value)
         try:
-            return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value).date()
+            if len(value) == 10:
+                return date.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
         except ValueError:
             raise self._bad_format(name, expected, value) from None
+        if zone is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(zone)
+        return moment.date()
 
     def moment(self, name: str) -> datetime | None:
         """An ISO 8601 timestamp, always returned time-zone aware (a naive one is taken as UTC)."""

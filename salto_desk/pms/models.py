@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal, TypeVar
 
 from salto_desk.errors import Text
@@ -213,9 +213,9 @@ def read_contact(resource: Resource) -> Contact:
     return Contact(first_name, last_name, resource.text("email"), resource.text("phone"))
 
 
-def _date_range(resource: Resource) -> tuple[date | None, date | None]:
+def _date_range(resource: Resource, zone: tzinfo) -> tuple[date | None, date | None]:
     """``start_date`` and ``end_date``; an end before the start would make nonsense keys."""
-    start_date, end_date = resource.day("start_date"), resource.day("end_date")
+    start_date, end_date = resource.day("start_date", zone), resource.day("end_date", zone)
     if start_date is not None and end_date is not None and end_date < start_date:
         raise resource.problem(
             "end_date",
@@ -299,9 +299,13 @@ def read_reservation(
     languages: Sequence[str],
     contact_source: ContactSource,
     report: Report,
+    zone: tzinfo,
 ) -> Reservation:
-    """A reservation with its contact and ordered extras taken from the included records."""
-    start_date, end_date = _date_range(resource)
+    """A reservation with its contact and ordered extras taken from the included records.
+
+    ``zone`` is the administration's: a date field BEX sends as a timestamp is read as that zone's day.
+    """
+    start_date, end_date = _date_range(resource, zone)
     counts = resource.counts("guest_group")
     booking_ref = resource.one("booking")
     booking = document.related(booking_ref)
@@ -318,8 +322,8 @@ def read_reservation(
         state=resource.text("state"),
         start_date=start_date,
         end_date=end_date,
-        checked_in_on=resource.day("checked_in_on"),
-        checked_out_on=resource.day("checked_out_on"),
+        checked_in_on=resource.day("checked_in_on", zone),
+        checked_out_on=resource.day("checked_out_on", zone),
         late_checkout=resource.boolean("late_checkout"),
         fixed_rentable=resource.boolean("fixed_rentable"),
         guest_name=resource.text("guest_name"),
@@ -354,10 +358,10 @@ def read_rentable_type(resource: Resource, administration_id: str, languages: Se
     return RentableType(resource.id, administration_id, resource.localized("name", languages))
 
 
-def read_agreement(resource: Resource) -> Agreement:
+def read_agreement(resource: Resource, zone: tzinfo) -> Agreement:
     rentable_identity = resource.one("rentable_identity")
     inventory_object = resource.one("inventory_object")
-    start_date, end_date = _date_range(resource)
+    start_date, end_date = _date_range(resource, zone)
     return Agreement(
         id=resource.id,
         rentable_identity_id=rentable_identity.id if rentable_identity else None,
@@ -367,9 +371,13 @@ def read_agreement(resource: Resource) -> Agreement:
     )
 
 
-def read_owner(resource: Resource, document: Document, administration_id: str, report: Report) -> Owner:
+def read_owner(resource: Resource, document: Document, administration_id: str, report: Report, zone: tzinfo) -> Owner:
     """An owner with the agreements BEX included (a broken agreement is reported and left out)."""
-    agreements = (_related(document, ref, read_agreement, report) for ref in resource.many("agreements"))
+
+    def agreement(record: Resource) -> Agreement:
+        return read_agreement(record, zone)
+
+    agreements = (_related(document, ref, agreement, report) for ref in resource.many("agreements"))
     return Owner(
         id=resource.id,
         administration_id=administration_id,

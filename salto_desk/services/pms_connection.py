@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.pms.client import DEFAULT_BASE_URL, BexClient, PmsSettings
+from salto_desk.pms.client import BexClient
+from salto_desk.pms.settings import DEFAULT_BASE_URL, PmsSettings
 from salto_desk.secrets import PMS_API_KEY, InsecureKeyringError, SecretStore
 from salto_desk.storage.database import Database
 from salto_desk.storage.settings_repository import PMS_BASE_URL, SettingsRepository

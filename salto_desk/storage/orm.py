@@ -25,6 +25,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -341,8 +342,17 @@ class PmsSyncStateRow(Base):
     offline_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reservations_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     objects_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    objects_complete_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When the last read of every object began (an incremental read cannot see deletions)."""
     configuration: Mapped[str | None] = mapped_column(String(64))
     """A digest of the desk configuration the key data was last derived with (products, door names...)."""
+    pull_started: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """An unfinished reservation pull: when it began (None: none is unfinished), what it asks, its next page."""
+    pull_updated_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    pull_departing_from: Mapped[date | None] = mapped_column(Date)
+    pull_offset: Mapped[int | None] = mapped_column(Integer)
+    paused_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """BEX asked to wait (429 with a long Retry-After): no request before this time."""
 
 
 class PmsObjectRow(Base):
@@ -382,6 +392,7 @@ class PmsReservationRow(Base):
     __table_args__ = (
         Index(None, "administration_pms_id", "start_date"),
         Index(None, "administration_pms_id", "end_date"),
+        Index(None, "administration_pms_id", "pending_keys"),
     )
 
     administration_pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), primary_key=True)
@@ -401,6 +412,8 @@ class PmsReservationRow(Base):
     costs: Mapped[str] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    pending_keys: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    """Stored or touched (its object renamed or deleted) since its key data was last derived."""
 
 
 class PmsOwnerRow(Base):
@@ -444,6 +457,19 @@ class SyncKeyRow(Base):
     valid_from: Mapped[datetime] = mapped_column(UtcDateTime)
     valid_until: Mapped[datetime] = mapped_column(UtcDateTime)
     phone: Mapped[str | None] = mapped_column(String(PHONE_LENGTH))
+
+
+class SyncKeyFlagRow(Base):
+    """Something the sync found wrong with a key that the desk should look at (a refused phone, a deleted object).
+
+    ``code`` says what; ``details`` holds its parameters as JSON, put into words when shown.
+    """
+
+    __tablename__ = "sync_key_flags"
+
+    key_id: Mapped[int] = mapped_column(ForeignKey("key_data.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    details: Mapped[str] = mapped_column(Text)
 
 
 class SyncDeskDeletionRow(Base):

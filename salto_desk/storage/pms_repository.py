@@ -8,6 +8,7 @@ case and accents ("joelle" finds "Joëlle") with portable SQL only.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,12 +18,15 @@ from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, delete, false, insert, or_, select
+from sqlalchemy import ColumnElement, and_, case, delete, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from salto_desk.errors import Text, ValidationError
 from salto_desk.keys.model import BookingFacts
+from salto_desk.keys.phones import PhoneProblem, country_of_zone, read_phone
 from salto_desk.pms.models import CatalogueItem, InventoryObject, OrderedItem, Owner, RentableType, Reservation
+from salto_desk.pms.selection import ReservationSelection
+from salto_desk.pms.texts import shown
 from salto_desk.storage.errors import NotFoundError
 from salto_desk.storage.orm import (
     AdministrationRow,
@@ -78,6 +82,7 @@ class CachedReservation:
     checked_out_at: datetime | None
     guest_name: str
     phone: str | None
+    """The guest's phone in E.164 form, or as BEX has it when it cannot be used (``phone_problem`` says why)."""
     email: str | None
     object_pms_id: str | None
     object_name: str
@@ -90,6 +95,14 @@ class CachedReservation:
     """BEX API v3 has no license-plate field; always None from BEX (the desk enters it on the key)."""
     facts: BookingFacts = field(default_factory=BookingFacts)
     """What products match on: names and ids of object type, costs and extras, and the labels."""
+    phone_problem: PhoneProblem | None = None
+    object_missing: bool = False
+    """BEX no longer lists the reservation's object (it was deleted there)."""
+
+    @property
+    def sendable_phone(self) -> str | None:
+        """The phone a mobile key can go to: the E.164 one, never one that was refused."""
+        return None if self.phone_problem is not None else self.phone
 
     @property
     def checked_in(self) -> bool:
@@ -151,12 +164,37 @@ class SyncCursor:
 
     reservations_until: datetime | None
     objects_until: datetime | None
+    objects_complete_at: datetime | None = None
+    """When the last read of every object began (None: never, or unchanged by this success)."""
+
+
+@dataclass(frozen=True)
+class UnfinishedPull:
+    """A reservation pull that stopped (rate limit, crash, network): what it asks and how far it got.
+
+    ``offset`` counts the records of the pages stored (not a page number: the page size may differ next time).
+    """
+
+    selection: ReservationSelection
+    offset: int
 
 
 def fold(text: str) -> str:
     """Text for comparing: accents removed, case folded ("Joëlle" -> "joelle", "Groß" -> "gross")."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL and lone surrogates: PostgreSQL and UTF-8 cannot hold them, so a cached text gets U+FFFD in their place."""
+
+
+def _storable(values: dict[str, Any]) -> dict[str, Any]:
+    """A row's values with every text as BEX sent it, except for what no database can store."""
+    return {
+        name: _UNSTORABLE.sub("\ufffd", value) if isinstance(value, str) and _UNSTORABLE.search(value) else value
+        for name, value in values.items()
+    }
 
 
 def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
@@ -188,6 +226,7 @@ class _Site:
     id: int
     pms_id: str
     zone: ZoneInfo
+    country: str | None
     objects: dict[str, PmsObjectRow]
     types: dict[str, str]
     doors: dict[str, str]
@@ -196,9 +235,9 @@ class _Site:
         return CachedObject(
             administration_id=self.id,
             pms_id=row.pms_id,
-            name=row.name,
-            object_type=self.types.get(row.rentable_type_id or "", ""),
-            labels=_split(row.labels),
+            name=shown(row.name),
+            object_type=shown(self.types.get(row.rentable_type_id or "", "")),
+            labels=tuple(shown(label) for label in _split(row.labels)),
             door_name=self.doors.get(row.pms_id) or row.name,
         )
 
@@ -212,25 +251,26 @@ class _Site:
         labels = _split(unit.labels) if unit else ()
         extras, costs = _parse_items(row.extras), _parse_items(row.costs)
         object_name = unit.name if unit else ""
+        phone, phone_problem = read_phone(row.phone, self.country)
         return CachedReservation(
             administration_id=self.id,
             pms_id=row.pms_id,
-            booking_nr=row.booking_nr,
+            booking_nr=shown(row.booking_nr),
             state=row.state,
             start_date=row.start_date,
             end_date=row.end_date,
             checked_in_at=self.moment(row.checked_in_on),
             checked_out_at=self.moment(row.checked_out_on),
-            guest_name=row.guest_name,
-            phone=row.phone,
-            email=row.email,
+            guest_name=shown(row.guest_name),
+            phone=phone or (shown(row.phone) if row.phone else None),
+            email=shown(row.email) if row.email else None,
             object_pms_id=row.object_pms_id,
-            object_name=object_name,
+            object_name=shown(object_name),
             door_name=(self.doors.get(row.object_pms_id) if row.object_pms_id else None) or object_name,
-            object_type=object_type,
-            labels=labels,
-            extras=tuple(name or identifier for identifier, name in extras),
-            costs=tuple(name or identifier for identifier, name in costs),
+            object_type=shown(object_type),
+            labels=tuple(shown(label) for label in labels),
+            extras=tuple(shown(name or identifier) for identifier, name in extras),
+            costs=tuple(shown(name or identifier) for identifier, name in costs),
             license_plate=None,
             facts=BookingFacts(
                 labels=frozenset(labels),
@@ -239,6 +279,8 @@ class _Site:
                 extras=frozenset(value for pair in extras for value in pair if value),
                 object_type_ids=frozenset({type_id} if type_id else ()),
             ),
+            phone_problem=phone_problem,
+            object_missing=row.object_pms_id is not None and unit is None,
         )
 
 
@@ -308,6 +350,15 @@ class PmsRepository:
         statement = statement.order_by(PmsReservationRow.start_date, PmsReservationRow.booking_nr)
         return [site.reservation(row) for row in self.session.scalars(statement)]
 
+    def pending_reservations(self, administration_id: int) -> list[CachedReservation]:
+        """Reservations stored (or whose object changed) since their key data was last derived, by start date."""
+        site = self._site(administration_id)
+        statement = select(PmsReservationRow).where(
+            PmsReservationRow.administration_pms_id == site.pms_id, PmsReservationRow.pending_keys.is_(True)
+        )
+        statement = statement.order_by(PmsReservationRow.start_date, PmsReservationRow.booking_nr)
+        return [site.reservation(row) for row in self.session.scalars(statement)]
+
     def owners(self, administration_id: int, text: str = "", *, day: date | None = None) -> list[CachedOwner]:
         """Owners whose name, e-mail or units match ``text``, with their units on ``day`` (default today)."""
         site = self._site(administration_id)
@@ -372,17 +423,47 @@ class PmsRepository:
         row = self.session.get(PmsSyncStateRow, administration_pms_id)
         if row is None:
             return SyncCursor(None, None)
-        return SyncCursor(row.reservations_until, row.objects_until)
+        return SyncCursor(row.reservations_until, row.objects_until, row.objects_complete_at)
 
     def record_sync_success(
         self, administration_pms_id: str, *, name: str | None, now: datetime, cursor: SyncCursor
     ) -> None:
+        """A whole pull went through: the cursor moves, the error and the pause go."""
         row = self._state_row(administration_pms_id)
         row.name = name or row.name
         row.last_success_at = row.last_attempt_at = now
-        row.last_error = row.offline_since = None
+        row.last_error = row.offline_since = row.paused_until = None
         row.reservations_until, row.objects_until = cursor.reservations_until, cursor.objects_until
+        row.objects_complete_at = cursor.objects_complete_at or row.objects_complete_at
         self.session.flush()
+
+    def unfinished_pull(self, administration_pms_id: str) -> UnfinishedPull | None:
+        """The reservation pull a run left unfinished, to go on with; None when the last one finished."""
+        row = self.session.get(PmsSyncStateRow, administration_pms_id)
+        if row is None or row.pull_started is None or row.pull_offset is None:
+            return None
+        selection = ReservationSelection(row.pull_started, row.pull_updated_since, row.pull_departing_from)
+        return UnfinishedPull(selection, row.pull_offset)
+
+    def record_pull_progress(self, administration_pms_id: str, pull: UnfinishedPull | None) -> None:
+        """How far the reservation pull got (None: it finished); stored with the page it follows."""
+        row = self._state_row(administration_pms_id)
+        selection = pull.selection if pull is not None else None
+        row.pull_started = selection.started if selection is not None else None
+        row.pull_updated_since = selection.updated_since if selection is not None else None
+        row.pull_departing_from = selection.departing_from if selection is not None else None
+        row.pull_offset = pull.offset if pull is not None else None
+        self.session.flush()
+
+    def record_pause(self, administration_pms_id: str, *, now: datetime, until: datetime, error: str) -> None:
+        """BEX asked to wait until ``until``: no request before then. BEX answered, so it is not offline."""
+        row = self._state_row(administration_pms_id)
+        row.last_attempt_at, row.last_error, row.paused_until = now, error, until
+        self.session.flush()
+
+    def paused_until(self) -> datetime | None:
+        """The latest time any administration's pull was asked to wait until (BEX limits per API key)."""
+        return self.session.scalar(select(func.max(PmsSyncStateRow.paused_until)))
 
     def record_sync_failure(self, administration_pms_id: str, *, now: datetime, error: str) -> None:
         """BEX could not be read: the cache stays as it was; ``offline_since`` keeps the first failure."""
@@ -427,25 +508,71 @@ class PmsRepository:
                     "rentable_type_id": reservation.rentable_type_id,
                     "extras": _items(reservation.ordered, "extra"),
                     "costs": _items(reservation.ordered, "cost"),
-                    "search_text": fold(f"{booking_nr} {guest_name}"),
+                    "search_text": fold(shown(f"{booking_nr} {guest_name}")),
                     "updated_at": reservation.updated_at,
+                    "pending_keys": True,
                 }
             )
         self._replace(PmsReservationRow, administration_pms_id, values)
 
-    def store_objects(self, administration_pms_id: str, objects: Sequence[InventoryObject]) -> None:
+    def clear_pending(self, administration_pms_id: str, pms_ids: Collection[str]) -> None:
+        """These reservations' key data follows what is cached now."""
+        for chunk in _chunks(sorted(set(pms_ids))):
+            self.session.execute(
+                update(PmsReservationRow)
+                .where(PmsReservationRow.administration_pms_id == administration_pms_id)
+                .where(PmsReservationRow.pms_id.in_(chunk))
+                .values(pending_keys=False)
+            )
+
+    def store_objects(
+        self, administration_pms_id: str, objects: Sequence[InventoryObject], *, complete: bool = False
+    ) -> None:
+        """Insert or replace objects; ``complete`` (every object BEX has) also removes the ones it no longer lists.
+
+        Reservations on an object that is new, renamed, relabelled, retyped or removed wait for their key
+        data to be derived again (``pending_reservations``), also when the reservation itself did not change.
+        """
+        before = {
+            row.pms_id: (row.name, row.labels, row.rentable_type_id)
+            for row in self.session.execute(
+                select(
+                    PmsObjectRow.pms_id, PmsObjectRow.name, PmsObjectRow.labels, PmsObjectRow.rentable_type_id
+                ).where(PmsObjectRow.administration_pms_id == administration_pms_id)
+            )
+        }
         values = [
-            {
-                "administration_pms_id": administration_pms_id,
-                "pms_id": unit.id,
-                "name": unit.name or unit.name_with_type or unit.id,
-                "rentable_type_id": unit.rentable_type_id,
-                "rentable_identity_id": unit.rentable_identity_id,
-                "labels": _LINES.join(label.replace(_LINES, " ") for label in unit.labels),
-            }
+            _storable(
+                {
+                    "administration_pms_id": administration_pms_id,
+                    "pms_id": unit.id,
+                    "name": unit.name or unit.name_with_type or unit.id,
+                    "rentable_type_id": unit.rentable_type_id,
+                    "rentable_identity_id": unit.rentable_identity_id,
+                    "labels": _LINES.join(label.replace(_LINES, " ") for label in unit.labels),
+                }
+            )
             for unit in objects
         ]
         self._replace(PmsObjectRow, administration_pms_id, values)
+        stored = {value["pms_id"]: (value["name"], value["labels"], value["rentable_type_id"]) for value in values}
+        touched = {pms_id for pms_id, now in stored.items() if before.get(pms_id) != now}
+        if complete:
+            gone = before.keys() - stored.keys()
+            for chunk in _chunks(sorted(gone)):
+                self.session.execute(
+                    delete(PmsObjectRow).where(
+                        PmsObjectRow.administration_pms_id == administration_pms_id, PmsObjectRow.pms_id.in_(chunk)
+                    )
+                )
+            touched |= gone
+        for chunk in _chunks(sorted(touched)):
+            self.session.execute(
+                update(PmsReservationRow)
+                .where(PmsReservationRow.administration_pms_id == administration_pms_id)
+                .where(PmsReservationRow.object_pms_id.in_(chunk))
+                .values(pending_keys=True)
+            )
         self._sites.clear()
 
     def replace_catalogue(
@@ -461,7 +588,13 @@ class PmsRepository:
             self.session.execute(
                 insert(PmsRentableTypeRow).execution_options(**BULK),
                 [
-                    {"administration_pms_id": administration_pms_id, "pms_id": each.id, "name": each.name or each.id}
+                    _storable(
+                        {
+                            "administration_pms_id": administration_pms_id,
+                            "pms_id": each.id,
+                            "name": each.name or each.id,
+                        }
+                    )
                     for each in rentable_types
                 ],
             )
@@ -470,12 +603,14 @@ class PmsRepository:
             self.session.execute(
                 insert(PmsCatalogueRow).execution_options(**BULK),
                 [
-                    {
-                        "administration_pms_id": administration_pms_id,
-                        "kind": item.kind,
-                        "pms_id": item.id,
-                        "name": item.name or item.id,
-                    }
+                    _storable(
+                        {
+                            "administration_pms_id": administration_pms_id,
+                            "kind": item.kind,
+                            "pms_id": item.id,
+                            "name": item.name or item.id,
+                        }
+                    )
                     for item in unique.values()
                 ],
             )
@@ -490,14 +625,16 @@ class PmsRepository:
         self.session.execute(
             insert(PmsOwnerRow).execution_options(**BULK),
             [
-                {
-                    "administration_pms_id": administration_pms_id,
-                    "pms_id": owner.id,
-                    "name": owner.contact.name or owner.id,
-                    "phone": owner.contact.phone or None,
-                    "email": owner.contact.email or None,
-                    "search_text": fold(f"{owner.contact.name or ''} {owner.contact.email or ''}"),
-                }
+                _storable(
+                    {
+                        "administration_pms_id": administration_pms_id,
+                        "pms_id": owner.id,
+                        "name": owner.contact.name or owner.id,
+                        "phone": owner.contact.phone or None,
+                        "email": owner.contact.email or None,
+                        "search_text": fold(shown(f"{owner.contact.name or ''} {owner.contact.email or ''}")),
+                    }
+                )
                 for owner in owners
             ],
         )
@@ -528,7 +665,7 @@ class PmsRepository:
         values: list[dict[str, Any]],
     ) -> None:
         """Delete the rows these values replace, then insert them all in one statement per chunk."""
-        unique = list({value["pms_id"]: value for value in values}.values())
+        unique = list({value["pms_id"]: _storable(value) for value in values}.values())
         for chunk in _chunks(value["pms_id"] for value in unique):
             self.session.execute(
                 delete(table).where(table.administration_pms_id == administration_pms_id, table.pms_id.in_(chunk))
@@ -602,7 +739,8 @@ class PmsRepository:
 
     @staticmethod
     def _owner(site: _Site, row: PmsOwnerRow, units: tuple[CachedObject, ...]) -> CachedOwner:
-        return CachedOwner(site.id, row.pms_id, row.name, row.phone, row.email, units)
+        email = shown(row.email) if row.email else None
+        return CachedOwner(site.id, row.pms_id, shown(row.name), shown(row.phone) if row.phone else None, email, units)
 
     def _state_row(self, administration_pms_id: str) -> PmsSyncStateRow:
         row = self.session.get(PmsSyncStateRow, administration_pms_id)
@@ -647,6 +785,7 @@ class PmsRepository:
                 )
             ).all()
         )
-        site = _Site(administration_id, pms_id, ZoneInfo(administration.time_zone), objects, types, doors)
+        zone = ZoneInfo(administration.time_zone)
+        site = _Site(administration_id, pms_id, zone, country_of_zone(administration.time_zone), objects, types, doors)
         self._sites[administration_id] = site
         return site

@@ -1,4 +1,5 @@
-"""What the sync last wrote into each key it made from a reservation, and which keys the desk deleted.
+"""What the sync last wrote into each key it made from a reservation, which keys the desk deleted, and the
+sync's flags on keys (what the desk should look at: a phone number refused, an object BEX deleted).
 
 Comparing the sync's last write with the key data as it is now tells which fields the desk changed by
 hand: the sync keeps those as the desk left them and only carries PMS changes into fields it still owns.
@@ -8,15 +9,17 @@ so that the sync never makes it again.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import json
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from salto_desk.keys.model import Validity
-from salto_desk.storage.orm import SyncDeskDeletionRow, SyncKeyRow
+from salto_desk.storage.orm import SyncDeskDeletionRow, SyncKeyFlagRow, SyncKeyRow
 from salto_desk.storage.pms_repository import BULK, CHUNK
 
 _ROOMS = "\n"
@@ -32,6 +35,21 @@ class SyncedKey:
     rooms: tuple[str, ...]
     validity: Validity
     phone: str | None
+
+
+class FlagCode(StrEnum):
+    PHONE_REFUSED = "phone_refused"
+    """The phone BEX has for the guest cannot be sent to (details: the phone problem)."""
+    OBJECT_MISSING = "object_missing"
+    """BEX no longer lists the reservation's object (details: ``object``, its BEX id)."""
+
+
+@dataclass(frozen=True)
+class KeyFlag:
+    """One thing the sync found wrong with a key: a code and its parameters (put into words when shown)."""
+
+    code: FlagCode
+    details: tuple[tuple[str, str], ...] = ()
 
 
 class SyncKeyRepository:
@@ -103,6 +121,36 @@ class SyncKeyRepository:
             )
             found.update((pms_id, key_type_id) for pms_id, key_type_id in rows)
         return found
+
+    def flags(self, key_ids: Collection[int]) -> dict[int, tuple[KeyFlag, ...]]:
+        """The flags of these keys (keys without any are left out)."""
+        ordered = sorted(key_ids)
+        found: dict[int, list[KeyFlag]] = {}
+        for start in range(0, len(ordered), CHUNK):
+            rows = self.session.scalars(
+                select(SyncKeyFlagRow)
+                .where(SyncKeyFlagRow.key_id.in_(ordered[start : start + CHUNK]))
+                .order_by(SyncKeyFlagRow.key_id, SyncKeyFlagRow.code)
+            )
+            for row in rows:
+                details = json.loads(row.details)
+                found.setdefault(row.key_id, []).append(KeyFlag(FlagCode(row.code), tuple(sorted(details.items()))))
+        return {key_id: tuple(flags) for key_id, flags in found.items()}
+
+    def replace_flags(self, flags: Mapping[int, Sequence[KeyFlag]]) -> None:
+        """Each of these keys has exactly the given flags now (an empty list clears them)."""
+        ordered = sorted(flags)
+        for start in range(0, len(ordered), CHUNK):
+            self.session.execute(
+                delete(SyncKeyFlagRow).where(SyncKeyFlagRow.key_id.in_(ordered[start : start + CHUNK]))
+            )
+        rows = [
+            {"key_id": key_id, "code": flag.code.value, "details": json.dumps(dict(flag.details), sort_keys=True)}
+            for key_id in ordered
+            for flag in {flag.code: flag for flag in flags[key_id]}.values()
+        ]
+        if rows:
+            self.session.execute(insert(SyncKeyFlagRow).execution_options(**BULK), rows)
 
     @staticmethod
     def _synced(row: SyncKeyRow) -> SyncedKey:

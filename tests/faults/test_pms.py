@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from salto_desk.coordination import Coordinator, SyncLeadership, run_as_leader
+from salto_desk.demo.records import DemoRecord
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.keys.model import (
     Administration,
     AuditAction,
@@ -27,9 +29,8 @@ from salto_desk.keys.model import (
 )
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.keys.services import KeyService
-from salto_desk.pms.client import BexClient, PmsSettings, PmsTimeouts, RetryPolicy
-from salto_desk.pms.demo_data import DemoRecord
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.pms.client import BexClient
+from salto_desk.pms.settings import PmsSettings, PmsTimeouts, RetryPolicy
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import (
     AuditRepository,
@@ -48,6 +49,8 @@ from tests.storage.helpers import add_administration, add_encoder
 
 TODAY = date(2030, 7, 1)
 HOTEL = "2"
+RESERVATIONS = 120
+"""Enough for the hotel to have a few current stays in the first pull's window."""
 
 
 class Clock:
@@ -127,7 +130,7 @@ class Park:
 @pytest.fixture
 def park(database: Database) -> Iterator[Park]:
     clock = Clock()
-    with DemoPmsServer(today=TODAY, reservations=40, now=clock) as pms:
+    with DemoPmsServer(today=TODAY, reservations=RESERVATIONS, now=clock) as pms:
         rooms = tuple(str(unit.attributes["name"]) for unit in pms.store.all("inventory_object", HOTEL))
         with Simulator(SimulatorConfig(card_delay=0.0, rooms=rooms)) as simulator:
             hotel = add_administration(database, pms_id=HOTEL, name="Hotel", salto_endpoint=simulator.endpoint)

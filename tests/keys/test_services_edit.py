@@ -29,7 +29,7 @@ from salto_desk.pms.models import Contact, InventoryObject, Reservation
 from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, NotFoundError
 from salto_desk.storage.pms_repository import PmsRepository
 from tests.storage.helpers import NOW, add_administration, add_key_type
-from tests.test_sync import World, later, world
+from tests.sync.conftest import World, later, world
 
 __all__ = ["world"]
 
@@ -109,7 +109,7 @@ def test_defaults_follow_the_rules_the_key_type_and_a_matching_products_fixed_ti
     assert late.validity.start == datetime(2030, 7, 3, 18, 0, tzinfo=UTC)  # the product's fixed 20:00
     assert (late.granted, late.denied) == ((1,), (3,))
     other = desk.defaults("r2")
-    assert other.rooms == ("Dune 2",) and other.phone is None  # no door name; a number SALTO cannot take
+    assert other.rooms == ("Dune 2",) and other.phone == "+31612345678"  # no door name; national, read as Dutch
 
 
 def test_a_reservation_key_is_created_ready_with_its_label_and_audited(desk: Desk) -> None:

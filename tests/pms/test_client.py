@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 
+from salto_desk.demo.records import DemoRecord
+from salto_desk.demo.server import DemoPmsServer
+from salto_desk.demo.store import DemoStore
 from salto_desk.errors import ValidationError
-from salto_desk.pms.client import BexClient, PmsSettings, PmsTimeouts, RetryPolicy
-from salto_desk.pms.demo_data import DemoRecord, DemoStore
-from salto_desk.pms.demo_server import DemoPmsServer
+from salto_desk.pms.client import CONTACTS, ORDERS, BexClient
 from salto_desk.pms.errors import (
     PmsAuthenticationError,
     PmsBadResponse,
@@ -29,7 +30,10 @@ from salto_desk.pms.errors import (
     PmsUnreachable,
 )
 from salto_desk.pms.models import Contact
-from tests.pms.conftest import NOW, SMALL, TODAY, FakeClock, Sleeps, demo_client
+from salto_desk.pms.selection import ReservationSelection
+from salto_desk.pms.settings import PmsSettings, PmsTimeouts, RetryPolicy
+from tests.demo.conftest import NOW, SMALL, TODAY, FakeClock
+from tests.pms.conftest import Sleeps, demo_client, reservations
 
 SECRET = "s3cr3t-KEY-4f9a2c"
 BASE = "https://api.bookingexperts.test/v3"
@@ -143,7 +147,8 @@ def test_reservation_pages_come_one_by_one_while_the_next_is_already_asked_for(s
 
     recorder = Recorder(page([reservation("1"), reservation("2")], second), last_page)
     with client(recorder, sleeps) as bex:
-        pages = bex.reservation_pages("1", updated_since=NOW - timedelta(hours=1))
+        selection = ReservationSelection(NOW, updated_since=NOW - timedelta(hours=1))
+        pages = bex.reservation_pages("1", selection, UTC)
         first = next(pages)
         assert [record.id for record in first.records] == ["1", "2"] and first.problems == ()
         assert asked.wait(10)  # page 2 is fetched while the caller still holds page 1
@@ -151,58 +156,53 @@ def test_reservation_pages_come_one_by_one_while_the_next_is_already_asked_for(s
         assert next(pages, None) is None
     assert [record.id for record in last.records] == ["3"]
     assert [(problem.record_id, problem.field) for problem in last.problems] == [("4", "state")]
-    assert first.updated_until == last.updated_until == NOW
-    assert recorder.requests[0].url.params["filter[updated_at]"].endswith(NOW.isoformat())
+    assert (first.number, first.last, last.number, last.last) == (1, False, 2, True)
+    assert first.selection == last.selection == selection
+    assert recorder.requests[0].url.params["filter[updated_at]"].endswith((NOW + timedelta(days=1)).isoformat())
 
 
-def test_the_garbage_collector_runs_again_after_a_pull_even_one_that_failed(sleeps: Sleeps) -> None:
-    assert gc.isenabled()
-    with client(Recorder(page([reservation("1")])), sleeps) as bex:
-        assert len(bex.reservations("1").records) == 1
-    assert gc.isenabled()
-    with client(Recorder(httpx.Response(200, content=b"{not json")), sleeps) as bex, pytest.raises(PmsBadResponse):
-        bex.reservations("1")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with client(Recorder(page([reservation("1")])), sleeps) as bex:
-            bex.reservations("1")
-        assert not gc.isenabled()  # it was off before: it stays off
-    finally:
-        gc.enable()
+def test_the_client_leaves_the_garbage_collector_alone(sleeps: Sleeps) -> None:
+    """Pausing it is a process-wide switch: the sync process's entry point does that, not the library."""
+    seen: list[bool] = []
+
+    def answer(_request: httpx.Request) -> httpx.Response:
+        seen.append(gc.isenabled())
+        return page([reservation("1")])
+
+    with client(Recorder(answer), sleeps) as bex:
+        assert len(reservations(bex, "1").records) == 1
+    assert seen == [True] and gc.isenabled()
 
 
-def test_reservations_ask_for_includes_and_filters(sleeps: Sleeps) -> None:
-    clock = FakeClock()
+def test_reservations_ask_for_includes_filters_and_a_stable_order(sleeps: Sleeps) -> None:
     recorder = Recorder(page([]))
     since = NOW - timedelta(hours=1)
-    with client(recorder, sleeps, clock) as bex:
-        pull = bex.reservations(
-            "12",
-            updated_since=since,
-            states=("confirmed", "option"),
-            starting_between=(datetime(2025, 8, 1).date(), datetime(2025, 8, 31).date()),
-        )
-    params = recorder.requests[0].url.params
+    with client(recorder, sleeps) as bex:
+        incremental = ReservationSelection(NOW, updated_since=since, departing_from=TODAY)
+        reservations(bex, "12", incremental)
+        reservations(bex, "12", ReservationSelection(NOW, departing_from=TODAY))
+        list(bex.reservation_pages("12", ReservationSelection(NOW), UTC, first_page=7))
+    first, window, resumed = (request.url.params for request in recorder.requests)
     assert recorder.requests[0].url.path == "/v3/administrations/12/reservations"
-    assert params["include"] == "booking.customer,extra_order_items,order.main_order_items"
-    assert params["filter[state]"] == "confirmed,option"
-    assert params["filter[start_date]"] == "2025-08-01..2025-08-31"
-    assert params["filter[updated_at]"] == "2025-08-01T08:30:00+00:00..2025-08-01T09:30:00+00:00"
-    assert pull.updated_until == NOW
+    assert first["include"] == "booking.customer,extra_order_items,order.main_order_items"
+    assert first["sort"] == "id"
+    assert first["filter[updated_at]"] == "2025-08-01T08:30:00+00:00..2025-08-02T09:30:00+00:00"
+    assert "filter[end_date]" not in first and "page[number]" not in first
+    assert window["filter[end_date]"] == "2025-08-01..2035-08-02" and "filter[updated_at]" not in window
+    assert resumed["page[number]"] == "7" and "filter[end_date]" not in resumed
 
 
 def test_the_guests_alternative_and_fewer_order_includes_change_the_include_list(sleeps: Sleeps) -> None:
     recorder = Recorder(page([]))
     with client(recorder, sleeps, contact_source="guests", order_includes=("extra_order_items",)) as bex:
-        bex.reservations("12")
+        reservations(bex, "12")
     assert recorder.requests[0].url.params["include"] == "booking,guests,extra_order_items"
 
 
 def test_a_time_without_zone_is_refused_before_anything_is_sent(sleeps: Sleeps) -> None:
     recorder = Recorder(page([]))
     with client(recorder, sleeps) as bex, pytest.raises(ValidationError) as raised:
-        bex.reservations("12", updated_since=datetime(2025, 8, 1, 9, 0))
+        reservations(bex, "12", ReservationSelection(NOW, updated_since=datetime(2025, 8, 1, 9, 0)))
     assert raised.value.field == "updated_since"
     assert recorder.requests == []
 
@@ -212,7 +212,7 @@ def test_other_collections_use_their_paths(sleeps: Sleeps) -> None:
     with client(recorder, sleeps) as bex:
         bex.inventory_objects("12", updated_since=NOW - timedelta(days=1))
         bex.rentable_types("12")
-        bex.owners("12")
+        bex.owners("12", UTC)
         bex.extras("12")
         bex.costs("12")
     assert [(r.url.path, r.url.params.get("include")) for r in recorder.requests] == [
@@ -232,7 +232,7 @@ def test_malformed_records_are_reported_and_the_rest_is_read(sleeps: Sleeps) -> 
     later = {"type": "reservation", "id": "3", "attributes": {"state": "option"}}
     recorder = Recorder(page([good, wrong_date], f"{BASE}/x?page%5Bnumber%5D=2"), page([no_id, later]))
     with client(recorder, sleeps) as bex:
-        pull = bex.reservations("12")
+        pull = reservations(bex, "12")
     assert [record.id for record in pull.records] == ["1", "3"]
     assert [(p.record_type, p.record_id, p.field) for p in pull.problems] == [
         ("reservation", "2", "start_date"),
@@ -254,7 +254,7 @@ def test_a_broken_related_record_shared_by_reservations_is_reported_once(sleeps:
     ]
     recorder = Recorder(page([reservation("1"), reservation("2")], included=included))
     with client(recorder, sleeps) as bex:
-        pull = bex.reservations("12")
+        pull = reservations(bex, "12")
     assert [record.id for record in pull.records] == ["1", "2"]
     assert [(p.record_type, p.record_id, p.field) for p in pull.problems] == [("customer", "8", "phone")]
 
@@ -281,21 +281,21 @@ def test_401_means_the_key_was_rejected_and_is_not_retried(sleeps: Sleeps) -> No
 
 
 def test_403_names_the_missing_permission(sleeps: Sleeps) -> None:
-    detail = {"status": "403", "code": "FORBIDDEN_INCLUDE", "detail": "You may not include order"}
+    detail = {"status": "403", "code": "FORBIDDEN", "detail": "The app may not read extras"}
     recorder = Recorder(errors(403, detail))
     with client(recorder, sleeps) as bex, pytest.raises(PmsForbidden) as raised:
-        bex.reservations("12")
+        bex.extras("12")
     assert len(recorder.requests) == 1
     message = raised.value.user_message("en")
     assert "lacks a permission" in message
-    assert "You may not include order (FORBIDDEN_INCLUDE)" in message
-    assert raised.value.details[0].code == "FORBIDDEN_INCLUDE"
+    assert "The app may not read extras (FORBIDDEN)" in message
+    assert raised.value.details[0].code == "FORBIDDEN"
 
 
 def test_404_names_the_administration(sleeps: Sleeps) -> None:
     recorder = Recorder(errors(404, {"status": 404, "title": "Not found"}))
     with client(recorder, sleeps) as bex, pytest.raises(PmsNotFound) as raised:
-        bex.owners("77")
+        bex.owners("77", UTC)
     assert "BEX does not know administration 77." in raised.value.user_message("en")
     assert "BEX kent administratie 77 niet." in raised.value.user_message("nl")
 
@@ -310,7 +310,7 @@ def test_400_and_422_carry_the_json_api_details(status: int, sleeps: Sleeps) -> 
     }
     recorder = Recorder(errors(status, detail))
     with client(recorder, sleeps) as bex, pytest.raises(PmsRequestRejected) as raised:
-        bex.reservations("12")
+        reservations(bex, "12")
     assert len(recorder.requests) == 1
     assert raised.value.status == status
     assert "start_date is invalid (INVALID_FILTER) at /filter/start_date" in raised.value.user_message("en")
@@ -464,9 +464,9 @@ def test_the_key_never_shows_in_reprs_errors_tracebacks_or_logs(
         recorder = Recorder(answer)
         with client(recorder, sleeps) as bex:
             assert SECRET not in repr(bex)
-            assert SECRET not in repr(bex._http.auth)
+            assert SECRET not in repr(bex._http._client.auth)
             try:
-                bex.reservations("12")
+                reservations(bex, "12")
             except PmsError as error:
                 failures.append(error)
     good = Recorder(page([administration("1")]))
@@ -488,8 +488,8 @@ def test_timestamps_from_the_clock_keep_their_zone(sleeps: Sleeps) -> None:
     recorder = Recorder(page([]))
     with client(recorder, sleeps, clock) as bex:
         pull = bex.inventory_objects("1", updated_since=datetime(2025, 3, 29, 1, 30, tzinfo=UTC))
-    assert pull.updated_until == clock.moment
-    assert recorder.requests[0].url.params["filter[updated_at]"].endswith("..2025-03-30T01:30:00+00:00")
+    assert not pull.complete  # an incremental read: objects not in it may still exist
+    assert recorder.requests[0].url.params["filter[updated_at]"].endswith("..2025-03-31T01:30:00+00:00")
 
 
 # --- against the demo PMS ------------------------------------------------------------------------
@@ -500,9 +500,9 @@ def test_a_full_pull_of_the_demo_reads_every_record_without_problems(
 ) -> None:
     with demo_client(demo, sleeps, clock) as bex:
         administrations = bex.administrations()
-        pulls = {aid.id: bex.reservations(aid.id) for aid in administrations.records}
+        pulls = {aid.id: reservations(bex, aid.id) for aid in administrations.records}
         objects = bex.inventory_objects("1")
-        owners = bex.owners("1")
+        owners = bex.owners("1", UTC)
         extras, costs, types = bex.extras("1"), bex.costs("1"), bex.rentable_types("1")
     assert [(a.id, a.name, a.utc_offset) for a in administrations.records] == [
         ("1", "Vakantiepark De Wielewaal", timedelta(hours=1)),
@@ -536,9 +536,9 @@ def related(store: DemoStore, record: DemoRecord, name: str) -> list[DemoRecord]
 def test_reservations_match_the_demo_records(demo: DemoPmsServer, sleeps: Sleeps, clock: FakeClock) -> None:
     store = demo.store
     with demo_client(demo, sleeps, clock) as bex:
-        reservations = {r.id: r for r in bex.reservations("1").records}
+        pulled = {r.id: r for r in reservations(bex, "1").records}
     for record in store.all("reservation", "1"):
-        reservation = reservations[record.id]
+        reservation = pulled[record.id]
         attributes = record.attributes
         assert reservation.start_date == date.fromisoformat(str(attributes["start_date"]))
         assert reservation.end_date == date.fromisoformat(str(attributes["end_date"]))
@@ -563,7 +563,7 @@ def test_reservations_match_the_demo_records(demo: DemoPmsServer, sleeps: Sleeps
 
 def test_without_the_order_include_costs_are_not_known(demo: DemoPmsServer, sleeps: Sleeps, clock: FakeClock) -> None:
     with demo_client(demo, sleeps, clock, order_includes=("extra_order_items",)) as bex:
-        pull = bex.reservations("1")
+        pull = reservations(bex, "1")
     assert pull.problems == ()
     assert all(reservation.catalogue_ids("cost") == frozenset() for reservation in pull.records)
     assert any(reservation.catalogue_ids("extra") for reservation in pull.records)
@@ -574,7 +574,7 @@ def test_the_guests_alternative_reads_the_first_guest_with_a_phone(
 ) -> None:
     store = demo.store
     with demo_client(demo, sleeps, clock, contact_source="guests") as bex:
-        pull = bex.reservations("2")
+        pull = reservations(bex, "2")
     assert pull.problems == ()
     assert pull.records
     for reservation in pull.records:
@@ -583,33 +583,101 @@ def test_the_guests_alternative_reads_the_first_guest_with_a_phone(
         assert reservation.contact == contact_of(expected)
 
 
-def test_a_forbidden_include_surfaces_as_forbidden(demo: DemoPmsServer, sleeps: Sleeps, clock: FakeClock) -> None:
-    demo.api.forbidden_includes.add("order")
-    with demo_client(demo, sleeps, clock) as bex, pytest.raises(PmsForbidden) as raised:
-        bex.reservations("1")
-    assert "FORBIDDEN_INCLUDE" in raised.value.user_message("en")
-    with demo_client(demo, sleeps, clock, order_includes=("extra_order_items",)) as bex:
-        assert bex.reservations("1").records
-
-
-def test_filters_reach_the_demo(demo: DemoPmsServer, sleeps: Sleeps, clock: FakeClock) -> None:
-    window = (TODAY, TODAY + timedelta(days=6))
+def test_a_refused_order_include_costs_only_the_order_data(
+    demo: DemoPmsServer, sleeps: Sleeps, clock: FakeClock
+) -> None:
+    demo.api.forbidden_includes.update({"order", "extra_order_items"})  # the app lacks order|read
     with demo_client(demo, sleeps, clock) as bex:
-        pull = bex.reservations("1", states=("confirmed",), starting_between=window)
-    expected = {
-        record.id
-        for record in demo.store.all("reservation", "1")
-        if record.attributes["state"] == "confirmed"
-        and window[0].isoformat() <= str(record.attributes["start_date"]) <= window[1].isoformat()
-    }
-    assert expected
+        pull = reservations(bex, "1")
+    assert len(pull.records) == len(demo.store.all("reservation", "1")) and pull.problems == ()
+    assert [(group.name, group.permission) for group in pull.missing] == [(ORDERS, "order|read")]
+    assert all(not reservation.ordered for reservation in pull.records)
+    assert any(reservation.contact for reservation in pull.records)  # the contacts still came
+
+
+def test_refused_includes_are_dropped_one_group_at_a_time(sleeps: Sleeps) -> None:
+    forbidden = errors(403, {"status": "403", "code": "FORBIDDEN_INCLUDE", "detail": "not allowed"})
+    recorder = Recorder(forbidden, forbidden, page([reservation("1")]))
+    with client(recorder, sleeps) as bex:
+        pull = reservations(bex, "12")
+    assert [record.id for record in pull.records] == ["1"]
+    assert [group.name for group in pull.missing] == [CONTACTS, ORDERS]
+    includes = [request.url.params.get("include") for request in recorder.requests]
+    assert includes == ["booking.customer,extra_order_items,order.main_order_items", "booking.customer", None]
+
+
+def test_a_403_that_is_not_about_an_include_is_not_degraded(sleeps: Sleeps) -> None:
+    recorder = Recorder(errors(403, {"status": "403", "detail": "IP address blocked"}))
+    with client(recorder, sleeps) as bex, pytest.raises(PmsForbidden):
+        reservations(bex, "12")
+    assert len(recorder.requests) == 1
+
+
+def test_a_refused_filter_falls_back_to_a_broader_read(sleeps: Sleeps) -> None:
+    refused = errors(400, {"status": "400", "code": "INVALID_FILTER", "source": {"parameter": "filter[updated_at]"}})
+    recorder = Recorder(refused, page([reservation("1")]))
+    selection = ReservationSelection(NOW, updated_since=NOW - timedelta(hours=1), departing_from=TODAY)
+    with client(recorder, sleeps) as bex:
+        [only] = list(bex.reservation_pages("12", selection, UTC))
+    assert only.selection == ReservationSelection(NOW, departing_from=TODAY)  # the pull goes on with the window
+    assert "filter[updated_at]" in recorder.requests[0].url.params
+    assert recorder.requests[1].url.params["filter[end_date]"].startswith("2025-08-01..")
+    unit = {"type": "inventory_object", "id": "3", "attributes": {"name": "Chalet 3"}}
+    recorder = Recorder(refused, page([unit]))
+    with client(recorder, sleeps) as bex:
+        objects = bex.inventory_objects("12", updated_since=NOW - timedelta(hours=1))
+    assert objects.complete and [each.name for each in objects.records] == ["Chalet 3"]  # every object: complete
+    assert "filter[updated_at]" not in recorder.requests[1].url.params
+
+
+def test_a_refused_filter_with_nothing_left_to_drop_is_an_error(sleeps: Sleeps) -> None:
+    recorder = Recorder(errors(400, {"status": "400", "code": "INVALID_PAGE"}))
+    with client(recorder, sleeps) as bex, pytest.raises(PmsRequestRejected):
+        bex.extras("12")
+    assert len(recorder.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "unreadable",
+    [
+        httpx.Response(200, content=b'{"data": [{"type": "administration", "id": "1", "attr'),  # cut off
+        httpx.Response(200, text="<html>maintenance</html>"),
+        httpx.Response(200, json={"errors": []}),
+    ],
+)
+def test_an_unreadable_2xx_answer_is_retried_like_a_5xx(unreadable: httpx.Response, sleeps: Sleeps) -> None:
+    recorder = Recorder(unreadable, page([administration("1")]))
+    with client(recorder, sleeps) as bex:
+        assert [record.id for record in bex.administrations().records] == ["1"]
+    assert sleeps == [1.0]
+
+
+def test_the_demo_s_cut_and_garbled_pages_are_read_again(demo: DemoPmsServer, sleeps: Sleeps, clock: FakeClock) -> None:
+    with demo_client(demo, sleeps, clock, page_size=20) as bex:
+        pages = bex.reservation_pages("2", ReservationSelection(NOW), UTC)
+        next(pages)
+        demo.faults.cut_next()
+        demo.faults.garble_next()
+        rest = list(pages)
+    assert len(rest) >= 2 and len(sleeps) == 2
+    assert sum(len(each.records) for each in rest) == len(demo.store.all("reservation", "2")) - 20
+
+
+def test_the_window_reads_only_stays_departing_from_its_day(
+    demo: DemoPmsServer, sleeps: Sleeps, clock: FakeClock
+) -> None:
+    with demo_client(demo, sleeps, clock) as bex:
+        pull = reservations(bex, "1", ReservationSelection(NOW, departing_from=TODAY))
+    everything = demo.store.all("reservation", "1")
+    expected = {record.id for record in everything if str(record.attributes["end_date"]) >= TODAY.isoformat()}
+    assert expected and len(expected) < len(everything)
     assert {reservation.id for reservation in pull.records} == expected
 
 
 def test_an_incremental_pull_sees_exactly_the_moves(demo: DemoPmsServer, sleeps: Sleeps, clock: FakeClock) -> None:
     store = demo.store
     with demo_client(demo, sleeps, clock) as bex:
-        first = bex.reservations("1", updated_since=NOW - timedelta(minutes=1))
+        first = reservations(bex, "1", ReservationSelection(NOW, updated_since=NOW - timedelta(minutes=1)))
         assert first.records == ()
         arriving = next(
             r
@@ -623,11 +691,8 @@ def test_an_incremental_pull_sees_exactly_the_moves(demo: DemoPmsServer, sleeps:
         store.check_in(arriving.id)
         store.cancel(upcoming.id)
         clock.moment += timedelta(minutes=5)
-        assert first.updated_until is not None
-        second = bex.reservations("1", updated_since=first.updated_until)
-        clock.moment += timedelta(minutes=5)
-        assert second.updated_until is not None
-        third = bex.reservations("1", updated_since=second.updated_until)
+        second = reservations(bex, "1", ReservationSelection(clock.moment, updated_since=NOW))
+        third = reservations(bex, "1", ReservationSelection(clock.moment, updated_since=clock.moment))
     changed = {r.id: r for r in second.records}
     assert set(changed) == {arriving.id, upcoming.id}
     assert changed[arriving.id].checked_in_on == TODAY
@@ -641,7 +706,7 @@ def test_a_corrupted_demo_record_is_reported_and_the_rest_pulled(
     victim = demo.store.all("reservation", "2")[3]
     demo.store.corrupt("reservation", victim.id, "end_date", 20250808)
     with demo_client(demo, sleeps, clock) as bex:
-        pull = bex.reservations("2")
+        pull = reservations(bex, "2")
     assert [(p.record_type, p.record_id, p.field) for p in pull.problems] == [("reservation", victim.id, "end_date")]
     assert len(pull.records) == len(demo.store.all("reservation", "2")) - 1
 
@@ -664,11 +729,11 @@ def test_a_slow_demo_answer_times_out_and_the_retry_succeeds(
 
 
 def test_an_unreadable_demo_answer_and_a_wrong_key(demo: DemoPmsServer, sleeps: Sleeps, clock: FakeClock) -> None:
-    demo.faults.garble_next()
+    demo.faults.garble_next(times=4)  # as many as the client's attempts
     with demo_client(demo, sleeps, clock) as bex, pytest.raises(PmsBadResponse):
         bex.administrations()
     wrong_key = BexClient("wrong-key", PmsSettings(base_url=demo.base_url), sleep=sleeps)
     with wrong_key, pytest.raises(PmsAuthenticationError):
         wrong_key.administrations()
     with demo_client(demo, sleeps, clock) as bex, pytest.raises(PmsNotFound):
-        bex.reservations("99")
+        reservations(bex, "99")

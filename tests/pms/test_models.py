@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -22,6 +23,7 @@ from salto_desk.pms.models import (
 )
 
 LANGUAGES = ("en", "nl")
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def ref(kind: str, identifier: str) -> dict[str, str]:
@@ -120,7 +122,7 @@ def read(
     )
     problems: list[PmsRecordError] = []
     reservation = read_reservation(
-        parse_resource(document.primary[0]), document, "12", LANGUAGES, source, problems.append
+        parse_resource(document.primary[0]), document, "12", LANGUAGES, source, problems.append, AMSTERDAM
     )
     return reservation, problems
 
@@ -194,6 +196,26 @@ def test_an_end_before_the_start_is_a_record_error() -> None:
     assert raised.value.field == "end_date"
     assert "is before start_date" in raised.value.user_message("en")
     assert "ligt vóór start_date" in raised.value.user_message("nl")
+
+
+@pytest.mark.parametrize(
+    ("sent", "day"),
+    [
+        ("2025-08-03", date(2025, 8, 3)),
+        ("2025-08-02T23:30:00Z", date(2025, 8, 3)),  # 01:30 in Amsterdam (summer time)
+        ("2025-12-02T23:30:00+00:00", date(2025, 12, 3)),  # 00:30 in Amsterdam (winter time)
+        ("2025-08-03T00:30:00+02:00", date(2025, 8, 3)),
+        ("2025-08-03T22:30:00-04:00", date(2025, 8, 4)),  # New York evening: the next day in Amsterdam
+        ("2025-08-03T23:30:00", date(2025, 8, 3)),  # no offset: a wall time of the administration
+    ],
+)
+def test_date_fields_sent_as_timestamps_are_days_in_the_administration_s_zone(sent: str, day: date) -> None:
+    reservation, problems = read(record=reservation_json(checked_in_on=sent, end_date="2025-12-31"))
+    assert problems == [] and reservation.checked_in_on == day
+    document = parse_document({"data": reservation_json(checked_in_on="2025-08-02T23:30:00Z")})
+    in_utc = read_reservation(parse_resource(document.primary[0]), document, "12", LANGUAGES, "customer",
+                              problems.append, UTC)  # fmt: skip
+    assert in_utc.checked_in_on == date(2025, 8, 2)  # the zone decides, not the timestamp's offset
 
 
 @pytest.mark.parametrize(
@@ -271,7 +293,7 @@ def test_an_owner_whose_unit_changed_hands_has_the_right_agreements_per_day() ->
         }
     )
     problems: list[PmsRecordError] = []
-    owner = read_owner(parse_resource(document.primary[0]), document, "1", problems.append)
+    owner = read_owner(parse_resource(document.primary[0]), document, "1", problems.append, AMSTERDAM)
     assert owner.contact.name == "Sjoerd ter Horst"
     assert [agreement.id for agreement in owner.agreements] == ["1", "2"]
     assert [a.rentable_identity_id for a in owner.agreements_on(date(2025, 6, 16))] == ["9001"]

@@ -16,10 +16,10 @@ from pytestqt.qtbot import QtBot
 
 from salto_desk.cli import build_parser, main
 from salto_desk.coordination import DATABASE_PASSWORD, Coordinator, SyncLeadership, this_process
-from salto_desk.demo import Demo
+from salto_desk.demo.desk import Demo
+from salto_desk.demo.server import DemoPmsServer
 from salto_desk.keys.audit import start_database
 from salto_desk.paths import app_paths
-from salto_desk.pms.demo_server import DemoPmsServer
 from salto_desk.secrets import PMS_API_KEY, SERVICE_NAME, SecretStore
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import DeskProcess

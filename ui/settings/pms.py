@@ -13,7 +13,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from salto_desk.errors import ValidationError
-from salto_desk.pms.client import DEFAULT_BASE_URL
+from salto_desk.pms.settings import DEFAULT_BASE_URL
 from salto_desk.services.pms_connection import PmsConnectionState
 from ui.context import DeskContext
 from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say

@@ -23,19 +23,13 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signa
 
 import salto_desk
 from salto_desk.errors import SaltoDeskError, Text
+from salto_desk.exit_codes import ExitCode
 from salto_desk.paths import AppPaths, app_paths
 from salto_desk.protocol.client import TraceRecord
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import LeaseHolder
 from salto_desk.sync import SyncProgress, SyncSummary
-from salto_desk.sync_cli import (
-    API_KEY_VARIABLE,
-    DATABASE_URL_VARIABLE,
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    OWNER_PID_VARIABLE,
-    read_progress_line,
-)
+from salto_desk.sync_cli import API_KEY_VARIABLE, DATABASE_URL_VARIABLE, OWNER_PID_VARIABLE, read_progress_line
 
 KILL_AFTER_MS = 3000
 """A child that does not stop within this time of being asked (Windows ignores the polite way) is killed."""
@@ -195,9 +189,9 @@ class SyncProcess(QObject):
     def _on_finished(self, code: int, _status: QProcess.ExitStatus) -> None:
         self._read_output()
         self._read_errors()
-        if self._summary is not None and code in (EXIT_OK, EXIT_PROBLEMS):
+        if self._summary is not None and code in (ExitCode.OK, ExitCode.FAILURE):
             self._done(self._summary)
-        elif self._leader is not None and code == EXIT_OK:
+        elif self._leader is not None and code == ExitCode.OK:
             self._done(self._leader)
         elif self._error is not None:
             self._done(self._error)

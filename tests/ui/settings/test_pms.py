@@ -7,7 +7,7 @@ import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 from pytestqt.qtbot import QtBot
 
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.secrets import PMS_API_KEY
 from salto_desk.storage.settings_repository import PMS_BASE_URL, SettingsRepository
 from tests.conftest import MemoryKeyring

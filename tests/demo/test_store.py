@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from salto_desk.pms.demo_data import DEFAULT_RESERVATIONS, DemoRecord, DemoStore
-from tests.pms.conftest import SMALL, TODAY, FakeClock
+from salto_desk.demo.records import DemoRecord
+from salto_desk.demo.store import DEFAULT_RESERVATIONS, DemoStore
+from tests.demo.conftest import SMALL, TODAY, FakeClock
 
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 
@@ -118,7 +119,7 @@ def test_the_reservation_count_is_configurable_up_to_a_benchmark() -> None:
     big = DemoStore(seed=1, today=TODAY, reservations=10_000, now=FakeClock())
     assert len(big.all("reservation")) == 10_000
     assert len(DemoStore(seed=1, today=TODAY, reservations=0, now=FakeClock()).all("reservation")) == 0
-    with pytest.raises(ValueError, match="0 or more"):
+    with pytest.raises(ValueError, match="0 to 100000"):
         DemoStore(reservations=-1)
 
 
@@ -233,3 +234,32 @@ def test_corrupting_a_record_is_visible_to_an_incremental_pull() -> None:
     assert record.attributes["updated_at"] == newest_stamp(demo)
     with pytest.raises(KeyError):
         demo.corrupt("reservation", "nope", "start_date", 1)
+
+
+def test_hostile_data_is_there_as_real_bookings_bring_it(full: DemoStore) -> None:
+    phones = {str(record.attributes["phone"]) for record in full.all("customer")}
+    assert any(phone.startswith("+31 (0)6 ") for phone in phones)  # BEX's own notation with a trunk zero
+    assert any(phone.startswith("+31 06 ") for phone in phones)  # a wrong number that must be refused
+    names = [str(record.attributes["guest_name"]) for record in full.all("reservation")]
+    assert any(not name.isprintable() for name in names)  # escapes, tabs, line breaks, direction marks, NUL
+    stamped = [r for r in full.all("reservation") if "T" in str(r.attributes["checked_in_on"] or "")]
+    assert stamped and all(str(r.attributes["checked_in_on"]).endswith("Z") for r in stamped)
+
+
+def test_objects_can_be_renamed_and_deleted_in_bex() -> None:
+    demo = store()
+    unit = demo.all("inventory_object", "2")[0]
+    before = unit.attributes["updated_at"]
+    demo.rename_object(unit.id, "Suite Zeezicht")
+    assert unit.attributes["name"] == "Suite Zeezicht" and unit.attributes["updated_at"] != before
+    booked = [r for r in demo.all("reservation", "2") if r.refs("inventory_object") == [("inventory_object", unit.id)]]
+    demo.delete_object(unit.id)
+    assert demo.get("inventory_object", unit.id) is None
+    assert all(r.refs("inventory_object") == [("inventory_object", unit.id)] for r in booked)  # still pointing at it
+    with pytest.raises(KeyError):
+        demo.delete_object(unit.id)
+
+
+def test_today_is_the_day_in_amsterdam_not_on_this_computer() -> None:
+    late_evening_utc = FakeClock(datetime(2030, 7, 1, 22, 30, tzinfo=UTC))  # 00:30 on 2 July in Amsterdam
+    assert DemoStore(reservations=0, now=late_evening_utc).today == date(2030, 7, 2)

@@ -10,8 +10,9 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
-from tests.pms.conftest import NOW, SMALL, TODAY, FakeClock
+from salto_desk.demo.faults import RateLimit
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
+from tests.demo.conftest import NOW, SMALL, TODAY, FakeClock
 
 HEADERS = {"x-api-key": DEMO_API_KEY, "Accept": "application/vnd.api+json"}
 
@@ -296,3 +297,74 @@ def test_a_fault_inside_the_demo_still_answers_500_in_json_api_form(
     assert error_codes(response) == ["INTERNAL_SERVER_ERROR"]
     assert "demo PMS: /v3/administrations failed" in caplog.text
     assert http.get("/administrations/2").status_code == 200
+
+
+def test_a_moving_window_rate_limit_answers_429_with_when_to_come_back(
+    demo: DemoPmsServer, http: httpx.Client, clock: FakeClock
+) -> None:
+    demo.api.rate_limit = RateLimit(calls=3, window=timedelta(minutes=15))
+    answers = []
+    for _ in range(3):
+        answers.append(http.get("/administrations"))
+        clock.moment += timedelta(minutes=1)
+    assert [answer.headers["x-ratelimit-remaining"] for answer in answers] == ["2", "1", "0"]
+    refused = http.get("/administrations")
+    assert refused.status_code == 429 and refused.headers["retry-after"] == str(12 * 60)  # the first call's turn
+    assert refused.headers["x-ratelimit-limit"] == "3" and error_codes(refused) == ["TOO_MANY_REQUESTS"]
+    clock.moment += timedelta(minutes=12)
+    assert http.get("/administrations").status_code == 200  # one call left the window: one more is allowed
+    assert http.get("/administrations").status_code == 429  # the refused calls did not count, the rest still do
+    demo.api.rate_limit = None
+    assert http.get("/administrations").status_code == 200
+
+
+def test_a_cut_answer_is_a_200_whose_body_stops_half_way(demo: DemoPmsServer, http: httpx.Client) -> None:
+    whole = http.get("/administrations").content
+    demo.faults.cut_next()
+    cut = http.get("/administrations")
+    assert cut.status_code == 200 and cut.content == whole[: len(whole) // 2]
+    assert http.get("/administrations").content == whole
+
+
+def test_a_filter_can_be_refused_per_resource(demo: DemoPmsServer, http: httpx.Client) -> None:
+    demo.api.refused_filters.add(("inventory_objects", "updated_at"))
+    since = {"filter[updated_at]": "2025-01-01T00:00:00Z..2026-01-01T00:00:00Z"}
+    refused = http.get("/administrations/1/inventory_objects", params=since)
+    assert refused.status_code == 400 and error_codes(refused) == ["INVALID_FILTER"]
+    assert refused.json()["errors"][0]["source"] == {"parameter": "filter[updated_at]"}
+    assert http.get("/administrations/1/inventory_objects").status_code == 200
+    assert http.get("/administrations/1/reservations", params=since).status_code == 200
+
+
+def test_sorting_by_id_and_by_attributes(demo: DemoPmsServer, http: httpx.Client) -> None:
+    by_id = ids(http.get("/administrations/1/reservations", params={"sort": "-id", "page[size]": "100"}))
+    assert by_id == sorted(by_id, key=int, reverse=True)
+    by_end = http.get("/administrations/1/reservations", params={"sort": "end_date,id", "page[size]": "100"})
+    ends = [record["attributes"]["end_date"] for record in by_end.json()["data"]]
+    assert ends == sorted(ends)
+    refused = http.get("/administrations/1/reservations", params={"sort": "guest_name"})
+    assert refused.status_code == 400 and error_codes(refused) == ["INVALID_SORT"]
+
+
+def test_a_stopped_server_answers_nothing_on_a_kept_alive_connection(demo: DemoPmsServer, http: httpx.Client) -> None:
+    """Once stopping, no request gets an answer: BEX is gone, not half there (the cause of a flaky fault test)."""
+    assert http.get("/administrations").status_code == 200
+    closer = threading.Thread(target=demo.close)
+    demo.faults.delay_next(0.3)  # the request in flight when the stop begins
+    answers: list[object] = []
+
+    def ask() -> None:
+        try:
+            answers.append(http.get("/administrations").status_code)
+            answers.append(http.get("/administrations").status_code)
+        except httpx.TransportError as error:
+            answers.append(type(error).__name__)
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    while not demo.api.seen[1:]:
+        time.sleep(0.01)
+    closer.start()
+    asking.join(10)
+    closer.join(10)
+    assert answers and answers[0] == 503 and 200 not in answers  # the delayed one hears of the stop, then nothing

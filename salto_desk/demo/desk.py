@@ -19,6 +19,8 @@ from datetime import date
 from pathlib import Path
 from types import TracebackType
 
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.demo.store import DEFAULT_RESERVATIONS, DemoStore
 from salto_desk.keys.model import (
     Administration,
     AdministrationSettings,
@@ -27,9 +29,8 @@ from salto_desk.keys.model import (
     KeyTypeSettings,
     ProductSettings,
 )
-from salto_desk.pms.client import BexClient, PmsSettings
-from salto_desk.pms.demo_data import DEFAULT_RESERVATIONS, DemoStore
-from salto_desk.pms.demo_server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.pms.client import BexClient
+from salto_desk.pms.settings import PmsSettings
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.simulator.config import DEFAULT_ENCODERS

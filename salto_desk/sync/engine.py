@@ -1,0 +1,99 @@
+"""``SyncEngine``: one run of the sync (pull, key data, outbox) for every administration, and the product preview."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+from salto_desk.errors import SaltoDeskError
+from salto_desk.keys.audit import this_desk
+from salto_desk.keys.model import Administration, ProductSettings
+from salto_desk.keys.rules import product_matches, today_in
+from salto_desk.keys.services import KeyService
+from salto_desk.pms.client import BexClient
+from salto_desk.storage.config_repository import ConfigRepository
+from salto_desk.storage.database import Database
+from salto_desk.storage.pms_repository import CachedReservation, PmsRepository
+from salto_desk.sync.derive import KeyDeriver
+from salto_desk.sync.outbox import OutboxRetry, OutboxWorker
+from salto_desk.sync.progress import Counts, Notify, SyncSummary
+from salto_desk.sync.pull import Puller, PullOptions
+
+log = logging.getLogger("salto_desk.sync")
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SyncEngine:
+    """Runs the sync; ``run_once`` from one thread at a time (the GUI's background queue or the CLI).
+
+    ``clock`` must be the PMS's time base (real time in production): the incremental pulls compare it
+    with BEX's ``updated_at``. ``language`` may change between runs (the desk switches language).
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        pms: BexClient | Callable[[], BexClient],
+        key_service_for: Callable[[Administration], KeyService],
+        *,
+        clock: Clock = _utc_now,
+        retry: OutboxRetry | None = None,
+        options: PullOptions | None = None,
+        language: str = "en",
+    ) -> None:
+        self.database = database
+        self._pms = pms
+        self.key_service_for = key_service_for
+        self.clock = clock
+        self.retry = retry or OutboxRetry()
+        self.options = options or PullOptions()
+        self.language = language
+        self.desk = this_desk()
+
+    def run_once(self, progress: Notify | None = None) -> SyncSummary:
+        """Pull, cache, derive key data and work through the outbox, for every administration."""
+        notify = progress or (lambda _progress: None)
+        puller = Puller(self.database, self.clock, self.options, self.language)
+        deriver = KeyDeriver(self.database, self.clock, self.desk, self.language)
+        outbox = OutboxWorker(self.database, self.clock, self.retry, self.key_service_for, self.language)
+        with self.database.unit_of_work() as session:
+            administrations = ConfigRepository(session).administrations()
+        pulled = puller.pull_all(self._client, administrations, notify)
+        counts = pulled.counts
+        for administration in administrations:
+            counts += puller.unmatchable(administration, pulled.missing.get(administration.pms_id, ()))
+            try:
+                counts += deriver.derive(administration, notify)
+            except SaltoDeskError as error:
+                counts += Counts(errors=(f"{administration.name}: {error.user_message(self.language)}",))
+        counts += outbox.work(administrations, notify)
+        summary = counts.summary()
+        log.info("sync: %s", summary.text("en"))
+        return summary
+
+    def matching_reservations(
+        self, administration_id: int, product: ProductSettings, *, days: int = 30
+    ) -> list[CachedReservation]:
+        """Current and coming stays (arriving within ``days``) that would get a key of ``product``."""
+        with self.database.unit_of_work() as session:
+            administration = ConfigRepository(session).administration(administration_id)
+            today = today_in(administration, self.clock())
+            stays = PmsRepository(session).stays_ending_from(
+                administration_id, today, starting_by=today + timedelta(days=days)
+            )
+        return [stay for stay in stays if KeyDeriver.wants_key(stay, today) and product_matches(product, stay.facts)]
+
+    @contextlib.contextmanager
+    def _client(self) -> Iterator[BexClient]:
+        if isinstance(self._pms, BexClient):
+            yield self._pms
+            return
+        with self._pms() as client:
+            yield client
