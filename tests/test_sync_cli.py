@@ -6,6 +6,8 @@ import argparse
 import gc
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -224,10 +226,18 @@ def test_while_another_desk_leads_the_sync_is_skipped_with_exit_code_0(
     assert json.loads(capsys.readouterr().out)["keys"] == []  # nothing was synced here
 
 
+@pytest.fixture
+def window_pid() -> Iterator[int]:
+    """A running process of this computer standing for the desk window (a stopped one would lose its leases)."""
+    window = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    yield window.pid
+    window.kill()
+    window.wait(10)
+
+
 def test_a_sync_started_by_the_desk_window_leads_in_the_windows_name(
-    desk: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    desk: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, window_pid: int
 ) -> None:
-    window_pid = os.getpid() + 1
     monkeypatch.setenv(sync_cli.OWNER_PID_VARIABLE, str(window_pid))
     assert run(["sync", "--once", "--progress-json"], desk) == ExitCode.OK
     assert sync_cli.OWNER_PID_VARIABLE not in os.environ
@@ -317,3 +327,33 @@ def test_the_garbage_collector_is_paused_for_each_run_and_resumes_after(
     with pytest.raises(RuntimeError), sync_cli.collector_paused():
         raise RuntimeError("a run that fails")
     assert gc.isenabled()
+
+
+def test_a_sync_killed_on_this_computer_does_not_skip_the_next_one(
+    desk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``kill -9`` of a sync that leads: its 3-minute lease does not hold the next run back."""
+    leader = subprocess.Popen(
+        [sys.executable, "-c", KILLED_LEADER, str(desk)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    assert leader.stdout is not None and leader.stdout.readline().strip() == "leading"
+    leader.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no clean-up runs
+    leader.wait(10)
+    held = sync_leader(desk)
+    assert held is None  # its process is gone: its holding no longer counts
+    assert run(["sync", "--once", "--json"], desk) == ExitCode.OK
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["ok"] is True and "skipped" not in summary
+
+
+ROOT = Path(__file__).resolve().parents[1]
+KILLED_LEADER = """
+import sys, time
+from pathlib import Path
+from salto_desk.coordination import Coordinator, SyncLeadership
+from salto_desk.storage import open_database
+from salto_desk.storage.leases import Lease
+assert isinstance(SyncLeadership(Coordinator(open_database(data_dir=Path(sys.argv[1])))).claim(), Lease)
+print("leading", flush=True)
+time.sleep(600)
+"""
