@@ -8,8 +8,8 @@ import keyring
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 
-from salto_desk.errors import ValidationError
 from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
+from salto_desk.errors import ValidationError
 from salto_desk.pms.errors import PmsError
 from salto_desk.secrets import PMS_API_KEY, InsecureKeyringError, SecretStore
 from salto_desk.services.pms_connection import MissingApiKey, PmsConnection, PmsConnectionState
