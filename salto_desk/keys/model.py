@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from salto_desk.keys.phones import country_of_zone
 from salto_desk.protocol.client import Timeouts
 from salto_desk.protocol.messages import AuditDateOrder, EjectMode, TrailingFields, WireOptions
 from salto_desk.protocol.text import TextEncoding
@@ -59,6 +60,11 @@ class AdministrationSettings:
     @property
     def carries_license_plate(self) -> bool:
         return self.include_license_plate and self.version >= LICENSE_PLATE_MIN_VERSION
+
+    @property
+    def phone_country(self) -> str | None:
+        """The country whose national phone numbers the site's guests and desk use (from its time zone)."""
+        return country_of_zone(self.time_zone)
 
     def wire_options(self) -> WireOptions:
         return WireOptions(

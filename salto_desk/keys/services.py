@@ -388,7 +388,9 @@ class KeyService:
                     ),
                 )
             self._check_license_plate(administration, fields.license_plate)
-            draft = validate_key_draft(replace(current, **vars(fields)), administration.text_encoding)
+            draft = validate_key_draft(
+                replace(current, **vars(fields)), administration.text_encoding, administration.phone_country
+            )
             changed = [name for name, value in vars(KeyFields.of(draft)).items() if value != getattr(current, name)]
             if not changed:
                 return current
@@ -519,10 +521,10 @@ class KeyService:
     def send_to_phone(self, key: KeyData, phone: str, progress: ProgressCallback | None = None) -> KeyData:
         """A JustIN Mobile key: CNM, or CCM once cards or another phone key exist."""
         self._cancelled.clear()
-        number = check_phone(phone)
         with self.database.unit_of_work() as session:
             current = KeyRepository(session).get(key.id)
             administration = ConfigRepository(session).administration(current.administration_id)
+        number = check_phone(phone, administration.phone_country)
         check_can_issue(current, self.clock())
         command = mobile_command(current)
         request = MobileKey(

@@ -27,16 +27,20 @@ from salto_desk.keys.model import (
     Validity,
 )
 from salto_desk.keys.phones import international_phone
+from salto_desk.protocol.errors import LocalProtocolError
 from salto_desk.protocol.messages import EjectMode
 from salto_desk.protocol.text import (
     AUTHORIZATION_COUNT,
     ENCODER_LENGTH,
+    FIRST_WIRE_YEAR,
+    LAST_WIRE_YEAR,
     MAX_ROOMS,
     OPERATOR_LENGTH,
     ROOM_LENGTH,
     TEXT_LINE_LENGTH,
     TextEncoding,
     clean_text,
+    wire_identifier,
 )
 from salto_desk.protocol.transport import parse_endpoint
 
@@ -54,7 +58,6 @@ STOP_BITS = (1.0, 1.5, 2.0)
 TEXT_ENCODINGS = ("ascii", "latin-1")
 TRAILING_FIELDS = ("full", "trim")
 AUDIT_DATE_ORDERS = ("dm", "md")
-FIRST_WIRE_YEAR, LAST_WIRE_YEAR = 2000, 2099  # SALTO dates carry a two-digit year
 _VERSION = re.compile(r"\d{1,2}\.\d{1,2}")
 _UNBOUNDED = 100_000
 
@@ -103,6 +106,17 @@ def plain_text(field: str, label: Text, value: str, limit: int, *, required: boo
 def as_printed(value: str, encoding: TextEncoding) -> str:
     """A printed-only text (print info, operator) exactly as SALTO receives it, to show before sending."""
     return clean_text(value.strip(), _UNBOUNDED, encoding).decode("latin-1")
+
+
+def salto_identifier(field: str, label: Text, value: str, limit: int, encoding: TextEncoding) -> str:
+    """A room, door or encoder name for SALTO: stored and sent exactly as it stands (surrounding spaces of
+    what was typed aside), or refused; never cleaned into another name, which could be another guest's."""
+    stripped = plain_text(field, label, value, limit * 4)  # one line, not empty; the wire check says the rest
+    try:
+        wire_identifier(field, label, stripped, limit, encoding)
+    except LocalProtocolError as refused:
+        raise ValidationError(field, refused.message, refused.action) from None
+    return stripped
 
 
 def salto_text(
@@ -420,7 +434,7 @@ def validate_encoder(settings: EncoderSettings, encoding: TextEncoding) -> Encod
     return replace(
         settings,
         name=plain_text("name", Text("encoder name", "encodernaam"), settings.name, NAME_LENGTH),
-        external_id=salto_text(
+        external_id=salto_identifier(
             "external_id",
             Text("encoder identifier", "encoder-identificatie"),
             settings.external_id,
@@ -439,7 +453,7 @@ def validate_door_name(settings: DoorNameSettings, encoding: TextEncoding) -> Do
         object_name=plain_text(
             "object_name", Text("object name", "objectnaam"), settings.object_name, NAME_LENGTH, required=False
         ),
-        door_name=salto_text(
+        door_name=salto_identifier(
             "door_name", Text("door/room name", "deur-/kamernaam"), settings.door_name, ROOM_LENGTH, encoding
         ),
     )
@@ -482,7 +496,9 @@ def check_rooms(rooms: Sequence[str], encoding: TextEncoding) -> tuple[str, ...]
             "Choose the rooms again.",
             "Kies de kamers opnieuw.",
         )
-    tidy = tuple(salto_text("rooms", Text("room name", "kamernaam"), room, ROOM_LENGTH, encoding) for room in rooms)
+    tidy = tuple(
+        salto_identifier("rooms", Text("room name", "kamernaam"), room, ROOM_LENGTH, encoding) for room in rooms
+    )
     if len({room.casefold() for room in tidy}) != len(tidy):
         raise _error(
             "rooms",
@@ -499,7 +515,8 @@ def check_phone(phone: str, country: str | None = None) -> str:
     return international_phone(phone, country)
 
 
-def validate_key_draft(draft: KeyDraft, encoding: TextEncoding) -> KeyDraft:
+def validate_key_draft(draft: KeyDraft, encoding: TextEncoding, country: str | None = None) -> KeyDraft:
+    """Key data as stored: every field checked; ``country`` reads a national phone number (the site's)."""
     granted, denied = check_access(draft.granted, draft.denied)
     holder = replace(
         draft.holder,
@@ -524,6 +541,6 @@ def validate_key_draft(draft: KeyDraft, encoding: TextEncoding) -> KeyDraft:
         granted=granted,
         denied=denied,
         print_info=check_text_lines(draft.print_info, encoding),
-        phone=None if draft.phone is None or not draft.phone.strip() else check_phone(draft.phone),
+        phone=None if draft.phone is None or not draft.phone.strip() else check_phone(draft.phone, country),
         license_plate=plate,
     )

@@ -20,6 +20,7 @@ from salto_desk.keys.model import (
     MobileDelivery,
     Validity,
 )
+from salto_desk.keys.phones import country_of_zone
 from salto_desk.keys.validation import validate_key_draft
 from salto_desk.protocol.text import ROOM_LENGTH, TextEncoding, clean_text
 from salto_desk.storage.errors import NotFoundError
@@ -305,7 +306,7 @@ class KeyRepository:
                 ),
                 Text("Choose a key type of this administration.", "Kies een sleuteltype van deze administratie."),
             )
-        return validate_key_draft(draft, administration.encoding)
+        return validate_key_draft(draft, administration.encoding, country_of_zone(administration.time_zone))
 
     def _insert_children(self, keys: list[tuple[int, KeyDraft]]) -> None:
         """The rooms and access rows of keys whose old ones are gone (or never were)."""

@@ -160,7 +160,7 @@ def test_keys_that_may_not_be_issued_send_nothing(site: Site) -> None:
     with pytest.raises(LocalProtocolError):
         site.service.encode_cards(site.key(), site.encoder, 0, EncodeMode.NEW)
     with pytest.raises(ValidationError):
-        site.service.send_to_phone(site.key(), "0612345678")
+        site.service.send_to_phone(site.key(), "06 12")  # too short for a Dutch number
     assert site.simulator.state.requests == () and site.audit() == []
 
 
@@ -204,6 +204,12 @@ def test_phones_get_cnm_first_then_ccm(site: Site) -> None:
         (AuditAction.SEND_TO_PHONE, "CNM", "+********678", AuditState.OK),
         (AuditAction.SEND_TO_PHONE, "CCM", "+********321", AuditState.OK),
     ]
+
+
+def test_a_phone_typed_the_national_way_is_read_in_the_sites_country(site: Site) -> None:
+    key = site.key()  # the site is in Europe/Amsterdam: national numbers are Dutch
+    sent = site.service.send_to_phone(key, "06 1234 5678")
+    assert [(d.phone, d.command) for d in sent.deliveries] == [("+31612345678", "CNM")]
 
 
 def test_an_unregistered_phone_is_an_eg_error(site: Site) -> None:

@@ -14,10 +14,12 @@ from salto_desk.keys.validation import (
     check_text_lines,
     check_validity,
     plain_text,
+    salto_identifier,
     salto_text,
     validate_administration,
 )
 from salto_desk.protocol.messages import EjectMode
+from salto_desk.protocol.text import TextEncoding
 from tests.storage.helpers import administration_settings
 
 
@@ -64,17 +66,36 @@ def test_a_valid_administration_is_tidied() -> None:
 
 
 def test_salto_text_is_measured_after_cleaning_but_stored_as_typed() -> None:
-    label = Text("room name", "kamernaam")
-    assert salto_text("rooms", label, " Château ", 24, "ascii") == "Château"
-    assert salto_text("rooms", label, "ß" * 12, 24, "ascii") == "ß" * 12  # 24 once transliterated
+    label = Text("operator name", "operatornaam")
+    assert salto_text("operator", label, " Château ", 24, "ascii") == "Château"
+    assert salto_text("operator", label, "ß" * 12, 24, "ascii") == "ß" * 12  # 24 once transliterated
     with pytest.raises(ValidationError) as caught:
-        salto_text("rooms", label, "ß" * 13, 24, "ascii")
+        salto_text("operator", label, "ß" * 13, 24, "ascii")
     assert "26 characters as SALTO receives it" in caught.value.message.en
-    assert salto_text("rooms", label, "ß" * 13, 24, "latin-1") == "ß" * 13
+    assert salto_text("operator", label, "ß" * 13, 24, "latin-1") == "ß" * 13
     with pytest.raises(ValidationError) as empty:
-        salto_text("rooms", label, "😀", 24, "ascii")
+        salto_text("operator", label, "😀", 24, "ascii")
     assert "empty once characters SALTO cannot take are removed" in empty.value.message.en
     assert salto_text("operator", label, "", 24, "ascii", required=False) == ""
+
+
+def test_room_door_and_encoder_names_are_kept_exactly_or_refused() -> None:
+    label = Text("room name", "kamernaam")
+    assert salto_identifier("rooms", label, " Chalet 12 ", 24, "ascii") == "Chalet 12"  # as typed, spaces aside
+    assert salto_identifier("rooms", label, "Château", 24, "latin-1") == "Château"  # Latin-1 carries it as it is
+    refused: dict[str, tuple[str, TextEncoding]] = {
+        "Château": ("rooms", "ascii"),  # would be sent as "Chateau": another room
+        "Chalet Duinzicht Noord 12": ("rooms", "ascii"),  # 25 characters: never cut to "... Noord 1"
+        "1\x020\x031": ("rooms", "ascii"),
+        "1😀": ("external_id", "latin-1"),
+    }
+    for value, (field, encoding) in refused.items():
+        with pytest.raises(ValidationError) as caught:
+            salto_identifier(field, label, value, 24, encoding)
+        assert caught.value.field == field and caught.value.action is not None
+    with pytest.raises(ValidationError) as long:
+        salto_identifier("rooms", label, "Chalet Duinzicht Noord 12", 24, "ascii")
+    assert "25 characters" in long.value.message.en and "24" in long.value.message.en
 
 
 @pytest.mark.parametrize("value", ["Park\x00Zee", "Park\tZee", "Park\nZee", "Park\x85Zee", "Park\ud800Zee", "\x02\x03"])

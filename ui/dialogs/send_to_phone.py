@@ -58,11 +58,18 @@ class SendToPhoneDialog(QDialog):
     """Asks for the phone number; ``accept()`` only closes on a valid E.164 number."""
 
     def __init__(
-        self, key: KeyData, phone_hint: str | None, language: str = "en", parent: QWidget | None = None
+        self,
+        key: KeyData,
+        phone_hint: str | None,
+        language: str = "en",
+        country: str | None = None,
+        parent: QWidget | None = None,
     ) -> None:
+        """``country``: the site's, for a number typed the national way (06...)."""
         super().__init__(parent)
         self.key = key
         self.language = language
+        self.country = country
         self._phone: str | None = None
         self.setWindowTitle(TITLE(language).format(holder=key.holder.label))
 
@@ -100,7 +107,7 @@ class SendToPhoneDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self._phone = check_phone(self.phone_edit.text())
+            self._phone = check_phone(self.phone_edit.text(), self.country)
         except ValidationError as error:
             action = error.action(self.language) if error.action else ""
             self.error_label.setText(f"{error.message(self.language)}\n{action}".strip())

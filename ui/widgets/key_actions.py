@@ -375,8 +375,8 @@ class KeyActionsPanel(QWidget):
 
     def send_to_phone(self) -> None:
         """Open the Send to phone dialog; Send runs CNM or CCM with the checked number."""
-        key, _administration = self._target()
-        dialog = SendToPhoneDialog(key, self._phone_hint, self.language, parent=self)
+        key, administration = self._target()
+        dialog = SendToPhoneDialog(key, self._phone_hint, self.language, administration.phone_country, parent=self)
 
         def chosen() -> None:
             phone = dialog.phone()

@@ -139,6 +139,14 @@ def test_send_to_phone_refuses_a_number_that_is_not_e164(qtbot: QtBot) -> None:
     assert "+31612345678" in dialog.error_label.text()
 
 
+def test_send_to_phone_reads_a_national_number_in_the_sites_country(qtbot: QtBot) -> None:
+    dialog = SendToPhoneDialog(key_data(), "06 1234 5678", country="NL")
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert dialog.result() == SendToPhoneDialog.DialogCode.Accepted
+    assert dialog.phone() == "+31612345678"
+
+
 def test_send_to_phone_accepts_and_normalises_a_good_number(qtbot: QtBot) -> None:
     dialog = SendToPhoneDialog(key_data(), "0031 6 1234-5678")
     qtbot.addWidget(dialog)
