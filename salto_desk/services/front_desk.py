@@ -36,6 +36,8 @@ from salto_desk.storage.pms_repository import (
     ReservationQuery,
     SyncStatus,
 )
+from salto_desk.storage.sync_key_repository import SyncKeyRepository
+from salto_desk.sync.flags import flag_text
 
 Clock = Callable[[], datetime]
 
@@ -97,6 +99,8 @@ class KeyDetails:
     authorization_names: Mapping[int, str]
     encoders: tuple[Encoder, ...]
     history: tuple[AuditEntry, ...]
+    flags: tuple[Text, ...] = ()
+    """What the PMS sync found wrong with the key (a phone it cannot use, an accommodation BEX no longer lists)."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,7 @@ class FrontDesk:
                 },
                 encoders=tuple(config.encoders(key.administration_id)),
                 history=tuple(AuditRepository(session).entries(key_id=key.id)),
+                flags=tuple(flag_text(flag) for flag in SyncKeyRepository(session).flags([key.id]).get(key.id, ())),
             )
 
     def encoder_choices(self) -> list[EncoderChoice]:

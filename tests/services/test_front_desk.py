@@ -12,6 +12,7 @@ from salto_desk.services.front_desk import FrontDesk
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
 from salto_desk.storage.errors import NotFoundError
 from salto_desk.storage.pms_repository import Period, ReservationQuery
+from salto_desk.storage.sync_key_repository import FlagCode, KeyFlag, SyncKeyRepository
 from tests.park import BEX_ID, cache_park
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
 from tests.storage.helpers import database as database
@@ -55,7 +56,13 @@ def test_key_details_until_the_key_is_deleted(database: Database, park: tuple[Ad
     details = front_desk(database).key_details(key.id)
     assert details is not None
     assert (details.key, details.key_type, details.encoders) == (key, "Guest", (encoder,))
-    assert [entry.action for entry in details.history] == []
+    assert [entry.action for entry in details.history] == [] and details.flags == ()
+    with database.unit_of_work() as session:
+        SyncKeyRepository(session).replace_flags({key.id: [KeyFlag(FlagCode.OBJECT_MISSING, (("object", "31"),))]})
+    flagged = front_desk(database).key_details(key.id)
+    assert flagged is not None and len(flagged.flags) == 1
+    assert "BEX no longer lists the accommodation (object 31)" in flagged.flags[0].en
+    assert "(object 31)" in flagged.flags[0].nl
     with database.unit_of_work() as session:
         KeyRepository(session).delete(key.id)
     assert front_desk(database).key_details(key.id) is None

@@ -164,6 +164,8 @@ HISTORY_COLUMNS = (
     Text("Operator", "Operator"),
     Text("Desk", "Balie"),
 )
+FLAGS = Text("What the sync found wrong with this key", "Wat de synchronisatie aan deze sleutel vond")
+FLAG_STYLE = "color: #8a4b00; font-weight: bold;"
 REENCODE_STYLE = "background-color: #ffb74d; color: #000000; font-weight: bold; padding: 2px 6px;"
 
 
@@ -204,7 +206,17 @@ class KeyActionsPanel(QWidget):
         self.state_label.setObjectName("keyState")
         self.cards_label = QLabel()
         self.deliveries_label = QLabel()
-        for label in (self.authorizations_label, self.state_label, self.cards_label, self.deliveries_label):
+        self.flags_label = QLabel()
+        self.flags_label.setObjectName("keyFlags")
+        self.flags_label.setStyleSheet(FLAG_STYLE)
+        self.flags_label.setAccessibleName(FLAGS(language))
+        for label in (
+            self.authorizations_label,
+            self.state_label,
+            self.cards_label,
+            self.deliveries_label,
+            self.flags_label,
+        ):
             label.setWordWrap(True)
         for label in (self.rooms_label, self.validity_label, self.cards_label, self.deliveries_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -218,6 +230,7 @@ class KeyActionsPanel(QWidget):
         form.addRow(STATE(language), self.state_label)
         form.addRow(CARDS(language), self.cards_label)
         form.addRow(DELIVERIES(language), self.deliveries_label)
+        form.addRow(self.flags_label)
 
         self.print_button = QPushButton(PRINT(language))
         self.copy_button = QPushButton(COPY(language))
@@ -568,6 +581,9 @@ class KeyActionsPanel(QWidget):
             )
             or NONE(language)
         )
+        flags = details.flags if details else ()
+        self.flags_label.setText("\n".join(flag(language) for flag in flags))
+        self.flags_label.setVisible(bool(flags))
         self._render_history(details.history if details else (), zone)
 
     def _render_buttons(self) -> None:

@@ -11,6 +11,7 @@ from salto_desk.keys.model import AuditAction, AuditState, Holder, HolderKind, K
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.protocol.errors import ERROR_CODES, Cancelled
 from salto_desk.simulator.cards import SimCard
+from salto_desk.storage.sync_key_repository import FlagCode, KeyFlag, SyncKeyRepository
 from tests.ui.widgets.conftest import PHONES, WAIT_MS, DeskFactory
 from ui.dialogs.delete_key import DeleteKeyDialog
 from ui.dialogs.print_cards import PrintCardsDialog
@@ -74,6 +75,19 @@ def test_a_key_that_needs_re_encoding_is_highlighted(make_desk: DeskFactory, qtb
     assert panel.state_label.property("needsReencode") is True
     assert "Needs re-encode" in panel.state_label.text()
     assert panel.state_label.styleSheet() != ""
+
+
+def test_what_the_sync_found_wrong_with_a_key_is_said_on_it(make_desk: DeskFactory, qtbot: QtBot) -> None:
+    desk = make_desk()
+    plain = desk.panel(qtbot, desk.key())
+    assert not plain.flags_label.isVisibleTo(plain)
+    key = desk.key()
+    refused = KeyFlag(FlagCode.PHONE_REFUSED, (("phone", "call me"), ("reason", "not_a_number")))
+    with desk.database.unit_of_work() as session:
+        SyncKeyRepository(session).replace_flags({key.id: [refused]})
+    panel = desk.panel(qtbot, key)
+    assert panel.flags_label.isVisibleTo(panel)
+    assert panel.flags_label.text().startswith("No mobile key can go to the phone in BEX:")
 
 
 def test_without_a_key_nothing_can_be_done(make_desk: DeskFactory, qtbot: QtBot) -> None:
