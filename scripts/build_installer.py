@@ -228,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder = args.dist / f"{NAME}-{version}"
     if not args.skip_build:
         if importlib.util.find_spec("PyInstaller") is None:
-            print("PyInstaller is not installed here: pip install -e \".[build]\"", file=sys.stderr)
+            print('PyInstaller is not installed here: pip install -e ".[build]"', file=sys.stderr)
             return 1
         try:
             seconds = build(args.dist, args.work)

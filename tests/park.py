@@ -52,7 +52,6 @@ RESERVATIONS = (
 )
 
 
-
 def cache_park(database: Database) -> None:
     """The chalets and reservations of the park, as a sync would have cached them."""
     with database.unit_of_work() as session:

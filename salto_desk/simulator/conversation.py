@@ -53,9 +53,7 @@ def corrupt_lrc(frame: bytes) -> bytes:
 class Conversation:
     """Serves one client link until the client leaves, the link fails or the simulator stops."""
 
-    def __init__(
-        self, link: Link, engine: Engine, faults: Faults, options: WireOptions, stop: Wakeup
-    ) -> None:
+    def __init__(self, link: Link, engine: Engine, faults: Faults, options: WireOptions, stop: Wakeup) -> None:
         self._link = link
         self._engine = engine
         self._faults = faults

@@ -150,7 +150,7 @@ class PtyLink:
         view = memoryview(data)
         while view:
             try:
-                view = view[os.write(self._master, view):]
+                view = view[os.write(self._master, view) :]
             except BlockingIOError:
                 stopping, writable, _ = select.select([self._stop], [self._master], [], SEND_TIMEOUT)
                 if stopping or not writable:

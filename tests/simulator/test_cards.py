@@ -20,7 +20,10 @@ def test_uid_is_a_7_byte_nxp_uid_in_hex() -> None:
 
 def test_factories_give_the_lt_card_types() -> None:
     assert [card.card_type for card in (SimCard.blank(), SimCard.staff(), SimCard.spare(), SimCard.invalid())] == [
-        CardType.UNKNOWN, CardType.STAFF, CardType.SPARE, CardType.INVALID
+        CardType.UNKNOWN,
+        CardType.STAFF,
+        CardType.SPARE,
+        CardType.INVALID,
     ]
     foreign = SimCard.from_other_system()
     assert foreign.card_type is CardType.UNKNOWN and foreign.other_system

@@ -58,9 +58,7 @@ def test_each_transmission_counts_for_corrupt_lrc(simulator: Simulator, client: 
     assert client.frame().fields == CHECK_OUT_REPLY
 
 
-def test_drop_mid_reply_closes_after_half_a_reply_but_the_work_is_done(
-    simulator: Simulator, client: RawClient
-) -> None:
+def test_drop_mid_reply_closes_after_half_a_reply_but_the_work_is_done(simulator: Simulator, client: RawClient) -> None:
     simulator.faults.drop_mid_reply_next(1)
     client.send_fields(CHECK_IN)
     assert client.event() is Control.ACK
