@@ -5,7 +5,7 @@ desk runs the automatic sync, and what changed at the other desks.
   asking for it is told who uses it since when (``EncoderInUse``), or waits up to ``encoder_wait``.
 - SALTO's PMS port serves one connection at a time: desks queue per endpoint (each sees its place)
   and the first in line takes the endpoint's lease for the length of one request or card sequence.
-- The ``sync`` lease makes one desk the sync leader: ``run_as_leader`` runs the sync (and with it the
+- The ``sync`` lease makes one desk the sync leader: ``SyncLeadership.run`` runs the sync (and with it the
   phone deliveries) only while this desk holds it; the others learn who does.
 - ``ChangeWatcher`` polls the change counters so that views refresh within seconds.
 
@@ -25,23 +25,20 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.keys.audit import process_alive, this_desk
+from salto_desk.host import process_alive, this_desk
 from salto_desk.keys.model import Administration, Encoder
 from salto_desk.protocol.errors import Cancelled
 from salto_desk.secrets import SecretStore
 from salto_desk.storage.change_feed import Topic, versions
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import DeskProcess, Lease, LeaseHolder, LeaseStore, QueueEntry, QueueTicket
-
-if TYPE_CHECKING:
-    from salto_desk.sync import SyncEngine, SyncProgress, SyncSummary
 
 log = logging.getLogger("salto_desk.coordination")
 
@@ -303,13 +300,6 @@ class SyncLeadership:
             kept = heartbeat.stop()
             with self._guard:
                 self._lease = None if heartbeat.lost else kept
-
-
-def run_as_leader(
-    engine: SyncEngine, leadership: SyncLeadership, progress: Callable[[SyncProgress], None] | None = None
-) -> SyncSummary | LeaseHolder:
-    """One sync run (with its phone deliveries) when this desk leads; otherwise the desk that leads."""
-    return leadership.run(lambda: engine.run_once(progress))
 
 
 class ChangeWatcher:

@@ -10,7 +10,7 @@ reads from its sync process: one JSON object per line on standard output, each w
 masked, for the window's diagnostics) (``progress_line`` / ``read_progress_line``); the window also passes
 ``--background`` (a lower CPU priority).
 
-Only the sync leader syncs (``salto_desk.coordination.run_as_leader``): a run while another desk leads
+Only the sync leader syncs (``salto_desk.sync.run_as_leader``): a run while another desk leads
 says which desk that is and since when, and exits 0 (``{"ok": true, "skipped": "leader", ...}`` with
 ``--json``, a ``{"leader": {...}}`` line with ``--progress-json``). A sync started by the desk window runs
 in the window's name (its process id in ``SALTO_DESK_OWNER_PID``), so the desk keeps the leadership
@@ -36,23 +36,25 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
-from salto_desk.coordination import Coordinator, SyncLeadership, run_as_leader, shared_database_url
+from salto_desk.coordination import Coordinator, SyncLeadership, shared_database_url
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.exit_codes import ExitCode
-from salto_desk.keys.audit import start_database, this_desk
-from salto_desk.keys.model import Administration, KeyData
+from salto_desk.host import this_desk
+from salto_desk.keys.flags import flag_text
+from salto_desk.keys.model import Administration, KeyData, KeyFlag
 from salto_desk.keys.services import KeyService, salto_client_for
 from salto_desk.pms.connection import PmsNotConfigured, pms_client_from_settings
 from salto_desk.pms.texts import shown
 from salto_desk.protocol.client import SaltoClient, TraceRecord
 from salto_desk.secrets import PMS_API_KEY, InsecureKeyringError, SecretStore, remember_secret
+from salto_desk.services.audit_trail import start_database
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.key_repository import KeyRepository
 from salto_desk.storage.leases import DeskProcess, LeaseHolder
 from salto_desk.storage.outbox_repository import OutboxEntry, OutboxRepository
-from salto_desk.storage.sync_key_repository import KeyFlag, SyncKeyRepository
-from salto_desk.sync import PullOptions, SyncEngine, SyncProgress, SyncSummary, flag_text
+from salto_desk.storage.sync_key_repository import SyncKeyRepository
+from salto_desk.sync import PullOptions, SyncEngine, SyncProgress, SyncSummary, run_as_leader
 
 DEFAULT_INTERVAL = 60.0
 MAX_FIRST_PULL_DAYS = 3650

@@ -21,11 +21,10 @@ from salto_desk.coordination import (
     EncoderInUse,
     LeaseTimes,
     SyncLeadership,
-    run_as_leader,
     shared_database_url,
     stopped_here,
 )
-from salto_desk.keys.audit import this_desk
+from salto_desk.host import this_desk
 from salto_desk.keys.model import Administration, AuditState, Encoder, KeyData
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.keys.services import KeyService
@@ -35,7 +34,7 @@ from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import AuditRepository, Database, KeyRepository
 from salto_desk.storage.change_feed import Topic
 from salto_desk.storage.leases import DeskProcess, Lease, LeaseHolder
-from salto_desk.sync import SyncEngine, SyncSummary
+from salto_desk.sync import SyncEngine, SyncSummary, run_as_leader
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
 from tests.storage.helpers import database as database
 

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from salto_desk.coordination import Coordinator, LeaseTimes, shared_database_url
 from salto_desk.demo.desk import Demo
 from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.keys.audit import start_database
 from salto_desk.keys.model import Administration
 from salto_desk.keys.services import KeyService
 from salto_desk.logs import configure_logging
@@ -34,6 +33,7 @@ from salto_desk.paths import app_paths
 from salto_desk.pms.client import BexClient
 from salto_desk.pms.connection import pms_client_from_settings
 from salto_desk.secrets import SecretStore
+from salto_desk.services.audit_trail import start_database
 from salto_desk.storage.database import Database
 from salto_desk.sync import SyncEngine
 from ui.context import DeskContext

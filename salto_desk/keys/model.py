@@ -356,3 +356,18 @@ class AuditEntry(AuditDraft):
     error_code: str = ""
     message: str = ""
     serials: tuple[str, ...] = ()
+
+
+class FlagCode(StrEnum):
+    PHONE_REFUSED = "phone_refused"
+    """The phone BEX has for the guest cannot be sent to (details: the phone problem)."""
+    OBJECT_MISSING = "object_missing"
+    """BEX no longer lists the reservation's object (details: ``object``, its BEX id)."""
+
+
+@dataclass(frozen=True)
+class KeyFlag:
+    """One thing the sync found wrong with a key: a code and its parameters (put into words when shown)."""
+
+    code: FlagCode
+    details: tuple[tuple[str, str], ...] = ()

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from salto_desk.coordination import Coordinator
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
-from salto_desk.keys.audit import this_desk
+from salto_desk.host import this_desk
 from salto_desk.keys.model import (
     Administration,
     AuditAction,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from salto_desk.errors import Text
+from salto_desk.keys.flags import flag_text
 from salto_desk.keys.model import (
     Administration,
     AuditEntry,
@@ -37,7 +38,6 @@ from salto_desk.storage.pms_repository import (
     SyncStatus,
 )
 from salto_desk.storage.sync_key_repository import SyncKeyRepository
-from salto_desk.sync.flags import flag_text
 
 Clock = Callable[[], datetime]
 

@@ -13,12 +13,11 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from salto_desk.keys.model import Validity
+from salto_desk.keys.model import FlagCode, KeyFlag, Validity
 from salto_desk.storage.orm import SyncDeskDeletionRow, SyncKeyFlagRow, SyncKeyRow
 from salto_desk.storage.pms_repository import BULK, CHUNK
 
@@ -35,21 +34,6 @@ class SyncedKey:
     rooms: tuple[str, ...]
     validity: Validity
     phone: str | None
-
-
-class FlagCode(StrEnum):
-    PHONE_REFUSED = "phone_refused"
-    """The phone BEX has for the guest cannot be sent to (details: the phone problem)."""
-    OBJECT_MISSING = "object_missing"
-    """BEX no longer lists the reservation's object (details: ``object``, its BEX id)."""
-
-
-@dataclass(frozen=True)
-class KeyFlag:
-    """One thing the sync found wrong with a key: a code and its parameters (put into words when shown)."""
-
-    code: FlagCode
-    details: tuple[tuple[str, str], ...] = ()
 
 
 class SyncKeyRepository:

@@ -34,8 +34,7 @@ One ``SyncEngine.run_once`` does, for every administration BEX lists (a module p
 
 from __future__ import annotations
 
-from salto_desk.sync.engine import SyncEngine
-from salto_desk.sync.flags import flag_text
+from salto_desk.sync.engine import SyncEngine, run_as_leader
 from salto_desk.sync.outbox import OutboxRetry
 from salto_desk.sync.progress import SyncProgress, SyncStage, SyncSummary
 from salto_desk.sync.pull import PullOptions
@@ -47,5 +46,5 @@ __all__ = [
     "SyncProgress",
     "SyncStage",
     "SyncSummary",
-    "flag_text",
+    "run_as_leader",
 ]

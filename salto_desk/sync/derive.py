@@ -38,6 +38,7 @@ from salto_desk.keys.model import (
     HolderKind,
     KeyData,
     KeyDraft,
+    KeyFlag,
     KeyState,
     KeyType,
     Product,
@@ -59,7 +60,7 @@ from salto_desk.storage.database import Database
 from salto_desk.storage.key_repository import KeyRepository
 from salto_desk.storage.outbox_repository import OutboxAction, OutboxRepository, OutboxRequest
 from salto_desk.storage.pms_repository import CachedReservation, PmsRepository
-from salto_desk.storage.sync_key_repository import KeyFlag, SyncedKey, SyncKeyRepository
+from salto_desk.storage.sync_key_repository import SyncedKey, SyncKeyRepository
 from salto_desk.sync.flags import phone_flags, reservation_flags
 from salto_desk.sync.progress import Counts, Notify, SyncProgress, SyncStage
 

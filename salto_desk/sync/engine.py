@@ -7,18 +7,20 @@ import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
+from salto_desk.coordination import SyncLeadership
 from salto_desk.errors import SaltoDeskError
-from salto_desk.keys.audit import this_desk
+from salto_desk.host import this_desk
 from salto_desk.keys.model import Administration, ProductSettings
 from salto_desk.keys.rules import product_matches, today_in
 from salto_desk.keys.services import KeyService
 from salto_desk.pms.client import BexClient
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
+from salto_desk.storage.leases import LeaseHolder
 from salto_desk.storage.pms_repository import CachedReservation, PmsRepository
 from salto_desk.sync.derive import KeyDeriver
 from salto_desk.sync.outbox import OutboxRetry, OutboxWorker
-from salto_desk.sync.progress import Counts, Notify, SyncSummary
+from salto_desk.sync.progress import Counts, Notify, SyncProgress, SyncSummary
 from salto_desk.sync.pull import Puller, PullOptions
 
 log = logging.getLogger("salto_desk.sync")
@@ -97,3 +99,10 @@ class SyncEngine:
             return
         with self._pms() as client:
             yield client
+
+
+def run_as_leader(
+    engine: SyncEngine, leadership: SyncLeadership, progress: Callable[[SyncProgress], None] | None = None
+) -> SyncSummary | LeaseHolder:
+    """One sync run (with its phone deliveries) when this desk leads; otherwise the desk that leads."""
+    return leadership.run(lambda: engine.run_once(progress))

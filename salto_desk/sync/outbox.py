@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
-from salto_desk.keys.model import Administration, AuditAction, AuditState, KeyData
+from salto_desk.keys.flags import flag_text
+from salto_desk.keys.model import Administration, AuditAction, AuditState, FlagCode, KeyData
 from salto_desk.keys.rules import KeyNotIssuable
 from salto_desk.keys.services import KeyService
 from salto_desk.protocol.errors import SaltoErrorReply
@@ -22,8 +23,7 @@ from salto_desk.storage.database import Database
 from salto_desk.storage.errors import NotFoundError
 from salto_desk.storage.key_repository import KeyRepository
 from salto_desk.storage.outbox_repository import OutboxAction, OutboxEntry, OutboxRepository
-from salto_desk.storage.sync_key_repository import FlagCode, SyncKeyRepository
-from salto_desk.sync.flags import flag_text
+from salto_desk.storage.sync_key_repository import SyncKeyRepository
 from salto_desk.sync.progress import Counts, Notify, SyncProgress, SyncStage
 
 

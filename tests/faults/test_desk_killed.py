@@ -9,10 +9,10 @@ import sys
 import textwrap
 
 from salto_desk.coordination import Coordinator, LeaseTimes
-from salto_desk.keys.audit import recover_interrupted
 from salto_desk.keys.model import AuditState
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.keys.services import KeyService
+from salto_desk.services.audit_trail import recover_interrupted
 from salto_desk.storage.leases import DeskProcess
 from tests.faults.conftest import WAIT, Desk, assert_settled, eventually
 from tests.storage.helpers import NOW

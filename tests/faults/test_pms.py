@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from salto_desk.coordination import Coordinator, SyncLeadership, run_as_leader
+from salto_desk.coordination import Coordinator, SyncLeadership
 from salto_desk.demo.records import DemoRecord
 from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.keys.model import (
@@ -43,7 +43,7 @@ from salto_desk.storage import (
     ReservationQuery,
 )
 from salto_desk.storage.leases import DeskProcess
-from salto_desk.sync import OutboxRetry, SyncEngine, SyncSummary
+from salto_desk.sync import OutboxRetry, SyncEngine, SyncSummary, run_as_leader
 from tests.faults.conftest import TIMES, assert_settled
 from tests.storage.helpers import add_administration, add_encoder
 

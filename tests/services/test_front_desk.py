@@ -6,13 +6,13 @@ from datetime import time
 
 import pytest
 
-from salto_desk.keys.model import Administration, Holder, HolderKind, KeyType, ProductSettings
+from salto_desk.keys.model import Administration, FlagCode, Holder, HolderKind, KeyFlag, KeyType, ProductSettings
 from salto_desk.keys.services import KeyService
 from salto_desk.services.front_desk import FrontDesk
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
 from salto_desk.storage.errors import NotFoundError
 from salto_desk.storage.pms_repository import Period, ReservationQuery
-from salto_desk.storage.sync_key_repository import FlagCode, KeyFlag, SyncKeyRepository
+from salto_desk.storage.sync_key_repository import SyncKeyRepository
 from tests.park import BEX_ID, cache_park
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
 from tests.storage.helpers import database as database

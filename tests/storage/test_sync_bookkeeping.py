@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from salto_desk.keys.model import Administration
+from salto_desk.keys.model import Administration, FlagCode, KeyFlag
 from salto_desk.pms.models import Contact
 from salto_desk.pms.selection import ReservationSelection
 from salto_desk.storage import Database, KeyRepository
 from salto_desk.storage.pms_repository import PmsRepository, SyncCursor, UnfinishedPull
-from salto_desk.storage.sync_key_repository import FlagCode, KeyFlag, SyncKeyRepository
+from salto_desk.storage.sync_key_repository import SyncKeyRepository
 from tests.storage.helpers import add_administration, add_key_type, key_draft
 from tests.storage.test_pms_repository import BEX_ID, NOW, TODAY, reservation, unit
 

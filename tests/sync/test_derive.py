@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from salto_desk.keys.flags import flag_text
 from salto_desk.keys.model import (
     DoorNameSettings,
+    FlagCode,
     KeyState,
     ProductSettings,
 )
@@ -17,8 +19,7 @@ from salto_desk.storage import (
     PmsRepository,
     ReservationQuery,
 )
-from salto_desk.storage.sync_key_repository import FlagCode, SyncKeyRepository
-from salto_desk.sync import flag_text
+from salto_desk.storage.sync_key_repository import SyncKeyRepository
 from tests.sync.conftest import (
     HOTEL,
     TODAY,

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from salto_desk.demo.faults import RateLimit
 from salto_desk.demo.server import DEMO_API_KEY
 from salto_desk.errors import Text
+from salto_desk.keys.flags import flag_text
 from salto_desk.keys.model import (
+    FlagCode,
     KeyTypeSettings,
     ProductSettings,
 )
@@ -26,8 +28,8 @@ from salto_desk.storage import (
     ReservationQuery,
 )
 from salto_desk.storage.orm import PmsReservationRow
-from salto_desk.storage.sync_key_repository import FlagCode, SyncKeyRepository
-from salto_desk.sync import PullOptions, SyncProgress, flag_text
+from salto_desk.storage.sync_key_repository import SyncKeyRepository
+from salto_desk.sync import PullOptions, SyncProgress
 from tests.sync.conftest import (
     FIRST_PULL_FROM,
     HOTEL,

@@ -18,9 +18,9 @@ from salto_desk.cli import build_parser, main
 from salto_desk.coordination import DATABASE_PASSWORD, Coordinator, SyncLeadership, this_process
 from salto_desk.demo.desk import Demo
 from salto_desk.demo.server import DemoPmsServer
-from salto_desk.keys.audit import start_database
 from salto_desk.paths import app_paths
 from salto_desk.secrets import PMS_API_KEY, SERVICE_NAME, SecretStore
+from salto_desk.services.audit_trail import start_database
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import DeskProcess
 from ui import app as app_module

@@ -7,11 +7,21 @@ from datetime import UTC, datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
-from salto_desk.keys.model import AuditAction, AuditState, Holder, HolderKind, KeyData, KeyState, Validity
+from salto_desk.keys.model import (
+    AuditAction,
+    AuditState,
+    FlagCode,
+    Holder,
+    HolderKind,
+    KeyData,
+    KeyFlag,
+    KeyState,
+    Validity,
+)
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.protocol.errors import ERROR_CODES, Cancelled
 from salto_desk.simulator.cards import SimCard
-from salto_desk.storage.sync_key_repository import FlagCode, KeyFlag, SyncKeyRepository
+from salto_desk.storage.sync_key_repository import SyncKeyRepository
 from tests.ui.widgets.conftest import PHONES, WAIT_MS, DeskFactory
 from ui.dialogs.delete_key import DeleteKeyDialog
 from ui.dialogs.print_cards import PrintCardsDialog

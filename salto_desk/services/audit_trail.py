@@ -9,14 +9,12 @@ their processes may be alive on another computer.
 from __future__ import annotations
 
 import csv
-import os
-import socket
-import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from salto_desk.host import process_alive, this_desk
 from salto_desk.keys.model import AuditEntry
 from salto_desk.storage.audit_repository import AuditRepository
 from salto_desk.storage.database import Database, open_database
@@ -29,42 +27,6 @@ CSV_COLUMNS = (
     "id", "started_at", "finished_at", "desk", "operator", "administration", "action", "command", "state",
     "error_code", "message", "key_id", "holder", "encoder", "rooms", "phone", "card_number", "card_count", "serials",
 )  # fmt: skip
-
-
-def this_desk() -> str:
-    """The name audit rows carry for this computer."""
-    return socket.gethostname() or "unknown-desk"
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this computer (no signal is sent; nothing is killed)."""
-    if pid == os.getpid():
-        return True
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":
-        import ctypes
-
-        process_query_limited_information = 0x1000
-        still_active = 259
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(process_query_limited_information, False, pid)
-        if not handle:
-            return False
-        try:
-            exit_code = ctypes.c_ulong()
-            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(exit_code)):
-                return True
-            return exit_code.value == still_active
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)  # signal 0 only checks that the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists but belongs to another user
-    return True
 
 
 def recover_interrupted(

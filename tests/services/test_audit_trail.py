@@ -11,19 +11,19 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from salto_desk.keys.audit import (
+from salto_desk.host import this_desk
+from salto_desk.keys.model import AuditAction, AuditDraft, AuditState
+from salto_desk.services.audit_trail import (
     CSV_COLUMNS,
     INTERRUPTED_MESSAGE,
-    process_alive,
     recover_interrupted,
     start_database,
-    this_desk,
     write_audit_csv,
 )
-from salto_desk.keys.model import AuditAction, AuditDraft, AuditState
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import AuditRepository, Database, KeyRepository
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
+from tests.storage.helpers import database as database
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 WAIT = 30.0  # generous upper bound for "did not hang" (includes a Python start-up)
@@ -55,14 +55,6 @@ def start_entry(database: Database, desk: str, process_id: int) -> int:
 def states(database: Database) -> dict[int, AuditState]:
     with database.unit_of_work() as session:
         return {entry.id: entry.state for entry in AuditRepository(session).entries()}
-
-
-def test_process_alive_tells_running_from_ended_processes() -> None:
-    assert process_alive(os.getpid())
-    ended = subprocess.Popen([sys.executable, "-c", "pass"])
-    ended.wait(WAIT)
-    assert not process_alive(ended.pid)
-    assert not process_alive(0) and not process_alive(-1)
 
 
 def test_only_this_desks_rows_of_dead_processes_become_unknown(database: Database) -> None:
