@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from salto_desk.keys.configuration import import_configuration, parse_configuration
+from salto_desk.services.configuration_file import import_configuration, parse_configuration
 from salto_desk.storage import open_database
 
 SIZES = (1_000, 2_000, 4_000, 10_000)

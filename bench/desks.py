@@ -42,10 +42,10 @@ from salto_desk.keys.model import (
     Validity,
 )
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.keys.services import KeyService
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import AuditRepository, ConfigRepository, KeyRepository, open_database
 from salto_desk.storage.leases import DeskProcess, Lease
+from tests.operations import salto_operations
 
 DESKS = 3
 ENCODERS = ("1", "2")
@@ -92,7 +92,7 @@ def desk(number: int, url: str, key_ids: list[int], encoder_ids: list[int], resu
         database, DeskProcess(f"DESK-{number}", os.getpid()), LeaseTimes(poll_seconds=0.02), encoder_wait=600.0
     )
     coordinator.holdings = []
-    service = KeyService(database, coordinator=coordinator, clock=lambda: NOW)
+    service = salto_operations(database, coordinator=coordinator, clock=lambda: NOW)
     with database.unit_of_work() as session:
         config = ConfigRepository(session)
         encoders = [config.encoder(encoder_id) for encoder_id in encoder_ids]

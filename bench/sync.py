@@ -22,14 +22,14 @@ from datetime import UTC, date, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from salto_desk.cli.sync import collector_paused
 from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.keys.model import AdministrationSettings, KeyTypeSettings, ProductSettings
-from salto_desk.keys.services import KeyService
 from salto_desk.pms.client import BexClient
 from salto_desk.pms.settings import PmsSettings
 from salto_desk.storage import ConfigRepository, Database, open_database
 from salto_desk.sync import SyncEngine, SyncSummary
-from salto_desk.sync_cli import collector_paused
+from tests.operations import salto_operations
 
 RESERVATIONS = 10_000
 CHANGES = 50
@@ -84,7 +84,7 @@ def engine(database: Database, base_url: str) -> SyncEngine:
     def client() -> BexClient:
         return BexClient(DEMO_API_KEY, PmsSettings(base_url=base_url))
 
-    return SyncEngine(database, client, lambda _administration: KeyService(database))
+    return SyncEngine(database, client, lambda _administration: salto_operations(database))
 
 
 def timed(run: Callable[[], SyncSummary]) -> tuple[float, SyncSummary]:

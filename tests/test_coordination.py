@@ -27,7 +27,6 @@ from salto_desk.coordination import (
 from salto_desk.host import this_desk
 from salto_desk.keys.model import Administration, AuditState, Encoder, KeyData
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.keys.services import KeyService
 from salto_desk.protocol.errors import Cancelled
 from salto_desk.secrets import SecretStore
 from salto_desk.simulator import Simulator, SimulatorConfig
@@ -35,6 +34,7 @@ from salto_desk.storage import AuditRepository, Database, KeyRepository
 from salto_desk.storage.change_feed import Topic
 from salto_desk.storage.leases import DeskProcess, Lease, LeaseHolder
 from salto_desk.sync import SyncEngine, SyncSummary, run_as_leader
+from tests.operations.helpers import salto_operations
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
 from tests.storage.helpers import database as database
 
@@ -142,7 +142,7 @@ def test_desks_queue_for_the_link_see_their_place_and_may_cancel(park: Park) -> 
 
 def test_an_encode_at_a_busy_encoder_says_who_and_writes_no_audit_row(park: Park) -> None:
     key = park.key()
-    service = KeyService(park.database, coordinator=park.desk("DESK-2"), clock=lambda: NOW)
+    service = salto_operations(park.database, coordinator=park.desk("DESK-2"), clock=lambda: NOW)
     with (
         park.desk("DESK-1").encoder(park.administration, park.front, threading.Event()),
         pytest.raises(EncoderInUse),
@@ -161,7 +161,7 @@ def test_an_encode_at_a_busy_encoder_says_who_and_writes_no_audit_row(park: Park
 
 def test_reads_and_phone_keys_take_turns_on_the_link(park: Park) -> None:
     key = park.key()
-    service = KeyService(park.database, coordinator=park.desk("DESK-2"), clock=lambda: NOW)
+    service = salto_operations(park.database, coordinator=park.desk("DESK-2"), clock=lambda: NOW)
     holder = park.desk("DESK-1")
     service.encode_cards(key, park.front, 1, EncodeMode.NEW)
     done = threading.Event()

@@ -26,16 +26,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from salto_desk.coordination import Coordinator, LeaseTimes, shared_database_url
 from salto_desk.demo.desk import Demo
 from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.keys.model import Administration
-from salto_desk.keys.services import KeyService
 from salto_desk.logs import configure_logging
 from salto_desk.paths import app_paths
-from salto_desk.pms.client import BexClient
-from salto_desk.pms.connection import pms_client_from_settings
 from salto_desk.secrets import SecretStore
 from salto_desk.services.audit_trail import start_database
 from salto_desk.storage.database import Database
-from salto_desk.sync import SyncEngine
 from ui.context import DeskContext
 from ui.crash import CrashReporter, install_excepthook
 from ui.garbage import GarbageCollector
@@ -81,24 +76,10 @@ def build_context(
     secrets: SecretStore,
     data_dir: Path | None = None,
 ) -> DeskContext:
-    """The desk's services: key services and queues per SALTO endpoint, the PMS client, and the sync engine
-    that the product preview uses (the sync itself runs in a child process, ui/workers/sync_process.py)."""
-    context = DeskContext(database, settings, language=language, secrets=secrets, paths=app_paths(data_dir))
-
-    def pms() -> BexClient:
-        return pms_client_from_settings(database, secrets)
-
-    def sync_key_service(_administration: Administration) -> KeyService:
-        # SyncEngine takes a key-service factory; in this process it only serves the read-only product
-        # preview, and a service of its own would keep its cancel flag apart from the receptionists'.
-        return KeyService(
-            database, context.client_for, operator=context.operator, clock=context.clock,
-            coordinator=context.coordinator,
-        )  # fmt: skip
-
-    context.pms_factory = pms
-    context.sync_engine = SyncEngine(database, pms, sync_key_service, language=language)
-    return context
+    """The desk's services over its database; its PMS sync runs in a child process (ui/workers/sync_process.py)."""
+    return DeskContext(
+        database, settings, language=language, secrets=secrets, paths=app_paths(data_dir), syncs_pms=True
+    )
 
 
 class DeskWindow(QObject):
@@ -139,8 +120,6 @@ class DeskWindow(QObject):
         self.context.language = language
         self.translations.use(language)
         self.reporter.language = language
-        if self.context.sync_engine is not None:
-            self.context.sync_engine.language = language
         self.window = self._build()
         self.window.show()  # before the old one closes, or the application would quit with its last window
         old.close()

@@ -10,17 +10,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from salto_desk.coordination import Coordinator, SyncLeadership
 from salto_desk.errors import SaltoDeskError
 from salto_desk.keys.model import Administration
-from salto_desk.keys.services import KeyService, salto_client_for
+from salto_desk.operations.key_data import KeyDataService
+from salto_desk.operations.salto_operations import SaltoOperations, salto_client_for
 from salto_desk.paths import AppPaths, app_paths
-from salto_desk.pms.client import BexClient
-from salto_desk.protocol.client import SaltoClient, TraceRecord
+from salto_desk.protocol.client import EndpointLocks, SaltoClient, TraceRecord
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.services import DeskServices
 from salto_desk.storage.database import Database
@@ -28,9 +27,6 @@ from ui.events import DeskEvents
 from ui.workers.calls import CoreCalls
 from ui.workers.operations import OperationQueue
 from ui.workers.sync_process import KILL_AFTER_MS, SyncCommand, SyncProcess, sync_command
-
-if TYPE_CHECKING:
-    from salto_desk.sync import SyncEngine
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
@@ -103,7 +99,7 @@ class PmsSync(QObject):
 
 @dataclass
 class DeskContext:
-    """The desk's shared services: database, key services and worker queues per SALTO endpoint."""
+    """The desk's shared services: the application layer, SALTO operations and worker queues per endpoint."""
 
     database: Database
     settings: QSettings
@@ -115,24 +111,27 @@ class DeskContext:
     events: DeskEvents = field(default_factory=DeskEvents)
     secrets: SecretStore = field(default_factory=SecretStore)
     paths: AppPaths = field(default_factory=app_paths)
-    pms_factory: Callable[[], BexClient] | None = None
-    sync_engine: SyncEngine | None = None
+    syncs_pms: bool = False
+    """Whether this desk runs the PMS sync (its child process); tests of the window alone leave it off."""
     coordinator: Coordinator | None = None
     """Shares encoders, SALTO links and the sync leadership with the other desks (None: this desk works alone)."""
     calls: CoreCalls = field(default_factory=CoreCalls)
     """The one way widgets call the application layer (``services``): off the GUI thread, answered typed."""
     services: DeskServices = field(init=False)
+    endpoint_locks: EndpointLocks = field(default_factory=EndpointLocks)
+    """The window's SALTO clients of one endpoint never talk over each other, whichever thread runs them."""
     _queues: dict[str, OperationQueue] = field(default_factory=dict)
-    _services: dict[str, KeyService] = field(default_factory=dict)
+    _operations: dict[str, SaltoOperations] = field(default_factory=dict)
     _sync: PmsSync | None = None
 
     def __post_init__(self) -> None:
-        self.services = DeskServices(self.database, self.secrets, lambda: self.clock())
+        key_data = KeyDataService(self.database, operator=self.operator, clock=lambda: self.clock())
+        self.services = DeskServices(self.database, self.secrets, key_data)
 
     @property
     def sync(self) -> PmsSync | None:
         """The desk's PMS sync runner (None when no sync engine, that is no PMS, is configured)."""
-        if self._sync is None and self.sync_engine is not None:
+        if self._sync is None and self.syncs_pms:
             self._sync = PmsSync(self.sync_command, self.events, self.trace)
         return self._sync
 
@@ -142,7 +141,7 @@ class DeskContext:
 
     def client_for(self, administration: Administration) -> SaltoClient:
         """A SALTO client for the administration whose every byte also reaches the trace bus."""
-        return salto_client_for(administration, trace=self.trace.publish)
+        return salto_client_for(administration, trace=self.trace.publish, locks=self.endpoint_locks)
 
     def encoder_queue(self, administration: Administration) -> OperationQueue:
         """The one queue that runs every SALTO operation on this administration's endpoint."""
@@ -151,14 +150,14 @@ class DeskContext:
             self._queues[endpoint] = OperationQueue(f"salto-{endpoint}")
         return self._queues[endpoint]
 
-    def key_service(self, administration: Administration) -> KeyService:
-        """The key service of one endpoint; only ever called from that endpoint's queue or the GUI thread."""
+    def salto_operations(self, administration: Administration) -> SaltoOperations:
+        """The SALTO operations of one endpoint; only ever run on that endpoint's queue (its Cancel stops them)."""
         endpoint = administration.salto_endpoint
-        if endpoint not in self._services:
-            self._services[endpoint] = KeyService(
-                self.database, self.client_for, operator=self.operator, clock=self.clock, coordinator=self.coordinator
+        if endpoint not in self._operations:
+            self._operations[endpoint] = SaltoOperations(
+                self.services.key_data, self.client_for, coordinator=self.coordinator
             )
-        return self._services[endpoint]
+        return self._operations[endpoint]
 
     def queues(self) -> list[OperationQueue]:
         return [self.background, *self._queues.values()]
@@ -177,4 +176,4 @@ class DeskContext:
             except SaltoDeskError as error:  # the database is away: the leadership expires by itself
                 log.warning("cannot hand the sync leadership on: %s", error.user_message("en"))
         self._queues.clear()
-        self._services.clear()
+        self._operations.clear()

@@ -314,6 +314,8 @@ class AuditState(StrEnum):
     OK = "ok"
     SALTO_ERROR = "salto_error"
     LINK_ERROR = "link_error"
+    CANCELLED = "cancelled"
+    """The user stopped it (Cancel); distinct from a failed link."""
     UNKNOWN = "unknown"
 
 

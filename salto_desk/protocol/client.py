@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
-from typing import ClassVar, Literal, Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 from salto_desk.errors import Text
 from salto_desk.protocol.codec import Control, CorruptFrame, Decoder, Frame, Garbage, encode_frame
@@ -98,16 +98,17 @@ def summarize(events: list[Control | Frame | CorruptFrame | Garbage]) -> str:
     return " ".join(parts) or "(part of a frame)"
 
 
-class _EndpointLocks:
-    """Process-wide locks so that two clients of one endpoint never talk over each other."""
+class EndpointLocks:
+    """Locks that keep clients of one endpoint from talking over each other; one per process that runs
+    several clients at once (the desk window, a sync run), created and handed out by its entry point."""
 
-    _guard = threading.Lock()
-    _locks: ClassVar[dict[str, threading.Lock]] = {}
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
 
-    @classmethod
-    def get(cls, endpoint: Endpoint) -> threading.Lock:
-        with cls._guard:
-            return cls._locks.setdefault(str(endpoint), threading.Lock())
+    def get(self, endpoint: Endpoint) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(str(endpoint), threading.Lock())
 
 
 class SaltoClient:
@@ -124,7 +125,10 @@ class SaltoClient:
         keep_open: bool = False,
         acknowledge_replies: bool = False,
         trace: TraceCallback | None = None,
+        locks: EndpointLocks | None = None,
     ) -> None:
+        """``locks``: shared by the clients of one process so that two of one endpoint never overlap (each
+        client only serialises its own requests without them)."""
         self.endpoint = parse_endpoint(endpoint)
         self.options = options or WireOptions()
         self.timeouts = timeouts or Timeouts()
@@ -137,7 +141,7 @@ class SaltoClient:
             acknowledge_replies=acknowledge_replies,
         )
         self._trace = trace
-        self._lock = _EndpointLocks.get(self.endpoint)
+        self._lock = threading.Lock() if locks is None else locks.get(self.endpoint)
         self._transport: Transport | None = None
         self._current: Transport | None = None
         self._current_guard = threading.Lock()

@@ -57,8 +57,8 @@ class ConnectionLost(LinkError):
     """The connection closed before the exchange was complete."""
 
 
-class Cancelled(LinkError):
-    """The operation was cancelled by the user while it waited."""
+class Cancelled(ProtocolError):
+    """The operation was cancelled by the user while it waited (no fault of the link: audited ``cancelled``)."""
 
     def __init__(self) -> None:
         super().__init__(

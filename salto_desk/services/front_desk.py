@@ -24,7 +24,7 @@ from salto_desk.keys.model import (
     KeyType,
 )
 from salto_desk.keys.rules import today_in
-from salto_desk.keys.services import new_reservation_key_fields
+from salto_desk.operations.key_data import new_reservation_key_fields
 from salto_desk.storage.audit_repository import AuditRepository
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database

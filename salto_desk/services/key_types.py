@@ -7,14 +7,18 @@ queries, however many key types there are; each dialog gets what it shows in one
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from datetime import datetime
 
 from salto_desk.keys.model import Administration, AuthorizationName, KeyType, KeyTypeSettings, Product, ProductSettings
 from salto_desk.keys.validation import validate_product
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.pms_repository import CachedReservation, FilterChoices, PmsRepository
+from salto_desk.sync.derive import matching_reservations
+
+Clock = Callable[[], datetime]
 
 __all__ = [
     "PREVIEW_DAYS",
@@ -24,7 +28,6 @@ __all__ = [
     "KeyTypeWithProducts",
     "KeyTypes",
     "ProductForm",
-    "ReservationMatcher",
 ]
 
 PREVIEW_DAYS = 30
@@ -57,19 +60,12 @@ class ProductForm:
     choices: FilterChoices
 
 
-class ReservationMatcher(Protocol):
-    """Finds the stays a product would give a key (the sync engine does, with the sync's own rules)."""
-
-    def matching_reservations(
-        self, administration_id: int, product: ProductSettings, *, days: int = PREVIEW_DAYS
-    ) -> list[CachedReservation]: ...
-
-
 class KeyTypes:
     """Key types and products of one database."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, clock: Clock) -> None:
         self.database = database
+        self.clock = clock
 
     def listed(self, administration_id: int) -> list[KeyTypeWithProducts]:
         """The administration's key types by name, each with its products by name."""
@@ -123,11 +119,11 @@ class KeyTypes:
         with self.database.unit_of_work() as session:
             ConfigRepository(session).delete_product(product_id)
 
-    @staticmethod
     def preview(
-        matcher: ReservationMatcher, administration_id: int, settings: ProductSettings, *, days: int = PREVIEW_DAYS
+        self, administration_id: int, settings: ProductSettings, *, days: int = PREVIEW_DAYS
     ) -> list[CachedReservation]:
-        """The current and coming stays (arriving within ``days``) the product as entered would give a key;
-        the product is checked first (a name is not needed for a preview) and nothing is stored."""
+        """The current and coming stays (arriving within ``days``) the product as entered would give a key, by
+        the sync's rules over the cached PMS data; the product is checked first (a name is not needed for a
+        preview) and nothing is stored."""
         checked = validate_product(replace(settings, name=settings.name or UNNAMED_PREVIEW))
-        return matcher.matching_reservations(administration_id, checked, days=days)
+        return matching_reservations(self.database, administration_id, checked, self.clock(), days=days)

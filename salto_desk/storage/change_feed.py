@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, Integer, String, column, event, select, table, update
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
 
 class Topic(StrEnum):
@@ -43,7 +43,7 @@ TOPIC_OF_TABLE: Mapping[str, Topic] = {
 }  # fmt: skip
 _TOUCHED = "salto_desk.changed_topics"
 _COUNTERS = table("change_counters", column("topic", String), column("version", Integer), column("changed_at"))
-"""The table ``orm.ChangeCounterRow`` maps, named here so that the ORM module can install these events."""
+"""The table ``orm.ChangeCounterRow`` maps, named here so that this module needs no ORM model."""
 
 
 def _noted(session: Session) -> set[Topic]:
@@ -89,16 +89,16 @@ def _forget(session: Session, *_args: Any) -> None:
     session.info.pop(_TOUCHED, None)
 
 
-def install() -> None:
-    """Register the session events (idempotent); ``salto_desk.storage.orm`` does this when it is imported."""
+def install(sessions: sessionmaker[Session]) -> None:
+    """Make every session of ``sessions`` bump the counters of what it commits (``Database`` does this for
+    its own sessions: no other session of the process is touched)."""
     for name, listener in (
         ("after_flush", _after_flush),
         ("do_orm_execute", _on_execute),
         ("before_commit", _before_commit),
         ("after_rollback", _forget),
     ):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+        event.listen(sessions, name, listener)
 
 
 def versions(connection: Connection | Session) -> dict[Topic, int]:

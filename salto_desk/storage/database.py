@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from salto_desk.errors import Text
 from salto_desk.paths import app_paths, private_file
+from salto_desk.storage import change_feed
 from salto_desk.storage.errors import ConcurrentChangeError, DatabaseError, UnstorableTextError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -126,6 +127,7 @@ class Database:
             _private_sqlite_files(parsed)
             event.listen(self.engine, "connect", _configure_sqlite)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        change_feed.install(self._sessions)  # every commit of this database bumps the change counters
 
     @property
     def url(self) -> URL:

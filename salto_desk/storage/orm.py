@@ -30,7 +30,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from salto_desk.protocol.text import TextEncoding
-from salto_desk.storage import change_feed
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -547,6 +546,3 @@ class ChangeCounterRow(Base):
     topic: Mapped[str] = mapped_column(String(16), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-
-
-change_feed.install()  # every session that writes through these models bumps the change counters

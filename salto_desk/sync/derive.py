@@ -23,7 +23,7 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -42,12 +42,14 @@ from salto_desk.keys.model import (
     KeyState,
     KeyType,
     Product,
+    ProductSettings,
     StayDates,
 )
 from salto_desk.keys.rules import (
     delivery_date,
     local_moment,
     matching_products,
+    product_matches,
     reservation_key_draft,
     reservation_label,
     state_after_check_in,
@@ -328,3 +330,16 @@ class KeyDeriver:
             rooms=key.rooms,
             operator=SYNC_OPERATOR,
         )
+
+
+def matching_reservations(
+    database: Database, administration_id: int, product: ProductSettings, now: datetime, *, days: int = 30
+) -> list[CachedReservation]:
+    """Current and coming stays (arriving within ``days``) that would get a key of ``product``, by the
+    sync's own rules, from the cache: a product's preview before it is saved."""
+    with database.unit_of_work() as session:
+        administration = ConfigRepository(session).administration(administration_id)
+        today = today_in(administration, now)
+        coming = today + timedelta(days=days)
+        stays = PmsRepository(session).stays_ending_from(administration_id, today, starting_by=coming)
+    return [stay for stay in stays if KeyDeriver.wants_key(stay, today) and product_matches(product, stay.facts)]

@@ -5,19 +5,17 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from salto_desk.coordination import SyncLeadership
 from salto_desk.errors import SaltoDeskError
 from salto_desk.host import this_desk
-from salto_desk.keys.model import Administration, ProductSettings
-from salto_desk.keys.rules import product_matches, today_in
-from salto_desk.keys.services import KeyService
+from salto_desk.keys.model import Administration
+from salto_desk.operations.salto_operations import SaltoOperations
 from salto_desk.pms.client import BexClient
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import LeaseHolder
-from salto_desk.storage.pms_repository import CachedReservation, PmsRepository
 from salto_desk.sync.derive import KeyDeriver
 from salto_desk.sync.outbox import OutboxRetry, OutboxWorker
 from salto_desk.sync.progress import Counts, Notify, SyncProgress, SyncSummary
@@ -43,7 +41,7 @@ class SyncEngine:
         self,
         database: Database,
         pms: BexClient | Callable[[], BexClient],
-        key_service_for: Callable[[Administration], KeyService],
+        operations_for: Callable[[Administration], SaltoOperations],
         *,
         clock: Clock = _utc_now,
         retry: OutboxRetry | None = None,
@@ -52,7 +50,7 @@ class SyncEngine:
     ) -> None:
         self.database = database
         self._pms = pms
-        self.key_service_for = key_service_for
+        self.operations_for = operations_for
         self.clock = clock
         self.retry = retry or OutboxRetry()
         self.options = options or PullOptions()
@@ -64,7 +62,7 @@ class SyncEngine:
         notify = progress or (lambda _progress: None)
         puller = Puller(self.database, self.clock, self.options, self.language)
         deriver = KeyDeriver(self.database, self.clock, self.desk, self.language)
-        outbox = OutboxWorker(self.database, self.clock, self.retry, self.key_service_for, self.language)
+        outbox = OutboxWorker(self.database, self.clock, self.retry, self.operations_for, self.language)
         with self.database.unit_of_work() as session:
             administrations = ConfigRepository(session).administrations()
         pulled = puller.pull_all(self._client, administrations, notify)
@@ -79,18 +77,6 @@ class SyncEngine:
         summary = counts.summary()
         log.info("sync: %s", summary.text("en"))
         return summary
-
-    def matching_reservations(
-        self, administration_id: int, product: ProductSettings, *, days: int = 30
-    ) -> list[CachedReservation]:
-        """Current and coming stays (arriving within ``days``) that would get a key of ``product``."""
-        with self.database.unit_of_work() as session:
-            administration = ConfigRepository(session).administration(administration_id)
-            today = today_in(administration, self.clock())
-            stays = PmsRepository(session).stays_ending_from(
-                administration_id, today, starting_by=today + timedelta(days=days)
-            )
-        return [stay for stay in stays if KeyDeriver.wants_key(stay, today) and product_matches(product, stay.facts)]
 
     @contextlib.contextmanager
     def _client(self) -> Iterator[BexClient]:

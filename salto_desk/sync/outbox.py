@@ -16,7 +16,7 @@ from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.keys.flags import flag_text
 from salto_desk.keys.model import Administration, AuditAction, AuditState, FlagCode, KeyData
 from salto_desk.keys.rules import KeyNotIssuable
-from salto_desk.keys.services import KeyService
+from salto_desk.operations.salto_operations import SaltoOperations
 from salto_desk.protocol.errors import SaltoErrorReply
 from salto_desk.storage.audit_repository import AuditRepository
 from salto_desk.storage.database import Database
@@ -49,13 +49,13 @@ class OutboxWorker:
         database: Database,
         clock: Callable[[], datetime],
         retry: OutboxRetry,
-        key_service_for: Callable[[Administration], KeyService],
+        operations_for: Callable[[Administration], SaltoOperations],
         language: str,
     ) -> None:
         self.database = database
         self.clock = clock
         self.retry = retry
-        self.key_service_for = key_service_for
+        self.operations_for = operations_for
         self.language = language
 
     def work(self, administrations: Sequence[Administration], notify: Notify) -> Counts:
@@ -65,7 +65,7 @@ class OutboxWorker:
         counts = Counts()
         for done, entry in enumerate(due, start=1):
             administration = by_id[entry.administration_id]
-            service = self.key_service_for(administration)
+            service = self.operations_for(administration)
             if entry.action is OutboxAction.DELIVER:
                 counts += self._deliver(entry, administration, service)
             else:
@@ -81,7 +81,7 @@ class OutboxWorker:
         except NotFoundError:
             return None
 
-    def _deliver(self, entry: OutboxEntry, administration: Administration, service: KeyService) -> Counts:
+    def _deliver(self, entry: OutboxEntry, administration: Administration, service: SaltoOperations) -> Counts:
         key = self._current_key(entry)
         if key is None:
             return Counts()
@@ -137,7 +137,7 @@ class OutboxWorker:
             entries = AuditRepository(session).entries(key_id=key.id)
         return any(entry.action is AuditAction.SEND_TO_PHONE and entry.state is AuditState.UNKNOWN for entry in entries)
 
-    def _check_out(self, entry: OutboxEntry, administration: Administration, service: KeyService) -> Counts:
+    def _check_out(self, entry: OutboxEntry, administration: Administration, service: SaltoOperations) -> Counts:
         """CO for each room, then the key data goes (and its entry with it); until then it keeps retrying."""
         key = self._current_key(entry)
         if key is None:

@@ -10,7 +10,7 @@ import pytest
 from salto_desk.demo.desk import Demo, SessionSecrets, site_rooms
 from salto_desk.demo.server import DEMO_API_KEY
 from salto_desk.errors import SaltoDeskError
-from salto_desk.keys.services import salto_client_for
+from salto_desk.operations.salto_operations import salto_client_for
 from salto_desk.secrets import PMS_API_KEY, SERVICE_NAME
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.settings_repository import PMS_BASE_URL, SettingsRepository

@@ -16,11 +16,11 @@ import pytest
 
 from salto_desk.coordination import Coordinator, LeaseTimes
 from salto_desk.keys.model import AuditState
-from salto_desk.keys.services import KeyService
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import AuditRepository, Database
 from salto_desk.storage.leases import DeskProcess, LeaseStore
-from tests.keys.site import Site
+from tests.operations.helpers import salto_operations
+from tests.operations.site import Site
 from tests.storage.helpers import NOW, add_administration, add_encoder
 from tests.storage.helpers import database as database
 from tests.storage.helpers import sqlite_database as sqlite_database
@@ -61,5 +61,5 @@ def desk(database: Database) -> Iterator[Desk]:
         administration = add_administration(database, salto_endpoint=simulator.endpoint, reply_timeout=5)
         encoder = add_encoder(database, administration, "Reception 1", "1")
         coordinator = Coordinator(database, DeskProcess("DESK-1", 1), TIMES)
-        service = KeyService(database, coordinator=coordinator, clock=lambda: NOW)
+        service = salto_operations(database, coordinator=coordinator, clock=lambda: NOW)
         yield Desk(simulator, database, administration, encoder, service, coordinator)

@@ -11,10 +11,10 @@ import textwrap
 from salto_desk.coordination import Coordinator, LeaseTimes
 from salto_desk.keys.model import AuditState
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.keys.services import KeyService
 from salto_desk.services.audit_trail import recover_interrupted
 from salto_desk.storage.leases import DeskProcess
 from tests.faults.conftest import WAIT, Desk, assert_settled, eventually
+from tests.operations.helpers import salto_operations
 from tests.storage.helpers import NOW
 
 DESK_PROGRAM = textwrap.dedent(
@@ -23,7 +23,7 @@ DESK_PROGRAM = textwrap.dedent(
     from datetime import UTC, datetime, timedelta
     from salto_desk.coordination import Coordinator, LeaseTimes
     from salto_desk.keys.rules import EncodeMode
-    from salto_desk.keys.services import KeyService
+    from tests.operations.helpers import salto_operations
     from salto_desk.storage import ConfigRepository, KeyRepository, open_database
     from salto_desk.storage.leases import DeskProcess
 
@@ -31,7 +31,7 @@ DESK_PROGRAM = textwrap.dedent(
     database = open_database(url)
     times = LeaseTimes(encoder=timedelta(seconds=1), link=timedelta(seconds=1), poll_seconds=0.02)
     coordinator = Coordinator(database, DeskProcess("DESK-2", 0), times)
-    service = KeyService(database, coordinator=coordinator, clock=lambda: datetime(2030, 7, 1, 10, tzinfo=UTC))
+    service = salto_operations(database, coordinator=coordinator, clock=lambda: datetime(2030, 7, 1, 10, tzinfo=UTC))
     with database.unit_of_work() as session:
         key = KeyRepository(session).get(key_id)
         encoder = ConfigRepository(session).encoder(encoder_id)
@@ -64,7 +64,7 @@ def test_a_desk_killed_mid_encode_leaves_an_unknown_row_and_frees_the_encoder(de
     assert desk.reload(key) == key
     desk.simulator.state.no_card = False
     assert eventually(lambda: not desk.simulator.state.is_busy("1"))
-    waiting = KeyService(
+    waiting = salto_operations(
         desk.database,
         coordinator=Coordinator(
             desk.database, DeskProcess("DESK-1", 1), LeaseTimes(poll_seconds=0.02), encoder_wait=WAIT

@@ -28,7 +28,6 @@ from salto_desk.keys.model import (
     ProductSettings,
 )
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.keys.services import KeyService
 from salto_desk.pms.client import BexClient
 from salto_desk.pms.settings import PmsSettings, PmsTimeouts, RetryPolicy
 from salto_desk.simulator import Simulator, SimulatorConfig
@@ -45,6 +44,7 @@ from salto_desk.storage import (
 from salto_desk.storage.leases import DeskProcess
 from salto_desk.sync import OutboxRetry, SyncEngine, SyncSummary, run_as_leader
 from tests.faults.conftest import TIMES, assert_settled
+from tests.operations.helpers import salto_operations
 from tests.storage.helpers import add_administration, add_encoder
 
 TODAY = date(2030, 7, 1)
@@ -145,7 +145,7 @@ def park(database: Database) -> Iterator[Park]:
                     )
                 )
             coordinator = Coordinator(database, DeskProcess("DESK-1", 1), TIMES)
-            service = KeyService(database, coordinator=coordinator, clock=clock)
+            service = salto_operations(database, coordinator=coordinator, clock=clock)
             settings = PmsSettings(
                 base_url=pms.base_url,
                 retry=RetryPolicy(attempts=4, first_delay=0.0),
@@ -247,7 +247,7 @@ def test_a_cancelled_issued_key_is_never_left_active(park: Park) -> None:
     key = park.key(record.id)
     with park.database.unit_of_work() as session:
         encoder = ConfigRepository(session).encoders(park.hotel.id)[0]
-    park.engine.key_service_for(park.hotel).encode_cards(key, encoder, 1, EncodeMode.NEW)
+    park.engine.operations_for(park.hotel).encode_cards(key, encoder, 1, EncodeMode.NEW)
     park.pms.store.cancel(record.id)
     park.simulator.faults.drop_mid_reply_next()  # the CO's answer is lost: the key stays revoking
     park.sync()

@@ -10,11 +10,13 @@ import pytest
 from salto_desk.coordination import Coordinator, EncoderInUse
 from salto_desk.keys.model import AuditAction, AuditState
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.keys.services import OUTCOME_UNKNOWN, KeyService
+from salto_desk.operations.audit_recorder import OUTCOME_UNKNOWN
+from salto_desk.operations.salto_operations import SaltoOperations
 from salto_desk.protocol.errors import ConnectionLost, NakReceived, RemoteProtocolError, SaltoErrorReply
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage.leases import DeskProcess
 from tests.faults.conftest import TIMES, WAIT, Desk, assert_settled, eventually
+from tests.operations.helpers import salto_operations
 from tests.storage.helpers import NOW
 
 
@@ -145,7 +147,7 @@ def test_an_encoder_busy_at_another_desk_is_named_and_nothing_is_sent(desk: Desk
 def test_two_desks_on_one_encoder_never_overlap(desk: Desk) -> None:
     keys = [desk.key() for _ in range(4)]
     desks = [
-        KeyService(
+        salto_operations(
             desk.database,
             coordinator=Coordinator(desk.database, DeskProcess(f"DESK-{n}", n), replace(TIMES), encoder_wait=WAIT),
             clock=lambda: NOW,
@@ -154,7 +156,7 @@ def test_two_desks_on_one_encoder_never_overlap(desk: Desk) -> None:
     ]
     errors: list[BaseException] = []
 
-    def work(service: KeyService, number: int) -> None:
+    def work(service: SaltoOperations, number: int) -> None:
         try:
             for key in keys[number::2]:
                 service.encode_cards(key, desk.encoder, 2, EncodeMode.NEW)

@@ -33,7 +33,7 @@ import sys
 from datetime import datetime
 
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.keys.services import KeyService
+from tests.operations.helpers import salto_operations
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
 
 database = Database(sys.argv[1])
@@ -41,7 +41,7 @@ with database.unit_of_work() as session:
     key = KeyRepository(session).get(int(sys.argv[2]))
     encoder = ConfigRepository(session).encoder(int(sys.argv[3]))
 now = datetime.fromisoformat(sys.argv[4])
-KeyService(database, clock=lambda: now).encode_cards(key, encoder, 1, EncodeMode.NEW)
+salto_operations(database, clock=lambda: now).encode_cards(key, encoder, 1, EncodeMode.NEW)
 """
 
 

@@ -7,7 +7,6 @@ from datetime import time
 import pytest
 
 from salto_desk.keys.model import Administration, FlagCode, Holder, HolderKind, KeyFlag, KeyType, ProductSettings
-from salto_desk.keys.services import KeyService
 from salto_desk.services.front_desk import FrontDesk
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
 from salto_desk.storage.errors import NotFoundError
@@ -80,10 +79,9 @@ def test_the_key_form_choices_and_each_key_types_defaults_for_a_reservation(
     setup = front_desk(database).reservation_key_setup(administration.id, "1")
     assert [key_type.name for key_type in setup.key_types] == ["Guest", "Staff"]
     assert setup.doors == ("Chalet 10", "Chalet 11", "Chalet 12")
-    keys = KeyService(database, clock=lambda: NOW)
-    for key_type in (guest, staff):  # the same as one key type at a time
-        assert setup.defaults[key_type.id] == keys.reservation_key_defaults(administration.id, "1", key_type.id)
-    assert setup.defaults[staff.id].validity.start != setup.defaults[guest.id].validity.start  # the product's time
+    assert setup.defaults[guest.id].validity.start.astimezone(administration.zone).hour == 15  # check-in time
+    assert setup.defaults[staff.id].validity.start.astimezone(administration.zone).hour == 11  # the product's time
+    assert (setup.defaults[guest.id].granted, setup.defaults[staff.id].granted) == (guest.granted, (3,))
     assert setup.defaults[guest.id].rooms == ("Chalet 10",)
     with pytest.raises(NotFoundError):
         front_desk(database).reservation_key_setup(administration.id, "no-such-reservation")

@@ -10,8 +10,9 @@ import pytest
 from salto_desk.errors import ValidationError
 from salto_desk.keys.model import AuthorizationName, KeyTypeSettings, ProductSettings
 from salto_desk.pms.models import CatalogueItem, InventoryObject, RentableType
-from salto_desk.services.key_types import PREVIEW_DAYS, CachedReservation, KeyTypes
+from salto_desk.services.key_types import KeyTypes
 from salto_desk.storage import ConfigRepository, Database, InUseError, NotFoundError, PmsRepository
+from tests.park import BEX_ID, cache_park
 from tests.services.helpers import add_key, statements
 from tests.storage.helpers import NOW, add_administration, add_key_type
 from tests.storage.helpers import database as database
@@ -22,7 +23,7 @@ def product(key_type_id: int, name: str, **changes: object) -> ProductSettings:
 
 
 def test_the_list_groups_products_under_their_key_types_by_name(database: Database) -> None:
-    key_types = KeyTypes(database)
+    key_types = KeyTypes(database, lambda: NOW)
     administration = add_administration(database)
     guest = add_key_type(database, administration, name="Guest")
     owner = add_key_type(database, administration, name="Owner")
@@ -37,7 +38,7 @@ def test_the_list_groups_products_under_their_key_types_by_name(database: Databa
 
 
 def test_the_list_costs_the_same_statements_for_one_key_type_or_twenty(database: Database) -> None:
-    key_types = KeyTypes(database)
+    key_types = KeyTypes(database, lambda: NOW)
     administration = add_administration(database)
     first = add_key_type(database, administration, name="Type 0")
     key_types.save_product(None, product(first.id, "Every stay", labels=("Pets",)))
@@ -54,7 +55,7 @@ def test_the_list_costs_the_same_statements_for_one_key_type_or_twenty(database:
 
 
 def test_the_key_type_form_has_the_administration_its_names_and_the_key_type(database: Database) -> None:
-    key_types = KeyTypes(database)
+    key_types = KeyTypes(database, lambda: NOW)
     administration = add_administration(database, text_encoding="latin-1")
     with database.unit_of_work() as session:
         ConfigRepository(session).replace_authorization_names(administration.id, [AuthorizationName(1, "Main gate")])
@@ -68,7 +69,7 @@ def test_the_key_type_form_has_the_administration_its_names_and_the_key_type(dat
 
 
 def test_save_and_delete_key_types(database: Database) -> None:
-    key_types = KeyTypes(database)
+    key_types = KeyTypes(database, lambda: NOW)
     administration = add_administration(database)
     settings = KeyTypeSettings(administration_id=administration.id, name="Owner", print_info=("Welcome",), granted=(1,))
     owner = key_types.save_key_type(None, settings)
@@ -83,7 +84,7 @@ def test_save_and_delete_key_types(database: Database) -> None:
 
 
 def test_a_key_type_in_use_is_not_deleted(database: Database) -> None:
-    key_types = KeyTypes(database)
+    key_types = KeyTypes(database, lambda: NOW)
     administration = add_administration(database)
     guest = add_key_type(database, administration)
     add_key(database, administration, guest)
@@ -93,7 +94,7 @@ def test_a_key_type_in_use_is_not_deleted(database: Database) -> None:
 
 
 def test_the_product_form_offers_the_synced_filter_values(database: Database) -> None:
-    key_types = KeyTypes(database)
+    key_types = KeyTypes(database, lambda: NOW)
     administration = add_administration(database, pms_id="1")
     guest = add_key_type(database, administration)
     with database.unit_of_work() as session:
@@ -110,7 +111,7 @@ def test_the_product_form_offers_the_synced_filter_values(database: Database) ->
 
 
 def test_save_and_delete_products(database: Database) -> None:
-    key_types = KeyTypes(database)
+    key_types = KeyTypes(database, lambda: NOW)
     guest = add_key_type(database, add_administration(database))
     stored = key_types.save_product(None, product(guest.id, "Every stay"))
     changed = key_types.save_product(stored.id, product(guest.id, "Every stay", deliver_to_guest=True,
@@ -124,25 +125,14 @@ def test_save_and_delete_products(database: Database) -> None:
         key_types.product_form(guest.administration_id, stored.id)
 
 
-class Matcher:
-    """Records what the preview asks for."""
-
-    def __init__(self) -> None:
-        self.asked: list[tuple[int, ProductSettings, int]] = []
-
-    def matching_reservations(
-        self, administration_id: int, product: ProductSettings, *, days: int = PREVIEW_DAYS
-    ) -> list[CachedReservation]:
-        self.asked.append((administration_id, product, days))
-        return []
-
-
-def test_the_preview_checks_the_product_and_asks_the_matcher() -> None:
-    matcher = Matcher()
-    assert KeyTypes.preview(matcher, 7, product(3, "", labels=(" Pets ",))) == []
-    [(administration_id, asked, days)] = matcher.asked
-    assert (administration_id, asked.name, asked.labels, days) == (7, "preview", ("Pets",), PREVIEW_DAYS)
+def test_the_preview_checks_the_product_and_matches_the_cached_stays_by_the_syncs_rules(database: Database) -> None:
+    administration = add_administration(database, pms_id=BEX_ID)
+    cache_park(database)
+    key_types = KeyTypes(database, lambda: NOW)
+    every_stay = key_types.preview(administration.id, product(3, ""))
+    assert sorted(stay.pms_id for stay in every_stay) == ["1", "2", "3"]  # not the cancelled one
+    assert key_types.preview(administration.id, product(3, "", labels=(" Pets ",))) == []  # no chalet has the label
+    assert sorted(stay.pms_id for stay in key_types.preview(administration.id, product(3, ""), days=1)) == ["2", "3"]
     with pytest.raises(ValidationError) as caught:
-        KeyTypes.preview(matcher, 7, product(3, "", deliver_to_guest=True, delivery_days_before=-1))
+        key_types.preview(administration.id, product(3, "", deliver_to_guest=True, delivery_days_before=-1))
     assert caught.value.field == "delivery_days_before"
-    assert len(matcher.asked) == 1  # a product that cannot be stored is not previewed

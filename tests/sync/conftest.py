@@ -18,7 +18,7 @@ from salto_desk.keys.model import (
     KeyTypeSettings,
     ProductSettings,
 )
-from salto_desk.keys.services import KeyService, salto_client_for
+from salto_desk.operations.salto_operations import salto_client_for
 from salto_desk.pms.client import BexClient
 from salto_desk.pms.settings import PmsSettings, RetryPolicy
 from salto_desk.protocol.client import SaltoClient
@@ -31,6 +31,9 @@ from salto_desk.storage import (
     OutboxRepository,
 )
 from salto_desk.sync import PullOptions, SyncEngine, SyncSummary
+from tests.demo.conftest import clock as clock
+from tests.demo.conftest import demo as demo
+from tests.operations.helpers import salto_operations
 from tests.storage.helpers import add_administration, add_encoder
 from tests.storage.helpers import database as database
 
@@ -159,7 +162,7 @@ def world(database: Database) -> Iterator[World]:
                     return salto_client_for(replace(administration, salto_endpoint="127.0.0.1:1"))
                 return salto_client_for(administration)
 
-            service = KeyService(database, client_for, clock=clock)
+            service = salto_operations(database, client_for, clock=clock)
 
             def bex() -> BexClient:
                 settings = PmsSettings(base_url=pms.base_url, retry=RetryPolicy(attempts=1))
@@ -178,7 +181,7 @@ def engine_with(world: World, client: Callable[[], BexClient], **options: object
     return SyncEngine(
         world.database,
         client,
-        world.engine.key_service_for,
+        world.engine.operations_for,
         clock=world.clock,
         options=PullOptions(**options),  # type: ignore[arg-type]
     )

@@ -13,6 +13,7 @@ from salto_desk.keys.model import (
     ProductSettings,
 )
 from salto_desk.keys.rules import EncodeMode
+from salto_desk.services.front_desk import FrontDesk
 from salto_desk.storage import (
     ConfigRepository,
     KeyRepository,
@@ -20,6 +21,7 @@ from salto_desk.storage import (
     ReservationQuery,
 )
 from salto_desk.storage.sync_key_repository import SyncKeyRepository
+from salto_desk.sync.derive import matching_reservations
 from tests.sync.conftest import (
     HOTEL,
     TODAY,
@@ -66,7 +68,7 @@ def test_changed_dates_move_the_key_and_an_issued_key_needs_re_encoding(world: W
     world.sync()
     before = {record.id: world.key(record.id) for record in world.upcoming(None, days=3)}
     first, second = world.stretch(2, days=3)
-    world.engine.key_service_for(world.hotel).send_to_phone(before[second.id], "+31612345678")
+    world.engine.operations_for(world.hotel).send_to_phone(before[second.id], "+31612345678")
     later(world)
     summary = world.sync()
     assert summary.updated == 2
@@ -107,7 +109,7 @@ def test_key_data_deleted_at_the_desk_is_never_made_again_and_a_key_made_by_hand
     )
     start = date.fromisoformat(str(record.attributes["start_date"]))
     end = date.fromisoformat(str(record.attributes["end_date"]))
-    service = world.engine.key_service_for(world.hotel)
+    service = world.engine.operations_for(world.hotel)
     service.delete_key(world.key(record.id))
     later(world)
     world.pms.store.touch(record)  # BEX touches the stay: the sync looks at it again
@@ -118,9 +120,8 @@ def test_key_data_deleted_at_the_desk_is_never_made_again_and_a_key_made_by_hand
     assert world.sync().created == 0
     assert world.key_data(record.id) == []
 
-    made = service.create_reservation_key(
-        world.hotel.id, record.id, service.reservation_key_defaults(world.hotel.id, record.id, world.key_type_id)
-    )
+    defaults = FrontDesk(world.database, world.clock).reservation_key_setup(world.hotel.id, record.id).defaults
+    made = service.key_data.create_reservation_key(world.hotel.id, record.id, defaults[world.key_type_id])
     world.pms.store.move(record.id, start + timedelta(days=1), end)  # one night less: always free
     later(world)
     assert world.sync().updated == 0
@@ -135,7 +136,7 @@ def test_a_key_the_sync_revoked_for_a_cancellation_is_made_again_when_the_stay_i
     key = world.key(record.id)
     with world.database.unit_of_work() as session:
         encoder = ConfigRepository(session).encoders(world.hotel.id)[0]
-    world.engine.key_service_for(world.hotel).encode_cards(key, encoder, 1, EncodeMode.NEW)
+    world.engine.operations_for(world.hotel).encode_cards(key, encoder, 1, EncodeMode.NEW)
     later(world)
     world.pms.store.cancel(record.id)
     assert world.sync().revoked == 1  # checked out in SALTO and deleted by the sync, not at the desk
@@ -189,7 +190,7 @@ def test_a_changed_object_or_door_name_changes_the_rooms(world: World) -> None:
     assert world.key(record.id).rooms == (str(new_unit.attributes["name"]),)
 
     key = world.key(other.id)
-    world.engine.key_service_for(world.hotel).send_to_phone(key, "+31612345678")
+    world.engine.operations_for(world.hotel).send_to_phone(key, "+31612345678")
     with world.database.unit_of_work() as session:
         ConfigRepository(session).set_door_name(
             DoorNameSettings(
@@ -209,7 +210,7 @@ def test_a_changed_object_or_door_name_changes_the_rooms(world: World) -> None:
 def test_a_renamed_object_reaches_the_keys_of_unchanged_reservations(world: World) -> None:
     world.sync()
     first, second = world.upcoming(2, days=2)
-    world.engine.key_service_for(world.hotel).send_to_phone(world.key(second.id), "+31612345678")
+    world.engine.operations_for(world.hotel).send_to_phone(world.key(second.id), "+31612345678")
     for record in (first, second):
         world.pms.store.rename_object(record.refs("inventory_object")[0][1], f"Suite {record.id}")
     later(world)
@@ -248,9 +249,8 @@ def test_phones_from_bex_are_normalised_or_refused_with_the_reason_on_the_key(wo
 
 def test_matching_reservations_previews_a_product(world: World) -> None:
     world.sync()
-    preview = world.engine.matching_reservations(
-        world.hotel.id, ProductSettings(key_type_id=world.key_type_id, name="x", extras=("Parking",)), days=10
-    )
+    product = ProductSettings(key_type_id=world.key_type_id, name="x", extras=("Parking",))
+    preview = matching_reservations(world.database, world.hotel.id, product, world.clock(), days=10)
     assert preview and all("Parking" in each.extras for each in preview)
     assert all(each.start_date <= TODAY + timedelta(days=10) and each.end_date >= TODAY for each in preview)
 

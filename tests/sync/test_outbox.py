@@ -60,7 +60,7 @@ def test_cancelling_an_issued_key_checks_out_first_and_keeps_it_while_salto_is_a
     key = world.key(record.id)
     with world.database.unit_of_work() as session:
         encoder = ConfigRepository(session).encoders(world.hotel.id)[0]
-    world.engine.key_service_for(world.hotel).encode_cards(key, encoder, 1, EncodeMode.NEW)
+    world.engine.operations_for(world.hotel).encode_cards(key, encoder, 1, EncodeMode.NEW)
     later(world)
     world.pms.store.cancel(record.id)
     world.salto_down[0] = True

@@ -65,7 +65,7 @@ def synced(window: MainWindow) -> bool:
 
 def test_the_first_sync_fills_the_reservations_and_the_status_bar(qtbot: QtBot, window: MainWindow) -> None:
     context: DeskContext = window.context
-    assert context.sync is not None and context.sync_engine is not None
+    assert context.sync is not None and context.syncs_pms
     assert window.sync_label.text() == "PMS: not synced yet"
     assert context.sync.run()
     assert not context.sync.run()  # one sync at a time
@@ -89,10 +89,8 @@ def test_an_unreachable_pms_shows_offline_since(qtbot: QtBot, window: MainWindow
 
 
 def test_the_demo_uses_the_session_key_not_the_keyring(window: MainWindow, demo: Demo) -> None:
-    factory = window.context.pms_factory
-    assert factory is not None
-    with factory() as client:
-        assert client.administrations().records
+    connection = window.context.services.pms_connection
+    assert connection.check(connection.state().base_url)  # BEX answers with the demo key
     assert keyring.get_password(SERVICE_NAME, PMS_API_KEY) is None
 
 

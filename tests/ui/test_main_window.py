@@ -385,7 +385,7 @@ def test_the_desk_status_names_the_desk_that_holds_an_encoder_or_leads_the_sync(
                         timeout=WAIT_MS)  # fmt: skip
         qtbot.waitUntil(lambda: status.sync_label.text().startswith("Automatic sync: runs at DESK-2 (since"),
                         timeout=WAIT_MS)  # fmt: skip
-        service = desk.context.key_service(desk.administration)
+        service = desk.context.salto_operations(desk.administration)
         assert service.coordinator is desk.context.coordinator
         with pytest.raises(EncoderInUse, match="in use by DESK-2"):
             service.encode_cards(key, desk.encoder, 1, EncodeMode.NEW)

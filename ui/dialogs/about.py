@@ -63,7 +63,7 @@ REPLIES_NOT_ACKNOWLEDGED = Text("replies not acknowledged", "antwoorden niet bev
 REPLY_WITHIN = Text("reply within {seconds} s", "antwoord binnen {seconds} s")
 LICENSE_PLATE = Text("license plate on text line {line}", "kenteken op tekstregel {line}")
 
-# The SALTO requests the desk sends (salto_desk.keys.services and the connection test).
+# The SALTO requests the desk sends (salto_desk.operations and the connection test).
 COMMANDS: tuple[tuple[str, Text], ...] = (
     ("ENQ", Text("readiness check (Test, status bar)", "gereedheidscontrole (Testen, statusbalk)")),
     (

@@ -1,7 +1,7 @@
 """The Delete dialog: names what stops working before key data is deleted.
 
 Deleting issued key data checks its rooms out in SALTO (CO), which voids every guest card and phone key
-of those rooms, including those of other active keys on the same room (``KeyService.shared_rooms``).
+of those rooms, including those of other active keys on the same room (``KeyDataService.shared_rooms``).
 When there are such keys the receptionist must tick that they understand before Delete is accepted.
 """
 

@@ -1,9 +1,9 @@
 """Create or edit key data by hand: key type, validity, rooms 1-4, access, print info, phone, license plate.
 
 Edit works on any key data (a reservation's or an owner's); create makes key data for a reservation,
-starting from the defaults the core computes per key type (``KeyService.reservation_key_defaults``:
+starting from the defaults the core computes per key type (``FrontDesk.reservation_key_setup``:
 the stay at the administration's check-in and check-out times, or a matching product's fixed times).
-Saving hands everything to ``KeyService.update_key`` / ``create_reservation_key`` off the GUI thread;
+Saving hands everything to ``KeyDataService.update_key`` / ``create_reservation_key`` off the GUI thread;
 the core validates, and a refused field is outlined with its message while the dialog stays open.
 """
 
@@ -219,7 +219,7 @@ class KeyDataDialog(QDialog):
         self.feedback.mark(None)
         self.feedback.say(SAVING(self.language))
         fields = self.fields()
-        service = self.context.key_service(self.administration)
+        service = self.context.services.key_data
         editing, administration_id, reservation = self.editing, self.administration.id, self.reservation_pms_id
         if editing is None and reservation is None:
             return

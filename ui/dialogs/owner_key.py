@@ -2,7 +2,7 @@
 
 Key type, validity (from today by default), the rooms of the owner's accommodations (their SALTO
 door names), print info prefilled from the key type, and the owner's details to check. Create hands
-everything to ``KeyService.create_owner_key``, which validates it; a refused field is marked and its
+everything to ``KeyDataService.create_owner_key``, which validates it; a refused field is marked and its
 message shown, and the dialog stays open.
 """
 
@@ -219,7 +219,7 @@ class OwnerKeyDialog(QDialog):
             return
         self._mark(None)
         self._say(CREATING(self.language))
-        service = self.context.key_service(self.administration)
+        service = self.context.services.key_data
         administration_id, owner = self.administration.id, self.owner
         details = OwnerDetails(owner.pms_id, owner.name, self.phone.text().strip() or None)
         rooms, lines = self.chosen_rooms(), self.print_lines()

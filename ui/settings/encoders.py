@@ -13,7 +13,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from salto_desk.keys.model import Administration, Encoder, EncoderSettings
-from salto_desk.keys.services import CardReport
+from salto_desk.operations.salto_operations import CardReport
 from salto_desk.protocol.client import Progress, Stage
 from salto_desk.protocol.errors import Cancelled
 from salto_desk.services.encoders import EncoderSite
@@ -244,7 +244,7 @@ class EncodersPage(LoadedPage):
         self.preparing_test = False
         encoder, administration = site.encoder, site.administration
         context = self.context
-        service = context.key_service(administration)
+        service = context.salto_operations(administration)
 
         def work(report: Report) -> CardReport:
             client = context.client_for(administration)

@@ -220,22 +220,12 @@ class ProductDialog(EditDialog[Product]):
             return
         self.errors.clear()
         self.preview.setRowCount(0)
-        engine = self.context.sync_engine
-        if engine is None:
-            self.preview_message.show_error(
-                say(
-                    "The preview needs the PMS connection; set the BEX address and API key on the PMS page first.",
-                    "Het voorbeeld heeft de PMS-koppeling nodig; stel eerst het BEX-adres en de API-sleutel in op de "
-                    "pagina PMS.",
-                )
-            )
-            return
         administration_id, settings, key_types = self.administration_id, self.settings(), self.key_types
         self.preview_button.setEnabled(False)
         self.preview_message.show_info(say("Looking for matching reservations...", "Passende reserveringen zoeken..."))
         self.calls.run(
             self,
-            lambda: key_types.preview(engine, administration_id, settings, days=PREVIEW_DAYS),
+            lambda: key_types.preview(administration_id, settings, days=PREVIEW_DAYS),
             self._show_preview,
             self._preview_failed,
         )

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from salto_desk.errors import Text
 from salto_desk.keys.model import Administration, HolderKind
-from salto_desk.keys.services import CardReport
+from salto_desk.operations.salto_operations import CardReport
 from salto_desk.protocol.messages import CardType
 from salto_desk.services.front_desk import EncoderChoice
 from ui.context import DeskContext
@@ -155,7 +155,7 @@ class ReadKeyTab(QWidget):
         if choice is None or self._reading is not None:
             return
         self._clear_card()
-        service = self._context.key_service(choice.administration)
+        service = self._context.salto_operations(choice.administration)
         watch = JobWatch(self._context.encoder_queue(choice.administration), self)
         watch.succeeded.connect(self._read_done)
         watch.failed.connect(self._read_failed)

@@ -1,6 +1,6 @@
 """The key panel: one key's data, its history, and Print / Copy / Send to phone / Delete.
 
-Every SALTO operation runs on the administration's encoder queue through its ``KeyService``; the
+Every SALTO operation runs on the administration's encoder queue through its ``SaltoOperations``; the
 reads that fill the panel go through the application layer (``context.calls``). Results come back
 on the GUI thread, so the panel only touches widgets there and the window never waits for SALTO.
 """
@@ -36,7 +36,7 @@ from salto_desk.keys.model import (
     KeyState,
 )
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.keys.services import EncodeResult
+from salto_desk.operations.salto_operations import EncodeResult
 from salto_desk.protocol.errors import SaltoErrorReply
 from salto_desk.services.front_desk import KeyDataSetup, KeyDetails
 from ui.context import DeskContext
@@ -151,6 +151,7 @@ AUDIT_STATES = {
     AuditState.OK: Text("ok", "ok"),
     AuditState.SALTO_ERROR: Text("SALTO error", "SALTO-fout"),
     AuditState.LINK_ERROR: Text("link error", "verbindingsfout"),
+    AuditState.CANCELLED: Text("cancelled", "geannuleerd"),
     AuditState.UNKNOWN: Text("unknown", "onbekend"),
 }
 HISTORY_COLUMNS = (
@@ -369,7 +370,7 @@ class KeyActionsPanel(QWidget):
     def encode(self, key: KeyData, encoder: Encoder, count: int, mode: EncodeMode) -> None:
         """Write ``count`` cards of ``key`` on ``encoder``: new = CN then CC, copy = CC only."""
         administration = self._administration_of(key)
-        service = self.context.key_service(administration)
+        service = self.context.salto_operations(administration)
         title = (PRINT_NEW if mode is EncodeMode.NEW else PRINT_COPY)(self.language).format(
             count=count, holder=key.holder.label, encoder=encoder.name
         )
@@ -401,7 +402,7 @@ class KeyActionsPanel(QWidget):
 
     def send_key_to(self, key: KeyData, phone: str) -> None:
         """Send ``key`` to ``phone`` (E.164, checked again by the core before anything is sent)."""
-        service = self.context.key_service(self._administration_of(key))
+        service = self.context.salto_operations(self._administration_of(key))
 
         def guidance(error: BaseException) -> str | None:
             if isinstance(error, SaltoErrorReply) and error.code == "EG":
@@ -419,8 +420,8 @@ class KeyActionsPanel(QWidget):
 
     def delete_key(self) -> None:
         """Look up the other active keys of the rooms, then open the Delete dialog naming what stops working."""
-        key, administration = self._target()
-        service = self.context.key_service(administration)
+        key, _administration = self._target()
+        key_data = self.context.services.key_data
         self._set_busy(True)
 
         def found(others: list[KeyData]) -> None:
@@ -434,11 +435,11 @@ class KeyActionsPanel(QWidget):
             self._set_busy(False)
             self.prompt.show_error(error, SHARED_FAILED(self.language))
 
-        self.context.calls.run(self, lambda: service.shared_rooms(key), found, failed)
+        self.context.calls.run(self, lambda: key_data.shared_rooms(key), found, failed)
 
     def delete(self, key: KeyData, *, shared_rooms_confirmed: bool) -> None:
         """Check the rooms out in SALTO (issued keys only), then delete the key data."""
-        service = self.context.key_service(self._administration_of(key))
+        service = self.context.salto_operations(self._administration_of(key))
         self._run(
             key,
             DELETE_TITLE(self.language).format(holder=key.holder.label),

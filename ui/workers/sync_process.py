@@ -3,7 +3,7 @@
 Parsing thousands of BEX records and writing them to the database would hold Python's interpreter
 lock for seconds; in a process of its own it cannot stall the window. The child reads the same
 database, gets the BEX API key for this one run in ``SALTO_DESK_PMS_API_KEY`` (the demo's key never
-touches the keyring) and reports in JSON lines that ``salto_desk.sync_cli.read_progress_line`` reads.
+touches the keyring) and reports in JSON lines that ``salto_desk.cli.sync.read_progress_line`` reads.
 Cancelling terminates the child: every page it stores and every key-data change is one transaction,
 so a sync stopped at any point leaves the database whole and the next one starts where it must.
 
@@ -22,6 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
 import salto_desk
+from salto_desk.cli.sync import API_KEY_VARIABLE, DATABASE_URL_VARIABLE, OWNER_PID_VARIABLE, read_progress_line
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.exit_codes import ExitCode
 from salto_desk.paths import AppPaths, app_paths
@@ -29,7 +30,6 @@ from salto_desk.protocol.client import TraceRecord
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import LeaseHolder
 from salto_desk.sync import SyncProgress, SyncSummary
-from salto_desk.sync_cli import API_KEY_VARIABLE, DATABASE_URL_VARIABLE, OWNER_PID_VARIABLE, read_progress_line
 
 KILL_AFTER_MS = 3000
 """A child that does not stop within this time of being asked (Windows ignores the polite way) is killed."""

@@ -113,7 +113,7 @@ def test_editing_an_issued_key_warns_then_stores_and_needs_re_encoding(make_desk
             desk.administration.id, [AuthorizationName(1, "Main gate"), AuthorizationName(3, "Pool")]
         )
     key = (
-        desk.context.key_service(desk.administration)
+        desk.context.salto_operations(desk.administration)
         .encode_cards(desk.add_key("2"), desk.encoder, 1, EncodeMode.NEW)
         .key
     )
@@ -145,8 +145,8 @@ def test_a_key_changed_elsewhere_meanwhile_is_not_overwritten(make_desk: DeskFac
     desk = make_desk()
     key = desk.add_key("2")
     dialog = edit_dialog(qtbot, desk, key)
-    service = desk.context.key_service(desk.administration)
-    elsewhere = service.update_key(key, replace(KeyFields.of(key), phone="+31687654321"))  # another desk
+    service = desk.context.salto_operations(desk.administration)
+    elsewhere = service.key_data.update_key(key, replace(KeyFields.of(key), phone="+31687654321"))  # another desk
     dialog.print_info.edits[0].setText("Hello")
     save(qtbot, dialog)
     assert "changed meanwhile" in dialog.message.text() and dialog.key is None

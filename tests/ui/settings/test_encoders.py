@@ -90,7 +90,7 @@ def test_an_encoder_deleted_meanwhile_is_said_plainly(qtbot: QtBot, make_desk: D
 def test_the_encoder_test_pings_salto_and_reads_a_card(qtbot: QtBot, make_desk: DeskFactory) -> None:
     desk = make_desk()
     key = desk.add_key("1")
-    desk.context.key_service(desk.administration).encode_cards(key, desk.encoder, 1, EncodeMode.NEW)
+    desk.context.salto_operations(desk.administration).encode_cards(key, desk.encoder, 1, EncodeMode.NEW)
     page = page_for(qtbot, desk)
     text = run_test(qtbot, page)
     assert "Ping: SALTO answered in" in text

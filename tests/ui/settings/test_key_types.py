@@ -6,11 +6,9 @@ from PySide6.QtCore import Qt, QTime
 from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import AuthorizationName, KeyType, Product
-from salto_desk.pms.client import BexClient
 from salto_desk.pms.models import CatalogueItem, InventoryObject, RentableType
 from salto_desk.storage import ConfigRepository
 from salto_desk.storage.pms_repository import PmsRepository
-from salto_desk.sync import SyncEngine
 from tests.park import BEX_ID
 from tests.storage.helpers import NOW, add_key_type
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory
@@ -233,15 +231,6 @@ def test_without_synced_data_the_dialog_says_so(qtbot: QtBot, make_desk: DeskFac
     dialog.reject()
 
 
-def test_preview_without_a_pms_connection_explains_why(qtbot: QtBot, make_desk: DeskFactory) -> None:
-    desk = make_desk()
-    page = page_for(qtbot, desk)
-    dialog = opened(qtbot, page.open_product(edit=False))
-    dialog.run_preview()
-    assert "needs the PMS connection" in dialog.preview_message.text()
-    dialog.reject()
-
-
 def test_deleting_a_key_type_asks_first(qtbot: QtBot, make_desk: DeskFactory) -> None:
     desk = make_desk()
     page = page_for(qtbot, desk)
@@ -283,11 +272,8 @@ def test_a_dialog_closed_while_it_loads_or_saves_leaves_the_page_working(qtbot: 
 def test_the_preview_lists_the_upcoming_reservations_a_product_would_match(
     qtbot: QtBot, make_desk: DeskFactory
 ) -> None:
-    desk = make_desk()
+    desk = make_desk()  # the preview reads the cached PMS data: it needs no connection to BEX
     with_pms_choices(desk)
-    desk.context.sync_engine = SyncEngine(
-        desk.database, lambda: BexClient("never-used"), desk.context.key_service, clock=lambda: NOW
-    )
     page = page_for(qtbot, desk)
     dialog = opened(qtbot, page.open_product(edit=False))
 

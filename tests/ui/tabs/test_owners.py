@@ -200,7 +200,7 @@ def test_reading_an_owner_card_links_back_to_the_owner(make_owners_desk: OwnersD
     tab = owners_tab(qtbot, desk)
     tab.select((desk.administration.id, "o1"))
     key = create_key(qtbot, tab, ["101"])
-    desk.context.key_service(desk.administration).encode_cards(key, desk.encoder, 1, EncodeMode.NEW)
+    desk.context.salto_operations(desk.administration).encode_cards(key, desk.encoder, 1, EncodeMode.NEW)
 
     reader = ReadKeyTab(desk.context)
     qtbot.addWidget(reader)

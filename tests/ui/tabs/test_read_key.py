@@ -12,12 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import Administration, AuthorizationName, Encoder, Holder, HolderKind
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.keys.services import KeyService
 from salto_desk.paths import app_paths
 from salto_desk.protocol.errors import ERROR_CODES
 from salto_desk.protocol.messages import CardType
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
+from tests.operations.helpers import salto_operations
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
 from ui.context import DeskContext
 from ui.tabs.read_key import ENCODER_SETTING, ReadKeyTab
@@ -102,7 +102,7 @@ def test_reads_a_guest_card_with_names_validity_and_the_link_to_its_reservation(
     with desk.database.unit_of_work() as session:
         key = KeyRepository(session).add(key_draft(desk.administration, key_type, rooms=("103",), granted=(2, 1, 7)),
                                          NOW)  # fmt: skip
-    KeyService(desk.database, clock=lambda: NOW).encode_cards(key, desk.encoder, 2, EncodeMode.NEW)
+    salto_operations(desk.database, clock=lambda: NOW).encode_cards(key, desk.encoder, 2, EncodeMode.NEW)
     tab = desk.tab(qtbot)
     read(qtbot, tab)
     report = tab.report()
@@ -128,7 +128,7 @@ def test_a_checked_out_card_says_so_and_has_no_holder_when_its_key_data_is_gone(
     key_type = add_key_type(desk.database, desk.administration)
     with desk.database.unit_of_work() as session:
         key = KeyRepository(session).add(key_draft(desk.administration, key_type), NOW)
-    service = KeyService(desk.database, clock=lambda: NOW)
+    service = salto_operations(desk.database, clock=lambda: NOW)
     service.encode_cards(key, desk.encoder, 1, EncodeMode.NEW)
     service.delete_key(key)
     tab = desk.tab(qtbot)

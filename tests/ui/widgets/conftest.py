@@ -39,7 +39,7 @@ class Desk:
 
     def issued(self, key: KeyData) -> KeyData:
         """Cards made for ``key`` outside the panel (a new stay in the simulator)."""
-        service = self.context.key_service(self.administration)
+        service = self.context.salto_operations(self.administration)
         return service.encode_cards(key, self.encoder, 1, EncodeMode.NEW).key
 
     def reload(self, key: KeyData) -> KeyData:

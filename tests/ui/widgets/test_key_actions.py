@@ -193,7 +193,7 @@ def test_cancel_during_the_card_wait_stops_the_job(make_desk: DeskFactory, qtbot
     assert not panel.prompt.cancel_button.isVisibleTo(panel.prompt)
     wait_idle(qtbot, panel)
     [entry] = desk.audit()
-    assert (entry.command, entry.state) == ("CN", AuditState.LINK_ERROR)
+    assert (entry.command, entry.state) == ("CN", AuditState.CANCELLED)
     assert desk.reload(key).cards.count == 0
     assert panel.print_button.isEnabled()
 
@@ -373,7 +373,7 @@ def test_a_key_never_issued_is_deleted_without_salto(make_desk: DeskFactory, qtb
 def test_a_key_deleted_at_another_desk_disappears_when_shown(make_desk: DeskFactory, qtbot: QtBot) -> None:
     desk = make_desk()
     key = desk.key()
-    desk.context.key_service(desk.administration).delete_key(key)
+    desk.context.salto_operations(desk.administration).delete_key(key)
     panel = KeyActionsPanel(desk.context)
     qtbot.addWidget(panel)
     changes = collect_changes(panel)

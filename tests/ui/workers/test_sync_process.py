@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from salto_desk.cli.sync import API_KEY_VARIABLE, DATABASE_URL_VARIABLE, OWNER_PID_VARIABLE, progress_line
 from salto_desk.coordination import SYNC_LEASE, Coordinator, this_process
 from salto_desk.demo.desk import Demo
 from salto_desk.demo.server import DEMO_API_KEY
@@ -21,7 +22,6 @@ from salto_desk.protocol.client import TraceRecord
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import DeskProcess, LeaseHolder
 from salto_desk.sync import SyncProgress, SyncSummary
-from salto_desk.sync_cli import API_KEY_VARIABLE, DATABASE_URL_VARIABLE, OWNER_PID_VARIABLE, progress_line
 from ui.context import PmsSync, TraceBus
 from ui.events import DeskEvents
 from ui.workers.sync_process import CONSOLE_PROGRAM, SyncCommand, SyncProcess, sync_command

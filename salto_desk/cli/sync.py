@@ -42,10 +42,10 @@ from salto_desk.exit_codes import ExitCode
 from salto_desk.host import this_desk
 from salto_desk.keys.flags import flag_text
 from salto_desk.keys.model import Administration, KeyData, KeyFlag
-from salto_desk.keys.services import KeyService, salto_client_for
-from salto_desk.pms.connection import PmsNotConfigured, pms_client_from_settings
+from salto_desk.operations.key_data import KeyDataService
+from salto_desk.operations.salto_operations import SaltoOperations, salto_client_for
 from salto_desk.pms.texts import shown
-from salto_desk.protocol.client import SaltoClient, TraceRecord
+from salto_desk.protocol.client import EndpointLocks, TraceRecord
 from salto_desk.secrets import PMS_API_KEY, InsecureKeyringError, SecretStore, remember_secret
 from salto_desk.services.audit_trail import start_database
 from salto_desk.storage.config_repository import ConfigRepository
@@ -55,6 +55,7 @@ from salto_desk.storage.leases import DeskProcess, LeaseHolder
 from salto_desk.storage.outbox_repository import OutboxEntry, OutboxRepository
 from salto_desk.storage.sync_key_repository import SyncKeyRepository
 from salto_desk.sync import PullOptions, SyncEngine, SyncProgress, SyncSummary, run_as_leader
+from salto_desk.sync.connection import PmsNotConfigured, pms_client_from_settings
 
 DEFAULT_INTERVAL = 60.0
 MAX_FIRST_PULL_DAYS = 3650
@@ -179,12 +180,18 @@ def sync_command(args: argparse.Namespace, stop: threading.Event | None = None) 
         opened = database
         pms_client_from_settings(opened, secrets).close()  # no key or a bad address: say so before anything runs
         coordinator = Coordinator(opened, DeskProcess(this_desk(), owner))
+        # One run talks to each SALTO endpoint one request at a time, whichever administration shares it.
+        locks = EndpointLocks()
         # With --progress-json every byte exchanged with SALTO is a line too: the desk's diagnostics show it.
-        client_factory = _traced_client if getattr(args, "progress_json", False) else salto_client_for
+        trace = _print_trace if getattr(args, "progress_json", False) else None
+        operations = SaltoOperations(
+            KeyDataService(opened),
+            lambda administration: salto_client_for(administration, trace=trace, locks=locks),
+            coordinator=coordinator,
+        )
         options = PullOptions(first_pull_days=getattr(args, "first_pull_days", PullOptions().first_pull_days))
         engine = SyncEngine(
-            opened, lambda: pms_client_from_settings(opened, secrets),
-            lambda _administration: KeyService(opened, coordinator=coordinator, client_factory=client_factory),
+            opened, lambda: pms_client_from_settings(opened, secrets), lambda _administration: operations,
             options=options, language=language,
         )  # fmt: skip
         leadership = SyncLeadership(coordinator)
@@ -220,8 +227,8 @@ def _print_line(line: str) -> None:
         print(line, flush=True)
 
 
-def _traced_client(administration: Administration) -> SaltoClient:
-    return salto_client_for(administration, trace=lambda record: _print_line(progress_line(record)))
+def _print_trace(record: TraceRecord) -> None:
+    _print_line(progress_line(record))
 
 
 def _resign(leadership: SyncLeadership, language: str) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
-from salto_desk.pms.connection import PmsNotConfigured, pms_client_from_settings, stored_base_url
 from salto_desk.pms.settings import DEFAULT_BASE_URL
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.storage import Database, SettingsRepository
 from salto_desk.storage.settings_repository import PMS_BASE_URL
+from salto_desk.sync.connection import PmsNotConfigured, pms_client_from_settings, stored_base_url
 from tests.storage.helpers import database as database
 
 

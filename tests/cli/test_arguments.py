@@ -4,7 +4,7 @@ import argparse
 
 import pytest
 
-from salto_desk.arguments import count, count_between, port, positive_seconds, seconds
+from salto_desk.cli.arguments import count, count_between, port, positive_seconds, seconds
 
 
 @pytest.mark.parametrize(("value", "expected"), [("0", 0.0), ("2", 2.0), ("0.25", 0.25), ("1e3", 1000.0)])

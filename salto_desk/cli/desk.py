@@ -17,15 +17,15 @@ from pathlib import Path
 from salto_desk.coordination import DATABASE_PASSWORD
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.exit_codes import ExitCode
-from salto_desk.keys.configuration import (
+from salto_desk.paths import file_error, open_private
+from salto_desk.secrets import SecretStore, ask_secret
+from salto_desk.services.audit_trail import start_database, write_audit_csv
+from salto_desk.services.configuration_file import (
     dump_configuration,
     export_configuration,
     import_configuration,
     read_configuration,
 )
-from salto_desk.paths import file_error, open_private
-from salto_desk.secrets import SecretStore, ask_secret
-from salto_desk.services.audit_trail import start_database, write_audit_csv
 from salto_desk.storage.audit_repository import AuditRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.settings_repository import MANAGER_PIN, SettingsRepository

@@ -15,7 +15,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from salto_desk.arguments import count_between, positive_seconds
+from salto_desk.cli.arguments import count_between, positive_seconds
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.exit_codes import ExitCode
 from salto_desk.protocol.cards import MAX_CARDS, CardProgress, encode_cards

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from salto_desk.keys.model import Administration, AuditEntry, Encoder, KeyData
-from salto_desk.keys.services import KeyService
+from salto_desk.operations.salto_operations import SaltoOperations
 from salto_desk.simulator import Simulator
 from salto_desk.storage import AuditRepository, Database, KeyRepository
 from tests.storage.helpers import NOW, add_key_type, key_draft
@@ -18,7 +18,7 @@ class Site:
     database: Database
     administration: Administration
     encoder: Encoder
-    service: KeyService
+    service: SaltoOperations
 
     def key(self, **changes: object) -> KeyData:
         key_type = add_key_type(self.database, self.administration, name=f"Type {time.monotonic_ns()}")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from salto_desk.cli import desk as cli
 from salto_desk.exit_codes import ExitCode
-from salto_desk.keys import cli
 from salto_desk.keys.model import AuditAction, AuditDraft, AuditState
 from salto_desk.pin import hash_pin
 from salto_desk.storage import AuditRepository, open_database

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from salto_desk.cli.pms import register
 from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.exit_codes import ExitCode
-from salto_desk.pms.cli import register
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.storage.database import open_database
 from salto_desk.storage.settings_repository import PMS_BASE_URL, SettingsRepository
@@ -180,7 +180,7 @@ def test_demo_server_arguments_are_checked(argv: tuple[str, ...], capsys: pytest
 
 def test_the_demo_server_command_serves_until_stopped() -> None:
     runner = (
-        "import argparse, sys; from salto_desk.pms.cli import register; p = argparse.ArgumentParser(); "
+        "import argparse, sys; from salto_desk.cli.pms import register; p = argparse.ArgumentParser(); "
         "register(p.add_subparsers()); a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))"
     )
     with subprocess.Popen(

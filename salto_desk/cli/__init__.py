@@ -1,4 +1,4 @@
-"""`salto-desk`: the one entry point. Each area registers its own subcommands here.
+"""`salto-desk`: the one entry point. Each module of this package registers the subcommands of one area.
 
 Commands log to the same rotating, masked log file as the window (the window sets up its own), and
 no fault ever reaches the user as a Python traceback: an unexpected one is written to the log and
@@ -19,15 +19,16 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from salto_desk import __version__, sync_cli
+from salto_desk import __version__
+from salto_desk.cli import desk as desk_cli
+from salto_desk.cli import pms as pms_cli
+from salto_desk.cli import salto as salto_cli
+from salto_desk.cli import simulator as simulator_cli
+from salto_desk.cli import sync as sync_cli
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.exit_codes import ExitCode
-from salto_desk.keys import cli as keys_cli
 from salto_desk.logs import DeskLogHandler, configure_logging, mask_known_secrets
 from salto_desk.paths import app_paths
-from salto_desk.pms import cli as pms_cli
-from salto_desk.protocol import cli as salto_cli
-from salto_desk.simulator import cli as simulator_cli
 
 
 def _default_language() -> str:
@@ -95,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulator.set_defaults(func=simulator_cli.run)
     salto_cli.register(subparsers)
     pms_cli.register(subparsers)
-    keys_cli.register(subparsers)
+    desk_cli.register(subparsers)
     sync_cli.register(subparsers)
     return parser
 

@@ -7,7 +7,7 @@ import logging
 import sys
 import time
 
-from salto_desk.arguments import count, port, seconds
+from salto_desk.cli.arguments import count, port, seconds
 from salto_desk.errors import SaltoDeskError, ValidationError
 from salto_desk.exit_codes import ExitCode
 from salto_desk.protocol.errors import LocalProtocolError

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from salto_desk import sync_cli
+from salto_desk.cli import sync as sync_cli
 from salto_desk.coordination import SYNC_LEASE, Coordinator
 from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.exit_codes import ExitCode
 from salto_desk.keys.model import KeyTypeSettings, ProductSettings
+from salto_desk.operations.salto_operations import salto_client_for
 from salto_desk.protocol.client import TraceRecord
 from salto_desk.secrets import PMS_API_KEY, SecretStore
 from salto_desk.simulator import Simulator, SimulatorConfig
@@ -162,7 +163,8 @@ def test_with_progress_json_the_syncs_salto_traffic_is_a_trace_line_each(
     with database.unit_of_work() as session:
         hotel = ConfigRepository(session).administrations()[0]
     database.dispose()
-    sync_cli._traced_client(hotel).ping()
+    with salto_client_for(hotel, trace=sync_cli._print_trace) as client:
+        client.ping()
     lines = capsys.readouterr().out.splitlines()
     records = [sync_cli.read_progress_line(line) for line in lines]
     assert records and all(isinstance(record, TraceRecord) for record in records)

@@ -24,10 +24,13 @@ from salto_desk.keys.model import (
     Validity,
 )
 from salto_desk.keys.rules import card_texts
-from salto_desk.keys.services import KeyChangedMeanwhile, KeyNotEditable, KeyService
+from salto_desk.operations.key_data import KeyChangedMeanwhile, KeyNotEditable
+from salto_desk.operations.salto_operations import SaltoOperations
 from salto_desk.pms.models import Contact, InventoryObject, Reservation
+from salto_desk.services.front_desk import FrontDesk
 from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, NotFoundError
 from salto_desk.storage.pms_repository import PmsRepository
+from tests.operations.helpers import salto_operations
 from tests.storage.helpers import NOW, add_administration, add_key_type
 from tests.sync.conftest import World, later, world
 
@@ -53,14 +56,15 @@ class Desk:
     administration: Administration
     guest: KeyType
     staff: KeyType
-    service: KeyService
+    service: SaltoOperations
 
     def defaults(self, pms_id: str = "r1", key_type: KeyType | None = None) -> KeyFields:
-        return self.service.reservation_key_defaults(self.administration.id, pms_id, (key_type or self.guest).id)
+        setup = FrontDesk(self.database, lambda: NOW).reservation_key_setup(self.administration.id, pms_id)
+        return setup.defaults[(key_type or self.guest).id]
 
     def create(self, pms_id: str = "r1", **changes: object) -> KeyData:
         fields = replace(self.defaults(pms_id), **changes)  # type: ignore[arg-type]
-        return self.service.create_reservation_key(self.administration.id, pms_id, fields)
+        return self.service.key_data.create_reservation_key(self.administration.id, pms_id, fields)
 
     def reload(self, key: KeyData) -> KeyData:
         with self.database.unit_of_work() as session:
@@ -91,7 +95,7 @@ def desk(database: Database) -> Desk:
         cache.store_objects(BEX_ID, [InventoryObject(unit, BEX_ID, name, None, (), None, None, NOW)
                                      for unit, name in (("u1", "Dune 1"), ("u2", "Dune 2"))])  # fmt: skip
         cache.store_reservations(BEX_ID, [booking("r1", "u1"), booking("r2", "u2", phone="0612345678")])
-    return Desk(database, administration, guest, staff, KeyService(database, clock=lambda: NOW, desk="desk-1"))
+    return Desk(database, administration, guest, staff, salto_operations(database, clock=lambda: NOW, desk="desk-1"))
 
 
 # --- defaults and creating -----------------------------------------------------------------------
@@ -151,7 +155,7 @@ def test_a_license_plate_is_refused_where_the_administration_does_not_send_it(de
     assert "stuurt geen kentekens" in refused.value.user_message("nl")
     key = desk.create(license_plate="  ")
     with pytest.raises(ValidationError):
-        desk.service.update_key(key, replace(KeyFields.of(key), license_plate="AB-12-CD"))
+        desk.service.key_data.update_key(key, replace(KeyFields.of(key), license_plate="AB-12-CD"))
 
 
 # --- editing -------------------------------------------------------------------------------------
@@ -164,7 +168,7 @@ def test_editing_stores_every_field_and_audits_what_changed(desk: Desk) -> None:
         key_type_id=desk.staff.id, rooms=("101", "102"), validity=later, granted=(4,), denied=(1,),
         print_info=("Hello", "Floor 1"), phone="+32 470 12 34 56", license_plate="XY-99",
     )  # fmt: skip
-    edited = desk.service.update_key(key, fields)
+    edited = desk.service.key_data.update_key(key, fields)
     assert edited == desk.reload(key)
     assert KeyFields.of(edited) == replace(fields, phone="+32470123456")
     assert edited.state is KeyState.READY  # nothing issued yet: nothing to re-encode
@@ -176,7 +180,7 @@ def test_editing_stores_every_field_and_audits_what_changed(desk: Desk) -> None:
 
 def test_nothing_changed_stores_nothing(desk: Desk) -> None:
     key = desk.create()
-    assert desk.service.update_key(key, replace(KeyFields.of(key), rooms=(" 101 ",))) == key
+    assert desk.service.key_data.update_key(key, replace(KeyFields.of(key), rooms=(" 101 ",))) == key
     assert [entry.action for entry in desk.audit()] == [AuditAction.CREATE_KEY]
 
 
@@ -196,33 +200,35 @@ def test_changing_what_issued_cards_carry_needs_re_encoding(
     desk: Desk, change: dict[str, object], state: KeyState
 ) -> None:
     key = desk.issue(desk.create())
-    edited = desk.service.update_key(key, replace(KeyFields.of(key), **change))  # type: ignore[arg-type]
+    edited = desk.service.key_data.update_key(key, replace(KeyFields.of(key), **change))  # type: ignore[arg-type]
     assert edited.state is state and edited.cards.count == 1
 
 
 def test_a_key_changed_meanwhile_or_being_revoked_or_invalid_is_not_touched(desk: Desk) -> None:
     seen = desk.create()
-    current = desk.service.update_key(seen, replace(KeyFields.of(seen), rooms=("102",)))
+    current = desk.service.key_data.update_key(seen, replace(KeyFields.of(seen), rooms=("102",)))
     with pytest.raises(KeyChangedMeanwhile) as stale:
-        desk.service.update_key(seen, replace(KeyFields.of(seen), phone=None))
+        desk.service.key_data.update_key(seen, replace(KeyFields.of(seen), phone=None))
     assert stale.value.current == current and "changed meanwhile" in stale.value.user_message("en")
     with pytest.raises(ValidationError) as invalid:
-        desk.service.update_key(current, replace(KeyFields.of(current), validity=Validity(
+        desk.service.key_data.update_key(current, replace(KeyFields.of(current), validity=Validity(
             current.validity.end, current.validity.start)))  # fmt: skip
     assert invalid.value.field == "end"
     with desk.database.unit_of_work() as session:
         revoking = KeyRepository(session).set_state(current.id, KeyState.REVOKING, NOW)
     with pytest.raises(KeyNotEditable):
-        desk.service.update_key(revoking, replace(KeyFields.of(revoking), rooms=("101",)))
+        desk.service.key_data.update_key(revoking, replace(KeyFields.of(revoking), rooms=("101",)))
     assert desk.reload(current) == revoking
     assert len(desk.audit()) == 2  # created, edited once
 
 
 def test_owner_keys_are_edited_the_same_way(desk: Desk) -> None:
-    key = desk.service.create_owner_key(
+    key = desk.service.key_data.create_owner_key(
         desk.administration.id, desk.guest.id, OwnerDetails("o1", "Joëlle de Vries"), ("101",), date(2030, 12, 31)
     )
-    edited = desk.service.update_key(key, replace(KeyFields.of(key), rooms=("101", "102"), phone="+31612345678"))
+    edited = desk.service.key_data.update_key(
+        key, replace(KeyFields.of(key), rooms=("101", "102"), phone="+31612345678")
+    )
     assert edited.holder == key.holder and edited.rooms == ("101", "102") and edited.phone == "+31612345678"
 
 
@@ -231,11 +237,11 @@ def test_owner_keys_are_edited_the_same_way(desk: Desk) -> None:
 
 def test_the_sync_never_undoes_an_edit_made_through_the_service(world: World) -> None:
     world.sync()
-    service = world.engine.key_service_for(world.hotel)
+    service = world.engine.operations_for(world.hotel)
     [record] = world.stretch(1, days=3)  # in BEX now; the desk edits before the next sync
     key = world.key(record.id)
     desk_validity = Validity(key.validity.start - timedelta(hours=3), key.validity.end + timedelta(hours=2))
-    edited = service.update_key(key, replace(KeyFields.of(key), rooms=("Annex 1",), validity=desk_validity,
+    edited = service.key_data.update_key(key, replace(KeyFields.of(key), rooms=("Annex 1",), validity=desk_validity,
                                              phone="+31687654321", granted=(), print_info=("VIP",)))  # fmt: skip
     later(world)
     summary = world.sync()
@@ -245,12 +251,16 @@ def test_the_sync_never_undoes_an_edit_made_through_the_service(world: World) ->
 
 def test_the_sync_leaves_key_data_made_by_hand_alone(world: World) -> None:
     world.sync()
-    service = world.engine.key_service_for(world.hotel)
+    service = world.engine.operations_for(world.hotel)
     [record] = world.stretch(1, days=3)
     key = world.key(record.id)
     service.delete_key(key)
-    fields = service.reservation_key_defaults(world.hotel.id, record.id, world.key_type_id)
-    made = service.create_reservation_key(world.hotel.id, record.id, replace(fields, rooms=("Annex 1",)))
+    fields = (
+        FrontDesk(world.database, world.clock)
+        .reservation_key_setup(world.hotel.id, record.id)
+        .defaults[world.key_type_id]
+    )
+    made = service.key_data.create_reservation_key(world.hotel.id, record.id, replace(fields, rooms=("Annex 1",)))
     later(world)
     world.sync()
     assert world.key_data(record.id) == [made]  # not replaced, not doubled
@@ -258,5 +268,5 @@ def test_the_sync_leaves_key_data_made_by_hand_alone(world: World) -> None:
     with world.database.unit_of_work() as session:
         staff = ConfigRepository(session).add_key_type(KeyTypeSettings(administration_id=world.hotel.id, name="Staff"))
     with pytest.raises(ValidationError) as refused:
-        service.update_key(synced, replace(KeyFields.of(synced), key_type_id=staff.id))
+        service.key_data.update_key(synced, replace(KeyFields.of(synced), key_type_id=staff.id))
     assert "made by the PMS sync" in refused.value.user_message("en")

@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 
 from salto_desk.errors import SaltoDeskError, ValidationError
-from salto_desk.keys.configuration import (
+from salto_desk.keys.model import AuthorizationName, DoorNameSettings, ProductSettings
+from salto_desk.protocol.messages import EjectMode
+from salto_desk.services.configuration_file import (
     FORMAT,
     dump_configuration,
     export_configuration,
     import_configuration,
     parse_configuration,
 )
-from salto_desk.keys.model import AuthorizationName, DoorNameSettings, ProductSettings
-from salto_desk.protocol.messages import EjectMode
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft, migrated_database
 

@@ -13,13 +13,12 @@ import os
 import sys
 from datetime import timedelta
 
-from salto_desk.arguments import count, port, seconds
+from salto_desk.cli.arguments import count, port, seconds
 from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.demo.store import DEFAULT_RESERVATIONS, MAX_RESERVATIONS
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.exit_codes import ExitCode
 from salto_desk.pms.client import BexClient
-from salto_desk.pms.connection import stored_base_url
 from salto_desk.pms.errors import PmsError, PmsUnreachable
 from salto_desk.pms.http import check_api_key
 from salto_desk.pms.settings import DEFAULT_BASE_URL, PmsSettings, RetryPolicy, check_base_url
@@ -27,6 +26,7 @@ from salto_desk.pms.texts import shown
 from salto_desk.secrets import PMS_API_KEY, InsecureKeyringError, SecretStore
 from salto_desk.storage.database import open_database
 from salto_desk.storage.settings_repository import PMS_BASE_URL, SettingsRepository
+from salto_desk.sync.connection import stored_base_url
 
 CHECK_RETRY = RetryPolicy(attempts=2, first_delay=0.5)
 """A check is interactive: one quick retry, then tell the user."""

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from salto_desk.cli import simulator as cli
 from salto_desk.protocol.codec import Control, encode_frame
-from salto_desk.simulator import cli
 from tests.simulator.conftest import WAIT, RawClient
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_CLI = (
     "import argparse, sys\n"
-    "from salto_desk.simulator import cli\n"
+    "from salto_desk.cli import simulator as cli\n"
     "parser = argparse.ArgumentParser()\n"
     "cli.add_arguments(parser)\n"
     "sys.exit(cli.run(parser.parse_args(sys.argv[1:])))\n"
