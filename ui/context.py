@@ -25,7 +25,6 @@ from salto_desk.services import DeskServices
 from salto_desk.storage.database import Database
 from ui.events import DeskEvents
 from ui.workers.calls import CoreCalls
-from ui.workers.operations import OperationQueue
 from ui.workers.sync_process import KILL_AFTER_MS, SyncCommand, SyncProcess, sync_command
 
 Clock = Callable[[], datetime]
@@ -107,7 +106,6 @@ class DeskContext:
     operator: str | None = None
     clock: Clock = field(default=lambda: datetime.now(UTC))
     trace: TraceBus = field(default_factory=TraceBus)
-    background: OperationQueue = field(default_factory=lambda: OperationQueue("background"))
     events: DeskEvents = field(default_factory=DeskEvents)
     secrets: SecretStore = field(default_factory=SecretStore)
     paths: AppPaths = field(default_factory=app_paths)
@@ -120,7 +118,6 @@ class DeskContext:
     services: DeskServices = field(init=False)
     endpoint_locks: EndpointLocks = field(default_factory=EndpointLocks)
     """The window's SALTO clients of one endpoint never talk over each other, whichever thread runs them."""
-    _queues: dict[str, OperationQueue] = field(default_factory=dict)
     _operations: dict[str, SaltoOperations] = field(default_factory=dict)
     _sync: PmsSync | None = None
 
@@ -143,15 +140,8 @@ class DeskContext:
         """A SALTO client for the administration whose every byte also reaches the trace bus."""
         return salto_client_for(administration, trace=self.trace.publish, locks=self.endpoint_locks)
 
-    def encoder_queue(self, administration: Administration) -> OperationQueue:
-        """The one queue that runs every SALTO operation on this administration's endpoint."""
-        endpoint = administration.salto_endpoint
-        if endpoint not in self._queues:
-            self._queues[endpoint] = OperationQueue(f"salto-{endpoint}")
-        return self._queues[endpoint]
-
     def salto_operations(self, administration: Administration) -> SaltoOperations:
-        """The SALTO operations of one endpoint; only ever run on that endpoint's queue (its Cancel stops them)."""
+        """The SALTO operations of one endpoint; only ever run on that endpoint's lane (its Cancel stops them)."""
         endpoint = administration.salto_endpoint
         if endpoint not in self._operations:
             self._operations[endpoint] = SaltoOperations(
@@ -159,21 +149,15 @@ class DeskContext:
             )
         return self._operations[endpoint]
 
-    def queues(self) -> list[OperationQueue]:
-        return [self.background, *self._queues.values()]
-
     def shutdown(self) -> None:
         """Stop the sync process and every worker thread, and hand the sync leadership on; called when the
         main window closes."""
         if self._sync is not None:
             self._sync.shutdown()
-        for queue in self.queues():
-            queue.shutdown()
         self.calls.shutdown()
         if self.coordinator is not None:
             try:
                 SyncLeadership(self.coordinator).resign()
             except SaltoDeskError as error:  # the database is away: the leadership expires by itself
                 log.warning("cannot hand the sync leadership on: %s", error.user_message("en"))
-        self._queues.clear()
         self._operations.clear()

@@ -41,8 +41,8 @@ from ui.tabs.reservations import ReservationsTab
 from ui.tabs.settings import SettingsTab
 from ui.widgets.desk_status import DeskStatusView
 from ui.widgets.key_actions import KeyActionsPanel
+from ui.workers.calls import SaltoLane
 from ui.workers.change_feed import ChangeFeed
-from ui.workers.operations import OperationQueue
 
 LINK_CHECK_INTERVAL_MS = 60_000
 DEFAULT_SYNC_INTERVAL_S = 120
@@ -106,35 +106,6 @@ def with_shortcut(text: str, action: QAction) -> str:
     """A tooltip that names the action's shortcut, as the desk shows it: "Print new cards (Ctrl+P)"."""
     keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
     return f"{text} ({keys})" if keys else text
-
-
-class _QueueWatch(QObject):
-    """Forwards one encoder queue's signals to the window; a child of it, so they stop with it."""
-
-    def __init__(self, window: MainWindow, endpoint: str, queue: OperationQueue) -> None:
-        super().__init__(window)
-        self._window = window
-        self._endpoint = endpoint
-        queue.started.connect(self._started)
-        queue.queue_changed.connect(self._queue_changed)
-        queue.succeeded.connect(self._succeeded)
-        queue.failed.connect(self._failed)
-
-    @Slot(int, str)
-    def _started(self, _job: int, label: str) -> None:
-        self._window._on_started(self._endpoint, label)
-
-    @Slot(list)
-    def _queue_changed(self, labels: list[str]) -> None:
-        self._window._on_queue_changed(self._endpoint, labels)
-
-    @Slot(int, object)
-    def _succeeded(self, job: int, result: object) -> None:
-        self._window._on_job_done(self._endpoint, job, result, None)
-
-    @Slot(int, object)
-    def _failed(self, job: int, error: object) -> None:
-        self._window._on_job_done(self._endpoint, job, None, error)
 
 
 class _ChangeRelay(QObject):
@@ -209,10 +180,7 @@ class MainWindow(QMainWindow):
 
         self._administrations: list[Administration] = []
         self._links: dict[int, LinkState] = {}
-        self._link_jobs: dict[tuple[str, int], int] = {}  # (endpoint, job id) -> administration id
-        self._watched: set[str] = set()
-        self._running: dict[str, str] = {}  # endpoint -> label of the running job
-        self._waiting: dict[str, int] = {}
+        self._checking: set[int] = set()  # administrations whose link check waits or runs
         self._sync_state: Text | None = None
         self._sync_failure: str | None = None
         self._sync_failed_at: datetime | None = None
@@ -251,6 +219,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
         context.events.config_changed.connect(self.reload_configuration)
+        context.calls.lanes_changed.connect(self._show_queue)
         context.events.pms_synced.connect(self._on_synced)
         sync = context.sync
         if sync is not None:
@@ -400,7 +369,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_language_chosen(self, language: str) -> None:
         """Rebuild in another language, but never under a running card operation (its prompt would go)."""
-        if self._running or any(self._waiting.values()):
+        if any(self.context.calls.lane_busy(lane) for lane in self.context.calls.salto_lanes()):
             self.settings.desk_page.message.show_error(ENCODERS_BUSY(self.language))
             return
         self.language_changed.emit(language)
@@ -449,48 +418,32 @@ class MainWindow(QMainWindow):
         )
 
     def check_links(self) -> None:
-        """ENQ every administration's SALTO, each through its endpoint's queue (never during an encode)."""
+        """ENQ every administration's SALTO, each on its endpoint's lane (never during an encode)."""
         if self._closed:
-            return  # the desk is shutting down: no new worker queues
-        pending = set(self._link_jobs.values())
+            return  # the desk is shutting down: no new lanes
         client_for = self.context.client_for
         for administration in self._administrations:
-            if administration.id in pending:
+            if administration.id in self._checking:
                 continue  # the previous check still waits for its turn
-            queue = self.context.encoder_queue(administration)
-            self._watch(administration.salto_endpoint, queue)
+            self._checking.add(administration.id)
 
-            def ping(_report: object, administration: Administration = administration) -> LinkState:
+            def ping(administration: Administration = administration) -> LinkState:
                 with client_for(administration) as client:
                     return LinkState(client.ping())
 
-            job = queue.submit(LINK_CHECK(self.language), ping)
-            self._link_jobs[(administration.salto_endpoint, job)] = administration.id
+            def answered(state: LinkState, checked: int = administration.id) -> None:
+                self._link_checked(checked, state)
 
-    def _watch(self, endpoint: str, queue: OperationQueue) -> None:
-        if endpoint in self._watched:
-            return
-        self._watched.add(endpoint)
-        _QueueWatch(self, endpoint, queue)
+            def unanswered(error: Exception, checked: int = administration.id) -> None:
+                self._link_checked(checked, LinkState(None, error))
 
-    def _on_started(self, endpoint: str, label: str) -> None:
-        self._running[endpoint] = label
-        self._show_queue()
+            lane = SaltoLane(administration.salto_endpoint)
+            self.context.calls.run(self, ping, answered, unanswered, lane, label=LINK_CHECK(self.language))
 
-    def _on_queue_changed(self, endpoint: str, labels: list[str]) -> None:
-        self._waiting[endpoint] = len(labels)
-        self._show_queue()
-
-    def _on_job_done(self, endpoint: str, job: int, result: object, error: object) -> None:
-        self._running.pop(endpoint, None)
-        administration_id = self._link_jobs.pop((endpoint, job), None)
-        if administration_id is not None:
-            if isinstance(result, LinkState):
-                self._links[administration_id] = result
-            elif isinstance(error, BaseException):
-                self._links[administration_id] = LinkState(None, error)
-            self._show_links()
-        self._show_queue()
+    def _link_checked(self, administration_id: int, state: LinkState) -> None:
+        self._checking.discard(administration_id)
+        self._links[administration_id] = state
+        self._show_links()
 
     def _show_links(self) -> None:
         parts, tips, failing = [], [], False
@@ -511,9 +464,14 @@ class MainWindow(QMainWindow):
         self.link_label.setToolTip("\n".join(tips))
         self.link_label.setStyleSheet(ERROR_STYLE if failing else OK_STYLE if self._links else "")
 
+    @Slot()
     def _show_queue(self) -> None:
-        running = list(self._running.values())
-        waiting = sum(self._waiting.values())
+        running: list[str] = []
+        waiting = 0
+        for lane in self.context.calls.salto_lanes():
+            now, later = self.context.calls.lane_labels(lane)
+            running += now
+            waiting += len(later)
         if not running and not waiting:
             text = Text("Encoders: idle", "Encoders: vrij")(self.language)
         else:

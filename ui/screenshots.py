@@ -20,7 +20,6 @@ from salto_desk.demo.desk import Demo
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Encoder, KeyState
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.protocol.cards import CardProgress, CardStep
 from salto_desk.services.front_desk import ReservationRow
 from ui.main_window import MainWindow
 from ui.tabs.reservations import ReservationsTab
@@ -109,18 +108,8 @@ def take_screenshots(app: QApplication, window: MainWindow, camera: Camera) -> N
     key = panel.key()
     if key is not None:
         encoder = _first_encoder(window, row.reservation.administration_id)
-        administration = next(each for each in window.reservations.administrations if each.id == key.administration_id)
-        queue = window.context.encoder_queue(administration)
-        placing: list[CardProgress] = []
-        queue.progress.connect(
-            lambda _job, payload: (
-                placing.append(payload)
-                if isinstance(payload, CardProgress) and payload.step is CardStep.PLACE
-                else None
-            )
-        )
         panel.encode(key, encoder, SCREENSHOT_CARDS, EncodeMode.NEW)
-        wait_until(app, lambda: bool(placing), "the prompt to place the first card")
+        wait_until(app, lambda: panel.prompt.remaining_seconds() is not None, "the prompt to place the first card")
         camera.shoot(window, "encode-prompt")
         wait_until(app, lambda: not panel.busy(), "the end of the encode")
         wait_until(app, lambda: _listed_cards(tab, row.identity) == SCREENSHOT_CARDS, "the list showing the new cards")

@@ -29,6 +29,7 @@ from ui.crash import CrashReporter
 from ui.i18n import Translations
 from ui.main_window import GEOMETRY_SETTING, TAB_SETTING, MainWindow
 from ui.settings.desk import LANGUAGE_SETTING
+from ui.workers.calls import SaltoLane
 
 __all__ = ["make_desk"]
 
@@ -71,11 +72,13 @@ def test_the_encoder_queue_is_shown_while_a_job_runs(qtbot: QtBot, make_desk: De
     qtbot.waitUntil(lambda: "SALTO ok" in window.link_label.text(), timeout=WAIT_MS)
     assert window.queue_label.text() == "Encoders: idle"
     release = threading.Event()
-    queue = desk.context.encoder_queue(desk.administration)
-    queue.submit("Print 2 cards", lambda _report: release.wait(WAIT_MS / 1000))
+    calls, lane = desk.context.calls, SaltoLane(desk.administration.salto_endpoint)
+    calls.run(
+        window, lambda: release.wait(WAIT_MS / 1000), lambda _done: None, pytest.fail, lane, label="Print 2 cards"
+    )
     try:
         qtbot.waitUntil(lambda: window.queue_label.text() == "Encoders: Print 2 cards", timeout=WAIT_MS)
-        queue.submit("Read card", lambda _report: None)
+        calls.run(window, lambda: None, lambda _done: None, pytest.fail, lane, label="Read card")
         assert window.queue_label.text() == "Encoders: Print 2 cards (1 waiting)"
     finally:
         release.set()
@@ -310,7 +313,10 @@ def test_the_language_does_not_switch_under_a_running_card_operation(
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: "SALTO ok" in window.link_label.text(), timeout=WAIT_MS)
     release = threading.Event()
-    desk.context.encoder_queue(desk.administration).submit("Print 2 cards", lambda _r: release.wait(WAIT_MS / 1000))
+    lane = SaltoLane(desk.administration.salto_endpoint)
+    desk.context.calls.run(
+        window, lambda: release.wait(WAIT_MS / 1000), lambda _done: None, pytest.fail, lane, label="Print 2 cards"
+    )
     try:
         qtbot.waitUntil(lambda: window.queue_label.text() == "Encoders: Print 2 cards", timeout=WAIT_MS)
         page = window.settings.desk_page

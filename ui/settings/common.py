@@ -2,9 +2,8 @@
 
 Pages and dialogs reach the core only through ``DeskContext.calls`` (off the GUI thread): ``Loader`` reads
 what a page shows when it is first shown, ``EditDialog`` loads and stores its form the same way.
-``JobRunner`` runs a SALTO operation on an endpoint's ``OperationQueue`` and calls back on the GUI thread
-for its own jobs only; ``Question`` is a non-blocking confirmation (``open()``, never ``exec()``) so tests
-and the window stay responsive.
+SALTO operations run on their endpoint's lane of the same ``calls``. ``Question`` is a non-blocking
+confirmation (``open()``, never ``exec()``) so tests and the window stay responsive.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.workers.calls import CoreCalls
-from ui.workers.operations import OperationQueue, Work
 
 T = TypeVar("T")
 
@@ -118,61 +116,6 @@ class FieldErrors:
 def _mark(widget: QWidget, invalid: bool) -> None:
     widget.setProperty(INVALID_PROPERTY, invalid)
     widget.setStyleSheet(INVALID_STYLE if invalid else "")
-
-
-Success = Callable[[object], None]
-Failure = Callable[[BaseException], None]
-
-
-class JobRunner(QObject):
-    """Submits a SALTO operation to an endpoint's queue and routes its outcome (on the GUI thread) to the given
-    callbacks. Not for database work: that goes through ``DeskContext.calls``."""
-
-    def __init__(self, queue: OperationQueue, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.queue = queue
-        self._callbacks: dict[int, tuple[Success, Failure]] = {}
-        self._progress: dict[int, Success] = {}
-        queue.progress.connect(self._reported)
-        queue.succeeded.connect(self._succeeded)
-        queue.failed.connect(self._failed)
-
-    def run(
-        self,
-        label: str,
-        work: Work,
-        on_success: Success,
-        on_failure: Failure,
-        *,
-        on_progress: Success | None = None,
-        cancel: Callable[[], None] | None = None,
-    ) -> int:
-        """Queue ``work``; the callbacks run on the GUI thread (progress payloads as ``report`` sent them)."""
-        job = self.queue.submit(label, work, cancel)
-        self._callbacks[job] = (on_success, on_failure)
-        if on_progress is not None:
-            self._progress[job] = on_progress
-        return job
-
-    def cancel(self, job: int) -> None:
-        self.queue.cancel(job)
-
-    @Slot(int, object)
-    def _reported(self, job: int, payload: object) -> None:
-        if (callback := self._progress.get(job)) is not None:
-            callback(payload)
-
-    @Slot(int, object)
-    def _succeeded(self, job: int, result: object) -> None:
-        self._progress.pop(job, None)
-        if (callbacks := self._callbacks.pop(job, None)) is not None:
-            callbacks[0](result)
-
-    @Slot(int, object)
-    def _failed(self, job: int, error: object) -> None:
-        self._progress.pop(job, None)
-        if (callbacks := self._callbacks.pop(job, None)) is not None:
-            callbacks[1](error if isinstance(error, BaseException) else RuntimeError(str(error)))
 
 
 class Question(QMessageBox):

@@ -20,7 +20,6 @@ from salto_desk.services.encoders import EncoderSite
 from ui.context import DeskContext
 from ui.settings.common import (
     EditDialog,
-    JobRunner,
     LoadedPage,
     Loader,
     MessageLabel,
@@ -33,7 +32,7 @@ from ui.settings.common import (
     selected_data,
     table,
 )
-from ui.workers.operations import Report
+from ui.workers.calls import CallHandle, SaltoLane
 
 
 @dataclass(frozen=True)
@@ -97,11 +96,9 @@ class EncodersPage(LoadedPage):
         self.administration_id: int | None = None
         self.dialog: EncoderDialog | None = None
         self.question: Question | None = None
-        self.runner: JobRunner | None = None
-        self._runners: dict[str, JobRunner] = {}
         self.preparing_test = False
         """The Test reads its encoder and administration (before SALTO is asked)."""
-        self.test_job: int | None = None
+        self.test_job: CallHandle | None = None
         self.test_lines: list[str] = []
         self._pinged = False
         self.encoders = table([say("Name", "Naam"), say("External identifier", "Externe identificatie")])
@@ -246,7 +243,7 @@ class EncodersPage(LoadedPage):
         context = self.context
         service = context.salto_operations(administration)
 
-        def work(report: Report) -> CardReport:
+        def work(report: Callable[[object], None]) -> CardReport:
             client = context.client_for(administration)
             try:
                 report(PingDone(client.ping()))
@@ -254,10 +251,6 @@ class EncodersPage(LoadedPage):
                 client.close()
             return service.read_card(encoder, report)
 
-        queue = context.encoder_queue(administration)
-        if queue.name not in self._runners:
-            self._runners[queue.name] = JobRunner(queue, self)
-        self.runner = self._runners[queue.name]
         self._pinged = False
         self.test_lines = [
             self.say(
@@ -266,20 +259,22 @@ class EncodersPage(LoadedPage):
             )
         ]
         self._show_lines()
-        self.test_job = self.runner.run(
-            f"test {encoder.name}",
+        self.test_job = context.calls.run_reporting(
+            self,
             work,
+            lambda payload: self._test_progress(encoder, payload),
             lambda result: self._test_done(encoder, result),
             lambda error: self._test_failed(administration, error),
-            on_progress=lambda payload: self._test_progress(encoder, payload),
+            SaltoLane(administration.salto_endpoint),
+            label=self.say(f"Test {encoder.name}", f"{encoder.name} testen"),
             cancel=service.cancel,
         )
         self._update_buttons()
 
     @Slot()
     def cancel_test(self) -> None:
-        if self.runner is not None and self.test_job is not None:
-            self.runner.cancel(self.test_job)
+        if self.test_job is not None:
+            self.context.calls.cancel(self.test_job)
 
     def _show_lines(self) -> None:
         self.test_result.setText("\n".join(self.test_lines))
@@ -298,24 +293,23 @@ class EncodersPage(LoadedPage):
             )
         self._show_lines()
 
-    def _test_done(self, encoder: Encoder, result: object) -> None:
+    def _test_done(self, encoder: Encoder, result: CardReport) -> None:
         say = self.say
         self.test_job = None
-        if isinstance(result, CardReport):
-            card = result.readout
-            rooms = ", ".join(card.rooms) or "-"
-            self.test_lines.append(
-                say(
-                    f"Read check: {encoder.name} read a {card.card_type.value} card (rooms: {rooms}). "
-                    "The encoder works.",
-                    f"Leescontrole: {encoder.name} las een kaart van het type {card.card_type.value} "
-                    f"(kamers: {rooms}). De encoder werkt.",
-                )
+        card = result.readout
+        rooms = ", ".join(card.rooms) or "-"
+        self.test_lines.append(
+            say(
+                f"Read check: {encoder.name} read a {card.card_type.value} card (rooms: {rooms}). "
+                "The encoder works.",
+                f"Leescontrole: {encoder.name} las een kaart van het type {card.card_type.value} "
+                f"(kamers: {rooms}). De encoder werkt.",
             )
+        )
         self._show_lines()
         self._update_buttons()
 
-    def _test_failed(self, administration: Administration, error: BaseException) -> None:
+    def _test_failed(self, administration: Administration, error: Exception) -> None:
         say = self.say
         self.test_job = None
         if isinstance(error, Cancelled):

@@ -22,8 +22,7 @@ from salto_desk.operations.salto_operations import CardReport
 from salto_desk.protocol.messages import CardType
 from salto_desk.services.front_desk import EncoderChoice
 from ui.context import DeskContext
-from ui.widgets.encoder_prompt import EncoderPrompt, JobWatch
-from ui.workers.operations import Report
+from ui.widgets.encoder_prompt import EncoderPrompt, run_salto_job
 
 ENCODER_SETTING = "read_key/encoder_id"
 NOTHING = "—"
@@ -52,7 +51,7 @@ class ReadKeyTab(QWidget):
         self._language = context.language
         self._choices: list[EncoderChoice] = []
         self._loads = 0  # the newest load's number: only its answer is shown
-        self._reading: tuple[JobWatch, EncoderChoice] | None = None
+        self._reading: EncoderChoice | None = None
         self._report: CardReport | None = None
 
         self.encoders = QComboBox()
@@ -150,28 +149,26 @@ class ReadKeyTab(QWidget):
 
     @Slot()
     def start(self) -> None:
-        """Send LT to the chosen encoder on its administration's queue, following it in the prompt."""
+        """Send LT to the chosen encoder on its endpoint's lane, following it in the prompt."""
         choice = self.chosen()
         if choice is None or self._reading is not None:
             return
         self._clear_card()
         service = self._context.salto_operations(choice.administration)
-        watch = JobWatch(self._context.encoder_queue(choice.administration), self)
-        watch.succeeded.connect(self._read_done)
-        watch.failed.connect(self._read_failed)
-        self._reading = (watch, choice)
-        self.prompt.follow(
-            watch,
+        self._reading = choice
+        run_salto_job(
+            self,
+            self._context.calls,
+            self.prompt,
+            choice.administration.salto_endpoint,
             self._t(f"Read key on {choice.encoder.name}", f"Sleutel lezen op {choice.encoder.name}"),
+            lambda report: service.read_card(choice.encoder, report),
+            service.cancel,
             card_wait=float(choice.administration.reply_timeout),
             encoder=choice.encoder.name,
+            done=lambda card: self._read_done(card, choice),
+            failed=self._read_failed,
         )
-
-        def work(report: Report) -> CardReport:
-            return service.read_card(choice.encoder, report)
-
-        watch.submit(self._t(f"Read card on {choice.encoder.name}", f"Kaart lezen op {choice.encoder.name}"),
-                     work, service.cancel)  # fmt: skip
         self._update_buttons()
 
     def report(self) -> CardReport | None:
@@ -222,17 +219,12 @@ class ReadKeyTab(QWidget):
 
     # --- reading ---------------------------------------------------------------------------------
 
-    @Slot(object)
-    def _read_done(self, result: object) -> None:
-        if self._reading is None or not isinstance(result, CardReport):
-            return
-        _watch, choice = self._reading
+    def _read_done(self, result: CardReport, choice: EncoderChoice) -> None:
         self._reading = None
         self._update_buttons()
         self._show_card(result, choice.administration)
 
-    @Slot(object)
-    def _read_failed(self, _error: object) -> None:
+    def _read_failed(self, _error: Exception) -> None:
         self._reading = None  # the prompt shows the message and the suggested action
         self._update_buttons()
 

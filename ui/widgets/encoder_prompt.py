@@ -1,9 +1,9 @@
 """The live encoder prompt: each step of one SALTO job, a countdown of the card wait, and Cancel.
 
-``JobWatch`` follows one job of an ``OperationQueue`` and re-emits its signals for that job only, on
-the GUI thread. ``EncoderPrompt`` shows what a watched job is doing: *waiting for the encoder* ->
-*sending* -> *place card k of N on encoder X* (with the seconds SALTO still waits for the card) ->
-*card k done* -> *done*, or the error with the core's message and suggested action.
+``run_salto_job`` runs a SALTO operation on its endpoint's lane of ``CoreCalls`` and has the prompt
+follow it: *waiting for the encoder* -> *sending* -> *place card k of N on encoder X* (with the seconds
+SALTO still waits for the card) -> *card k done* -> *done*, or the error with the core's message and
+suggested action. A prompt follows one job at a time; a job it no longer follows leaves it alone.
 """
 
 from __future__ import annotations
@@ -11,17 +11,19 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.protocol.cards import CardProgress, CardStep
 from salto_desk.protocol.client import Progress, Stage
 from salto_desk.protocol.errors import Cancelled
-from ui.workers.operations import OperationQueue, Work
+from ui.workers.calls import CoreCalls, SaltoLane
 
 COUNTDOWN_TICK_MS = 200
+T = TypeVar("T")
 
 WAITING = Text(
     "Waiting for the encoder: another operation runs first.", "Wachten op de encoder: eerst loopt een andere handeling."
@@ -57,65 +59,65 @@ def error_texts(error: BaseException, language: str) -> tuple[str, str]:
     return UNEXPECTED(language).format(error=f"{type(error).__name__}: {error}"), UNEXPECTED_ACTION(language)
 
 
-class JobWatch(QObject):
-    """One job of an ``OperationQueue``: submit it, cancel it, and receive its signals alone.
+class PromptJob:
+    """The callbacks of the job an ``EncoderPrompt`` follows; once it follows another job they do nothing."""
 
-    Connect to the signals, then call ``submit``. The queue's worker emits from its thread; Qt queues
-    those emissions to this object's (the GUI) thread, so slots here run after ``submit`` returned
-    and always know the job id.
-    """
+    def __init__(self, prompt: EncoderPrompt) -> None:
+        self._prompt = prompt
+        self.cancel: Callable[[], None] = lambda: None
+        """Stops the job (set once it is queued)."""
 
-    started = Signal()
-    progress = Signal(object)
-    succeeded = Signal(object)
-    failed = Signal(object)
+    def _followed(self) -> bool:
+        return self._prompt.followed is self
 
-    def __init__(self, queue: OperationQueue, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.queue = queue
-        self.job_id: int | None = None
-        self.finished = False
-        queue.started.connect(self._on_started)
-        queue.progress.connect(self._on_progress)
-        queue.succeeded.connect(self._on_succeeded)
-        queue.failed.connect(self._on_failed)
+    def started(self) -> None:
+        if self._followed():
+            self._prompt.on_started()
 
-    def submit(self, label: str, work: Work, cancel: Callable[[], None] | None = None) -> int:
-        self.job_id = self.queue.submit(label, work, cancel)
-        return self.job_id
+    def progress(self, step: object) -> None:
+        if self._followed():
+            self._prompt.on_progress(step)
 
-    def cancel(self) -> None:
-        """Drop the job if it still waits, or stop it where it runs; it then fails with ``Cancelled``."""
-        if self.job_id is not None and not self.finished:
-            self.queue.cancel(self.job_id)
+    def succeeded(self) -> None:
+        if self._followed():
+            self._prompt.on_succeeded()
 
-    @Slot(int, str)
-    def _on_started(self, job_id: int, _label: str) -> None:
-        if job_id == self.job_id:
-            self.started.emit()
+    def failed(self, error: Exception) -> None:
+        if self._followed():
+            self._prompt.on_failed(error)
 
-    @Slot(int, object)
-    def _on_progress(self, job_id: int, payload: object) -> None:
-        if job_id == self.job_id:
-            self.progress.emit(payload)
 
-    @Slot(int, object)
-    def _on_succeeded(self, job_id: int, result: object) -> None:
-        if job_id == self.job_id:
-            self._finish()
-            self.succeeded.emit(result)
+def run_salto_job(
+    owner: QObject,
+    calls: CoreCalls,
+    prompt: EncoderPrompt,
+    endpoint: str,
+    title: str,
+    work: Callable[[Callable[[object], None]], T],
+    stop: Callable[[], None],
+    *,
+    card_wait: float,
+    encoder: str | None,
+    done: Callable[[T], None],
+    failed: Callable[[Exception], None],
+) -> None:
+    """Run ``work(report)`` on the endpoint's lane, followed by ``prompt``; ``stop`` is the operation's own
+    cancel (it ends the card wait); ``done``/``failed`` run after the prompt showed the outcome."""
+    lane = SaltoLane(endpoint)
+    job = prompt.follow(title, card_wait=card_wait, encoder=encoder, waiting=calls.lane_busy(lane))
 
-    @Slot(int, object)
-    def _on_failed(self, job_id: int, error: object) -> None:
-        if job_id == self.job_id:
-            self._finish()
-            self.failed.emit(error)
+    def succeeded(result: T) -> None:
+        job.succeeded()
+        done(result)
 
-    def _finish(self) -> None:
-        # Deleting the watch drops its connections to the queue; no disconnect() (PySide6 6.12 on
-        # Python 3.11 loses a reference to True on every disconnect).
-        self.finished = True
-        self.deleteLater()
+    def refused(error: Exception) -> None:
+        job.failed(error)
+        failed(error)
+
+    handle = calls.run_reporting(
+        owner, work, job.progress, succeeded, refused, lane, label=title, started=job.started, cancel=stop
+    )
+    job.cancel = lambda: calls.cancel(handle)
 
 
 class EncoderPrompt(QWidget):
@@ -124,7 +126,7 @@ class EncoderPrompt(QWidget):
     def __init__(self, language: str = "en", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.language = language
-        self._watch: JobWatch | None = None
+        self.followed: PromptJob | None = None
         self._card_wait = 0.0
         self._deadline: float | None = None
         self._encoder: str | None = None
@@ -176,31 +178,20 @@ class EncoderPrompt(QWidget):
 
     # --- public ----------------------------------------------------------------------------------
 
-    def follow(self, watch: JobWatch, title: str, *, card_wait: float, encoder: str | None = None) -> None:
-        """Show the steps of ``watch``'s job; ``card_wait`` is how long SALTO waits for a card (seconds)."""
+    def follow(self, title: str, *, card_wait: float, encoder: str | None, waiting: bool) -> PromptJob:
+        """Follow a new job (``card_wait``: how long SALTO waits for a card, seconds; ``waiting``: another job
+        runs on the encoder first); the job's callbacks are the returned ``PromptJob``'s."""
         self._reset()
-        self._watch = watch
+        job = PromptJob(self)
+        self.followed = job
         self._card_wait = card_wait
         self._encoder = encoder
         self.title_label.setText(title)
         self.cancel_button.setEnabled(True)
         self.cancel_button.setVisible(True)
         self.setVisible(True)
-        self._step(WAITING(self.language) if watch.queue.busy() else SENDING(self.language))
-
-        def followed(handler: Callable[..., None]) -> Callable[..., None]:
-            """``handler`` for signals of this job only while it is the one followed."""
-
-            def call(*args: object) -> None:
-                if watch is self._watch:
-                    handler(*args)
-
-            return call
-
-        watch.started.connect(followed(self._on_started))
-        watch.progress.connect(followed(self._on_progress))
-        watch.succeeded.connect(followed(self._on_succeeded))
-        watch.failed.connect(followed(self._on_failed))
+        self._step(WAITING(self.language) if waiting else SENDING(self.language))
+        return job
 
     def show_error(self, error: BaseException, title: str | None = None) -> None:
         """An error outside a watched job (for example loading data): message and suggested action."""
@@ -224,7 +215,7 @@ class EncoderPrompt(QWidget):
 
     def busy(self) -> bool:
         """A job is being followed and has not finished."""
-        return self._watch is not None
+        return self.followed is not None
 
     def steps(self) -> list[str]:
         """The steps shown so far, oldest first."""
@@ -238,18 +229,18 @@ class EncoderPrompt(QWidget):
 
     @Slot()
     def cancel(self) -> None:
-        if self.busy() and self._watch is not None:
+        if self.followed is not None:
             self.cancel_button.setEnabled(False)
             self._step(CANCELLING(self.language))
-            self._watch.cancel()
+            self.followed.cancel()
 
-    # --- job signals -----------------------------------------------------------------------------
+    # --- the followed job (through its PromptJob) --------------------------------------------------
 
-    def _on_started(self) -> None:
+    def on_started(self) -> None:
         if self.steps() != [SENDING(self.language)]:
             self._step(SENDING(self.language))
 
-    def _on_progress(self, payload: object) -> None:
+    def on_progress(self, payload: object) -> None:
         if isinstance(payload, CardProgress):
             self._step(payload.text(self.language))
             if payload.step is CardStep.PLACE:
@@ -272,19 +263,18 @@ class EncoderPrompt(QWidget):
             self._stop_countdown()
             self._step(SALTO_ANSWERED(self.language))
 
-    def _on_succeeded(self, _result: object) -> None:
+    def on_succeeded(self) -> None:
         self._release()
         self._stop_countdown()
         self.cancel_button.setVisible(False)
         self._step(DONE(self.language))
 
-    def _on_failed(self, error: object) -> None:
+    def on_failed(self, error: Exception) -> None:
         self._release()
         self._stop_countdown()
         self.cancel_button.setVisible(False)
-        failure = error if isinstance(error, BaseException) else RuntimeError(str(error))
-        self._step((CANCELLED if isinstance(failure, Cancelled) else FAILED)(self.language))
-        self._show_failure(failure)
+        self._step((CANCELLED if isinstance(error, Cancelled) else FAILED)(self.language))
+        self._show_failure(error)
 
     # --- internals -------------------------------------------------------------------------------
 
@@ -324,7 +314,7 @@ class EncoderPrompt(QWidget):
 
     def _release(self) -> None:
         """Stop following the job (it finished, or another one replaces it)."""
-        self._watch = None
+        self.followed = None
 
     def _reset(self) -> None:
         self._release()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
@@ -36,7 +37,6 @@ from salto_desk.keys.model import (
     KeyState,
 )
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.operations.salto_operations import EncodeResult
 from salto_desk.protocol.errors import SaltoErrorReply
 from salto_desk.services.front_desk import KeyDataSetup, KeyDetails
 from ui.context import DeskContext
@@ -46,8 +46,7 @@ from ui.dialogs.print_cards import PrintCardsDialog
 from ui.dialogs.send_to_phone import SendToPhoneDialog, unregistered_guidance
 from ui.models.reservations import KEY_STATES
 from ui.models.rows import fill_table
-from ui.widgets.encoder_prompt import EncoderPrompt, JobWatch
-from ui.workers.operations import Work
+from ui.widgets.encoder_prompt import EncoderPrompt, run_salto_job
 
 TIME_FORMAT = "%d-%m-%Y %H:%M"
 
@@ -165,6 +164,7 @@ HISTORY_COLUMNS = (
     Text("Operator", "Operator"),
     Text("Desk", "Balie"),
 )
+T = TypeVar("T")
 FLAGS = Text("What the sync found wrong with this key", "Wat de synchronisatie aan deze sleutel vond")
 FLAG_STYLE = "color: #8a4b00; font-weight: bold;"
 REENCODE_STYLE = "background-color: #ffb74d; color: #000000; font-weight: bold; padding: 2px 6px;"
@@ -375,15 +375,12 @@ class KeyActionsPanel(QWidget):
             count=count, holder=key.holder.label, encoder=encoder.name
         )
 
-        def result(outcome: object) -> KeyData | None:
-            return outcome.key if isinstance(outcome, EncodeResult) else None
-
         self._run(
             key,
             title,
             lambda report: service.encode_cards(key, encoder, count, mode, report),
             service.cancel,
-            result=result,
+            result=lambda outcome: outcome.key,
             encoder=encoder.name,
         )
 
@@ -404,7 +401,7 @@ class KeyActionsPanel(QWidget):
         """Send ``key`` to ``phone`` (E.164, checked again by the core before anything is sent)."""
         service = self.context.salto_operations(self._administration_of(key))
 
-        def guidance(error: BaseException) -> str | None:
+        def guidance(error: Exception) -> str | None:
             if isinstance(error, SaltoErrorReply) and error.code == "EG":
                 return unregistered_guidance(phone, self.language)
             return None
@@ -414,7 +411,7 @@ class KeyActionsPanel(QWidget):
             SEND_TITLE(self.language).format(holder=key.holder.label, phone=phone),
             lambda report: service.send_to_phone(key, phone, report),
             service.cancel,
-            result=lambda outcome: outcome if isinstance(outcome, KeyData) else None,
+            result=lambda sent: sent,
             guidance=guidance,
         )
 
@@ -454,31 +451,31 @@ class KeyActionsPanel(QWidget):
         self,
         key: KeyData,
         title: str,
-        work: Work,
-        cancel: Callable[[], None],
+        work: Callable[[Callable[[object], None]], T],
+        stop: Callable[[], None],
         *,
-        result: Callable[[object], KeyData | None],
+        result: Callable[[T], KeyData | None],
         encoder: str | None = None,
-        guidance: Callable[[BaseException], str | None] | None = None,
+        guidance: Callable[[Exception], str | None] | None = None,
     ) -> None:
+        """Run a SALTO operation on the key's endpoint, followed by the prompt."""
         administration = self._administration_of(key)
-        watch = JobWatch(self.context.encoder_queue(administration), self)
-        self.prompt.follow(watch, title, card_wait=float(administration.reply_timeout), encoder=encoder)
 
-        def succeeded(outcome: object) -> None:
+        def succeeded(outcome: T) -> None:
             self._set_busy(False)
             self._changed(key, result(outcome))
 
-        def failed(error: object) -> None:
+        def failed(error: Exception) -> None:
             self._set_busy(False)
-            if guidance is not None and isinstance(error, BaseException) and (advice := guidance(error)):
+            if guidance is not None and (advice := guidance(error)):
                 self.prompt.add_guidance(advice)
             self._load(key.id, previous=key)  # cards written before the error are stored: show them
 
-        watch.succeeded.connect(succeeded)
-        watch.failed.connect(failed)
         self._set_busy(True)
-        watch.submit(title, work, cancel)
+        run_salto_job(
+            self, self.context.calls, self.prompt, administration.salto_endpoint, title, work, stop,
+            card_wait=float(administration.reply_timeout), encoder=encoder, done=succeeded, failed=failed,
+        )  # fmt: skip
 
     def _changed(self, before: KeyData, after: KeyData | None) -> None:
         """An operation changed (or deleted) the key: tell the tabs and show the stored state."""

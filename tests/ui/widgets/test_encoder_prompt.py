@@ -1,28 +1,33 @@
-"""The encoder prompt and JobWatch on a plain queue: steps, countdown, waiting jobs, cancel, errors."""
+"""The encoder prompt following jobs on a SALTO lane of CoreCalls: steps, countdown, waiting jobs, cancel, errors."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.protocol.cards import CardProgress, CardStep
 from salto_desk.protocol.client import Progress, Stage
 from salto_desk.protocol.errors import Cancelled
-from ui.widgets.encoder_prompt import EncoderPrompt, JobWatch
-from ui.workers.operations import OperationQueue, Report, Work
+from ui.widgets.encoder_prompt import EncoderPrompt, run_salto_job
+from ui.workers.calls import CoreCalls, SaltoLane
 
 WAIT_MS = 5000
+ENDPOINT = "127.0.0.1:8090"
+LANE = SaltoLane(ENDPOINT)
+Report = Callable[[object], None]
+Work = Callable[[Report], object]
 
 
 @pytest.fixture
-def queue() -> Iterator[OperationQueue]:
-    operations = OperationQueue("prompt-test")
-    yield operations
-    operations.shutdown()
+def queue(qapp: QApplication) -> Iterator[CoreCalls]:
+    calls = CoreCalls()
+    yield calls
+    calls.shutdown()
 
 
 @pytest.fixture
@@ -32,15 +37,25 @@ def prompt(qtbot: QtBot) -> EncoderPrompt:
     return widget
 
 
-def follow(prompt: EncoderPrompt, queue: OperationQueue, work: Work, *, encoder: str | None = "Desk") -> JobWatch:
-    watch = JobWatch(queue, prompt)
-    prompt.follow(watch, "Test job", card_wait=60.0, encoder=encoder)
-    watch.submit("test", work)
-    return watch
+def follow(
+    prompt: EncoderPrompt,
+    queue: CoreCalls,
+    work: Work,
+    *,
+    encoder: str | None = "Desk",
+    stop: Callable[[], None] = lambda: None,
+) -> list[object]:
+    """Run ``work`` followed by the prompt; the list receives the outcome (result or error)."""
+    outcome: list[object] = []
+    run_salto_job(
+        prompt, queue, prompt, ENDPOINT, "Test job", work, stop,
+        card_wait=60.0, encoder=encoder, done=outcome.append, failed=outcome.append,
+    )  # fmt: skip
+    return outcome
 
 
 def test_client_stages_become_steps_and_the_card_wait_counts_down(
-    qtbot: QtBot, queue: OperationQueue, prompt: EncoderPrompt
+    qtbot: QtBot, queue: CoreCalls, prompt: EncoderPrompt
 ) -> None:
     release = threading.Event()
 
@@ -70,21 +85,27 @@ def test_client_stages_become_steps_and_the_card_wait_counts_down(
     assert prompt.remaining_seconds() is None
 
 
-def test_a_request_without_a_card_has_no_countdown(qtbot: QtBot, queue: OperationQueue, prompt: EncoderPrompt) -> None:
+def test_a_request_without_a_card_has_no_countdown(qtbot: QtBot, queue: CoreCalls, prompt: EncoderPrompt) -> None:
     def work(report: Report) -> None:
         report(Progress(Stage.ACKNOWLEDGED, "CNM", waits_for_card=False))
         report(CardProgress(CardStep.DONE, 1, 1, "Desk", "CN"))
 
     seen: list[int | None] = []
-    watch = follow(prompt, queue, work)
-    watch.progress.connect(lambda _payload: seen.append(prompt.remaining_seconds()))
+    shown = prompt.on_progress
+
+    def watched(step: object) -> None:
+        shown(step)
+        seen.append(prompt.remaining_seconds())
+
+    prompt.on_progress = watched  # type: ignore[method-assign]
+    follow(prompt, queue, work)
     qtbot.waitUntil(lambda: not prompt.busy(), timeout=WAIT_MS)
-    assert seen == [None, None]
+    assert seen == [None, None]  # no step of this job waits for a card
     assert prompt.steps()[1:] == ["SALTO accepted the request and is working on it...", "Card 1 of 1 done.", "Done."]
 
 
 def test_a_job_behind_another_waits_and_can_be_cancelled_before_it_runs(
-    qtbot: QtBot, queue: OperationQueue, prompt: EncoderPrompt
+    qtbot: QtBot, queue: CoreCalls, prompt: EncoderPrompt
 ) -> None:
     release = threading.Event()
     started = threading.Event()
@@ -93,10 +114,10 @@ def test_a_job_behind_another_waits_and_can_be_cancelled_before_it_runs(
         started.set()
         release.wait(WAIT_MS / 1000)
 
-    queue.submit("first", blocking)
+    queue.run(prompt, lambda: blocking(lambda _step: None), lambda _none: None, pytest.fail, LANE, label="first")
     assert started.wait(WAIT_MS / 1000)
     ran: list[bool] = []
-    follow(prompt, queue, lambda report: ran.append(True))
+    outcome = follow(prompt, queue, lambda report: ran.append(True))
     assert prompt.steps() == ["Waiting for the encoder: another operation runs first."]
     prompt.cancel_button.click()
     assert not prompt.busy()
@@ -104,12 +125,13 @@ def test_a_job_behind_another_waits_and_can_be_cancelled_before_it_runs(
     assert prompt.error_label.text() == Cancelled().message("en")
     action = Cancelled().action
     assert action is not None and prompt.action_label.text() == action("en")
+    assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)  # the job that asked hears it too
     release.set()
-    qtbot.waitUntil(lambda: not queue.busy(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not queue.lane_busy(LANE), timeout=WAIT_MS)
     assert ran == []
 
 
-def test_cancel_reaches_the_running_job(qtbot: QtBot, queue: OperationQueue, prompt: EncoderPrompt) -> None:
+def test_cancel_reaches_the_running_job(qtbot: QtBot, queue: CoreCalls, prompt: EncoderPrompt) -> None:
     cancelled = threading.Event()
 
     def work(report: Report) -> None:
@@ -117,9 +139,7 @@ def test_cancel_reaches_the_running_job(qtbot: QtBot, queue: OperationQueue, pro
         if cancelled.wait(WAIT_MS / 1000):
             raise Cancelled()
 
-    watch = JobWatch(queue, prompt)
-    prompt.follow(watch, "Test job", card_wait=60.0, encoder="Desk")
-    watch.submit("test", work, cancelled.set)
+    follow(prompt, queue, work, stop=cancelled.set)
     qtbot.waitUntil(lambda: prompt.remaining_seconds() is not None, timeout=WAIT_MS)
     prompt.cancel_button.click()
     assert not prompt.cancel_button.isEnabled()
@@ -129,7 +149,7 @@ def test_cancel_reaches_the_running_job(qtbot: QtBot, queue: OperationQueue, pro
 
 
 def test_errors_show_the_core_message_and_action_and_unexpected_ones_say_so(
-    qtbot: QtBot, queue: OperationQueue, prompt: EncoderPrompt
+    qtbot: QtBot, queue: CoreCalls, prompt: EncoderPrompt
 ) -> None:
     def refused(report: Report) -> None:
         raise SaltoDeskError(Text("Room 999 is unknown.", "Kamer 999 is onbekend."), Text("Fix it.", "Herstel het."))
@@ -150,7 +170,7 @@ def test_errors_show_the_core_message_and_action_and_unexpected_ones_say_so(
     assert "log file" in prompt.action_label.text()
 
 
-def test_dutch_steps(qtbot: QtBot, queue: OperationQueue) -> None:
+def test_dutch_steps(qtbot: QtBot, queue: CoreCalls) -> None:
     prompt = EncoderPrompt("nl")
     qtbot.addWidget(prompt)
 

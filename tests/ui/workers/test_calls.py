@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QObject, QThread
@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from salto_desk.errors import SaltoDeskError, Text
-from ui.workers.calls import CoreCalls, Lane
+from salto_desk.protocol.errors import Cancelled
+from ui.workers.calls import CoreCalls, Lane, SaltoLane
 
 WAIT_MS = 10_000
 
@@ -99,3 +100,57 @@ def test_a_slow_user_call_does_not_hold_up_the_next_one(qtbot: QtBot, calls: Cor
     qtbot.waitUntil(lambda: order == ["page"], timeout=WAIT_MS)
     release.set()
     qtbot.waitUntil(lambda: order == ["page", "slow search"], timeout=WAIT_MS)
+
+
+def test_progress_reaches_the_widget_in_order_before_the_result(qtbot: QtBot, calls: CoreCalls) -> None:
+    owner = QObject()
+    seen: list[object] = []
+
+    def work(report: Callable[[str], None]) -> str:
+        for step in ("sending", "place the card", "card done"):
+            report(step)
+        return "written"
+
+    calls.run_reporting(owner, work, seen.append, seen.append, pytest.fail, SaltoLane("127.0.0.1:8090"))
+    qtbot.waitUntil(lambda: "written" in seen, timeout=WAIT_MS)
+    assert seen == ["sending", "place the card", "card done", "written"]
+
+
+def test_a_salto_lane_runs_one_operation_at_a_time_and_shows_what_waits(qtbot: QtBot, calls: CoreCalls) -> None:
+    owner = QObject()
+    lane = SaltoLane("127.0.0.1:8090")
+    release = threading.Event()
+    changes: list[bool] = []
+    calls.lanes_changed.connect(lambda: changes.append(True))
+    done: list[str] = []
+    calls.run(owner, lambda: release.wait(WAIT_MS / 1000) and "printed", done.append, pytest.fail, lane, label="Print")
+    calls.run(owner, lambda: "read", done.append, pytest.fail, lane, label="Read card")
+    qtbot.waitUntil(lambda: calls.lane_labels(lane) == (["Print"], ["Read card"]), timeout=WAIT_MS)
+    assert calls.lane_busy(lane) and lane in calls.salto_lanes() and changes
+    release.set()
+    qtbot.waitUntil(lambda: done == ["printed", "read"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not calls.lane_busy(lane), timeout=WAIT_MS)
+    assert calls.lane_labels(lane) == ([], [])
+
+
+def test_cancel_drops_a_waiting_call_and_stops_a_running_one(qtbot: QtBot, calls: CoreCalls) -> None:
+    owner = QObject()
+    lane = SaltoLane("127.0.0.1:8090")
+    stop = threading.Event()
+    failures: list[Exception] = []
+
+    def running() -> None:
+        if stop.wait(WAIT_MS / 1000):
+            raise Cancelled()
+
+    started: list[bool] = []
+    first = calls.run(
+        owner, running, pytest.fail, failures.append, lane, started=lambda: started.append(True), cancel=stop.set
+    )
+    second = calls.run(owner, lambda: pytest.fail("a dropped call never runs"), pytest.fail, failures.append, lane)
+    qtbot.waitUntil(lambda: started == [True], timeout=WAIT_MS)
+    calls.cancel(second)
+    assert len(failures) == 1 and isinstance(failures[0], Cancelled)  # answered at once: it never ran
+    calls.cancel(first)
+    qtbot.waitUntil(lambda: len(failures) == 2, timeout=WAIT_MS)
+    assert isinstance(failures[1], Cancelled)
