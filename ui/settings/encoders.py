@@ -300,8 +300,7 @@ class EncodersPage(LoadedPage):
         rooms = ", ".join(card.rooms) or "-"
         self.test_lines.append(
             say(
-                f"Read check: {encoder.name} read a {card.card_type.value} card (rooms: {rooms}). "
-                "The encoder works.",
+                f"Read check: {encoder.name} read a {card.card_type.value} card (rooms: {rooms}). The encoder works.",
                 f"Leescontrole: {encoder.name} las een kaart van het type {card.card_type.value} "
                 f"(kamers: {rooms}). De encoder werkt.",
             )
