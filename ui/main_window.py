@@ -1,11 +1,7 @@
 """The main window: the four tabs, the menus, and a status bar that says whether the desk can work.
 
-The status bar shows, per administration, whether its SALTO answers (an ENQ sent through that
-endpoint's encoder queue, so a check never overlaps an encode), the PMS sync state with the time of
-the last good sync or since when the PMS is unreachable, and what the encoder queues are doing. While
-BEX cannot be reached, a banner over the tabs says since when and that the data shown is that of the
-last sync (the tabs keep working from the local database). When another desk leads the sync, the
-status bar says which desk since when.
+The status bar and the offline banner over the tabs are the desk's state line (``DeskStatusLine``):
+whether each administration's SALTO answers, the PMS sync, and what the encoders are doing.
 
 Several desks on one database (docs/multi-desk.md): a ``ChangeFeed`` re-emits the other desks'
 changes on ``context.events`` while the window is shown, and, when the desk has a ``Coordinator``,
@@ -21,18 +17,13 @@ switched by rebuilding the window (``language_changed``, handled by ``ui.app.Des
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.keys.model import Administration, Holder, HolderKind
-from salto_desk.storage.leases import LeaseHolder
-from salto_desk.storage.pms_repository import SyncStatus
-from salto_desk.sync import SyncProgress
+from salto_desk.errors import Text
+from salto_desk.keys.model import Holder, HolderKind
 from ui.context import DeskContext
 from ui.dialogs.about import AboutDialog
 from ui.tabs.owners import OwnersTab
@@ -41,30 +32,10 @@ from ui.tabs.reservations import ReservationsTab
 from ui.tabs.settings import SettingsTab
 from ui.widgets.desk_status import DeskStatusView
 from ui.widgets.key_actions import KeyActionsPanel
-from ui.workers.calls import SaltoLane
+from ui.widgets.status_line import DeskStatusLine
 from ui.workers.change_feed import ChangeFeed
 
-LINK_CHECK_INTERVAL_MS = 60_000
 DEFAULT_SYNC_INTERVAL_S = 120
-OK_STYLE = "color: #1b5e20;"
-ERROR_STYLE = "color: #b00020;"
-LINK_CHECK = Text("SALTO link check", "SALTO-verbindingscontrole")
-NO_ADMINISTRATION = Text(
-    "No administration set up yet (Settings tab)", "Nog geen administratie ingesteld (tab Instellingen)"
-)
-OFFLINE = Text("PMS: offline", "PMS: offline")
-FROM_CACHE = Text(" (working from the cache)", " (werkt met de cache)")
-SYNCED_AT = Text("PMS: synced at ", "PMS: gesynchroniseerd om ")
-BANNER_STYLE = "background: #fff3cd; color: #5c3c00; border: 1px solid #e0b000; padding: 6px;"
-OFFLINE_BANNER = Text(
-    "BEX cannot be reached since {since}. What you see is the data of the last sync ({last}): today's arrivals "
-    "and in-house guests can still be worked on and key cards can still be printed. Salto Desk keeps trying; "
-    "F5 tries now.",
-    "BEX is niet bereikbaar sinds {since}. U ziet de gegevens van de laatste synchronisatie ({last}): de "
-    "aankomsten van vandaag en de gasten in huis kunt u gewoon helpen en sleutelkaarten kunnen nog worden "
-    "gemaakt. Salto Desk blijft het proberen; F5 probeert het nu.",
-)
-NEVER_SYNCED = Text("none yet on this desk", "nog geen op deze balie")
 NOT_A_KEY_TAB = Text(
     "Printing works on the Reservations and Owners tabs: select a reservation or owner with a key there first.",
     "Afdrukken kan op de tabbladen Reserveringen en Eigenaren: kies daar eerst een reservering of eigenaar met "
@@ -75,31 +46,11 @@ ENCODERS_BUSY = Text(
     "De taal kan worden gewisseld zodra de encoders vrij zijn: rond de kaartbewerking eerst af of annuleer die.",
 )
 STATUS_MESSAGE_MS = 8000
-SYNC_ELSEWHERE = Text("sync runs at {desk} since {since}", "synchronisatie loopt aan {desk} sinds {since}")
 DESKS = Text("Desks", "Balies")
 
 GEOMETRY_SETTING = "window/geometry"
 TAB_SETTING = "window/tab"
 SPLITTER_SETTING = "window/splitters/{tab}/{index}"
-
-
-@dataclass(frozen=True)
-class LinkState:
-    """The outcome of one ENQ: the round trip, or the error that says why SALTO did not answer."""
-
-    round_trip: float | None
-    error: BaseException | None = None
-
-
-def _error_text(error: object, language: str) -> str:
-    if isinstance(error, SaltoDeskError):
-        return error.user_message(language)
-    return f"{type(error).__name__}: {error}"
-
-
-def _clock_text(moment: datetime) -> str:
-    local = moment.astimezone()
-    return f"{local:%H:%M}" if local.date() == datetime.now().astimezone().date() else f"{local:%d-%m %H:%M}"
 
 
 def with_shortcut(text: str, action: QAction) -> str:
@@ -162,29 +113,9 @@ class MainWindow(QMainWindow):
             (self.settings, Text("Settings", "Instellingen")),
         ):
             self.tabs.addTab(tab, title(language))
-        self.offline_banner = QLabel()
-        self.offline_banner.setObjectName("offline_banner")
-        self.offline_banner.setWordWrap(True)
-        self.offline_banner.setStyleSheet(BANNER_STYLE)
-        self.offline_banner.setAccessibleName(Text("PMS offline notice", "Melding PMS offline")(language))
-        self.offline_banner.hide()
-        central = QWidget()
-        central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(0, 0, 0, 0)
-        central_layout.setSpacing(0)
-        central_layout.addWidget(self.offline_banner)
-        central_layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
         self.read_key.open_holder.connect(self.open_holder)
         self.settings.desk_page.language_chosen.connect(self._on_language_chosen)
 
-        self._administrations: list[Administration] = []
-        self._links: dict[int, LinkState] = {}
-        self._checking: set[int] = set()  # administrations whose link check waits or runs
-        self._sync_state: Text | None = None
-        self._sync_failure: str | None = None
-        self._sync_failed_at: datetime | None = None
-        self._sync_leader: LeaseHolder | None = None
         self._closed = False
 
         self.change_feed = ChangeFeed(context.services.changes.poll, context.calls)
@@ -201,48 +132,27 @@ class MainWindow(QMainWindow):
             # A desk on its own SQLite file has nobody to share with: the dock waits in the View menu.
             self.desk_status_dock.setVisible(context.database.url.get_backend_name() != "sqlite")
         self._feeds_started = False
-
-        self.link_label = QLabel()
-        self.link_label.setObjectName("status_link")
-        self.link_label.setAccessibleName(Text("SALTO link state", "Status SALTO-verbinding")(language))
-        self.sync_label = QLabel()
-        self.sync_label.setObjectName("status_sync")
-        self.sync_label.setAccessibleName(Text("PMS sync state", "Status PMS-synchronisatie")(language))
-        self.queue_label = QLabel()
-        self.queue_label.setObjectName("status_queue")
-        self.queue_label.setAccessibleName(Text("Encoder queue", "Wachtrij van de encoders")(language))
-        bar = self.statusBar()
-        bar.setAccessibleName(Text("Status bar", "Statusbalk")(language))
-        bar.addWidget(self.link_label, 2)
-        bar.addWidget(self.sync_label, 2)
-        bar.addPermanentWidget(self.queue_label)
         self._build_menus()
+        self.status_line = DeskStatusLine(context, self.sync_action.toolTip(), self)
+        self.status_line.place(self.statusBar())
+        self.offline_banner = self.status_line.offline_banner
+        self.link_label = self.status_line.link_label
+        self.sync_label = self.status_line.sync_label
+        self.queue_label = self.status_line.queue_label
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.offline_banner)
+        central_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
 
-        context.events.config_changed.connect(self.reload_configuration)
-        context.calls.lanes_changed.connect(self._show_queue)
-        context.events.pms_synced.connect(self._on_synced)
-        sync = context.sync
-        if sync is not None:
-            sync.started.connect(self._on_sync_started)
-            sync.progress.connect(self._on_sync_progress)
-            sync.failed.connect(self._on_sync_failed)
-            sync.skipped.connect(self._on_sync_skipped)
-            if sync.running:  # a window rebuilt (another language) while a sync runs
-                self._sync_state = Text("PMS: syncing…", "PMS: synchroniseren…")
-
-        self._link_timer = QTimer(self)
-        self._link_timer.setInterval(LINK_CHECK_INTERVAL_MS)
-        self._link_timer.timeout.connect(self.check_links)
-        self._link_timer.start()
         self._sync_timer = QTimer(self)
         self._sync_timer.setInterval(sync_interval_s * 1000)
         self._sync_timer.timeout.connect(self.sync_now)
-        if sync is not None:
+        if context.sync is not None:
             self._sync_timer.start()
-        self._show_queue()
-        self._show_sync()
         self.restore_layout()
-        self.reload_configuration()
 
     # --- menus ------------------------------------------------------------------------------------
 
@@ -253,7 +163,9 @@ class MainWindow(QMainWindow):
                                         self.sync_now)  # fmt: skip
         self.sync_action.setEnabled(self.context.sync is not None)
         desk.addAction(self.sync_action)
-        check = self._action(Text("&Check the SALTO links", "SALTO-verbindingen &controleren"), None, self.check_links)
+        check = self._action(
+            Text("&Check the SALTO links", "SALTO-verbindingen &controleren"), None, lambda: self.check_links()
+        )
         desk.addAction(check)
         desk.addSeparator()
         quit_action = self._action(Text("&Quit", "&Afsluiten"), QKeySequence.StandardKey.Quit, self.close)
@@ -409,76 +321,11 @@ class MainWindow(QMainWindow):
         if 0 <= tab < self.tabs.count():
             self.tabs.setCurrentIndex(tab)
 
-    # --- configuration, SALTO links and queues -----------------------------------------------------
-
-    def reload_configuration(self) -> None:
-        """Read the administrations again (after a settings change) and check their links."""
-        self.context.calls.run(
-            self, self.context.services.front_desk.administrations, self._administrations_read, self._config_unread
-        )
+    # --- SALTO links and the PMS sync -------------------------------------------------------------
 
     def check_links(self) -> None:
-        """ENQ every administration's SALTO, each on its endpoint's lane (never during an encode)."""
-        if self._closed:
-            return  # the desk is shutting down: no new lanes
-        client_for = self.context.client_for
-        for administration in self._administrations:
-            if administration.id in self._checking:
-                continue  # the previous check still waits for its turn
-            self._checking.add(administration.id)
-
-            def ping(administration: Administration = administration) -> LinkState:
-                with client_for(administration) as client:
-                    return LinkState(client.ping())
-
-            def answered(state: LinkState, checked: int = administration.id) -> None:
-                self._link_checked(checked, state)
-
-            def unanswered(error: Exception, checked: int = administration.id) -> None:
-                self._link_checked(checked, LinkState(None, error))
-
-            lane = SaltoLane(administration.salto_endpoint)
-            self.context.calls.run(self, ping, answered, unanswered, lane, label=LINK_CHECK(self.language))
-
-    def _link_checked(self, administration_id: int, state: LinkState) -> None:
-        self._checking.discard(administration_id)
-        self._links[administration_id] = state
-        self._show_links()
-
-    def _show_links(self) -> None:
-        parts, tips, failing = [], [], False
-        for administration in self._administrations:
-            state = self._links.get(administration.id)
-            if state is None:
-                status = Text("checking…", "controleren…")(self.language)
-            elif state.error is None and state.round_trip is not None:
-                status = f"SALTO ok ({state.round_trip * 1000:.0f} ms)"
-            else:
-                failing = True
-                status = Text("SALTO unreachable", "SALTO onbereikbaar")(self.language)
-                tips.append(f"{administration.name}: {_error_text(state.error, self.language)}")
-            parts.append(f"{administration.name}: {status}")
-        if not self._administrations:
-            parts.append(NO_ADMINISTRATION(self.language))
-        self.link_label.setText(" · ".join(parts))
-        self.link_label.setToolTip("\n".join(tips))
-        self.link_label.setStyleSheet(ERROR_STYLE if failing else OK_STYLE if self._links else "")
-
-    @Slot()
-    def _show_queue(self) -> None:
-        running: list[str] = []
-        waiting = 0
-        for lane in self.context.calls.salto_lanes():
-            now, later = self.context.calls.lane_labels(lane)
-            running += now
-            waiting += len(later)
-        if not running and not waiting:
-            text = Text("Encoders: idle", "Encoders: vrij")(self.language)
-        else:
-            text = Text("Encoders: ", "Encoders: ")(self.language) + (", ".join(running) or "…")
-            if waiting:
-                text += Text(f" ({waiting} waiting)", f" ({waiting} wachtend)")(self.language)
-        self.queue_label.setText(text)
+        """ENQ every administration's SALTO now (the state line also does so every minute)."""
+        self.status_line.check_links()
 
     # --- PMS sync ---------------------------------------------------------------------------------
 
@@ -486,105 +333,6 @@ class MainWindow(QMainWindow):
         sync = self.context.sync
         if sync is not None:
             sync.run()
-
-    def _on_sync_started(self) -> None:
-        self._sync_state = Text("PMS: syncing…", "PMS: synchroniseren…")
-        self._show_sync()
-
-    def _on_sync_progress(self, progress: object) -> None:
-        if isinstance(progress, SyncProgress):
-            self.sync_label.setText("PMS: " + progress.text(self.language))
-
-    def _on_synced(self, summary: object) -> None:
-        self._sync_state = None
-        self._sync_failure = None
-        self._sync_failed_at = None
-        if summary is not None:  # this desk synced (None: the leading desk's data arrived)
-            self._sync_leader = None
-        self._read_sync_status()
-
-    def _on_sync_skipped(self, leader: object) -> None:
-        """Another desk leads the sync: show its state (the shared database's) and which desk that is."""
-        self._sync_state = None
-        self._sync_failure = None
-        self._sync_failed_at = None
-        self._sync_leader = leader if isinstance(leader, LeaseHolder) else None
-        self._read_sync_status()
-
-    def _on_sync_failed(self, error: object) -> None:
-        self._sync_state = None
-        self._sync_failure = _error_text(error, self.language)
-        self._sync_failed_at = self._sync_failed_at or datetime.now().astimezone()
-        self._read_sync_status()
-
-    def _read_sync_status(self) -> None:
-        front_desk, administration_ids = self.context.services.front_desk, [each.id for each in self._administrations]
-        self.context.calls.run(
-            self, lambda: front_desk.sync_statuses(administration_ids), self._show_sync, self._sync_status_unread
-        )
-
-    def _show_sync(self, statuses: list[SyncStatus] | None = None) -> None:
-        tr = self.language
-        if self._sync_state is not None:
-            self.sync_label.setText(self._sync_state(tr))
-            self.sync_label.setStyleSheet("")
-            return
-        if self.context.sync is None:
-            self.sync_label.setText(Text("PMS: no connection set up", "PMS: geen koppeling ingesteld")(tr))
-            self.sync_label.setStyleSheet("")
-            self.offline_banner.hide()
-            return
-        statuses = statuses or []
-        successes = [status.last_success_at for status in statuses if status.last_success_at is not None]
-        offline = [status.offline_since for status in statuses if status.offline_since is not None]
-        errors = [status.last_error for status in statuses if status.last_error and status.offline_since]
-        if self._sync_failure is not None:
-            errors.append(self._sync_failure)
-        if self._sync_failed_at is not None:
-            offline.append(self._sync_failed_at)
-        self.offline_banner.setVisible(bool(offline))
-        self._show_sync_state(successes, offline, errors)
-        leader = self._sync_leader
-        if leader is not None:
-            elsewhere = SYNC_ELSEWHERE(tr).format(desk=leader.holder.desk, since=_clock_text(leader.acquired_at))
-            self.sync_label.setText(f"{self.sync_label.text()} · {elsewhere}")
-
-    def _show_sync_state(self, successes: list[datetime], offline: list[datetime], errors: list[str]) -> None:
-        tr = self.language
-        if offline:
-            since = _clock_text(min(offline))
-            self.sync_label.setText(f"{OFFLINE(tr)} {Text('since', 'sinds')(tr)} {since}{FROM_CACHE(tr)}")
-            self.sync_label.setToolTip("\n".join([*errors, self.sync_action.toolTip()]))
-            self.sync_label.setStyleSheet(ERROR_STYLE)
-            last = _clock_text(max(successes)) if successes else NEVER_SYNCED(tr)
-            self.offline_banner.setText(OFFLINE_BANNER(tr).format(since=since, last=last))
-            self.offline_banner.setToolTip("\n".join(errors))
-        elif successes:
-            self.sync_label.setText(SYNCED_AT(tr) + _clock_text(min(successes)))
-            self.sync_label.setToolTip(self.sync_action.toolTip())
-            self.sync_label.setStyleSheet(OK_STYLE)
-        else:
-            self.sync_label.setText(Text("PMS: not synced yet", "PMS: nog niet gesynchroniseerd")(tr))
-            self.sync_label.setToolTip(self.sync_action.toolTip())
-            self.sync_label.setStyleSheet("")
-
-    # --- lookups ----------------------------------------------------------------------------------
-
-    def _administrations_read(self, administrations: list[Administration]) -> None:
-        self._administrations = administrations
-        known = {each.id for each in self._administrations}
-        self._links = {key: value for key, value in self._links.items() if key in known}
-        self._show_links()
-        self.check_links()
-        self._read_sync_status()
-
-    def _config_unread(self, error: Exception) -> None:
-        self.link_label.setText(_error_text(error, self.language))
-        self.link_label.setStyleSheet(ERROR_STYLE)
-
-    def _sync_status_unread(self, error: Exception) -> None:
-        self.sync_label.setText(_error_text(error, self.language))
-        self.sync_label.setStyleSheet(ERROR_STYLE)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Start following the other desks when the window first shows."""
@@ -599,7 +347,7 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self.save_layout()
         self._closed = True
-        self._link_timer.stop()
+        self.status_line.stop()
         self._sync_timer.stop()
         self.change_feed.stop()
         if self.desk_status is not None:
