@@ -26,7 +26,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from multiprocessing.queues import Queue
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project's tests package, run as a script
 
 from salto_desk.coordination import Coordinator, LeaseTimes
 from salto_desk.keys.model import (
@@ -45,7 +48,7 @@ from salto_desk.keys.rules import EncodeMode
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import AuditRepository, ConfigRepository, KeyRepository, open_database
 from salto_desk.storage.leases import DeskProcess, Lease
-from tests.operations import salto_operations
+from tests.operations.helpers import salto_operations
 
 DESKS = 3
 ENCODERS = ("1", "2")

@@ -9,8 +9,10 @@ Measures against the demo PMS in a process of its own (as BEX is remote) and sim
   in these figures: run it on an otherwise idle machine;
 - the resident memory with those 10,000 reservations synced and listed.
 Prints each figure, its target and the ratio (figure / target; <= 1.0 meets it). Not part of the tests.
+``--slow-database URL`` runs instead the desk on a shared PostgreSQL 200 ms away (bench/slow_database.py).
 
 Run: .venv/bin/python bench/gui.py [--reservations N]
+     .venv/bin/python bench/gui.py --slow-database postgresql+psycopg://user@127.0.0.1/db [--delay-ms 200]
 """
 
 from __future__ import annotations
@@ -74,7 +76,18 @@ def start_pms(reservations: int) -> tuple[subprocess.Popen[str], str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reservations", type=int, default=10_000, help="reservations in the demo PMS")
+    parser.add_argument(
+        "--slow-database",
+        metavar="URL",
+        help="run the slow-database scenario instead (bench/slow_database.py) on this PostgreSQL, e.g. "
+        "$SALTO_DESK_TEST_POSTGRES_URL; it works in a schema of its own and drops it afterwards",
+    )
+    parser.add_argument("--delay-ms", type=float, default=200.0, help="the slow database's delay per round trip")
     options = parser.parse_args()
+    if options.slow_database:
+        from bench import slow_database
+
+        return slow_database.run(options.slow_database, options.delay_ms / 1000)
     server, base_url = start_pms(options.reservations)
     try:
         return run(options.reservations, base_url)

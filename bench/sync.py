@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project's tests package, run as a script
+
 from salto_desk.cli.sync import collector_paused
 from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.keys.model import AdministrationSettings, KeyTypeSettings, ProductSettings
@@ -29,7 +31,7 @@ from salto_desk.pms.client import BexClient
 from salto_desk.pms.settings import PmsSettings
 from salto_desk.storage import ConfigRepository, Database, open_database
 from salto_desk.sync import SyncEngine, SyncSummary
-from tests.operations import salto_operations
+from tests.operations.helpers import salto_operations
 
 RESERVATIONS = 10_000
 CHANGES = 50

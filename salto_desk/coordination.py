@@ -311,7 +311,7 @@ class ChangeWatcher:
 
     def poll(self) -> frozenset[Topic]:
         """Topics whose counter moved; the first poll only takes the baseline."""
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             current = versions(session)
         previous, self._seen = self._seen, current
         if previous is None:

@@ -8,8 +8,9 @@ The window's language is ``--language`` when given, else the one chosen on this 
 This desk, kept in the desk's QSettings), else the system's. ``DeskWindow`` rebuilds the window when
 the desk switches language, keeping the running services (``DeskContext``) and the layout.
 
-The database URL without a password takes it from this computer's keyring (``shared_database_url``);
-the desk's ``Coordinator`` shares encoders, SALTO links and the sync leadership with the other desks
+The database URL without a password takes it from this computer's keyring (``shared_database_url``).
+The database opens behind ``ui.startup.DatabaseStart`` (a shared server may be far away or down);
+``DeskLaunch`` then starts the services and the window. The desk's ``Coordinator`` shares encoders, SALTO links and the sync leadership with the other desks
 on that database (docs/multi-desk.md).
 """
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from salto_desk.coordination import Coordinator, LeaseTimes, shared_database_url
 from salto_desk.demo.desk import Demo
 from salto_desk.errors import SaltoDeskError, Text
+from salto_desk.exit_codes import ExitCode
 from salto_desk.logs import configure_logging
 from salto_desk.paths import app_paths
 from salto_desk.secrets import SecretStore
@@ -38,6 +40,7 @@ from ui.i18n import Translations, system_language
 from ui.main_window import DEFAULT_SYNC_INTERVAL_S, MainWindow
 from ui.screenshots import save_screenshots
 from ui.settings.desk import desk_language
+from ui.startup import DatabaseStart, database_place
 
 APPLICATION_NAME = "Salto Desk"
 SETTINGS_FILE = "desk.ini"
@@ -126,12 +129,50 @@ class DeskWindow(QObject):
         old.deleteLater()
 
 
-def _fail(app: QApplication, error: SaltoDeskError, language: str, *, interactive: bool) -> int:
-    message = error.user_message(language)
-    print(message, file=sys.stderr)
-    if interactive:
-        QMessageBox.critical(None, APPLICATION_NAME, message)
-    return 1
+class DeskLaunch:
+    """What the desk starts once its database is open: the services, the coordinator, the window, a first sync."""
+
+    def __init__(
+        self,
+        settings: QSettings,
+        translations: Translations,
+        reporter: CrashReporter,
+        *,
+        language: str,
+        secrets: SecretStore,
+        data_dir: Path | None,
+        demo: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.translations = translations
+        self.reporter = reporter
+        self.language = language
+        self.secrets = secrets
+        self.data_dir = data_dir
+        self.demo = demo
+        self.context: DeskContext | None = None
+        self.desk: DeskWindow | None = None
+
+    def open(self, database: Database) -> DeskWindow:
+        context = build_context(
+            database, self.settings, language=self.language, secrets=self.secrets, data_dir=self.data_dir
+        )
+        self.context = context
+        context.coordinator = Coordinator(database)
+        default_interval = DEMO_SYNC_INTERVAL_S if self.demo else DEFAULT_SYNC_INTERVAL_S
+        interval = sync_interval(self.settings.value(SYNC_INTERVAL_SETTING, default_interval))
+        self.desk = DeskWindow(context, self.translations, self.reporter, sync_interval_s=interval, demo=self.demo)
+        self.desk.window.show()
+        if context.sync is not None:
+            context.sync.run()
+        return self.desk
+
+    def close(self) -> None:
+        """Stop the services; the database too, unless the demo owns it."""
+        if self.context is not None:
+            self.context.shutdown()
+            if not self.demo:
+                self.context.database.dispose()
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -146,44 +187,60 @@ def run_gui(args: argparse.Namespace) -> int:
     language = explicit or system_language()  # until this desk's own choice is read
     translations = Translations(app)
     translations.use(language)
-    screenshots: Path | None = args.screenshots
-    interactive = screenshots is None
     demo: Demo | None = None
-    context: DeskContext | None = None
+    launch: DeskLaunch | None = None
+    secrets: SecretStore
     try:
         paths = app_paths(args.data_dir).ensure()
         log_file = configure_logging(paths.logs)
         reporter = install_excepthook(app, log_file, language)
-        secrets: SecretStore
         if args.demo:
-            demo = Demo().start()
-            database, settings_folder, secrets = demo.database, demo.data_dir, demo.secrets
-            data_dir: Path | None = demo.data_dir
+            demo = Demo().start()  # local and quick: no start window
+            settings_folder, secrets, data_dir = demo.data_dir, demo.secrets, demo.data_dir
         else:
-            database = start_database(shared_database_url(args.database_url), args.data_dir)
             settings_folder, secrets, data_dir = paths.config, SecretStore(), args.data_dir
         settings = desk_settings(settings_folder)
         language = desk_language(settings, explicit)
         translations.use(language)
         reporter.language = language
-        context = build_context(database, settings, language=language, secrets=secrets, data_dir=data_dir)
-        context.coordinator = Coordinator(database)
-        default_interval = DEMO_SYNC_INTERVAL_S if demo else DEFAULT_SYNC_INTERVAL_S
-        interval = sync_interval(settings.value(SYNC_INTERVAL_SETTING, default_interval))
-        desk = DeskWindow(context, translations, reporter, sync_interval_s=interval, demo=demo is not None)
-        desk.window.show()
-        if context.sync is not None:
-            context.sync.run()
-        if screenshots is not None:
-            return save_screenshots(app, desk.window, demo, screenshots)
-        return app.exec()
+        launch = DeskLaunch(
+            settings, translations, reporter, language=language, secrets=secrets, data_dir=data_dir, demo=bool(demo)
+        )
+        if demo is not None:
+            desk = launch.open(demo.database)
+            if args.screenshots is not None:
+                return save_screenshots(app, desk.window, demo, args.screenshots)
+            return app.exec()
+        return _start_then_run(app, launch, shared_database_url(args.database_url), args.data_dir)
     except SaltoDeskError as error:
-        return _fail(app, error, language, interactive=interactive)
+        message = error.user_message(language)
+        print(message, file=sys.stderr)
+        if args.screenshots is None:
+            QMessageBox.critical(None, APPLICATION_NAME, message)
+        return ExitCode.FAILURE
     finally:
-        if context is not None:
-            context.shutdown()
-            if demo is None:
-                context.database.dispose()
+        if launch is not None:
+            launch.close()
         if demo is not None:
             demo.close()
         collector.stop()
+
+
+def _start_then_run(app: QApplication, launch: DeskLaunch, url: str | None, data_dir: Path | None) -> int:
+    """Open the database behind ``DatabaseStart`` (the screen never freezes on a far server), then the desk."""
+    language = launch.language
+    start = DatabaseStart(lambda: start_database(url, data_dir), language, where=database_place(url, language))
+
+    def opened(database: object) -> None:
+        assert isinstance(database, Database)
+        launch.open(database)
+        start.dismiss()
+
+    start.opened.connect(opened)
+    start.failed.connect(lambda message: print(message, file=sys.stderr))  # for a desk started from a script
+    start.quit_requested.connect(lambda: app.exit(ExitCode.FAILURE))
+    start.start()
+    try:
+        return app.exec()
+    finally:
+        start.dismiss()

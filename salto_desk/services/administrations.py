@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from zoneinfo import available_timezones
 
 from salto_desk.keys.model import Administration, AdministrationSettings, AuthorizationName
 from salto_desk.storage.config_repository import ConfigRepository
@@ -30,11 +32,11 @@ class Administrations:
 
     def all(self) -> list[Administration]:
         """Every administration, by name."""
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             return ConfigRepository(session).administrations()
 
     def form(self, administration_id: int) -> AdministrationForm:
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             config = ConfigRepository(session)
             return AdministrationForm(
                 config.administration(administration_id), config.authorization_names(administration_id)
@@ -52,6 +54,12 @@ class Administrations:
             else:
                 stored = config.update_administration(administration_id, settings)
             return AdministrationForm(stored, config.replace_authorization_names(stored.id, names))
+
+    @staticmethod
+    @cache
+    def time_zones() -> tuple[str, ...]:
+        """The IANA zones this computer knows, sorted; read once (it opens some 600 files)."""
+        return tuple(sorted(available_timezones()))
 
     def delete(self, administration_id: int) -> None:
         """Remove an administration with its key types, products, encoders and door names (refused while

@@ -59,7 +59,7 @@ class DoorNames:
 
     def rows(self, administration_id: int) -> list[DoorRow]:
         """Every synced object by name with its door name, then stored names of objects no longer synced."""
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             objects = PmsRepository(session).objects(administration_id)
             stored = {door.pms_object_id: door for door in ConfigRepository(session).door_names(administration_id)}
         rows = [DoorRow(each.pms_id, each.name, each.object_type, stored.pop(each.pms_id, None)) for each in objects]

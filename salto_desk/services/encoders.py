@@ -25,15 +25,15 @@ class Encoders:
 
     def listed(self, administration_id: int) -> list[Encoder]:
         """The administration's encoders by name."""
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             return ConfigRepository(session).encoders(administration_id)
 
     def one(self, encoder_id: int) -> Encoder:
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             return ConfigRepository(session).encoder(encoder_id)
 
     def site(self, encoder_id: int) -> EncoderSite:
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             config = ConfigRepository(session)
             encoder = config.encoder(encoder_id)
             return EncoderSite(encoder, config.administration(encoder.administration_id))

@@ -136,25 +136,22 @@ class FrontDesk:
         self.clock = clock
 
     def administrations(self) -> list[Administration]:
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             return ConfigRepository(session).administrations()
 
     def search_reservations(self, query: ReservationQuery) -> ReservationSearch:
         """Reservations matching ``query`` with their key data; ``query.day`` becomes today in the zone of
         the chosen (or first) administration."""
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             administrations = tuple(ConfigRepository(session).administrations())
             names = {each.id: each.name for each in administrations}
             chosen = next((each for each in administrations if each.id == query.administration_id), None)
             chosen = chosen or (administrations[0] if administrations else None)
             day = today_in(chosen, self.clock()) if chosen is not None else self.clock().astimezone().date()
             found = PmsRepository(session).search_reservations(replace(query, day=day))
-            keys = KeyRepository(session)
-            by_holder: dict[tuple[int, str], list[KeyData]] = {}
-            for administration_id in {reservation.administration_id for reservation in found}:
-                shown = [each.pms_id for each in found if each.administration_id == administration_id]
-                for pms_id, held in keys.for_holders(administration_id, HolderKind.RESERVATION, shown).items():
-                    by_holder[(administration_id, pms_id)] = held
+            by_holder = KeyRepository(session).for_holders_of(
+                HolderKind.RESERVATION, [(each.administration_id, each.pms_id) for each in found]
+            )
         rows = tuple(
             ReservationRow(
                 reservation,
@@ -168,7 +165,7 @@ class FrontDesk:
     def search_owners(self, administration_id: int | None, text: str) -> OwnerSearch:
         """Owners of one administration (None: all) matching ``text``, with their accommodations of today."""
         rows: list[OwnerRow] = []
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             config, cache, keys = ConfigRepository(session), PmsRepository(session), KeyRepository(session)
             administrations = tuple(config.administrations())
             for administration in administrations:
@@ -183,7 +180,7 @@ class FrontDesk:
 
     def key_details(self, key_id: int) -> KeyDetails | None:
         """The key as stored now with its names, encoders and audit history; None once it is deleted."""
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             try:
                 key = KeyRepository(session).get(key_id)
             except NotFoundError:
@@ -202,7 +199,7 @@ class FrontDesk:
 
     def encoder_choices(self) -> list[EncoderChoice]:
         """Every encoder of every administration, by administration then encoder name."""
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             config = ConfigRepository(session)
             return [
                 EncoderChoice(administration, encoder)
@@ -211,12 +208,12 @@ class FrontDesk:
             ]
 
     def encoders(self, administration_id: int) -> list[Encoder]:
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             return ConfigRepository(session).encoders(administration_id)
 
     def key_data_setup(self, administration_id: int) -> KeyDataSetup:
         """The choices of one administration's key data forms."""
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             config = ConfigRepository(session)
             return KeyDataSetup(
                 administration=config.administration(administration_id),
@@ -228,7 +225,7 @@ class FrontDesk:
     def reservation_key_setup(self, administration_id: int, reservation_pms_id: str) -> KeyDataSetup:
         """The choices plus each key type's defaults for new key data of the reservation (+Key)."""
         setup = self.key_data_setup(administration_id)
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             reservation = PmsRepository(session).reservation(administration_id, reservation_pms_id)
             if reservation is None:
                 raise NotFoundError(Text("reservation", "reservering"), reservation_pms_id)
@@ -246,6 +243,6 @@ class FrontDesk:
 
     def sync_statuses(self, administration_ids: list[int]) -> list[SyncStatus]:
         """The PMS sync state of each administration, as the last sync (of any desk) left it."""
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             pms = PmsRepository(session)
             return [pms.sync_status(administration_id) for administration_id in administration_ids]

@@ -69,7 +69,7 @@ class KeyTypes:
 
     def listed(self, administration_id: int) -> list[KeyTypeWithProducts]:
         """The administration's key types by name, each with its products by name."""
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             config = ConfigRepository(session)
             key_types = config.key_types(administration_id)
             products = config.products_of_administration(administration_id)
@@ -79,7 +79,7 @@ class KeyTypes:
         return [KeyTypeWithProducts(each, tuple(by_key_type[each.id])) for each in key_types]
 
     def key_type_form(self, administration_id: int, key_type_id: int | None) -> KeyTypeForm:
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             config = ConfigRepository(session)
             return KeyTypeForm(
                 config.administration(administration_id),
@@ -101,7 +101,7 @@ class KeyTypes:
             ConfigRepository(session).delete_key_type(key_type_id)
 
     def product_form(self, administration_id: int, product_id: int | None) -> ProductForm:
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             return ProductForm(
                 None if product_id is None else ConfigRepository(session).product(product_id),
                 PmsRepository(session).filter_choices(administration_id),

@@ -47,5 +47,5 @@ class ManagerPin:
             SettingsRepository(session).set(MANAGER_PIN, None)
 
     def _stored(self) -> str | None:
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             return SettingsRepository(session).get(MANAGER_PIN)

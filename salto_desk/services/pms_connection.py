@@ -59,7 +59,7 @@ class PmsConnection:
         self.secrets = secrets
 
     def state(self) -> PmsConnectionState:
-        with self.database.unit_of_work() as session:
+        with self.database.reading() as session:
             base_url = SettingsRepository(session).get(PMS_BASE_URL) or ""
         try:
             stored = self.secrets.get(PMS_API_KEY)

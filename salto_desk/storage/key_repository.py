@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from salto_desk.errors import Text, ValidationError
@@ -195,20 +195,35 @@ class KeyRepository:
         self, administration_id: int, kind: HolderKind, pms_ids: Collection[str]
     ) -> dict[str, list[KeyData]]:
         """Key data of many holders at once, by holder PMS id (holders without keys are left out)."""
-        ordered = sorted(pms_ids)
-        found: dict[str, list[KeyData]] = {}
+        found = self.for_holders_of(kind, [(administration_id, pms_id) for pms_id in pms_ids])
+        return {pms_id: keys for (_, pms_id), keys in found.items()}
+
+    def for_holders_of(
+        self, kind: HolderKind, holders: Collection[tuple[int, str]]
+    ) -> dict[tuple[int, str], list[KeyData]]:
+        """Key data of many holders of any administrations at once, by (administration id, holder PMS id):
+        one query per ``_CHUNK`` holders, however many administrations they belong to."""
+        ordered = sorted(set(holders))
+        found: dict[tuple[int, str], list[KeyData]] = {}
         for start in range(0, len(ordered), _CHUNK):
+            by_administration: dict[int, list[str]] = {}
+            for administration_id, pms_id in ordered[start : start + _CHUNK]:
+                by_administration.setdefault(administration_id, []).append(pms_id)
             rows = self.session.scalars(
                 self._select()
                 .where(
-                    KeyRow.administration_id == administration_id,
                     KeyRow.holder_kind == kind.value,
-                    KeyRow.holder_pms_id.in_(ordered[start : start + _CHUNK]),
+                    or_(
+                        *(
+                            and_(KeyRow.administration_id == administration_id, KeyRow.holder_pms_id.in_(pms_ids))
+                            for administration_id, pms_ids in by_administration.items()
+                        )
+                    ),
                 )
                 .order_by(KeyRow.id)
             )
             for row in rows:
-                found.setdefault(row.holder_pms_id, []).append(self._key(row))
+                found.setdefault((row.administration_id, row.holder_pms_id), []).append(self._key(row))
         return found
 
     def set_state(self, key_id: int, state: KeyState, now: datetime) -> KeyData:

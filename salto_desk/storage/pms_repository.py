@@ -758,34 +758,47 @@ class PmsRepository:
     def _sites_for(self, administration_id: int | None) -> list[_Site]:
         if administration_id is not None:
             return [self._site(administration_id)]
-        ids = self.session.scalars(select(AdministrationRow.id).order_by(AdministrationRow.name))
-        return [self._site(each) for each in ids]
+        rows = self.session.scalars(select(AdministrationRow).order_by(AdministrationRow.name)).all()
+        self._load_sites([row for row in rows if row.id not in self._sites])
+        return [self._sites[row.id] for row in rows]
 
     def _site(self, administration_id: int) -> _Site:
         site = self._sites.get(administration_id)
-        if site is not None:
-            return site
-        administration = self._administration(administration_id)
-        pms_id = administration.pms_id
-        objects = {
-            row.pms_id: row
-            for row in self.session.scalars(select(PmsObjectRow).where(PmsObjectRow.administration_pms_id == pms_id))
-        }
-        types = dict(
-            self.session.execute(
-                select(PmsRentableTypeRow.pms_id, PmsRentableTypeRow.name).where(
-                    PmsRentableTypeRow.administration_pms_id == pms_id
-                )
-            ).all()
-        )
-        doors = dict(
-            self.session.execute(
-                select(DoorNameRow.pms_object_id, DoorNameRow.door_name).where(
-                    DoorNameRow.administration_id == administration_id
-                )
-            ).all()
-        )
-        zone = ZoneInfo(administration.time_zone)
-        site = _Site(administration_id, pms_id, zone, country_of_zone(administration.time_zone), objects, types, doors)
-        self._sites[administration_id] = site
+        if site is None:
+            self._load_sites([self._administration(administration_id)])
+            site = self._sites[administration_id]
         return site
+
+    def _load_sites(self, administrations: Sequence[AdministrationRow]) -> None:
+        """The lookups of several administrations in three queries, whatever their number (a far server
+        charges a round trip per query)."""
+        if not administrations:
+            return
+        pms_ids = [row.pms_id for row in administrations]
+        objects: dict[str, dict[str, PmsObjectRow]] = {pms_id: {} for pms_id in pms_ids}
+        for unit in self.session.scalars(select(PmsObjectRow).where(PmsObjectRow.administration_pms_id.in_(pms_ids))):
+            objects[unit.administration_pms_id][unit.pms_id] = unit
+        types: dict[str, dict[str, str]] = {pms_id: {} for pms_id in pms_ids}
+        for owner, type_id, name in self.session.execute(
+            select(PmsRentableTypeRow.administration_pms_id, PmsRentableTypeRow.pms_id, PmsRentableTypeRow.name).where(
+                PmsRentableTypeRow.administration_pms_id.in_(pms_ids)
+            )
+        ):
+            types[owner][type_id] = name
+        doors: dict[int, dict[str, str]] = {row.id: {} for row in administrations}
+        for administration_id, object_id, door_name in self.session.execute(
+            select(DoorNameRow.administration_id, DoorNameRow.pms_object_id, DoorNameRow.door_name).where(
+                DoorNameRow.administration_id.in_(list(doors))
+            )
+        ):
+            doors[administration_id][object_id] = door_name
+        for row in administrations:
+            self._sites[row.id] = _Site(
+                row.id,
+                row.pms_id,
+                ZoneInfo(row.time_zone),
+                country_of_zone(row.time_zone),
+                objects[row.pms_id],
+                types[row.pms_id],
+                doors[row.id],
+            )

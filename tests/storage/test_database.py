@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import os
+import socket
 import stat
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import make_url, select, text
 
 from salto_desk.storage import (
     ConcurrentChangeError,
@@ -16,6 +17,7 @@ from salto_desk.storage import (
     default_url,
     open_database,
 )
+from salto_desk.storage import database as database_module
 from salto_desk.storage.errors import UnstorableTextError
 from salto_desk.storage.orm import AdministrationRow, AuditRow, SettingRow
 from tests.storage.helpers import administration_settings
@@ -128,3 +130,49 @@ def test_text_no_database_can_store_is_refused_alike_on_every_database(database:
     assert "cannot be stored" in caught.value.message.en and "niet kan worden opgeslagen" in caught.value.message.nl
     with database.unit_of_work() as session:
         assert [row.name for row in session.scalars(select(SettingRow))] == ["kept"]
+
+
+def test_a_server_that_accepts_but_never_answers_is_reported_after_the_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a timeout psycopg would wait for the server's first answer for ever (a VPN half down)."""
+    monkeypatch.setattr(database_module, "CONNECT_TIMEOUT_S", 1)
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        database = Database(f"postgresql+psycopg://salto@127.0.0.1:{port}/salto_desk")
+        try:
+            with pytest.raises(DatabaseError) as raised:
+                database.upgrade()
+        finally:
+            database.dispose()
+    message = raised.value.user_message()
+    assert f"127.0.0.1:{port}/salto_desk cannot be used" in message
+    assert "timeout expired. Check that the database server runs" in message
+
+
+def test_a_connect_timeout_in_the_url_is_kept() -> None:
+    database = Database("postgresql+psycopg://salto@127.0.0.1:1/salto_desk?connect_timeout=30")
+    try:
+        assert database_module._connect_arguments(database.url) == {}
+    finally:
+        database.dispose()
+    assert database_module._connect_arguments(make_url("postgresql+psycopg://salto@h/d")) == {"connect_timeout": 10}
+    assert database_module._connect_arguments(make_url("sqlite:///x")) == {}
+
+
+def test_a_reading_session_sees_committed_data_and_refuses_to_write(database: Database) -> None:
+    with database.unit_of_work() as session:
+        session.add(SettingRow(name="greeting", value="hello"))
+    with database.reading() as session:
+        assert session.scalar(select(SettingRow.value).where(SettingRow.name == "greeting")) == "hello"
+        if database.engine.dialect.name == "postgresql":  # no BEGIN and COMMIT round trips to a far server
+            assert session.connection().connection.dbapi_connection.autocommit  # type: ignore[union-attr]
+        session.add(SettingRow(name="other", value="x"))
+        with pytest.raises(RuntimeError, match="stores nothing"):
+            session.flush()
+    with database.reading() as session:
+        assert session.scalar(select(SettingRow.value).where(SettingRow.name == "other")) is None
+    with database.unit_of_work() as session:  # the pool's connection writes in transactions as before
+        session.add(SettingRow(name="other", value="y"))
+    with database.reading() as session:
+        assert session.scalar(select(SettingRow.value).where(SettingRow.name == "other")) == "y"

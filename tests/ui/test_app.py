@@ -30,6 +30,7 @@ from ui.crash import CrashReporter
 from ui.i18n import Translations
 from ui.main_window import MainWindow
 from ui.settings.desk import LANGUAGE_SETTING
+from ui.startup import DatabaseStart
 
 WAIT_MS = 30_000
 SMALL_DEMO = functools.partial(Demo, reservations=150, card_delay=0.2, activity_interval=None)
@@ -57,6 +58,20 @@ def window(qtbot: QtBot, demo: Demo) -> Iterator[MainWindow]:
 def uninstalled_reporter(app: QApplication, log_file: Path, language: str) -> CrashReporter:
     """The crash reporter without its hooks: tests keep pytest's own exception handling."""
     return CrashReporter(app, log_file, language)
+
+
+def shown_desk(qtbot: QtBot) -> MainWindow:
+    """The desk's window once it shows: ``run_gui`` opens the database off the GUI thread first."""
+    windows: list[MainWindow] = []
+
+    def shown() -> None:
+        windows[:] = [
+            each for each in QApplication.topLevelWidgets() if isinstance(each, MainWindow) and each.isVisible()
+        ]
+        assert len(windows) == 1, [(type(each).__name__, each.isVisible()) for each in QApplication.topLevelWidgets()]
+
+    qtbot.waitUntil(shown, timeout=WAIT_MS)
+    return windows[0]
 
 
 def synced(window: MainWindow) -> bool:
@@ -94,15 +109,32 @@ def test_the_demo_uses_the_session_key_not_the_keyring(window: MainWindow, demo:
     assert keyring.get_password(SERVICE_NAME, PMS_API_KEY) is None
 
 
-def test_a_database_that_cannot_be_opened_is_a_message_and_exit_code_1(
+def test_a_database_that_cannot_be_opened_stays_in_the_start_window_until_quit_exit_code_1(
     qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(app_module, "configure_logging", lambda folder: folder / "desk.log")
     monkeypatch.setattr(app_module, "install_excepthook", uninstalled_reporter)
-    monkeypatch.setattr(QApplication, "exec", lambda: pytest.fail("the window must not start"))
-    monkeypatch.setattr(app_module.QMessageBox, "critical", lambda *_args: None)
+    seen: list[str] = []
+
+    def exec_(app: QApplication) -> int:
+        starts: list[DatabaseStart] = []
+
+        def failure_shown() -> None:
+            starts[:] = [each for each in QApplication.topLevelWidgets() if isinstance(each, DatabaseStart)]
+            assert starts and starts[0].isVisible() and starts[0].try_again.isVisible()
+
+        qtbot.waitUntil(failure_shown, timeout=WAIT_MS)
+        seen.append(starts[0].detail.text())
+        assert not any(isinstance(each, MainWindow) for each in QApplication.topLevelWidgets())
+        codes: list[int] = []
+        monkeypatch.setattr(app, "exit", codes.append)
+        starts[0].quit_button.click()
+        return codes[0]
+
+    monkeypatch.setattr(QApplication, "exec", exec_)
     args = build_parser().parse_args(["--data-dir", str(tmp_path), "--database-url", "nosuchdriver://x/y"])
     assert run_gui(args) == 1
+    assert "nosuchdriver" in seen[0]
     assert "nosuchdriver" in capsys.readouterr().err
 
 
@@ -186,8 +218,7 @@ def test_the_window_speaks_the_language_stored_on_this_desk(
     shown: list[str] = []
 
     def exec_(_app: QApplication) -> int:
-        windows = QApplication.topLevelWidgets()
-        shown.extend(each.tabs.tabText(0) for each in windows if isinstance(each, MainWindow) and each.isVisible())
+        shown.append(shown_desk(qtbot).tabs.tabText(0))
         QApplication.closeAllWindows()
         return 0
 
@@ -265,10 +296,10 @@ def test_the_desk_opens_the_shared_database_with_the_keyring_password_and_coordi
     coordinators: list[Coordinator | None] = []
 
     def exec_(_app: QApplication) -> int:
-        windows = [each for each in QApplication.topLevelWidgets() if isinstance(each, MainWindow) and each.isVisible()]
-        coordinator = windows[0].context.coordinator
+        window = shown_desk(qtbot)
+        coordinator = window.context.coordinator
         coordinators.append(coordinator)
-        assert coordinator is not None and windows[0].desk_status is not None
+        assert coordinator is not None and window.desk_status is not None
         SyncLeadership(coordinator).claim()
         QApplication.closeAllWindows()
         return 0

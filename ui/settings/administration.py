@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import time
-from zoneinfo import available_timezones
 
 from PySide6.QtCore import QTime, Signal, Slot
 from PySide6.QtWidgets import (
@@ -125,7 +124,7 @@ class AdministrationPage(LoadedPage):
         self.check_out.setDisplayFormat("HH:mm")
         self.time_zone = QComboBox()
         self.time_zone.setEditable(True)
-        self.time_zone.addItems(sorted(available_timezones()))
+        self._time_zones_asked = False  # the list is read off the GUI thread when the page is first used
         self.operator = QLineEdit()
         self.eject = QComboBox()
         for mode, label in (
@@ -251,7 +250,21 @@ class AdministrationPage(LoadedPage):
         """Show an administration (loaded through the core), or ``None``: an empty form for a new one."""
         self.errors.clear()
         self.administration_id = administration_id
+        self._ask_time_zones()
         self.loader.reload()
+
+    def _ask_time_zones(self) -> None:
+        if not self._time_zones_asked:
+            self._time_zones_asked = True
+            self.context.calls.run(
+                self, self.context.services.administrations.time_zones, self._fill_time_zones, self.errors.show
+            )
+
+    def _fill_time_zones(self, zones: tuple[str, ...]) -> None:
+        """The choices arrive after the form may show a zone: it keeps showing that one."""
+        shown = self.time_zone.currentText()
+        self.time_zone.addItems(zones)
+        self.time_zone.setCurrentText(shown)
 
     def _fetch(self) -> Callable[[], AdministrationForm | None]:
         administration_id, administrations = self.administration_id, self.context.services.administrations
@@ -302,6 +315,7 @@ class AdministrationPage(LoadedPage):
         self.errors.clear()
         self.administration_id = self.administration = None
         self.loader.cancel()  # nothing to read: the empty form is all there is
+        self._ask_time_zones()
         self._fill(_DEFAULTS, ())
         self.pms_id.setFocus()
 

@@ -46,6 +46,18 @@ def test_the_form_shows_the_stored_settings(qtbot: QtBot, make_desk: DeskFactory
     assert page.serial_group.isEnabled()
 
 
+def test_the_time_zones_arrive_from_the_core_and_keep_the_zone_shown(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    """Reading the zone list opens some 600 files: it happens off the GUI thread, once, when the page is used."""
+    page, _, _ = page_for(qtbot, make_desk)
+    qtbot.waitUntil(lambda: page.time_zone.count() > 300, timeout=WAIT_MS)
+    zones = [page.time_zone.itemText(index) for index in range(page.time_zone.count())]
+    assert zones == sorted(zones) and "Europe/Brussels" in zones
+    assert page.time_zone.currentText() == "Europe/Amsterdam"
+    page.start_new()
+    qtbot.wait(50)
+    assert page.time_zone.count() == len(zones)  # asked once
+
+
 def test_nothing_is_read_until_the_page_is_shown(qtbot: QtBot, make_desk: DeskFactory) -> None:
     desk = make_desk()
     page = AdministrationPage(desk.context)
