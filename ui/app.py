@@ -10,8 +10,8 @@ the desk switches language, keeping the running services (``DeskContext``) and t
 
 The database URL without a password takes it from this computer's keyring (``shared_database_url``).
 The database opens behind ``ui.startup.DatabaseStart`` (a shared server may be far away or down);
-``DeskLaunch`` then starts the services and the window. The desk's ``Coordinator`` shares encoders, SALTO links and the sync leadership with the other desks
-on that database (docs/multi-desk.md).
+``DeskLaunch`` then starts the services and the window. The desk's ``Coordinator`` shares encoders,
+SALTO links and the sync leadership with the other desks on that database (docs/multi-desk.md).
 """
 
 from __future__ import annotations
