@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from salto_desk.pms.models import Contact, InventoryObject, Reservation
 from salto_desk.storage import Database
-from salto_desk.storage.pms_repository import PmsRepository
+from salto_desk.storage.pms_store import PmsStore
 from tests.storage.helpers import NOW
 
 BEX_ID = "1"
@@ -55,7 +55,7 @@ RESERVATIONS = (
 def cache_park(database: Database) -> None:
     """The chalets and reservations of the park, as a sync would have cached them."""
     with database.unit_of_work() as session:
-        cache = PmsRepository(session)
+        cache = PmsStore(session)
         cache.store_objects(
             BEX_ID, [InventoryObject(pms_id, BEX_ID, name, None, (), None, None, NOW) for pms_id, name in UNITS]
         )

@@ -45,7 +45,8 @@ from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.errors import NotFoundError
 from salto_desk.storage.key_repository import KeyRepository
-from salto_desk.storage.pms_repository import CachedReservation, PmsRepository
+from salto_desk.storage.pms_reader import PmsReader
+from salto_desk.storage.pms_values import CachedReservation
 from salto_desk.storage.sync_key_repository import SyncKeyRepository
 
 Clock = Callable[[], datetime]
@@ -298,7 +299,7 @@ class KeyDataService:
 
     @staticmethod
     def _cached_reservation(session: Session, administration_id: int, pms_id: str) -> CachedReservation:
-        reservation = PmsRepository(session).reservation(administration_id, pms_id)
+        reservation = PmsReader(session).reservation(administration_id, pms_id)
         if reservation is None:
             raise NotFoundError(Text("reservation", "reservering"), pms_id)
         return reservation

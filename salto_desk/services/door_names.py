@@ -13,7 +13,7 @@ from salto_desk.errors import ValidationError
 from salto_desk.keys.model import DoorName, DoorNameSettings
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
-from salto_desk.storage.pms_repository import PmsRepository
+from salto_desk.storage.pms_reader import PmsReader
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class DoorNames:
     def rows(self, administration_id: int) -> list[DoorRow]:
         """Every synced object by name with its door name, then stored names of objects no longer synced."""
         with self.database.reading() as session:
-            objects = PmsRepository(session).objects(administration_id)
+            objects = PmsReader(session).objects(administration_id)
             stored = {door.pms_object_id: door for door in ConfigRepository(session).door_names(administration_id)}
         rows = [DoorRow(each.pms_id, each.name, each.object_type, stored.pop(each.pms_id, None)) for each in objects]
         return rows + [DoorRow(door.pms_object_id, door.object_name, "", door) for door in stored.values()]

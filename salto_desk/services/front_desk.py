@@ -30,13 +30,8 @@ from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.errors import NotFoundError
 from salto_desk.storage.key_repository import KeyRepository
-from salto_desk.storage.pms_repository import (
-    CachedOwner,
-    CachedReservation,
-    PmsRepository,
-    ReservationQuery,
-    SyncStatus,
-)
+from salto_desk.storage.pms_reader import PmsReader
+from salto_desk.storage.pms_values import CachedOwner, CachedReservation, ReservationQuery, SyncStatus
 from salto_desk.storage.sync_key_repository import SyncKeyRepository
 
 Clock = Callable[[], datetime]
@@ -148,7 +143,7 @@ class FrontDesk:
             chosen = next((each for each in administrations if each.id == query.administration_id), None)
             chosen = chosen or (administrations[0] if administrations else None)
             day = today_in(chosen, self.clock()) if chosen is not None else self.clock().astimezone().date()
-            found = PmsRepository(session).search_reservations(replace(query, day=day))
+            found = PmsReader(session).search_reservations(replace(query, day=day))
             by_holder = KeyRepository(session).for_holders_of(
                 HolderKind.RESERVATION, [(each.administration_id, each.pms_id) for each in found]
             )
@@ -166,7 +161,7 @@ class FrontDesk:
         """Owners of one administration (None: all) matching ``text``, with their accommodations of today."""
         rows: list[OwnerRow] = []
         with self.database.reading() as session:
-            config, cache, keys = ConfigRepository(session), PmsRepository(session), KeyRepository(session)
+            config, cache, keys = ConfigRepository(session), PmsReader(session), KeyRepository(session)
             administrations = tuple(config.administrations())
             for administration in administrations:
                 if administration_id not in (None, administration.id):
@@ -219,14 +214,14 @@ class FrontDesk:
                 administration=config.administration(administration_id),
                 key_types=tuple(config.key_types(administration_id)),
                 authorization_names={each.number: each.name for each in config.authorization_names(administration_id)},
-                doors=tuple(sorted({each.door_name for each in PmsRepository(session).objects(administration_id)})),
+                doors=tuple(sorted({each.door_name for each in PmsReader(session).objects(administration_id)})),
             )
 
     def reservation_key_setup(self, administration_id: int, reservation_pms_id: str) -> KeyDataSetup:
         """The choices plus each key type's defaults for new key data of the reservation (+Key)."""
         setup = self.key_data_setup(administration_id)
         with self.database.reading() as session:
-            reservation = PmsRepository(session).reservation(administration_id, reservation_pms_id)
+            reservation = PmsReader(session).reservation(administration_id, reservation_pms_id)
             if reservation is None:
                 raise NotFoundError(Text("reservation", "reservering"), reservation_pms_id)
             products = ConfigRepository(session).products_of_administration(administration_id)
@@ -244,5 +239,5 @@ class FrontDesk:
     def sync_statuses(self, administration_ids: list[int]) -> list[SyncStatus]:
         """The PMS sync state of each administration, as the last sync (of any desk) left it."""
         with self.database.reading() as session:
-            pms = PmsRepository(session)
+            pms = PmsReader(session)
             return [pms.sync_status(administration_id) for administration_id in administration_ids]

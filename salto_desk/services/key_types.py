@@ -15,7 +15,8 @@ from salto_desk.keys.model import Administration, AuthorizationName, KeyType, Ke
 from salto_desk.keys.validation import validate_product
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
-from salto_desk.storage.pms_repository import CachedReservation, FilterChoices, PmsRepository
+from salto_desk.storage.pms_reader import PmsReader
+from salto_desk.storage.pms_values import CachedReservation, FilterChoices
 from salto_desk.sync.derive import matching_reservations
 
 Clock = Callable[[], datetime]
@@ -104,7 +105,7 @@ class KeyTypes:
         with self.database.reading() as session:
             return ProductForm(
                 None if product_id is None else ConfigRepository(session).product(product_id),
-                PmsRepository(session).filter_choices(administration_id),
+                PmsReader(session).filter_choices(administration_id),
             )
 
     def save_product(self, product_id: int | None, settings: ProductSettings) -> Product:

@@ -18,8 +18,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from salto_desk.keys.model import FlagCode, KeyFlag, Validity
+from salto_desk.storage.batches import BULK, CHUNK
 from salto_desk.storage.orm import SyncDeskDeletionRow, SyncKeyFlagRow, SyncKeyRow
-from salto_desk.storage.pms_repository import BULK, CHUNK
 
 _ROOMS = "\n"
 

@@ -61,7 +61,10 @@ from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.key_repository import KeyRepository
 from salto_desk.storage.outbox_repository import OutboxAction, OutboxRepository, OutboxRequest
-from salto_desk.storage.pms_repository import CachedReservation, PmsRepository
+from salto_desk.storage.pms_reader import PmsReader
+from salto_desk.storage.pms_store import PmsStore
+from salto_desk.storage.pms_values import CachedReservation
+from salto_desk.storage.sync_bookkeeping import SyncBookkeeping
 from salto_desk.storage.sync_key_repository import SyncedKey, SyncKeyRepository
 from salto_desk.sync.flags import phone_flags, reservation_flags
 from salto_desk.sync.progress import Counts, Notify, SyncProgress, SyncStage
@@ -133,17 +136,17 @@ class KeyDeriver:
             products = config.products_of_administration(administration.id)
             key_types = config.key_types(administration.id)
             digest = _digest(administration, products, key_types, config.door_name_map(administration.id))
-            cache = PmsRepository(session)
+            cache, bookkeeping = PmsReader(session), SyncBookkeeping(session)
             pending = cache.pending_reservations(administration.id)
             reservations = pending
-            if cache.configuration_digest(administration.pms_id) != digest:
+            if bookkeeping.configuration_digest(administration.pms_id) != digest:
                 current = cache.stays_ending_from(administration.id, today_in(administration, now))
                 reservations = list({each.pms_id: each for each in [*current, *pending]}.values())
             rules = _Rules(administration, products, {key_type.id: key_type for key_type in key_types}, now)
             notify(SyncProgress(administration.name, SyncStage.KEYS, 0, len(reservations)))
             counts = self._apply(session, rules, reservations)
-            cache.clear_pending(administration.pms_id, [each.pms_id for each in pending])
-            cache.record_configuration_digest(administration.pms_id, digest)
+            PmsStore(session).clear_pending(administration.pms_id, [each.pms_id for each in pending])
+            bookkeeping.record_configuration_digest(administration.pms_id, digest)
         notify(SyncProgress(administration.name, SyncStage.KEYS, len(reservations), len(reservations)))
         return counts
 
@@ -341,5 +344,5 @@ def matching_reservations(
         administration = ConfigRepository(session).administration(administration_id)
         today = today_in(administration, now)
         coming = today + timedelta(days=days)
-        stays = PmsRepository(session).stays_ending_from(administration_id, today, starting_by=coming)
+        stays = PmsReader(session).stays_ending_from(administration_id, today, starting_by=coming)
     return [stay for stay in stays if KeyDeriver.wants_key(stay, today) and product_matches(product, stay.facts)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from salto_desk.keys.model import FlagCode, KeyData, KeyFlag
-from salto_desk.storage.pms_repository import CachedReservation
+from salto_desk.storage.pms_values import CachedReservation
 
 
 def reservation_flags(reservation: CachedReservation) -> tuple[KeyFlag, ...]:

@@ -24,7 +24,9 @@ from salto_desk.pms.models import Reservation
 from salto_desk.pms.selection import ReservationSelection
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
-from salto_desk.storage.pms_repository import PmsRepository, SyncCursor, UnfinishedPull
+from salto_desk.storage.pms_store import PmsStore
+from salto_desk.storage.pms_values import SyncCursor, UnfinishedPull
+from salto_desk.storage.sync_bookkeeping import SyncBookkeeping
 from salto_desk.sync.progress import Counts, Notify, SyncProgress, SyncStage
 
 CURSOR_OVERLAP = timedelta(minutes=2)
@@ -80,7 +82,7 @@ class Puller:
         configured = {administration.pms_id: administration for administration in administrations}
         now = self.clock()
         with self.database.unit_of_work() as session:
-            paused_until = PmsRepository(session).paused_until()
+            paused_until = SyncBookkeeping(session).paused_until()
         if paused_until is not None and now < paused_until:
             return Pulled(Counts(errors=(f"BEX: {self._paused_text(paused_until)(self.language)}",)))
         counts, done = Counts(), set()
@@ -117,7 +119,7 @@ class Puller:
 
     def _paused(self) -> bool:
         with self.database.unit_of_work() as session:
-            paused_until = PmsRepository(session).paused_until()
+            paused_until = SyncBookkeeping(session).paused_until()
         return paused_until is not None and self.clock() < paused_until
 
     def _pull_one(
@@ -136,8 +138,8 @@ class Puller:
         zone = _zone(bex, administration)
         started = self.clock()
         with self.database.unit_of_work() as session:
-            cache = PmsRepository(session)
-            cursor, unfinished = cache.sync_cursor(bex.id), cache.unfinished_pull(bex.id)
+            bookkeeping = SyncBookkeeping(session)
+            cursor, unfinished = bookkeeping.sync_cursor(bex.id), bookkeeping.unfinished_pull(bex.id)
         try:
             counts, objects_complete = self._pull_catalogue(client, bex, label, cursor, started, zone, notify)
         except PmsRateLimited as limited:
@@ -163,9 +165,8 @@ class Puller:
                 problems += self._problems(label, fresh) + self._without_stay(label, undated)
                 after = None if page.last else UnfinishedPull(page.selection, page.number * page_size)
                 with self.database.unit_of_work() as session:
-                    cache = PmsRepository(session)
-                    cache.store_reservations(bex.id, usable)
-                    cache.record_pull_progress(bex.id, after)
+                    PmsStore(session).store_reservations(bex.id, usable)
+                    SyncBookkeeping(session).record_pull_progress(bex.id, after)
                 fetched += len(page.records)
                 missing = page.missing
                 notify(SyncProgress(label, SyncStage.RESERVATIONS, fetched, None))
@@ -174,7 +175,7 @@ class Puller:
         except PmsError as error:
             return counts + problems + Counts(fetched) + self._failed([bex.id], label, error.message, error.action), ()
         with self.database.unit_of_work() as session:
-            PmsRepository(session).record_sync_success(
+            SyncBookkeeping(session).record_sync_success(
                 bex.id,
                 name=bex.name,
                 now=self.clock(),
@@ -211,7 +212,7 @@ class Puller:
         owners = client.owners(bex.id, zone)
         notify(SyncProgress(label, SyncStage.OBJECTS, len(objects.records), len(objects.records)))
         with self.database.unit_of_work() as session:
-            cache = PmsRepository(session)
+            cache = PmsStore(session)
             cache.store_objects(bex.id, objects.records, complete=objects.complete)
             cache.replace_catalogue(bex.id, types.records, [item for pull in catalogue for item in pull.records])
             cache.replace_owners(bex.id, owners.records)
@@ -243,9 +244,9 @@ class Puller:
         text = message(self.language) if action is None else f"{message(self.language)} {action(self.language)}"
         now = self.clock()
         with self.database.unit_of_work() as session:
-            cache = PmsRepository(session)
+            bookkeeping = SyncBookkeeping(session)
             for pms_id in pms_ids:
-                cache.record_sync_failure(pms_id, now=now, error=text)
+                bookkeeping.record_sync_failure(pms_id, now=now, error=text)
         return Counts(errors=(f"{label}: {text}",))
 
     def _pause(self, pms_ids: Sequence[str], label: str, limited: PmsRateLimited, fetched: int | None) -> Counts:
@@ -261,9 +262,9 @@ class Puller:
                 f"{said.nl} In deze ronde zijn {fetched} reservering(en) gelezen en opgeslagen.",
             )
         with self.database.unit_of_work() as session:
-            cache = PmsRepository(session)
+            bookkeeping = SyncBookkeeping(session)
             for pms_id in pms_ids:
-                cache.record_pause(pms_id, now=now, until=until, error=said(self.language))
+                bookkeeping.record_pause(pms_id, now=now, until=until, error=said(self.language))
         return Counts(errors=(f"{label}: {said(self.language)}",))
 
     @staticmethod

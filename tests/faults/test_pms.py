@@ -38,7 +38,7 @@ from salto_desk.storage import (
     KeyRepository,
     OutboxAction,
     OutboxRepository,
-    PmsRepository,
+    PmsReader,
     ReservationQuery,
 )
 from salto_desk.storage.leases import DeskProcess
@@ -108,7 +108,7 @@ class Park:
         assert_settled(self.database)
         with self.database.unit_of_work() as session:
             cached = {
-                each.pms_id: each for each in PmsRepository(session).search_reservations(ReservationQuery(limit=10_000))
+                each.pms_id: each for each in PmsReader(session).search_reservations(ReservationQuery(limit=10_000))
             }
             audit = AuditRepository(session).entries()
             revoking = {
@@ -223,7 +223,7 @@ def test_bex_disappearing_during_a_sync_leaves_whole_key_data(park: Park) -> Non
     assert outcome and outcome[0].errors
     park.assert_consistent()
     with park.database.unit_of_work() as session:
-        status = PmsRepository(session).sync_status(park.hotel.id)
+        status = PmsReader(session).sync_status(park.hotel.id)
     assert status.last_error
 
 

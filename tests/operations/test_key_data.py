@@ -29,7 +29,7 @@ from salto_desk.operations.salto_operations import SaltoOperations
 from salto_desk.pms.models import Contact, InventoryObject, Reservation
 from salto_desk.services.front_desk import FrontDesk
 from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, NotFoundError
-from salto_desk.storage.pms_repository import PmsRepository
+from salto_desk.storage.pms_store import PmsStore
 from tests.operations.helpers import salto_operations
 from tests.storage.helpers import NOW, add_administration, add_key_type
 from tests.sync.conftest import World, later, world
@@ -91,7 +91,7 @@ def desk(database: Database) -> Desk:
             DoorNameSettings(administration_id=administration.id, pms_object_id="u1", object_name="Dune 1",
                              door_name="101")
         )  # fmt: skip
-        cache = PmsRepository(session)
+        cache = PmsStore(session)
         cache.store_objects(BEX_ID, [InventoryObject(unit, BEX_ID, name, None, (), None, None, NOW)
                                      for unit, name in (("u1", "Dune 1"), ("u2", "Dune 2"))])  # fmt: skip
         cache.store_reservations(BEX_ID, [booking("r1", "u1"), booking("r2", "u2", phone="0612345678")])

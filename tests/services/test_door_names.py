@@ -7,7 +7,7 @@ import pytest
 from salto_desk.keys.model import DoorNameSettings
 from salto_desk.pms.models import InventoryObject
 from salto_desk.services.door_names import DoorNameEntry, DoorNames, DoorRow, RefusedDoorName
-from salto_desk.storage import ConfigRepository, Database, PmsRepository
+from salto_desk.storage import ConfigRepository, Database, PmsStore
 from tests.storage.helpers import NOW, add_administration
 from tests.storage.helpers import database as database
 
@@ -17,7 +17,7 @@ UNITS = (("10", "Chalet 10"), ("11", "Chalet 11"), ("12", "Chalet 12"))
 def park(database: Database) -> int:
     administration = add_administration(database, pms_id="1")
     with database.unit_of_work() as session:
-        PmsRepository(session).store_objects(
+        PmsStore(session).store_objects(
             "1", [InventoryObject(pms_id, "1", name, None, (), None, None, NOW) for pms_id, name in UNITS]
         )
     return administration.id

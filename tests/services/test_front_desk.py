@@ -10,7 +10,7 @@ from salto_desk.keys.model import Administration, FlagCode, Holder, HolderKind, 
 from salto_desk.services.front_desk import FrontDesk
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
 from salto_desk.storage.errors import NotFoundError
-from salto_desk.storage.pms_repository import Period, ReservationQuery
+from salto_desk.storage.pms_values import Period, ReservationQuery
 from salto_desk.storage.sync_key_repository import SyncKeyRepository
 from tests.park import BEX_ID, cache_park
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft

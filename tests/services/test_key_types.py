@@ -11,7 +11,7 @@ from salto_desk.errors import ValidationError
 from salto_desk.keys.model import AuthorizationName, KeyTypeSettings, ProductSettings
 from salto_desk.pms.models import CatalogueItem, InventoryObject, RentableType
 from salto_desk.services.key_types import KeyTypes
-from salto_desk.storage import ConfigRepository, Database, InUseError, NotFoundError, PmsRepository
+from salto_desk.storage import ConfigRepository, Database, InUseError, NotFoundError, PmsStore
 from tests.park import BEX_ID, cache_park
 from tests.services.helpers import add_key, statements
 from tests.storage.helpers import NOW, add_administration, add_key_type
@@ -98,7 +98,7 @@ def test_the_product_form_offers_the_synced_filter_values(database: Database) ->
     administration = add_administration(database, pms_id="1")
     guest = add_key_type(database, administration)
     with database.unit_of_work() as session:
-        cache = PmsRepository(session)
+        cache = PmsStore(session)
         cache.store_objects("1", [InventoryObject("10", "1", "Chalet 10", None, ("Sea view", "Pets"), "t1", None, NOW)])
         cache.replace_catalogue("1", [RentableType("t1", "1", "Chalet 4p")],
                                 [CatalogueItem("c1", "1", "cost", "Cleaning", None)])  # fmt: skip

@@ -7,7 +7,8 @@ import pytest
 from salto_desk.keys.model import AuditAction, AuditDraft
 from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, SettingsRepository
 from salto_desk.storage.change_feed import Topic, versions
-from salto_desk.storage.pms_repository import PmsRepository
+from salto_desk.storage.pms_store import PmsStore
+from salto_desk.storage.sync_bookkeeping import SyncBookkeeping
 from tests.storage.helpers import NOW, add_administration, add_key_type, administration_settings, key_draft
 
 
@@ -30,9 +31,9 @@ def test_orm_and_statement_writes_bump_their_topic_once_per_transaction(database
     with database.unit_of_work() as session:
         SettingsRepository(session).set("pms.base_url", "http://127.0.0.1:1")
     with database.unit_of_work() as session:
-        PmsRepository(session).store_objects("1", [])  # nothing to store: nothing changed
+        PmsStore(session).store_objects("1", [])  # nothing to store: nothing changed
     with database.unit_of_work() as session:
-        PmsRepository(session).record_sync_failure("1", now=NOW, error="unreachable")
+        SyncBookkeeping(session).record_sync_failure("1", now=NOW, error="unreachable")
     assert counters(database) == {Topic.KEYS: 2, Topic.CONFIG: 3, Topic.PMS: 1}
 
 

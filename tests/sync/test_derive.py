@@ -17,7 +17,7 @@ from salto_desk.services.front_desk import FrontDesk
 from salto_desk.storage import (
     ConfigRepository,
     KeyRepository,
-    PmsRepository,
+    PmsReader,
     ReservationQuery,
 )
 from salto_desk.storage.sync_key_repository import SyncKeyRepository
@@ -153,7 +153,7 @@ def test_product_filters_match_names_or_ids_and_a_product_change_applies_to_ever
     world.product(extras=("Breakfast",))
     world.sync()
     with world.database.unit_of_work() as session:
-        cached = PmsRepository(session).search_reservations(ReservationQuery(limit=5000))
+        cached = PmsReader(session).search_reservations(ReservationQuery(limit=5000))
     with_breakfast = {each.pms_id for each in cached if "Breakfast" in each.extras}
     by_name = {key.holder.pms_id for key in world.key_data()}
     assert by_name and by_name <= with_breakfast

@@ -24,10 +24,11 @@ from salto_desk.pms.selection import ReservationSelection
 from salto_desk.pms.settings import PmsSettings, RetryPolicy
 from salto_desk.storage import (
     ConfigRepository,
-    PmsRepository,
+    PmsReader,
     ReservationQuery,
 )
 from salto_desk.storage.orm import PmsReservationRow
+from salto_desk.storage.sync_bookkeeping import SyncBookkeeping
 from salto_desk.storage.sync_key_repository import SyncKeyRepository
 from salto_desk.sync import PullOptions, SyncProgress
 from tests.sync.conftest import (
@@ -57,8 +58,8 @@ def test_a_full_sync_caches_everything_and_makes_key_data_for_confirmed_stays_on
     keys = world.key_data()
     assert summary.created == len(keys) > 0
     with world.database.unit_of_work() as session:
-        cached = PmsRepository(session).search_reservations(ReservationQuery(limit=5000))
-        park_cached = PmsRepository(session).sync_cursor(PARK)
+        cached = PmsReader(session).search_reservations(ReservationQuery(limit=5000))
+        park_cached = SyncBookkeeping(session).sync_cursor(PARK)
     by_id = {reservation.pms_id: reservation for reservation in cached}
     assert {key.holder.pms_id for key in keys} == {
         reservation.pms_id
@@ -110,15 +111,15 @@ def test_bex_unreachable_keeps_the_cache_and_says_since_when(world: World) -> No
     later(world)
     world.sync()
     with world.database.unit_of_work() as session:
-        status = PmsRepository(session).sync_status(world.hotel.id)
-        cached = PmsRepository(session).search_reservations(ReservationQuery(limit=5000))
+        status = PmsReader(session).sync_status(world.hotel.id)
+        cached = PmsReader(session).search_reservations(ReservationQuery(limit=5000))
     assert status.offline_since == failed_at and status.last_error
     assert len(cached) > 0 and world.key_data() == before
     world.pms.faults.clear()
     later(world)
     assert world.sync().errors == ()
     with world.database.unit_of_work() as session:
-        assert PmsRepository(session).sync_status(world.hotel.id).offline_since is None
+        assert PmsReader(session).sync_status(world.hotel.id).offline_since is None
 
 
 class _DroppedAfterPages(BexClient):
@@ -149,9 +150,9 @@ def test_an_interrupted_pull_goes_on_from_the_page_it_stopped_at(world: World) -
     ]
     assert interrupted.fetched == 60 + len(hotel_window)  # the park's three pages count, though its pull stopped
     with world.database.unit_of_work() as session:
-        cache = PmsRepository(session)
-        unfinished = cache.unfinished_pull(PARK)
-        cursor = cache.sync_cursor(PARK)
+        bookkeeping = SyncBookkeeping(session)
+        unfinished = bookkeeping.unfinished_pull(PARK)
+        cursor = bookkeeping.sync_cursor(PARK)
     assert unfinished is not None and unfinished.offset == 60 and cursor.reservations_until is None
     seen = len(world.pms.api.seen)
     later(world)
@@ -172,9 +173,9 @@ def test_an_interrupted_pull_goes_on_from_the_page_it_stopped_at(world: World) -
     ]
     assert again.errors == () and again.fetched == len(park_window) - 40  # the hotel's pull is incremental
     with world.database.unit_of_work() as session:
-        cache = PmsRepository(session)
-        assert cache.unfinished_pull(PARK) is None
-        assert cache.sync_cursor(PARK).reservations_until is not None
+        bookkeeping = SyncBookkeeping(session)
+        assert bookkeeping.unfinished_pull(PARK) is None
+        assert bookkeeping.sync_cursor(PARK).reservations_until is not None
     assert {key.holder.pms_id for key in world.key_data()} == hotel_keys_expected(world)
 
 
@@ -202,8 +203,8 @@ def test_a_first_pull_larger_than_the_rate_limit_completes_across_windows(world:
     assert sum(summary.fetched for summary in summaries) >= len(in_window(world))
     assert all(summary.fetched > 0 for summary in summaries[:2])  # also the runs that stopped count what they read
     with world.database.unit_of_work() as session:
-        cached = PmsRepository(session).search_reservations(ReservationQuery(world.hotel.id, limit=5000))
-        assert PmsRepository(session).unfinished_pull(PARK) is None
+        cached = PmsReader(session).search_reservations(ReservationQuery(world.hotel.id, limit=5000))
+        assert SyncBookkeeping(session).unfinished_pull(PARK) is None
     assert {each.pms_id for each in cached} == in_window(world, HOTEL)
     assert {key.holder.pms_id for key in world.key_data()} == hotel_keys_expected(world)
     calls = len([request for request in world.pms.api.seen if request.key_accepted])
@@ -255,12 +256,12 @@ def test_an_object_deleted_in_bex_leaves_the_cache_and_its_keys_are_flagged(worl
     later(world)
     world.sync()  # an incremental read of the objects cannot see a deletion
     with world.database.unit_of_work() as session:
-        assert unit in {each.pms_id for each in PmsRepository(session).objects(world.hotel.id)}
+        assert unit in {each.pms_id for each in PmsReader(session).objects(world.hotel.id)}
     world.clock.advance(PullOptions().objects_read_in_full_every)
     world.sync()
     key = world.key(record.id)
     with world.database.unit_of_work() as session:
-        assert unit not in {each.pms_id for each in PmsRepository(session).objects(world.hotel.id)}
+        assert unit not in {each.pms_id for each in PmsReader(session).objects(world.hotel.id)}
         flags = SyncKeyRepository(session).flags([key.id])[key.id]
     assert [flag.code for flag in flags] == [FlagCode.OBJECT_MISSING]
     assert f"(object {unit})" in flag_text(flags[0]).en
@@ -276,7 +277,7 @@ def test_dates_sent_as_timestamps_are_days_of_the_administration(world: World) -
     assert stamped  # the demo sends some check-ins as the UTC timestamp of 00:30 in Amsterdam
     world.sync()
     with world.database.unit_of_work() as session:
-        cache = PmsRepository(session)
+        cache = PmsReader(session)
         for record in stamped:
             cached = cache.reservation(world.hotel.id, record.id)
             assert cached is not None and cached.checked_in_at is not None
@@ -289,7 +290,7 @@ def test_names_with_control_characters_are_kept_but_shown_without_them(world: Wo
         raw = session.scalars(select(PmsReservationRow).where(PmsReservationRow.administration_pms_id == HOTEL)).all()
         hostile = [row for row in raw if not row.guest_name.isprintable()]
         assert hostile  # the demo sends a few names with escape sequences, tabs, line breaks and direction marks
-        cache = PmsRepository(session)
+        cache = PmsReader(session)
         shown = [cache.reservation(world.hotel.id, row.pms_id) for row in hostile]
     for row, reservation in zip(hostile, shown, strict=True):
         assert reservation is not None and reservation.guest_name.isprintable()

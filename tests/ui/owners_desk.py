@@ -28,7 +28,9 @@ from salto_desk.paths import app_paths
 from salto_desk.pms.models import Agreement, Contact, InventoryObject, Owner
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
-from salto_desk.storage.pms_repository import CachedOwner, PmsRepository
+from salto_desk.storage.pms_reader import PmsReader
+from salto_desk.storage.pms_store import PmsStore
+from salto_desk.storage.pms_values import CachedOwner
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type
 from ui.context import DeskContext
 
@@ -61,7 +63,7 @@ class OwnersDesk:
 
     def owner(self, pms_id: str) -> CachedOwner:
         with self.database.unit_of_work() as session:
-            owner = PmsRepository(session).owner(self.administration.id, pms_id, day=NOW.date())
+            owner = PmsReader(session).owner(self.administration.id, pms_id, day=NOW.date())
         assert owner is not None
         return owner
 
@@ -99,7 +101,7 @@ def make_owners_desk(database: Database, tmp_path: Path) -> Iterator[OwnersDeskF
                 name = dict(UNITS)[pms_id]
                 config.set_door_name(DoorNameSettings(administration_id=administration.id, pms_object_id=pms_id,
                                                       object_name=name, door_name=door))  # fmt: skip
-            cache = PmsRepository(session)
+            cache = PmsStore(session)
             cache.store_objects(
                 BEX_ID, [InventoryObject(pms_id, BEX_ID, name, None, (), None, None, NOW) for pms_id, name in UNITS]
             )

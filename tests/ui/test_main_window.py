@@ -19,7 +19,7 @@ from salto_desk.keys.rules import EncodeMode
 from salto_desk.paths import app_paths
 from salto_desk.storage import ConfigRepository
 from salto_desk.storage.leases import DeskProcess
-from salto_desk.storage.pms_repository import PmsRepository
+from salto_desk.storage.pms_store import PmsStore
 from tests.park import BEX_ID, RESERVATIONS
 from tests.storage.helpers import NOW, add_encoder
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
@@ -365,7 +365,7 @@ def test_two_desks_on_one_database_see_each_others_changes(qtbot: QtBot, two_des
         qtbot.waitSignal(desk.context.events.pms_synced, timeout=WAIT_MS) as synced,
         desk.database.unit_of_work() as session,
     ):
-        PmsRepository(session).store_reservations(BEX_ID, RESERVATIONS[:1])
+        PmsStore(session).store_reservations(BEX_ID, RESERVATIONS[:1])
     assert synced.args == [None]
     first.close()
     assert not first.change_feed._timer.isActive() and second.change_feed._timer.isActive()

@@ -29,7 +29,7 @@ from salto_desk.errors import Text
 from salto_desk.keys.model import Administration, KeyData, KeyType, OwnerDetails
 from salto_desk.keys.rules import today_in
 from salto_desk.protocol.text import MAX_ROOMS
-from salto_desk.storage.pms_repository import CachedOwner
+from salto_desk.storage.pms_values import CachedOwner
 from ui.context import DeskContext
 from ui.models.owners import unit_text
 from ui.models.rows import Cell, fill_list

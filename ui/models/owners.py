@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from salto_desk.errors import Text
 from salto_desk.services.front_desk import OwnerRow
-from salto_desk.storage.pms_repository import CachedObject, CachedOwner
+from salto_desk.storage.pms_values import CachedObject, CachedOwner
 from ui.models.reservations import key_text
 from ui.models.rows import Cell, RowsModel
 

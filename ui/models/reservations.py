@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from salto_desk.errors import Text
 from salto_desk.keys.model import KeyData, KeyState
 from salto_desk.services.front_desk import ReservationRow
-from salto_desk.storage.pms_repository import CachedReservation
+from salto_desk.storage.pms_values import CachedReservation
 from ui.models.rows import Cell, RowsModel
 
 NEEDS_REENCODE_BACKGROUND = QColor(255, 221, 170)

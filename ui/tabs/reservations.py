@@ -36,7 +36,7 @@ from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Administration, KeyData
 from salto_desk.keys.rules import reservation_label
 from salto_desk.services.front_desk import KeyDataSetup, ReservationRow, ReservationSearch
-from salto_desk.storage.pms_repository import CachedReservation, Period, ReservationQuery
+from salto_desk.storage.pms_values import CachedReservation, Period, ReservationQuery
 from ui.context import DeskContext
 from ui.dialogs.key_data import KeyDataDialog
 from ui.models.reservations import (

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Administration
 from salto_desk.storage.leases import LeaseHolder
-from salto_desk.storage.pms_repository import SyncStatus
+from salto_desk.storage.pms_values import SyncStatus
 from salto_desk.sync import SyncProgress
 from ui.context import DeskContext
 from ui.workers.calls import SaltoLane

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from salto_desk.keys.model import Administration, CardsEncoded, Holder, HolderKind, KeyData, KeyState, Validity
 from salto_desk.services.front_desk import OwnerRow
-from salto_desk.storage.pms_repository import CachedObject, CachedOwner
+from salto_desk.storage.pms_values import CachedObject, CachedOwner
 from tests.storage.helpers import NOW
 from ui.models.owners import Column, OwnersModel, OwnersProxy
 

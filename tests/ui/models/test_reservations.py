@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from salto_desk.keys.model import Administration, CardsEncoded, KeyData, KeyState, KeyType
 from salto_desk.services.front_desk import ReservationRow
-from salto_desk.storage.pms_repository import CachedReservation
+from salto_desk.storage.pms_values import CachedReservation
 from tests.storage.helpers import NOW, key_draft
 from ui.models.reservations import Column, ReservationsModel, ReservationsProxy, key_text
 

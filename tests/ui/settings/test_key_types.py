@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from salto_desk.keys.model import AuthorizationName, KeyType, Product
 from salto_desk.pms.models import CatalogueItem, InventoryObject, RentableType
 from salto_desk.storage import ConfigRepository
-from salto_desk.storage.pms_repository import PmsRepository
+from salto_desk.storage.pms_store import PmsStore
 from tests.park import BEX_ID
 from tests.storage.helpers import NOW, add_key_type
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory
@@ -36,7 +36,7 @@ def with_pms_choices(desk: Desk) -> None:
         ConfigRepository(session).replace_authorization_names(
             desk.administration.id, [AuthorizationName(1, "Main gate"), AuthorizationName(2, "Pool")]
         )
-        cache = PmsRepository(session)
+        cache = PmsStore(session)
         cache.store_objects(BEX_ID, [
             InventoryObject("10", BEX_ID, "Chalet 10", None, ("Sea view", "Pets"), "t1", None, NOW),
             InventoryObject("11", BEX_ID, "Chalet 11", None, ("Pets",), "t1", None, NOW),

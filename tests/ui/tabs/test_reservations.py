@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from salto_desk.keys.model import KeyState
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.services.front_desk import ReservationSearch
-from salto_desk.storage.pms_repository import Period, ReservationQuery
+from salto_desk.storage.pms_values import Period, ReservationQuery
 from tests.park import TODAY
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
 from ui.dialogs.key_data import KeyDataDialog
