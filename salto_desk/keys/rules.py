@@ -12,6 +12,7 @@ from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
+from salto_desk.keys.draft_validation import HOLDER_LABEL_LENGTH, check_phone, check_validity
 from salto_desk.keys.model import (
     Administration,
     AdministrationSettings,
@@ -25,7 +26,6 @@ from salto_desk.keys.model import (
     StayDates,
     Validity,
 )
-from salto_desk.keys.validation import HOLDER_LABEL_LENGTH, check_phone, check_validity
 from salto_desk.protocol.cards import plan_commands
 
 OWNER_DAY_START = time(0, 0)

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from salto_desk.host import this_desk
+from salto_desk.keys.draft_validation import validate_key_draft
+from salto_desk.keys.field_validation import salto_text
 from salto_desk.keys.model import (
     Administration,
     AuditAction,
@@ -38,7 +40,6 @@ from salto_desk.keys.rules import (
     state_after_edit,
     today_in,
 )
-from salto_desk.keys.validation import salto_text, validate_key_draft
 from salto_desk.operations.audit_recorder import AuditRecorder, audit_draft
 from salto_desk.protocol.text import OPERATOR_LENGTH
 from salto_desk.storage.config_repository import ConfigRepository

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from salto_desk.coordination import Coordinator
 from salto_desk.errors import SaltoDeskError, Text
+from salto_desk.keys.draft_validation import check_phone
 from salto_desk.keys.model import (
     Administration,
     AuditAction,
@@ -34,7 +35,6 @@ from salto_desk.keys.rules import (
     commands_for,
     mobile_command,
 )
-from salto_desk.keys.validation import check_phone
 from salto_desk.operations.audit_recorder import AuditedRequest, audit_draft
 from salto_desk.operations.key_data import KeyDataService
 from salto_desk.protocol.cards import CardProgress, CardStep

@@ -27,7 +27,7 @@ from salto_desk.keys.model import (
     KeyTypeSettings,
     ProductSettings,
 )
-from salto_desk.keys.validation import validate_key_type, validate_product
+from salto_desk.keys.settings_validation import validate_key_type, validate_product
 from salto_desk.paths import file_error
 from salto_desk.protocol.messages import EjectMode
 from salto_desk.storage.config_repository import ConfigRepository

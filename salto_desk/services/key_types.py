@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from salto_desk.keys.model import Administration, AuthorizationName, KeyType, KeyTypeSettings, Product, ProductSettings
-from salto_desk.keys.validation import validate_product
+from salto_desk.keys.settings_validation import validate_product
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.pms_reader import PmsReader

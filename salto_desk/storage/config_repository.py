@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from salto_desk.errors import Text, ValidationError
+from salto_desk.keys.field_validation import check_text_lines
 from salto_desk.keys.model import (
     Administration,
     AdministrationSettings,
@@ -26,8 +27,7 @@ from salto_desk.keys.model import (
     Product,
     ProductSettings,
 )
-from salto_desk.keys.validation import (
-    check_text_lines,
+from salto_desk.keys.settings_validation import (
     validate_administration,
     validate_authorization_names,
     validate_door_name,

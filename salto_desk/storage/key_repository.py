@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from salto_desk.errors import Text, ValidationError
+from salto_desk.keys.draft_validation import validate_key_draft
 from salto_desk.keys.model import (
     CardsEncoded,
     Holder,
@@ -21,7 +22,6 @@ from salto_desk.keys.model import (
     Validity,
 )
 from salto_desk.keys.phones import country_of_zone
-from salto_desk.keys.validation import validate_key_draft
 from salto_desk.protocol.text import ROOM_LENGTH, TextEncoding, clean_text
 from salto_desk.storage.errors import NotFoundError
 from salto_desk.storage.orm import (

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from salto_desk.errors import Text, ValidationError
 from salto_desk.keys.model import KeyTypeSettings, ProductSettings
-from salto_desk.keys.validation import validate_key_type, validate_product
+from salto_desk.keys.settings_validation import validate_key_type, validate_product
 from salto_desk.protocol.text import TextEncoding
 from salto_desk.storage.config_repository import FILTER_KINDS
 from salto_desk.storage.errors import InUseError, NotFoundError

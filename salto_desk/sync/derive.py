@@ -29,6 +29,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from salto_desk.errors import SaltoDeskError
+from salto_desk.keys.draft_validation import validate_key_draft
 from salto_desk.keys.model import (
     Administration,
     AuditAction,
@@ -55,7 +56,6 @@ from salto_desk.keys.rules import (
     state_after_check_in,
     today_in,
 )
-from salto_desk.keys.validation import validate_key_draft
 from salto_desk.storage.audit_repository import AuditRepository
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from salto_desk.keys.draft_validation import check_phone
 from salto_desk.keys.phones import (
     NUMBERING_PLANS,
     PhoneReason,
@@ -14,7 +15,6 @@ from salto_desk.keys.phones import (
     international_phone,
     read_phone,
 )
-from salto_desk.keys.validation import check_phone
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import Text, ValidationError
+from salto_desk.keys.draft_validation import check_phone
 from salto_desk.keys.model import KeyData
 from salto_desk.keys.rules import mobile_command
-from salto_desk.keys.validation import check_phone
 
 TITLE = Text("Send to phone: {holder}", "Naar telefoon sturen: {holder}")
 PHONE = Text("Phone number", "Telefoonnummer")

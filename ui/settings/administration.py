@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import ValidationError
+from salto_desk.keys.field_validation import MAX_TEXT_LINES
 from salto_desk.keys.model import LICENSE_PLATE_MIN_VERSION, Administration, AdministrationSettings, AuthorizationName
-from salto_desk.keys.validation import (
+from salto_desk.keys.settings_validation import (
     AUDIT_DATE_ORDERS,
     BAUD_RATES,
-    MAX_TEXT_LINES,
     PARITIES,
     REPLY_TIMEOUT_RANGE,
     STOP_BITS,

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from salto_desk.errors import Text, ValidationError
 from salto_desk.keys.model import Product, ProductSettings
-from salto_desk.keys.validation import MAX_DELIVERY_DAYS
+from salto_desk.keys.settings_validation import MAX_DELIVERY_DAYS
 from salto_desk.services.key_types import PREVIEW_DAYS, CachedReservation, ProductForm
 from ui.context import DeskContext
 from ui.models.rows import check_box, fill_list

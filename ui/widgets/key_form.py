@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import Text, ValidationError
+from salto_desk.keys.field_validation import MAX_TEXT_LINES, as_printed
 from salto_desk.keys.model import Administration, KeyType
-from salto_desk.keys.validation import MAX_TEXT_LINES, as_printed
 from salto_desk.protocol.text import MAX_ROOMS, TEXT_LINE_LENGTH, TextEncoding
 from ui.models.rows import Cell, check_box, fill_cells
 from ui.widgets.encoder_prompt import error_texts
