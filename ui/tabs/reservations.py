@@ -38,6 +38,7 @@ from salto_desk.keys.rules import reservation_label
 from salto_desk.moments import day_text
 from salto_desk.services.front_desk import KeyDataSetup, ReservationRow, ReservationSearch
 from salto_desk.storage.pms_repository import CachedReservation, Period, ReservationQuery
+from salto_desk.sync import SyncProgress
 from ui.context import DeskContext
 from ui.dialogs.key_data import KeyDataDialog
 from ui.models.reservations import (
@@ -60,6 +61,14 @@ SEARCH_DELAY_MS = 250
 """How long typing must pause before the search runs: every keystroke would only queue stale searches."""
 NOTHING = "—"
 NIGHTS = Plural(Text("{count} night", "{count} nacht"), Text("{count} nights", "{count} nachten"))
+SYNC_RUNNING = Text(
+    "No reservations yet: the sync with BEX is reading them.",
+    "Nog geen reserveringen: de synchronisatie met BEX leest ze.",
+)
+SYNC_READING = Text(
+    "No reservations yet: the sync with BEX is reading them ({progress}).",
+    "Nog geen reserveringen: de synchronisatie met BEX leest ze ({progress}).",
+)
 RESERVATIONS = Plural(
     Text("{count} reservation", "{count} reservering"), Text("{count} reservations", "{count} reserveringen")
 )
@@ -361,6 +370,8 @@ class ReservationsTab(QWidget):
         context.events.keys_changed.connect(self._on_data_changed)
         context.events.pms_synced.connect(self._on_data_changed)
         context.events.config_changed.connect(self._on_data_changed)
+        if context.sync is not None:
+            context.sync.progress.connect(self._on_sync_progress)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """In the search field Down moves into the list and Esc clears the search."""
@@ -451,9 +462,22 @@ class ReservationsTab(QWidget):
         self._select_pms_id = None
         self.model.show_rows(found.rows, result.cells, lambda: self._show_found(found, keep, wanted))
 
+    def _on_sync_progress(self, progress: object) -> None:
+        """While the list is empty (a first sync), say what the sync is reading instead of "0 reservations"."""
+        if (
+            isinstance(progress, SyncProgress)
+            and self.model.rowCount() == 0
+            and not self.searching
+            and not self.search_field.text().strip()
+        ):
+            self.count_label.setText(SYNC_READING(self._language).format(progress=progress.text(self._language)))
+
     def _show_found(self, result: ReservationSearch, keep: tuple[int, str] | None, wanted: str | None) -> None:
         count = len(result.rows)
         text = RESERVATIONS(count, self._language)
+        sync = self._context.sync
+        if count == 0 and sync is not None and sync.running and not self.search_field.text().strip():
+            text = SYNC_RUNNING(self._language)
         if count >= result.limit:
             text += Text(
                 f" (the first {result.limit}: type more to narrow the search)",
