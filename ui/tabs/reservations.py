@@ -8,19 +8,16 @@ operated on by the shared ``KeyActionsPanel``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from itertools import pairwise
 
-from PySide6.QtCore import QDate, QEvent, QItemSelection, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -33,14 +30,12 @@ from salto_desk.errors import Plural, SaltoDeskError, Text
 from salto_desk.keys.model import Administration, Holder, HolderKind, KeyData
 from salto_desk.keys.rules import reservation_label
 from salto_desk.services.front_desk import KeyDataSetup, ReservationRow, ReservationSearch
-from salto_desk.storage.pms_repository import Period, ReservationQuery
 from salto_desk.sync import SyncProgress
 from ui.context import DeskContext
 from ui.dialogs.key_data import KeyDataDialog
 from ui.models.reservations import (
     KEY_STATES,
     NO_KEY,
-    RESERVATION_STATES,
     Column,
     ReservationsModel,
     ReservationsProxy,
@@ -51,6 +46,7 @@ from ui.widgets.encoder_prompt import error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
 from ui.widgets.refresh import DataChangeRefresh
+from ui.widgets.reservation_filters import ReservationFilters
 
 SEARCH_DELAY_MS = 250
 """How long typing must pause before the search runs: every keystroke would only queue stale searches."""
@@ -67,19 +63,6 @@ RESERVATIONS = Plural(
     Text("{count} reservation", "{count} reservering"), Text("{count} reservations", "{count} reserveringen")
 )
 
-PERIODS = (
-    (Period.ALL, Text("All dates", "Alle datums")),
-    (Period.ARRIVALS, Text("Arrivals today", "Aankomsten vandaag")),
-    (Period.IN_HOUSE, Text("In house", "In huis")),
-    (Period.DEPARTURES, Text("Departures today", "Vertrekken vandaag")),
-)
-DATE_RANGE = "range"
-
-SEARCH_HINT = Text("Search booking nr, guest, accommodation or door…", "Zoek boekingsnr, gast, accommodatie of deur…")
-SEARCH_TIP = Text(
-    "Search as you type (Ctrl+F); Enter opens the selected or first match, Down goes into the list, Esc clears",
-    "Zoeken tijdens het typen (Ctrl+F); Enter opent de gekozen of eerste treffer, Omlaag gaat naar de lijst, Esc wist",
-)
 ADD_KEY = Text("+Key", "+Sleutel")
 ADD_KEY_TIP = Text(
     "Create key data for this reservation by hand (no product matched, or after a delete)",
@@ -126,7 +109,11 @@ class ReservationsTab(QWidget):
         self._adding = False  # +Key's choices are being read
         self.dialog: KeyDataDialog | None = None  # the +Key dialog open now (tests drive it)
 
-        filters = self._build_filters()
+        self.filters = ReservationFilters(self._language)
+        self.search_field, self.administration_filter = self.filters.search_field, self.filters.administration_filter
+        self.period_filter, self.state_filter = self.filters.period_filter, self.filters.state_filter
+        self.date_from, self.date_to = self.filters.date_from, self.filters.date_to
+        self.search_field.installEventFilter(self)
         self._build_table()
         details = self._build_details(context)
         list_side = QWidget()
@@ -143,7 +130,7 @@ class ReservationsTab(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
         chain: list[QWidget] = [self.search_field, self.administration_filter, self.period_filter, self.date_from,
                                 self.date_to, self.state_filter, self.table, self.key_choice, self.add_key_button,
@@ -152,51 +139,6 @@ class ReservationsTab(QWidget):
             QWidget.setTabOrder(before, after)
         self._connect(context)
         self.refresh()
-
-    def _build_filters(self) -> QHBoxLayout:
-        language = self._language
-        self.search_field = QLineEdit()
-        self.search_field.setObjectName("reservation_search")
-        self.search_field.setPlaceholderText(SEARCH_HINT(language))
-        self.search_field.setClearButtonEnabled(True)
-        self.search_field.setAccessibleName(Text("Search reservations", "Reserveringen zoeken")(language))
-        self.search_field.setToolTip(SEARCH_TIP(language))
-        self.search_field.installEventFilter(self)
-        self.administration_filter = QComboBox()
-        self.administration_filter.addItem(Text("All administrations", "Alle administraties")(language), None)
-        self.period_filter = QComboBox()
-        for period, label in PERIODS:
-            self.period_filter.addItem(label(language), period)
-        self.period_filter.addItem(Text("Date range", "Periode")(language), DATE_RANGE)
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd-MM-yyyy")
-            edit.setDate(QDate.currentDate())
-            edit.setEnabled(False)
-        self.date_to.setDate(QDate.currentDate().addDays(7))
-        self.state_filter = QComboBox()
-        self.state_filter.addItem(Text("Every state", "Elke status")(language), None)
-        for state, label in RESERVATION_STATES.items():
-            self.state_filter.addItem(label(language), state)
-        for widget, name in (
-            (self.administration_filter, Text("Administration", "Administratie")),
-            (self.period_filter, Text("Dates", "Datums")),
-            (self.date_from, Text("From date", "Vanaf datum")),
-            (self.date_to, Text("To date", "Tot datum")),
-            (self.state_filter, Text("Reservation state", "Reserveringsstatus")),
-        ):
-            widget.setAccessibleName(name(language))
-        filters = QHBoxLayout()
-        filters.addWidget(self.search_field, 3)
-        filters.addWidget(self.administration_filter, 1)
-        filters.addWidget(self.period_filter)
-        filters.addWidget(self.date_from)
-        filters.addWidget(QLabel("–"))
-        filters.addWidget(self.date_to)
-        filters.addWidget(self.state_filter)
-        return filters
 
     def _build_table(self) -> None:
         language = self._language
@@ -271,10 +213,7 @@ class ReservationsTab(QWidget):
         self._debounce.timeout.connect(self.refresh)
         self.search_field.textChanged.connect(self._debounce.start)
         self.search_field.returnPressed.connect(self.open_selected)
-        for combo in (self.administration_filter, self.period_filter, self.state_filter):
-            combo.currentIndexChanged.connect(self._on_filter_changed)
-        self.date_from.dateChanged.connect(self._on_filter_changed)
-        self.date_to.dateChanged.connect(self._on_filter_changed)
+        self.filters.changed.connect(self.refresh)
         self._changes = DataChangeRefresh(self, self.refresh, lambda: self.searching)
         context.events.keys_changed.connect(self._on_data_changed)
         context.events.pms_synced.connect(self._on_data_changed)
@@ -297,25 +236,11 @@ class ReservationsTab(QWidget):
 
     # --- searching --------------------------------------------------------------------------------
 
-    def query(self) -> ReservationQuery:
-        """The search the filters describe (``day`` is filled in by ``search`` on the worker)."""
-        period = self.period_filter.currentData()
-        states = self.state_filter.currentData()
-        in_range = period == DATE_RANGE
-        return ReservationQuery(
-            administration_id=self.administration_filter.currentData(),
-            text=self.search_field.text().strip(),
-            period=Period.ALL if in_range else Period(period),
-            date_from=_day(self.date_from.date()) if in_range else None,
-            date_to=_day(self.date_to.date()) if in_range else None,
-            states=frozenset() if states is None else frozenset({states}),
-        )
-
     def refresh(self) -> None:
         """Run the search again (filters changed, or data changed elsewhere); the selection is kept."""
         self._debounce.stop()
         self._changes.searching_now()
-        query, front_desk, language = self.query(), self._context.services.front_desk, self._language
+        query, front_desk, language = self.filters.query(), self._context.services.front_desk, self._language
         if self._shown is not None and self._keep is None:
             self._keep = self._shown.identity
         self._searches += 1
@@ -344,12 +269,6 @@ class ReservationsTab(QWidget):
         self.search_field.blockSignals(True)
         self.search_field.setText(search_text)
         self.search_field.blockSignals(False)
-        self.refresh()
-
-    def _on_filter_changed(self) -> None:
-        in_range = self.period_filter.currentData() == DATE_RANGE
-        self.date_from.setEnabled(in_range)
-        self.date_to.setEnabled(in_range)
         self.refresh()
 
     def _on_data_changed(self, *_changed: object) -> None:
@@ -572,7 +491,3 @@ class ReservationsTab(QWidget):
 
     def _on_key_changed(self, key: object) -> None:
         self._context.events.keys_changed.emit(key)
-
-
-def _day(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())

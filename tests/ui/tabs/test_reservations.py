@@ -20,7 +20,8 @@ from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
 from ui.dialogs.key_data import KeyDataDialog
 from ui.dialogs.print_cards import PrintCardsDialog
 from ui.models.reservations import Column
-from ui.tabs.reservations import DATE_RANGE, ReservationsTab
+from ui.tabs.reservations import ReservationsTab
+from ui.widgets.reservation_filters import DATE_RANGE
 
 __all__ = ["make_desk"]
 
