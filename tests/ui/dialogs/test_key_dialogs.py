@@ -161,8 +161,9 @@ def test_send_to_phone_says_whether_it_starts_the_stay_or_adds_a_phone(qtbot: Qt
     qtbot.addWidget(new)
     qtbot.addWidget(extra)
     assert (new.command, extra.command) == ("CNM", "CCM")
-    assert "CNM" in new.command_label.text()
-    assert "CCM" in extra.command_label.text() and "blijven werken" in extra.command_label.text()
+    assert new.command_label.text() == "This starts the stay on the phone."  # words, no protocol code
+    assert "toe aan het verblijf" in extra.command_label.text() and "CCM" not in extra.command_label.text()
+    assert extra.command_label.toolTip() == "SALTO: CCM"  # the code stays for installers, in the tooltip
 
 
 def test_the_justin_guidance_names_the_phone() -> None:
