@@ -49,6 +49,32 @@ def test_upgrading_again_changes_nothing_and_downgrade_reverses(database: Databa
     assert schema_differences(database) == []
 
 
+def downgrade(database: Database, revision: str) -> None:
+    with database.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def test_the_owners_default_column_comes_unmarked_and_goes_without_losing_key_types(database: Database) -> None:
+    with database.unit_of_work() as session:
+        administration = ConfigRepository(session).add_administration(administration_settings())
+        ConfigRepository(session).add_key_type(
+            KeyTypeSettings(administration_id=administration.id, name="Owner", owners_default=True)
+        )
+    downgrade(database, "0005")
+    assert "owners_default" not in {column["name"] for column in inspect(database.engine).get_columns("key_types")}
+    with database.engine.begin() as connection:
+        assert connection.exec_driver_sql("SELECT name FROM key_types").scalars().all() == ["Owner"]
+        connection.exec_driver_sql(f"INSERT INTO key_types (administration_id, name, description, print_info) "
+                                   f"VALUES ({administration.id}, 'Guest', '', '')")  # fmt: skip
+    database.upgrade()
+    assert schema_differences(database) == []
+    with database.unit_of_work() as session:
+        key_types = ConfigRepository(session).key_types(administration.id)
+    assert [(each.name, each.owners_default) for each in key_types] == [("Guest", False), ("Owner", False)]
+
+
 def test_the_migrations_render_for_postgresql_without_a_server() -> None:
     config = alembic_config()
     config.set_main_option("sqlalchemy.url", "postgresql://")
