@@ -11,11 +11,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from salto_desk.keys.model import KeyState, KeyTypeSettings
-from salto_desk.storage import ConfigRepository, Database, KeyRepository, open_database
+from salto_desk.keys.model import AuditAction, AuditDraft, AuditState, HolderKind, KeyState, KeyTypeSettings
+from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, open_database
 from salto_desk.storage.database import alembic_config
 from salto_desk.storage.orm import Base
-from tests.storage.helpers import NOW, administration_settings, key_draft
+from tests.storage.helpers import NOW, add_administration, add_key_type, administration_settings, key_draft
 
 POSTGRES_URL = os.environ.get("SALTO_DESK_TEST_POSTGRES_URL")
 
@@ -57,12 +57,11 @@ def downgrade(database: Database, revision: str) -> None:
 
 
 def test_the_owners_default_column_comes_unmarked_and_goes_without_losing_key_types(database: Database) -> None:
+    administration = add_administration(database)
+    owner = add_key_type(database, administration, name="Owner", owners_default=True)
     with database.unit_of_work() as session:
-        administration = ConfigRepository(session).add_administration(administration_settings())
-        ConfigRepository(session).add_key_type(
-            KeyTypeSettings(administration_id=administration.id, name="Owner", owners_default=True)
-        )
-    downgrade(database, "0005")
+        KeyRepository(session).add(key_draft(administration, owner), NOW)  # key data refers to the key type
+    downgrade(database, "0006")
     assert "owners_default" not in {column["name"] for column in inspect(database.engine).get_columns("key_types")}
     with database.engine.begin() as connection:
         assert connection.exec_driver_sql("SELECT name FROM key_types").scalars().all() == ["Owner"]
@@ -73,6 +72,32 @@ def test_the_owners_default_column_comes_unmarked_and_goes_without_losing_key_ty
     with database.unit_of_work() as session:
         key_types = ConfigRepository(session).key_types(administration.id)
     assert [(each.name, each.owners_default) for each in key_types] == [("Guest", False), ("Owner", False)]
+
+
+def test_audit_rows_learn_whose_key_they_are_about_from_keys_that_still_exist(database: Database) -> None:
+    administration = add_administration(database)
+    key_type = add_key_type(database, administration)
+    with database.unit_of_work() as session:
+        key = KeyRepository(session).add(key_draft(administration, key_type), NOW)
+        audit = AuditRepository(session)
+        for key_id in (key.id, key.id + 1000):  # the second key was deleted before this version
+            audit.record(
+                AuditDraft(action=AuditAction.ENCODE_NEW, administration=administration.pms_id, key_id=key_id),
+                desk="DESK-1", process_id=1, now=NOW, state=AuditState.OK,
+            )  # fmt: skip
+    with database.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+        command.upgrade(config, "0006")
+    with database.reading() as session:
+        found = AuditRepository(session).of_holder(administration.pms_id, HolderKind.RESERVATION, "res-1")
+        kept = AuditRepository(session).entries()
+    assert [entry.key_id for entry in found] == [key.id]
+    assert [(entry.holder_kind, entry.holder_pms_id) for entry in kept] == [
+        (HolderKind.RESERVATION, "res-1"),
+        (None, ""),
+    ]
 
 
 def test_the_migrations_render_for_postgresql_without_a_server() -> None:
