@@ -15,7 +15,6 @@ from itertools import pairwise
 from PySide6.QtCore import QDateTime, QTime, Signal, Slot
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -29,6 +28,7 @@ from salto_desk.keys.model import KeyData, KeyFields, Validity
 from salto_desk.keys.rules import local_moment
 from salto_desk.services.front_desk import KeyDataSetup
 from ui.context import DeskContext
+from ui.widgets.fitting_dialog import FittingDialog
 from ui.widgets.key_form import (
     DATETIME_FORMAT,
     LICENSE_PLATE,
@@ -67,7 +67,7 @@ def _time(value: QTime) -> time:
     return time(value.hour(), value.minute())
 
 
-class KeyDataDialog(QDialog):
+class KeyDataDialog(FittingDialog):
     """Edits ``key``, or creates key data for the reservation ``reservation_pms_id``; ``saved`` carries the result."""
 
     saved = Signal(object)  # the stored KeyData
@@ -174,6 +174,7 @@ class KeyDataDialog(QDialog):
             self.feedback.say(NO_KEY_TYPES(language).format(administration=administration.name), error=True)
         self.save_button.setEnabled(bool(setup.key_types))
         self.key_type.setFocus()
+        self.fit_to_content()
 
     # --- what is shown and entered ---------------------------------------------------------------
 

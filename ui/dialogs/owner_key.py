@@ -16,7 +16,6 @@ from itertools import pairwise
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -34,6 +33,7 @@ from salto_desk.services.front_desk import OwnerKeySetup
 from salto_desk.storage.pms_repository import CachedOwner
 from ui.context import DeskContext
 from ui.models.owners import unit_text
+from ui.widgets.fitting_dialog import FittingDialog
 from ui.widgets.key_form import (
     DATE_FORMAT,
     LICENSE_PLATE,
@@ -74,7 +74,7 @@ def accommodation_choices(owner: CachedOwner) -> list[RoomChoice]:
     return list(choices.values())
 
 
-class OwnerKeyDialog(QDialog):
+class OwnerKeyDialog(FittingDialog):
     """Asks for the owner key's data; closes only once the key data is stored (``created``)."""
 
     created = Signal(object)  # the stored KeyData
@@ -175,6 +175,7 @@ class OwnerKeyDialog(QDialog):
         if not self.key_types:
             self._say(NO_KEY_TYPES(language).format(administration=administration.name), error=True)
         self.create_button.setEnabled(bool(self.key_types))
+        self.fit_to_content()
 
     # --- what was entered ------------------------------------------------------------------------
 

@@ -221,3 +221,16 @@ def test_the_license_plate_is_offered_only_where_salto_receives_plates(
     assert dialog.invalid_fields() == [] and dialog.key is not None
     (stored,) = desk.owner_keys("o1")
     assert stored.license_plate == "12-ABC-3"
+
+
+def test_the_rooms_and_a_refusal_are_shown_whole_not_squeezed(
+    make_owners_desk: OwnersDeskFactory, qtbot: QtBot
+) -> None:
+    dialog = dialog_for(qtbot, make_owners_desk(), "o3")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.rooms.height() >= dialog.rooms.minimumSizeHint().height()
+    qtbot.keyClicks(dialog.rooms.fields[0], "Chalet Duinzicht Noord 12")
+    message = dialog.rooms.message
+    qtbot.waitUntil(lambda: message.height() >= message.heightForWidth(message.width()), timeout=WAIT_MS)
+    assert dialog.rooms.fields[0].height() >= dialog.rooms.fields[0].minimumSizeHint().height()
