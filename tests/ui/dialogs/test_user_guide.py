@@ -17,6 +17,8 @@ from ui.dialogs.user_guide import Topic, UserGuideDialog, load_guide, parse_guid
 from ui.i18n import LANGUAGES
 from ui.main_window import MainWindow
 from ui.resources import resources_folder
+from ui.widgets import key_actions, quit_guard
+from ui.widgets.encoder_prompt import RETRY
 
 __all__ = ["make_desk"]
 
@@ -31,6 +33,9 @@ FEATURES = {
            "importeren", "auditlogboek", "encoder", "serie", "8090", "firewall", "PostgreSQL", "demo"),
 }  # fmt: skip
 """What the guide must explain in every language: the features of the guide of the BEX app it replaces."""
+BUTTONS = (key_actions.PRINT, key_actions.COPY, key_actions.SEND, key_actions.EDIT, key_actions.DELETE,
+           key_actions.HISTORY, RETRY, quit_guard.KEEP, quit_guard.CANCEL_AND_QUIT)  # fmt: skip
+"""Buttons and titles the guide names in bold: it must use the very words the desk shows."""
 PROTOCOL_CODES = re.compile(r"\b(CN|CC|CNM|CCM|CO|LT|ENQ|ACK|NAK|LRC|ED|EG|TD|EA|NC|OV|ES)\b")
 
 
@@ -125,6 +130,13 @@ def test_the_guide_names_every_feature_of_the_seed_guide_and_no_protocol_code(la
     assert PROTOCOL_CODES.findall(text) == []
 
 
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_the_guide_calls_buttons_what_the_desk_calls_them(language: str) -> None:
+    text = " ".join((GUIDE / f"{language}.md").read_text(encoding="utf-8").split())
+    labels = [button(language).replace("&", "") for button in BUTTONS]
+    assert [label for label in labels if f"**{label}**" not in text] == []
+
+
 def test_parsing_takes_the_ids_off_and_skips_code_blocks() -> None:
     guide = parse_guide("# Title {#start}\n\ntext\n\n```\n# not a heading {#no}\n```\n\n## Print {#print}\n### Plain\n")
     assert [(each.level, each.title, each.topic) for each in guide.headings] == [
@@ -163,6 +175,9 @@ def test_the_contents_follow_the_text_and_mark_the_last_part_at_the_end(qtbot: Q
     dialog = open_guide(qtbot)
     titles = [title for _level, title in file_headings("en")]
     bar = dialog.text.verticalScrollBar()
+    height = dialog.text.document().documentLayout().documentSize().height()
+    # Qt sets the scroll range once the text is laid out, a moment after the window shows.
+    qtbot.waitUntil(lambda: bar.maximum() + dialog.text.viewport().height() >= height, timeout=WAIT_MS)
     bar.setValue(round(heading_top(dialog, titles.index("Door names"))) + 5)
     assert current_title(dialog) == "Door names"
     bar.setValue(bar.maximum())
