@@ -28,9 +28,7 @@ from salto_desk.paths import app_paths
 from salto_desk.pms.models import Agreement, Contact, InventoryObject, Owner
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
-from salto_desk.storage.pms_reader import PmsReader
 from salto_desk.storage.pms_store import PmsStore
-from salto_desk.storage.pms_values import CachedOwner
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type
 from ui.context import DeskContext
 
@@ -60,12 +58,6 @@ class OwnersDesk:
     encoder: Encoder
     key_type: KeyType
     context: DeskContext
-
-    def owner(self, pms_id: str) -> CachedOwner:
-        with self.database.unit_of_work() as session:
-            owner = PmsReader(session).owner(self.administration.id, pms_id, day=NOW.date())
-        assert owner is not None
-        return owner
 
     def owner_keys(self, pms_id: str) -> list[KeyData]:
         with self.database.unit_of_work() as session:
