@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -143,6 +144,13 @@ class Question(QMessageBox):
         if self.clickedButton() is self.button(QMessageBox.StandardButton.Yes):
             self._on_yes()
         self.deleteLater()
+
+
+def content_sized(*widgets: QWidget) -> None:
+    """Keep single short inputs (a PIN, a number, a time, a choice) at the width of their content instead of
+    stretched across the page: a form grows a field only when its size policy allows it."""
+    for widget in widgets:
+        widget.setSizePolicy(QSizePolicy.Policy.Maximum, widget.sizePolicy().verticalPolicy())
 
 
 def cell(text: str, data: object = None) -> Cell:
