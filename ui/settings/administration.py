@@ -46,6 +46,7 @@ from salto_desk.services.administrations import AdministrationForm
 from ui.context import DeskContext
 from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say
+from ui.settings.forms import align_labels, content_sized, scrolling
 
 _DEFAULTS = AdministrationSettings(pms_id="", name="", salto_endpoint="")
 
@@ -212,6 +213,12 @@ class AdministrationPage(LoadedPage):
             self.reply_timeout,
         )
 
+        content_sized(
+            self.baudrate, self.bytesize, self.parity, self.stopbits, self.version, self.license_plate_line,
+            self.check_in, self.check_out, self.eject, self.encoding, self.trailing, self.date_order,
+            self.reply_timeout,
+        )  # fmt: skip
+        align_labels(general, salto, serial, wire)
         left = QVBoxLayout()
         general_box = QGroupBox(say("Administration", "Administratie"))
         general_box.setLayout(general)
@@ -232,7 +239,7 @@ class AdministrationPage(LoadedPage):
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.loader.notice)
-        layout.addLayout(columns)
+        layout.addWidget(scrolling(columns), 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 

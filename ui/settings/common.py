@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from ui.models.rows import READ_ONLY, Cell, fill_cells
+from ui.settings.forms import SCREEN_BUDGET
 from ui.workers.calls import CoreCalls
 
 T = TypeVar("T")
@@ -144,13 +144,6 @@ class Question(QMessageBox):
         if self.clickedButton() is self.button(QMessageBox.StandardButton.Yes):
             self._on_yes()
         self.deleteLater()
-
-
-def content_sized(*widgets: QWidget) -> None:
-    """Keep single short inputs (a PIN, a number, a time, a choice) at the width of their content instead of
-    stretched across the page: a form grows a field only when its size policy allows it."""
-    for widget in widgets:
-        widget.setSizePolicy(QSizePolicy.Policy.Maximum, widget.sizePolicy().verticalPolicy())
 
 
 def cell(text: str, data: object = None) -> Cell:
@@ -333,8 +326,13 @@ class EditDialog(QDialog, Generic[T]):
         self.loader: Loader[Any] | None = None
         """Set by a dialog that reads its form through the core when it opens."""
         self._store = store
+        self._fitted = False
 
     def showEvent(self, event: QShowEvent) -> None:
+        """The first show keeps the dialog within a 1024x768 screen (its lists would ask for more)."""
+        if not self._fitted:
+            self._fitted = True
+            self.resize(self.size().boundedTo(SCREEN_BUDGET))
         super().showEvent(event)
         if self.loader is not None:
             self.loader.shown()

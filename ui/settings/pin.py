@@ -14,7 +14,8 @@ from salto_desk.errors import ValidationError
 from salto_desk.pin import MAX_LENGTH
 from salto_desk.services.pin import DEFAULT_IDLE_MINUTES, IDLE_MINUTES_RANGE, PinState
 from ui.context import DeskContext
-from ui.settings.common import FieldErrors, MessageLabel, Say, content_sized
+from ui.settings.common import FieldErrors, MessageLabel, Say
+from ui.settings.forms import align_labels, content_sized
 
 ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel})
 """The events that count as someone using the settings."""
@@ -200,6 +201,7 @@ class PinPage(QWidget):
             )
         )
         self.idle_hint.setWordWrap(True)
+        align_labels(self.form, self.idle_form)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addLayout(self.form)
@@ -218,10 +220,6 @@ class PinPage(QWidget):
     @property
     def busy(self) -> bool:
         return not self.save_button.isEnabled()
-
-    def label_forms(self) -> tuple[QFormLayout, ...]:
-        """The forms whose label columns line up."""
-        return self.form, self.idle_form
 
     def refresh(self) -> None:
         """Ask the core whether a PIN is set (and the idle time), then show the page for that."""

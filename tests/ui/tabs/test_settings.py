@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QLineEdit
@@ -18,6 +19,7 @@ from tests.services.helpers import statements
 from tests.storage.helpers import add_administration, add_key_type
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
 from ui.context import DeskContext
+from ui.settings.forms import SCREEN_BUDGET
 from ui.settings.screens import settings_screens
 from ui.tabs.settings import SettingsTab
 
@@ -347,3 +349,29 @@ def test_every_page_and_dialog_can_be_shown_for_the_screenshots(qtbot: QtBot, ma
         "settings-pin", "settings-diagnostics", "settings-key-type-dialog", "settings-product-dialog",
         "settings-encoder-dialog"]  # fmt: skip
     assert len(dialogs) == 3 and not any(shiboken6.isValid(dialog) and dialog.isVisible() for dialog in dialogs)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_every_settings_page_and_dialog_fits_a_1024_by_768_screen(
+    qtbot: QtBot, make_desk: DeskFactory, language: str
+) -> None:
+    """The tab's minimum size stays within 1000x700 on every page (the administration page scrolls inside:
+    its minimum height was 836 px); every dialog opens within that too."""
+    tab = tab_for(qtbot, make_desk(language))
+    for name, widget, ready in settings_screens(tab):
+        qtbot.waitUntil(ready, timeout=WAIT_MS)
+        if isinstance(widget, QDialog):
+            assert widget.minimumSizeHint().boundedTo(SCREEN_BUDGET) == widget.minimumSizeHint(), name
+            assert widget.size().boundedTo(SCREEN_BUDGET) == widget.size(), name
+        else:
+            assert tab.minimumSizeHint().boundedTo(SCREEN_BUDGET) == tab.minimumSizeHint(), name
+
+
+def test_the_label_columns_of_the_administration_groups_line_up(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    tab = tab_for(qtbot, make_desk("nl"))
+    page = tab.administration_page
+    page.resize(1000, 700)
+    fields = (page.pms_id, page.endpoint, page.baudrate, page.date_order)  # one of each group
+    starts = {field.mapTo(page, field.rect().topLeft()).x() for field in fields}
+    assert len(starts) == 1, starts
+    assert page.version.sizeHint().width() == page.version.width() < page.endpoint.width()  # short input: its size
