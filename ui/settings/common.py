@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -112,6 +113,43 @@ class FieldErrors:
 
     def marked(self) -> list[str]:
         return [name for name, widget in self.fields.items() if widget.property(INVALID_PROPERTY)]
+
+
+class LiveCheck(QObject):
+    """Checks what is typed in ``field`` at each keystroke with ``check`` (a pure core function that raises
+    ``ValidationError``) and says what is wrong in ``message``, right under the field; ``changed`` follows
+    ``valid`` (a dialog turns OK on and off with it). An empty field is not valid but says nothing yet."""
+
+    changed = Signal(bool)
+
+    def __init__(self, field: QLineEdit, say: Say, check: Callable[[str], object] | None = None) -> None:
+        super().__init__(field)
+        self.field = field
+        self.say = say
+        self.check = check
+        self.message = MessageLabel()
+        self.valid = False
+        field.textChanged.connect(self.run)
+
+    def set_check(self, check: Callable[[str], object]) -> None:
+        self.check = check
+        self.run()
+
+    @Slot()
+    def run(self) -> None:
+        text, error = self.field.text(), None
+        if self.check is not None and text.strip():
+            try:
+                self.check(text)
+            except ValidationError as refused:
+                error = refused
+        self.valid = self.check is not None and bool(text.strip()) and error is None
+        _mark(self.field, error is not None)
+        if error is None:
+            self.message.clear_message()
+        else:
+            self.message.show_error(self.say.error(error))
+        self.changed.emit(self.valid)
 
 
 def _mark(widget: QWidget, invalid: bool) -> None:
