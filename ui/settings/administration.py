@@ -47,6 +47,7 @@ from ui.context import DeskContext
 from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say
 from ui.settings.forms import align_labels, content_sized, scrolling
+from ui.settings.pms_id_check import PmsIdCheck
 
 _DEFAULTS = AdministrationSettings(pms_id="", name="", salto_endpoint="")
 
@@ -99,6 +100,7 @@ class AdministrationPage(LoadedPage):
         )
 
         self.pms_id = QLineEdit()
+        self.pms_check = PmsIdCheck(context, say, self.pms_id)
         self.name = QLineEdit()
         self.endpoint = QLineEdit()
         self.endpoint.setPlaceholderText(
@@ -184,6 +186,7 @@ class AdministrationPage(LoadedPage):
 
         general = QFormLayout()
         general.addRow(say("PMS administration id", "PMS-administratie-id"), self.pms_id)
+        general.addRow("", self.pms_check.message)
         general.addRow(say("Name", "Naam"), self.name)
         general.addRow(say("Time zone", "Tijdzone"), self.time_zone)
         general.addRow(say("Default check-in time", "Standaard incheckttijd"), self.check_in)
@@ -246,6 +249,7 @@ class AdministrationPage(LoadedPage):
         self.endpoint.textChanged.connect(self._update_enabled)
         self.version.textChanged.connect(self._update_enabled)
         self.license_plate.toggled.connect(self._update_enabled)
+        self.pms_check.changed.connect(self._update_enabled)
         self.save_button.clicked.connect(self.save)
         self.new_button.clicked.connect(self.start_new)
         self.delete_button.clicked.connect(self.ask_delete)
@@ -289,6 +293,7 @@ class AdministrationPage(LoadedPage):
 
     def _fill(self, settings: AdministrationSettings, names: tuple[AuthorizationName, ...]) -> None:
         self.pms_id.setText(settings.pms_id)
+        self.pms_check.reset()
         self.name.setText(settings.name)
         self.endpoint.setText(settings.salto_endpoint)
         _select(self.baudrate, settings.serial_baudrate)
@@ -341,7 +346,7 @@ class AdministrationPage(LoadedPage):
         self.license_plate.setEnabled(plate_possible or self.license_plate.isChecked())
         self.license_plate_line.setEnabled(self.license_plate.isChecked())
         idle = not self.busy and not self.loading
-        self.save_button.setEnabled(idle)
+        self.save_button.setEnabled(idle and not self.pms_check.unknown)
         self.new_button.setEnabled(idle)
         self.delete_button.setEnabled(idle and self.administration is not None)
 

@@ -102,13 +102,13 @@ class FieldErrors:
     def clear(self) -> None:
         self.message.clear_message()
         for widget in self.fields.values():
-            _mark(widget, False)
+            mark_invalid(widget, False)
 
     def show(self, error: BaseException) -> None:
         self.clear()
         self.message.show_error(self.say.error(error))
         if isinstance(error, ValidationError) and (widget := self.fields.get(error.field)) is not None:
-            _mark(widget, True)
+            mark_invalid(widget, True)
             widget.setFocus()
 
     def marked(self) -> list[str]:
@@ -144,7 +144,7 @@ class LiveCheck(QObject):
             except ValidationError as refused:
                 error = refused
         self.valid = self.check is not None and bool(text.strip()) and error is None
-        _mark(self.field, error is not None)
+        mark_invalid(self.field, error is not None)
         if error is None:
             self.message.clear_message()
         else:
@@ -152,7 +152,8 @@ class LiveCheck(QObject):
         self.changed.emit(self.valid)
 
 
-def _mark(widget: QWidget, invalid: bool) -> None:
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    """Frame a field in the error colour (or no longer)."""
     widget.setProperty(INVALID_PROPERTY, invalid)
     widget.setStyleSheet(INVALID_STYLE if invalid else "")
 
