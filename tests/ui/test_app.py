@@ -6,6 +6,7 @@ import argparse
 import functools
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import keyring
@@ -21,6 +22,7 @@ from salto_desk.demo.server import DemoPmsServer
 from salto_desk.paths import app_paths
 from salto_desk.secrets import PMS_API_KEY, SERVICE_NAME, SecretStore
 from salto_desk.services.audit_trail import start_database
+from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import DeskProcess
 from ui import app as app_module
@@ -208,6 +210,21 @@ def test_the_offline_banner_while_bex_is_unreachable(qtbot: QtBot, window: MainW
         sync.run()
         qtbot.waitUntil(lambda: window.offline_banner.isHidden(), timeout=WAIT_MS)
         assert synced(window)
+
+
+def test_an_administration_id_bex_does_not_know_is_said_so_without_the_offline_banner(
+    qtbot: QtBot, window: MainWindow, demo: Demo
+) -> None:
+    """BEX answers but does not list the id: the status line says the id is unknown, not that BEX is away."""
+    with demo.database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        hotel = config.administrations()[0]
+        config.update_administration(hotel.id, replace(hotel, pms_id="abc"))
+    sync = window.context.sync
+    assert sync is not None
+    sync.run()
+    qtbot.waitUntil(lambda: "does not know the administration id 'abc'" in window.sync_label.text(), timeout=WAIT_MS)
+    assert window.offline_banner.isHidden()
 
 
 def test_the_window_speaks_the_language_stored_on_this_desk(
