@@ -29,6 +29,7 @@ from salto_desk.keys.model import KeyData, KeyFields, Validity
 from salto_desk.keys.rules import local_moment
 from salto_desk.services.front_desk import KeyDataSetup
 from ui.context import DeskContext
+from ui.widgets.growing import GrowForMessages
 from ui.widgets.key_form import (
     DATETIME_FORMAT,
     LICENSE_PLATE,
@@ -153,6 +154,7 @@ class KeyDataDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self.growing = GrowForMessages(self)  # a long message makes the dialog taller, never the fields smaller
         chain: list[QWidget] = [
             self.key_type, self.valid_from, self.valid_until, *self.rooms.combos, self.access,
             *self.print_info.edits, self.phone, self.license_plate, self.save_button,

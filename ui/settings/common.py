@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.settings.forms import SCREEN_BUDGET
+from ui.widgets.growing import GrowForMessages
 from ui.workers.calls import CoreCalls
 
 T = TypeVar("T")
@@ -366,6 +367,7 @@ class EditDialog(QDialog, Generic[T]):
         """Set by a dialog that reads its form through the core when it opens."""
         self._store = store
         self._fitted = False
+        self.growing = GrowForMessages(self)
 
     def showEvent(self, event: QShowEvent) -> None:
         """The first show keeps the dialog within a 1024x768 screen (its lists would ask for more)."""

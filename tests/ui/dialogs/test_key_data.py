@@ -182,3 +182,16 @@ def test_dutch(make_desk: DeskFactory, qtbot: QtBot) -> None:
     dialog.rooms.set_rooms([])
     save(qtbot, dialog)
     assert dialog.message.text() == "Een sleutel opent 1 tot 4 kamers, niet 0. Kies de kamers opnieuw."
+
+
+def test_a_refusal_grows_the_dialog_and_keeps_every_field_s_height(make_desk: DeskFactory, qtbot: QtBot) -> None:
+    dialog = create_dialog(qtbot, make_desk())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.resize(dialog.sizeHint())  # every field at its own height (the test screen is small)
+    qtbot.waitUntil(lambda: dialog.access.height() == dialog.access.sizeHint().height(), timeout=WAIT_MS)
+    fields = [dialog.key_type, dialog.valid_from, *dialog.rooms.combos, dialog.access, *dialog.print_info.edits]
+    heights, tall = [field.height() for field in fields], dialog.height()
+    dialog.feedback.say(" ".join(["A long refusal that wraps over several lines of the dialog."] * 6), error=True)
+    qtbot.waitUntil(lambda: dialog.height() > tall, timeout=WAIT_MS)
+    assert [field.height() for field in fields] == heights

@@ -300,3 +300,29 @@ def test_the_preview_lists_the_upcoming_reservations_a_product_would_match(
     assert preview() == ["30-00001"]
     assert next(each for each, _ in key_types(desk)) == desk.key_type and key_types(desk)[0][1] == []
     dialog.reject()
+
+
+def test_ok_waits_for_print_info_that_fits_the_card(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page = page_for(qtbot, make_desk())
+    dialog = opened(qtbot, page.open_key_type(edit=True))
+    line = dialog.print_info_lines
+    line.edits[0].setText("x" * 24)
+    assert dialog.ready and line.counters[0].text() == "24/24"
+    line.edits[0].setText("x" * 25)
+    assert not dialog.ready and line.counters[0].text() == "25/24"
+    line.edits[0].setText("x" * 17)
+    assert dialog.ready and line.counters[0].text() == "17/24"
+    dialog.reject()
+
+
+def test_a_message_grows_the_dialog_and_keeps_every_field_s_height(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page = page_for(qtbot, make_desk())
+    dialog = opened(qtbot, page.open_key_type(edit=True))
+    qtbot.waitExposed(dialog)
+    fields = [dialog.name, dialog.description, *dialog.print_info, dialog.access]
+    heights, tall = [field.height() for field in fields], dialog.height()
+    dialog.message.show_error(" ".join(["A long refusal that wraps over several lines of the dialog."] * 6))
+    qtbot.waitUntil(lambda: dialog.height() > tall, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: dialog.message.height() > 3 * dialog.fontMetrics().height(), timeout=WAIT_MS)
+    assert [field.height() for field in fields] == heights
+    dialog.reject()
