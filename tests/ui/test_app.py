@@ -215,10 +215,10 @@ def test_the_offline_banner_while_bex_is_unreachable(qtbot: QtBot, window: MainW
         assert synced(window)
 
 
-def test_an_administration_id_bex_does_not_know_is_said_so_without_the_offline_banner(
+def test_an_administration_id_bex_does_not_know_is_said_so_instead_of_bex_being_unreachable(
     qtbot: QtBot, window: MainWindow, demo: Demo
 ) -> None:
-    """BEX answers but does not list the id: the status line says the id is unknown, not that BEX is away."""
+    """BEX answers but does not list the id: the banner says the id is unknown, not that BEX cannot be reached."""
     with demo.database.unit_of_work() as session:
         config = ConfigRepository(session)
         hotel = config.administrations()[0]
@@ -226,8 +226,10 @@ def test_an_administration_id_bex_does_not_know_is_said_so_without_the_offline_b
     sync = window.context.sync
     assert sync is not None
     sync.run()
-    qtbot.waitUntil(lambda: "does not know the administration id 'abc'" in window.sync_label.text(), timeout=WAIT_MS)
-    assert window.offline_banner.isHidden()
+    banner = window.offline_banner
+    qtbot.waitUntil(lambda: "does not know the administration id 'abc'" in banner.text(), timeout=WAIT_MS)
+    assert not banner.isHidden() and "cannot be reached" not in banner.text()
+    assert "Settings > Administration" in banner.text()
 
 
 def test_the_window_speaks_the_language_stored_on_this_desk(

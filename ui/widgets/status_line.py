@@ -255,10 +255,10 @@ class DeskStatusLine(QObject):
             offline.append(self._sync_failed_at)
         self.offline_banner.setVisible(bool(offline))
         self._show_sync_state(successes, offline, errors)
-        if refused and not offline:  # BEX answered but refused an administration (an unknown id...): say so
-            self.sync_label.setText(f"PMS: {refused[0]}")
-            self.sync_label.setToolTip("\n".join([*refused, self.sync_hint]))
-            self.sync_label.setStyleSheet(ERROR_STYLE)
+        if refused and not offline:  # BEX answered but refused an administration (an unknown id...): say that
+            self.offline_banner.setText("\n".join(refused))
+            self.offline_banner.setToolTip("")
+            self.offline_banner.show()
         leader = self._sync_leader
         if leader is not None:
             elsewhere = SYNC_ELSEWHERE(tr).format(desk=leader.holder.desk, since=self._clock_text(leader.acquired_at))
