@@ -42,6 +42,8 @@ INVALID_STYLE = '*[invalid="true"] { border: 1px solid #b00020; }'
 LOADING_NOTICE_MS = 300
 """A load that takes longer than this says "Loading..."; a quicker one never flickers the notice."""
 LOADING = Text("Loading...", "Laden...")
+DIALOG_WIDTH_CHARACTERS = 64
+"""A settings dialog is at least this many average characters wide: its fields, lists and messages fit."""
 CHECK_BOX = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
 """The flags of a check-box cell a user ticks."""
 
@@ -368,6 +370,7 @@ class EditDialog(QDialog, Generic[T]):
         self._store = store
         self._fitted = False
         self.growing = GrowForMessages(self)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * DIALOG_WIDTH_CHARACTERS)
 
     def showEvent(self, event: QShowEvent) -> None:
         """The first show keeps the dialog within a 1024x768 screen (its lists would ask for more)."""

@@ -116,7 +116,7 @@ class EncodersPage(LoadedPage):
         self.test_job: CallHandle | None = None
         self.test_lines: list[str] = []
         self._pinged = False
-        self.encoders = table([say("Name", "Naam"), say("External identifier", "Externe identificatie")])
+        self.encoders = table([say("Name", "Naam"), say("SALTO encoder ID", "SALTO-encoder-ID")])
         self.add_button = QPushButton(say("+Encoder", "+Encoder"))
         self.edit_button = QPushButton(say("Edit", "Wijzigen"))
         self.delete_button = QPushButton(say("Delete", "Verwijderen"))

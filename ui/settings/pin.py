@@ -116,7 +116,8 @@ class LockPage(QWidget):
         layout.addStretch(1)
         layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addLayout(row)
-        layout.addWidget(self.message, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignHCenter)  # full width: a long message wraps, never clips
+        layout.addWidget(self.message)
         layout.addStretch(1)
         self.pin.returnPressed.connect(self.unlock)
         self.unlock_button.clicked.connect(self.unlock)
