@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.settings.forms import SCREEN_BUDGET
-from ui.widgets.growing import GrowForMessages
+from ui.widgets.fitting_dialog import FittingDialog
 from ui.workers.calls import CoreCalls
 
 T = TypeVar("T")
@@ -341,13 +340,13 @@ def administration_list(administration_id: int | None, read: Callable[[int], lis
     return lambda: read(administration_id)
 
 
-class EditDialog(QDialog, Generic[T]):
+class EditDialog(FittingDialog, Generic[T]):
     """A form dialog whose OK stores through the core, off the GUI thread.
 
     ``store`` reads the form (on the GUI thread) and returns the core call that stores it. While that call
     runs the buttons are off; a refused save keeps the dialog open with the core's message at its field,
     a stored one closes it with the stored value in ``result_value``. A dialog that loads its form first
-    starts with ``set_ready(False)``.
+    starts with ``set_ready(False)``. It grows for its messages (``FittingDialog``).
     """
 
     def __init__(
@@ -369,7 +368,6 @@ class EditDialog(QDialog, Generic[T]):
         """Set by a dialog that reads its form through the core when it opens."""
         self._store = store
         self._fitted = False
-        self.growing = GrowForMessages(self)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * DIALOG_WIDTH_CHARACTERS)
 
     def showEvent(self, event: QShowEvent) -> None:
