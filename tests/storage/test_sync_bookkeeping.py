@@ -44,6 +44,16 @@ def test_sync_status_keeps_the_first_failure_until_a_success(database: Database,
     assert (status.offline_since, status.last_error) == (None, None)
 
 
+def test_a_refusal_bex_answered_keeps_the_error_but_ends_the_outage(database: Database, park: Administration) -> None:
+    with database.unit_of_work() as session:
+        bookkeeping = SyncBookkeeping(session)
+        bookkeeping.record_sync_failure(BEX_ID, now=NOW, error="BEX cannot be reached.")
+        bookkeeping.record_sync_failure(BEX_ID, now=NOW + timedelta(minutes=5), error="Unknown id.", offline=False)
+        status = PmsReader(session).sync_status(park.id)
+    assert (status.offline_since, status.last_error) == (None, "Unknown id.")
+    assert status.last_attempt_at == NOW + timedelta(minutes=5)
+
+
 def test_an_unfinished_pull_is_kept_with_its_selection_until_it_finishes(database: Database) -> None:
     selection = ReservationSelection(NOW, updated_since=NOW - timedelta(hours=2), departing_from=TODAY)
     with database.unit_of_work() as session:
