@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableWidget,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +47,7 @@ from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say
 from ui.settings.forms import align_labels, content_sized, scrolling
 from ui.settings.pms_id_check import PmsIdCheck
+from ui.widgets.moment_edit import TimeEdit
 from ui.wording import DATE_ORDER_WORDS, PARITY_WORDS, TEXT_ENCODING_WORDS, TRAILING_FIELD_WORDS
 
 _DEFAULTS = AdministrationSettings(pms_id="", name="", salto_endpoint="")
@@ -126,10 +126,8 @@ class AdministrationPage(LoadedPage):
         )
         self.license_plate_line = QSpinBox()
         self.license_plate_line.setRange(1, MAX_TEXT_LINES)
-        self.check_in = QTimeEdit()
-        self.check_in.setDisplayFormat("HH:mm")
-        self.check_out = QTimeEdit()
-        self.check_out.setDisplayFormat("HH:mm")
+        self.check_in = TimeEdit()
+        self.check_out = TimeEdit()
         self.time_zone = QComboBox()
         self.time_zone.setEditable(True)
         self._time_zones_asked = False  # the list is read off the GUI thread when the page is first used

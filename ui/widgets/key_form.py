@@ -35,7 +35,6 @@ from ui.models.rows import Cell, check_box, fill_cells
 from ui.widgets.encoder_prompt import error_texts
 
 DATE_FORMAT = "dd-MM-yyyy"
-DATETIME_FORMAT = "dd-MM-yyyy HH:mm"
 ERROR_STYLE = "color: #b00020;"
 INVALID_STYLE = "border: 1px solid #b00020;"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import time
 
 from PySide6.QtCore import Qt, QTime
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
@@ -163,6 +164,15 @@ def test_wire_settings_read_as_words_and_store_their_values(qtbot: QtBot, make_d
     save(qtbot, page)
     saved, _names = stored(database, administration.id)
     assert (saved.audit_date_order, saved.text_encoding) == ("md", "latin-1")
+
+
+def test_check_in_time_is_typed_as_digits(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page, _administration, _database = page_for(qtbot, make_desk)
+    page.window().activateWindow()
+    page.check_in.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(page.check_in.hasFocus, timeout=WAIT_MS)
+    QTest.keyClicks(page.check_in, "1430")
+    assert page.check_in.time() == QTime(14, 30)
 
 
 def test_dutch_messages(qtbot: QtBot, make_desk: DeskFactory) -> None:
