@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from salto_desk.errors import Text
 from salto_desk.keys.model import KeyData
+from ui.style import Icon, Tone, icon, set_tone
 
 TITLE = Text("Delete key data: {holder}", "Sleutelgegevens verwijderen: {holder}")
 QUESTION = Text("Delete the key data of {holder}?", "De sleutelgegevens van {holder} verwijderen?")
@@ -92,7 +93,7 @@ class DeleteKeyDialog(QDialog):
         if self.others:
             shared = QLabel(SHARED(language))
             shared.setWordWrap(True)
-            shared.setStyleSheet("color: #b00020; font-weight: bold;")
+            set_tone(shared, Tone.ALERT)
             for other in self.others:
                 self.others_list.addItem(
                     OTHER_KEY(language).format(
@@ -111,12 +112,14 @@ class DeleteKeyDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setObjectName("deleteError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_tone(self.error_label, Tone.ERROR)
         self.error_label.setVisible(False)
         layout.addWidget(QLabel(PERMANENT(language)))
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton(DELETE(language), QDialogButtonBox.ButtonRole.DestructiveRole).clicked.connect(self.accept)
+        delete = buttons.addButton(DELETE(language), QDialogButtonBox.ButtonRole.DestructiveRole)
+        delete.setIcon(icon(Icon.DELETE))
+        delete.clicked.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 

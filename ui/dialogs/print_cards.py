@@ -27,6 +27,7 @@ from salto_desk.errors import Text
 from salto_desk.keys.model import Encoder, KeyData, KeyState
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.protocol.cards import MAX_CARDS
+from ui.style import Icon, Tone, icon, set_tone
 
 TITLE = Text("Print key cards: {holder}", "Sleutelkaarten printen: {holder}")
 CARDS = Text("Number of cards", "Aantal kaarten")
@@ -108,7 +109,7 @@ class PrintCardsDialog(QDialog):
         self.warning_label = QLabel()
         self.warning_label.setObjectName("printWarning")
         self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_tone(self.warning_label, Tone.ALERT)
         if key.state is KeyState.NEEDS_REENCODE:
             self.note_label.setText(REENCODE(language))
         elif not key.issued:
@@ -117,7 +118,7 @@ class PrintCardsDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setObjectName("printError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_tone(self.error_label, Tone.ERROR)
         if not self._encoders:
             self.error_label.setText(NO_ENCODER(language))
         self.error_label.setVisible(bool(self.error_label.text()))
@@ -129,6 +130,7 @@ class PrintCardsDialog(QDialog):
         form.addRow(self.copy_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.print_button = buttons.addButton(PRINT(language), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.print_button.setIcon(icon(Icon.PRINT))
         self.print_button.setEnabled(bool(self._encoders))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -22,6 +22,7 @@ from salto_desk.errors import Text, ValidationError
 from salto_desk.keys.model import KeyData
 from salto_desk.keys.rules import mobile_command
 from salto_desk.keys.validation import check_phone
+from ui.style import Icon, Tone, icon, set_tone
 
 TITLE = Text("Send to phone: {holder}", "Naar telefoon sturen: {holder}")
 PHONE = Text("Phone number", "Telefoonnummer")
@@ -84,13 +85,13 @@ class SendToPhoneDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setObjectName("phoneError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_tone(self.error_label, Tone.ERROR)
         self.error_label.setVisible(False)
 
         form = QFormLayout()
         form.addRow(PHONE(language), self.phone_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton(SEND(language), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(SEND(language), QDialogButtonBox.ButtonRole.AcceptRole).setIcon(icon(Icon.PHONE))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -46,6 +46,7 @@ from salto_desk.services.administrations import AdministrationForm
 from ui.context import DeskContext
 from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say
+from ui.style import Icon, set_icons
 
 _DEFAULTS = AdministrationSettings(pms_id="", name="", salto_endpoint="")
 
@@ -180,6 +181,7 @@ class AdministrationPage(LoadedPage):
         self.save_button = QPushButton(say("Save", "Opslaan"))
         self.new_button = QPushButton(say("New administration", "Nieuwe administratie"))
         self.delete_button = QPushButton(say("Delete administration", "Administratie verwijderen"))
+        set_icons((self.save_button, Icon.SAVE), (self.new_button, Icon.ADD), (self.delete_button, Icon.DELETE))
 
         general = QFormLayout()
         general.addRow(say("PMS administration id", "PMS-administratie-id"), self.pms_id)

@@ -28,14 +28,11 @@ from PySide6.QtWidgets import (
 
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from ui.models.rows import READ_ONLY, Cell, fill_cells
+from ui.style import Tone, is_marked_invalid, mark_invalid, set_tone
 from ui.workers.calls import CoreCalls
 
 T = TypeVar("T")
 
-ERROR_STYLE = "color: #b00020;"
-OK_STYLE = "color: #1b5e20;"
-INVALID_PROPERTY = "invalid"
-INVALID_STYLE = '*[invalid="true"] { border: 1px solid #b00020; }'
 LOADING_NOTICE_MS = 300
 """A load that takes longer than this says "Loading..."; a quicker one never flickers the notice."""
 LOADING = Text("Loading...", "Laden...")
@@ -71,20 +68,20 @@ class MessageLabel(QLabel):
         self.hide()
 
     def show_error(self, text: str) -> None:
-        self._show(text, ERROR_STYLE)
+        self._show(text, Tone.ERROR)
 
     def show_ok(self, text: str) -> None:
-        self._show(text, OK_STYLE)
+        self._show(text, Tone.OK)
 
     def show_info(self, text: str) -> None:
-        self._show(text, "")
+        self._show(text, Tone.PLAIN)
 
     def clear_message(self) -> None:
         self.setText("")
         self.hide()
 
-    def _show(self, text: str, style: str) -> None:
-        self.setStyleSheet(style)
+    def _show(self, text: str, tone: Tone) -> None:
+        set_tone(self, tone)
         self.setText(text)
         self.show()
 
@@ -100,22 +97,17 @@ class FieldErrors:
     def clear(self) -> None:
         self.message.clear_message()
         for widget in self.fields.values():
-            _mark(widget, False)
+            mark_invalid(widget, False)
 
     def show(self, error: BaseException) -> None:
         self.clear()
         self.message.show_error(self.say.error(error))
         if isinstance(error, ValidationError) and (widget := self.fields.get(error.field)) is not None:
-            _mark(widget, True)
+            mark_invalid(widget, True)
             widget.setFocus()
 
     def marked(self) -> list[str]:
-        return [name for name, widget in self.fields.items() if widget.property(INVALID_PROPERTY)]
-
-
-def _mark(widget: QWidget, invalid: bool) -> None:
-    widget.setProperty(INVALID_PROPERTY, invalid)
-    widget.setStyleSheet(INVALID_STYLE if invalid else "")
+        return [name for name, widget in self.fields.items() if is_marked_invalid(widget)]
 
 
 class Question(QMessageBox):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 from salto_desk.errors import ValidationError
 from ui.context import DeskContext
 from ui.settings.common import FieldErrors, MessageLabel, Say
+from ui.style import Icon, icon, set_icons
 
 
 def _pin_field() -> QLineEdit:
@@ -32,6 +33,7 @@ class LockPage(QWidget):
         self.say = say = Say(context.language)
         self.pin = _pin_field()
         self.unlock_button = QPushButton(say("Unlock", "Ontgrendelen"))
+        self.unlock_button.setIcon(icon(Icon.UNLOCK))
         self.message = MessageLabel()
         title = QLabel(
             say(
@@ -93,6 +95,7 @@ class PinPage(QWidget):
         self.repeat = _pin_field()
         self.save_button = QPushButton(say("Set PIN", "Pincode instellen"))
         self.remove_button = QPushButton(say("Remove PIN", "Pincode verwijderen"))
+        set_icons((self.save_button, Icon.LOCK), (self.remove_button, Icon.UNLOCK))
         self.message = MessageLabel()
         self.errors = FieldErrors(self.message, say, {"current": self.current, "pin": self.new, "repeat": self.repeat})
         self.form = QFormLayout()

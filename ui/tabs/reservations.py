@@ -50,6 +50,7 @@ from ui.models.reservations import (
     state_text,
 )
 from ui.models.rows import RowCells
+from ui.style import Icon, icon
 from ui.widgets.encoder_prompt import error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
@@ -274,6 +275,7 @@ class ReservationsTab(QWidget):
             Text("Key data of the reservation", "Sleutelgegevens van de reservering")(language)
         )
         self.add_key_button = QPushButton(ADD_KEY(language))
+        self.add_key_button.setIcon(icon(Icon.KEY))
         self.add_key_button.setAccessibleName(ADD_KEY_TIP(language))
         self.add_key_button.setToolTip(ADD_KEY_TIP(language))
         self.add_key_button.setEnabled(False)

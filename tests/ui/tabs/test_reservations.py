@@ -135,7 +135,9 @@ def test_a_key_that_needs_reencoding_is_highlighted(qtbot: QtBot, make_desk: Des
     desk.add_key("2")
     tab = open_tab(qtbot, desk)
     highlighted = {
-        tab.proxy.row(row).reservation.booking_nr: tab.proxy.index(row, Column.KEY).data(Qt.ItemDataRole.BackgroundRole)
+        tab.proxy.row(row).reservation.booking_nr: tab.proxy.index(row, Column.GUEST).data(
+            Qt.ItemDataRole.BackgroundRole
+        )
         for row in range(tab.proxy.rowCount())
     }
     assert highlighted["30-00001"] is not None
