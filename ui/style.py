@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
@@ -164,13 +164,17 @@ def is_marked_invalid(widget: QWidget) -> bool:
 
 
 def _set_property(widget: QWidget, name: str, value: object) -> None:
-    """Set a property the stylesheet selects on and have the widget styled again (Qt does not by itself)."""
+    """Set a property the stylesheet selects on and have the widget styled again (Qt does not by itself).
+
+    Polishing gives it the rule's colours and font; the style-change event its padding too (a chip shown
+    before it became one would keep its old margins)."""
     if widget.property(name) == value:
         return
     widget.setProperty(name, value)
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+    QApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
     widget.update()
 
 

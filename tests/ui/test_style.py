@@ -163,11 +163,13 @@ def test_tones_chips_and_refused_fields_take_the_palettes_colours(qapp: QApplica
     message, chip, field = QLabel("A name is needed."), QLabel("Issued"), QLineEdit()
     for widget in (message, chip, field):
         layout.addWidget(widget)
-    set_tone(message, Tone.ERROR)
-    set_chip(chip, Chip.ISSUED)
-    mark_invalid(field, True)
     box.show()
     qtbot.waitExposed(box)
+    plain_width = chip.sizeHint().width()
+    set_tone(message, Tone.ERROR)
+    set_chip(chip, Chip.ISSUED)  # after it showed as a plain label: it takes the chip's padding all the same
+    mark_invalid(field, True)
+    assert chip.contentsMargins().left() > 0 and chip.sizeHint().width() > plain_width
     assert message.palette().color(QPalette.ColorRole.WindowText).name() == colours["error"]
     image = chip.grab().toImage()
     assert image.pixelColor(image.width() // 2, image.height() - 2).name() == colours["chip-issued-background"]

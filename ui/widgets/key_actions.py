@@ -228,8 +228,8 @@ class KeyActionsPanel(QWidget):
         form.addRow(ROOMS(language), self.rooms_label)
         form.addRow(VALIDITY(language), self.validity_label)
         form.addRow(AUTHORIZATIONS(language), self.authorizations_label)
-        state_row = QHBoxLayout()
-        state_row.addWidget(self.state_label)
+        state_row = QHBoxLayout()  # the chip as wide as its word, what it means beside it
+        state_row.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         state_row.addWidget(self.state_note, 1)
         form.addRow(STATE(language), state_row)
         form.addRow(CARDS(language), self.cards_label)

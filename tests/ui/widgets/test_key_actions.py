@@ -71,6 +71,10 @@ def test_shows_the_key_data_with_names_local_times_and_history(make_desk: DeskFa
     assert panel.state_label.text() == "Issued"
     assert panel.state_label.property("chip") == "issued"
     assert not panel.state_note.isVisibleTo(panel)
+    panel.resize(900, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.state_label.width() == panel.state_label.sizeHint().width()  # a chip as wide as its word
     assert panel.cards_label.text().startswith("1 card(s), last on encoder Front desk at 01-07-2030 12:00")
     assert "serial numbers:" in panel.cards_label.text()
     assert panel.deliveries_label.text() == "none"
