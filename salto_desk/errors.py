@@ -22,6 +22,18 @@ class Text:
         return self.nl if language == "nl" else self.en
 
 
+@dataclass(frozen=True)
+class Plural:
+    """A sentence about a number of things: the singular for exactly one, else the plural; ``{count}`` is
+    filled in (``Plural(Text("{count} card", ...), Text("{count} cards", ...))(2, "en")`` -> ``2 cards``)."""
+
+    one: Text
+    other: Text
+
+    def __call__(self, count: int, language: str = "en", **values: object) -> str:
+        return (self.one if count == 1 else self.other)(language).format(count=count, **values)
+
+
 class SaltoDeskError(Exception):
     """Root of every error Salto Desk raises on purpose."""
 

@@ -48,6 +48,7 @@ SETTINGS_FILE = "desk.ini"
 log = logging.getLogger(__name__)
 
 SYNC_INTERVAL_SETTING = "sync/interval_seconds"
+DEMO_TITLE = Text("Demo: nothing is kept", "Demo: er wordt niets bewaard")
 LONGEST_SYNC_INTERVAL_S = int(LeaseTimes().sync.total_seconds()) - 30
 """The leading desk renews its sync lease at each run, so runs must come before the lease lapses."""
 
@@ -108,11 +109,8 @@ class DeskWindow(QObject):
 
     def _build(self) -> MainWindow:
         window = MainWindow(self.context, sync_interval_s=self.sync_interval_s)
-        if self.demo:
-            window.setWindowTitle(
-                f"{APPLICATION_NAME} — "
-                + Text("demo (nothing is kept)", "demo (er wordt niets bewaard)")(self.context.language)
-            )
+        if self.demo:  # Qt adds the application's name ("… — Salto Desk") itself
+            window.setWindowTitle(DEMO_TITLE(self.context.language))
         window.language_changed.connect(self.switch_language)
         return window
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from salto_desk.errors import Text
@@ -33,6 +33,7 @@ from ui.tabs.reservations import ReservationsTab
 from ui.tabs.settings import SettingsTab
 from ui.widgets.desk_status import DeskStatusView
 from ui.widgets.key_actions import KeyActionsPanel
+from ui.widgets.quit_guard import QuitGuard
 from ui.widgets.status_line import DeskStatusLine
 from ui.workers.change_feed import ChangeFeed
 
@@ -50,6 +51,9 @@ STATUS_MESSAGE_MS = 8000
 DESKS = Text("Desks", "Balies")
 
 GEOMETRY_SETTING = "window/geometry"
+DEFAULT_SIZE = QSize(1280, 800)
+FRAME_ALLOWANCE = QSize(8, 40)
+"""The first size on a screen big enough for it; smaller screens get all they have (1024 x 768 works)."""
 TAB_SETTING = "window/tab"
 SPLITTER_SETTING = "window/splitters/{tab}/{index}"
 
@@ -98,7 +102,6 @@ class MainWindow(QMainWindow):
         self.context = context
         self.language = language = context.language
         self.setWindowTitle("Salto Desk")
-        self.resize(1280, 800)
 
         self.reservations = ReservationsTab(context)
         self.owners = OwnersTab(context)
@@ -148,6 +151,7 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
+        self.quit_guard = QuitGuard(self, context.calls, language)
         self._sync_timer = QTimer(self)
         self._sync_timer.setInterval(sync_interval_s * 1000)
         self._sync_timer.timeout.connect(self.sync_now)
@@ -310,11 +314,14 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def restore_layout(self) -> None:
-        """Put back what ``save_layout`` remembered; anything missing or unreadable keeps its default."""
+        """Put back what ``save_layout`` remembered; anything missing or unreadable keeps its default.
+
+        The window always fits the screen it opens on (a layout saved on a bigger screen shrinks to it)."""
         settings: QSettings = self.context.settings
         geometry = settings.value(GEOMETRY_SETTING)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        if not isinstance(geometry, QByteArray) or not self.restoreGeometry(geometry):
+            self.resize(DEFAULT_SIZE)
+        self._fit_to_screen()
         for key, splitter in self._splitters().items():
             state = settings.value(key)
             if isinstance(state, QByteArray):
@@ -325,6 +332,22 @@ class MainWindow(QMainWindow):
             tab = 0
         if 0 <= tab < self.tabs.count():
             self.tabs.setCurrentIndex(tab)
+
+    def _fit_to_screen(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders, once shown
+        if frame.isEmpty():
+            frame = FRAME_ALLOWANCE  # not shown yet: the window manager's frame is still unknown
+        width = min(self.width(), available.width() - frame.width())
+        height = min(self.height(), available.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        left = min(max(self.x(), available.left()), available.right() - width)
+        top = min(max(self.y(), available.top()), available.bottom() - height)
+        self.move(left, top)
 
     # --- SALTO links and the PMS sync -------------------------------------------------------------
 
@@ -349,6 +372,9 @@ class MainWindow(QMainWindow):
                 self.desk_status.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed and not self.quit_guard.allows_close():
+            event.ignore()  # SALTO works: the guard asks, and closes the window once that work ended
+            return
         if not self._closed:
             self.save_layout()
         self._closed = True

@@ -339,6 +339,9 @@ class AuditDraft:
     administration: str = ""
     key_id: int | None = None
     holder: str = ""
+    holder_kind: HolderKind | None = None
+    holder_pms_id: str = ""
+    """Whose key it is (with ``administration``): a booking's history outlives its deleted key data."""
     encoder: str = ""
     rooms: tuple[str, ...] = ()
     phone: str = ""

@@ -71,6 +71,8 @@ def audit_draft(action: AuditAction, administration: Administration, key: KeyDat
         administration=administration.pms_id,
         key_id=key.id,
         holder=key.holder.label,
+        holder_kind=key.holder.kind,
+        holder_pms_id=key.holder.pms_id,
         rooms=key.rooms,
         operator=operator,
     )

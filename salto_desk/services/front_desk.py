@@ -186,6 +186,7 @@ class FrontDesk:
             except NotFoundError:
                 return None
             config = ConfigRepository(session)
+            administration = config.administration(key.administration_id)
             return KeyDetails(
                 key=key,
                 key_type=config.key_type(key.key_type_id).name,
@@ -193,9 +194,16 @@ class FrontDesk:
                     each.number: each.name for each in config.authorization_names(key.administration_id)
                 },
                 encoders=tuple(config.encoders(key.administration_id)),
-                history=tuple(AuditRepository(session).entries(key_id=key.id)),
+                history=tuple(
+                    AuditRepository(session).of_holder(administration.pms_id, key.holder.kind, key.holder.pms_id)
+                ),
                 flags=tuple(flag_text(flag) for flag in SyncKeyRepository(session).flags([key.id]).get(key.id, ())),
             )
+
+    def holder_history(self, administration: Administration, kind: HolderKind, pms_id: str) -> list[AuditEntry]:
+        """What was done with the keys of one booking or owner, oldest first; it outlives deleted key data."""
+        with self.database.reading() as session:
+            return AuditRepository(session).of_holder(administration.pms_id, kind, pms_id)
 
     def encoder_choices(self) -> list[EncoderChoice]:
         """Every encoder of every administration, by administration then encoder name."""

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from salto_desk.errors import Text
-from salto_desk.keys.model import AuditAction, AuditDraft, AuditEntry, AuditState
+from salto_desk.keys.model import AuditAction, AuditDraft, AuditEntry, AuditState, HolderKind
 from salto_desk.storage.errors import NotFoundError
 from salto_desk.storage.orm import AuditRow
 
@@ -42,21 +42,9 @@ class AuditRepository:
             finished_at=None if state is AuditState.PENDING else now,
             desk=desk,
             process_id=process_id,
-            operator=draft.operator,
-            administration=draft.administration,
-            action=draft.action.value,
-            command=draft.command,
-            key_id=draft.key_id,
-            holder=draft.holder,
-            encoder=draft.encoder,
-            rooms=",".join(draft.rooms),
-            phone=draft.phone,
-            card_number=draft.card_number,
-            card_count=draft.card_count,
             state=state.value,
-            error_code="",
             message=message,
-            serials="",
+            **_draft_columns(draft),
         )
         self.session.add(row)
         self.session.flush()
@@ -72,21 +60,9 @@ class AuditRepository:
                 "finished_at": now,
                 "desk": desk,
                 "process_id": process_id,
-                "operator": draft.operator,
-                "administration": draft.administration,
-                "action": draft.action.value,
-                "command": draft.command,
-                "key_id": draft.key_id,
-                "holder": draft.holder,
-                "encoder": draft.encoder,
-                "rooms": ",".join(draft.rooms),
-                "phone": draft.phone,
-                "card_number": draft.card_number,
-                "card_count": draft.card_count,
                 "state": state.value,
-                "error_code": "",
                 "message": "",
-                "serials": "",
+                **_draft_columns(draft),
             }
             for draft in drafts
         ]
@@ -134,6 +110,19 @@ class AuditRepository:
             query = query.where(AuditRow.key_id == key_id)
         return [self._entry(row) for row in self.session.scalars(query)]
 
+    def of_holder(self, administration_pms_id: str, kind: HolderKind, holder_pms_id: str) -> list[AuditEntry]:
+        """Everything done with the keys of one booking or owner, those deleted since included, oldest first."""
+        query = (
+            select(AuditRow)
+            .where(
+                AuditRow.administration == administration_pms_id,
+                AuditRow.holder_kind == kind.value,
+                AuditRow.holder_pms_id == holder_pms_id,
+            )
+            .order_by(AuditRow.started_at, AuditRow.id)
+        )
+        return [self._entry(row) for row in self.session.scalars(query)]
+
     @staticmethod
     def _entry(row: AuditRow) -> AuditEntry:
         return AuditEntry(
@@ -148,6 +137,8 @@ class AuditRepository:
             command=row.command,
             key_id=row.key_id,
             holder=row.holder,
+            holder_kind=HolderKind(row.holder_kind) if row.holder_kind else None,
+            holder_pms_id=row.holder_pms_id,
             encoder=row.encoder,
             rooms=tuple(row.rooms.split(",")) if row.rooms else (),
             phone=row.phone,
@@ -158,3 +149,24 @@ class AuditRepository:
             message=row.message,
             serials=tuple(row.serials.split()),
         )
+
+
+def _draft_columns(draft: AuditDraft) -> dict[str, object]:
+    """The columns an operation's draft fills, the same for one row and for many."""
+    return {
+        "operator": draft.operator,
+        "administration": draft.administration,
+        "action": draft.action.value,
+        "command": draft.command,
+        "key_id": draft.key_id,
+        "holder": draft.holder,
+        "holder_kind": "" if draft.holder_kind is None else draft.holder_kind.value,
+        "holder_pms_id": draft.holder_pms_id,
+        "encoder": draft.encoder,
+        "rooms": ",".join(draft.rooms),
+        "phone": draft.phone,
+        "card_number": draft.card_number,
+        "card_count": draft.card_count,
+        "error_code": "",
+        "serials": "",
+    }

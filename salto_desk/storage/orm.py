@@ -287,7 +287,7 @@ class AuditRow(Base):
     """The permanent audit trail: no foreign keys, so deleting key data or configuration keeps it whole."""
 
     __tablename__ = "audit_entries"
-    __table_args__ = (Index(None, "desk", "state"),)
+    __table_args__ = (Index(None, "desk", "state"), Index(None, "administration", "holder_kind", "holder_pms_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
@@ -300,6 +300,8 @@ class AuditRow(Base):
     command: Mapped[str] = mapped_column(String(8))
     key_id: Mapped[int | None] = mapped_column(Integer)
     holder: Mapped[str] = mapped_column(String(HOLDER_LABEL_LENGTH))
+    holder_kind: Mapped[str] = mapped_column(String(16), default="")
+    holder_pms_id: Mapped[str] = mapped_column(String(PMS_ID_LENGTH), default="")
     encoder: Mapped[str] = mapped_column(String(NAME_LENGTH))
     rooms: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(PHONE_LENGTH))

@@ -32,7 +32,6 @@ from salto_desk.errors import SaltoDeskError
 from salto_desk.keys.model import (
     Administration,
     AuditAction,
-    AuditDraft,
     AuditState,
     Holder,
     HolderKind,
@@ -56,6 +55,7 @@ from salto_desk.keys.rules import (
     today_in,
 )
 from salto_desk.keys.validation import validate_key_draft
+from salto_desk.operations.audit_recorder import audit_draft
 from salto_desk.storage.audit_repository import AuditRepository
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
@@ -233,7 +233,7 @@ class KeyDeriver:
         administration, now = rules.administration, rules.now
         created = KeyRepository(session).add_many([draft for draft, _product, _reservation in new], now)
         AuditRepository(session).record_many(
-            (self._audit(AuditAction.CREATE_KEY, administration, key) for key in created),
+            (audit_draft(AuditAction.CREATE_KEY, administration, key, SYNC_OPERATOR) for key in created),
             desk=self.desk, process_id=os.getpid(), now=now, state=AuditState.OK,
         )  # fmt: skip
         SyncKeyRepository(session).add_many(
@@ -310,7 +310,7 @@ class KeyDeriver:
             if not key.issued:
                 repository.delete(key.id)
                 AuditRepository(session).record(
-                    self._audit(AuditAction.DELETE_KEY, administration, key),
+                    audit_draft(AuditAction.DELETE_KEY, administration, key, SYNC_OPERATOR),
                     desk=self.desk, process_id=os.getpid(), now=now, state=AuditState.OK,
                 )  # fmt: skip
                 revoked += 1
@@ -319,17 +319,6 @@ class KeyDeriver:
             outbox.enqueue(administration.id, key.id, OutboxAction.REVOKE, due=now, now=now)
             updated += 1
         return Counts(revoked=revoked, updated=updated)
-
-    @staticmethod
-    def _audit(action: AuditAction, administration: Administration, key: KeyData) -> AuditDraft:
-        return AuditDraft(
-            action=action,
-            administration=administration.pms_id,
-            key_id=key.id,
-            holder=key.holder.label,
-            rooms=key.rooms,
-            operator=SYNC_OPERATOR,
-        )
 
 
 def matching_reservations(

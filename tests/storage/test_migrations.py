@@ -11,11 +11,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from salto_desk.keys.model import KeyState, KeyTypeSettings
-from salto_desk.storage import ConfigRepository, Database, KeyRepository, open_database
+from salto_desk.keys.model import AuditAction, AuditDraft, AuditState, HolderKind, KeyState, KeyTypeSettings
+from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, open_database
 from salto_desk.storage.database import alembic_config
 from salto_desk.storage.orm import Base
-from tests.storage.helpers import NOW, administration_settings, key_draft
+from tests.storage.helpers import NOW, add_administration, add_key_type, administration_settings, key_draft
 
 POSTGRES_URL = os.environ.get("SALTO_DESK_TEST_POSTGRES_URL")
 
@@ -47,6 +47,32 @@ def test_upgrading_again_changes_nothing_and_downgrade_reverses(database: Databa
     assert set(inspect(database.engine).get_table_names()) == {"alembic_version"}
     database.upgrade()
     assert schema_differences(database) == []
+
+
+def test_audit_rows_learn_whose_key_they_are_about_from_keys_that_still_exist(database: Database) -> None:
+    administration = add_administration(database)
+    key_type = add_key_type(database, administration)
+    with database.unit_of_work() as session:
+        key = KeyRepository(session).add(key_draft(administration, key_type), NOW)
+        audit = AuditRepository(session)
+        for key_id in (key.id, key.id + 1000):  # the second key was deleted before this version
+            audit.record(
+                AuditDraft(action=AuditAction.ENCODE_NEW, administration=administration.pms_id, key_id=key_id),
+                desk="DESK-1", process_id=1, now=NOW, state=AuditState.OK,
+            )  # fmt: skip
+    with database.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+        command.upgrade(config, "0006")
+    with database.reading() as session:
+        found = AuditRepository(session).of_holder(administration.pms_id, HolderKind.RESERVATION, "res-1")
+        kept = AuditRepository(session).entries()
+    assert [entry.key_id for entry in found] == [key.id]
+    assert [(entry.holder_kind, entry.holder_pms_id) for entry in kept] == [
+        (HolderKind.RESERVATION, "res-1"),
+        (None, ""),
+    ]
 
 
 def test_the_migrations_render_for_postgresql_without_a_server() -> None:

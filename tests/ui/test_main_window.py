@@ -17,7 +17,7 @@ from salto_desk.coordination import Coordinator, EncoderInUse, SyncLeadership
 from salto_desk.keys.model import Holder, HolderKind
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.paths import app_paths
-from salto_desk.storage import ConfigRepository
+from salto_desk.storage import AuditRepository, ConfigRepository
 from salto_desk.storage.leases import DeskProcess
 from salto_desk.storage.pms_repository import PmsRepository
 from tests.park import BEX_ID, RESERVATIONS
@@ -159,9 +159,6 @@ def test_enter_in_the_reservation_list_opens_the_selected_one(
 ) -> None:
     window = active_window(qtbot, make_desk())
     opened = calls_of(monkeypatch, window.reservations, "open_selected")
-    window.reservations.search_field.setFocus()
-    qtbot.keyClick(window.reservations.search_field, Qt.Key.Key_Return)
-    assert opened == []  # Enter in the search field searches; it opens nothing
     window.reservations.table.setFocus()
     qtbot.waitUntil(lambda: window.reservations.table.hasFocus(), timeout=WAIT_MS)
     qtbot.keyClick(window.reservations.table, Qt.Key.Key_Return)
@@ -262,7 +259,20 @@ def test_an_unreadable_layout_keeps_the_defaults(qtbot: QtBot, make_desk: DeskFa
     desk.context.settings.setValue(GEOMETRY_SETTING, "garbage")
     window = open_window(qtbot, desk)
     assert window.tabs.currentWidget() is window.reservations
-    assert (window.width(), window.height()) == (1280, 800)
+    screen = window.screen().availableGeometry()
+    assert (window.width(), window.height()) == (min(1280, screen.width() - 8), min(800, screen.height() - 40))
+
+
+def test_the_window_opens_within_the_screen_whatever_was_saved(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    """A layout saved on a big screen (or a default bigger than a 1024 x 768 screen) never spills over."""
+    desk = make_desk()
+    big = open_window(qtbot, desk)
+    big.setGeometry(0, 0, 2500, 1800)
+    big.save_layout()
+    window = open_window(qtbot, desk)
+    screen = window.screen().availableGeometry()
+    assert window.width() <= screen.width() and window.height() <= screen.height()
+    assert screen.contains(window.geometry().topLeft())
 
 
 # --- language --------------------------------------------------------------------------------------
@@ -433,3 +443,36 @@ def test_a_tab_behind_another_searches_for_data_changes_only_when_shown(qtbot: Q
     window.tabs.setCurrentWidget(owners)
     assert owners.searching and not owners._changes.pending
     qtbot.waitUntil(lambda: not owners.searching, timeout=WAIT_MS)
+
+
+def test_closing_while_salto_works_asks_and_cancel_and_quit_leaves_nothing_pending(
+    qtbot: QtBot, make_desk: DeskFactory
+) -> None:
+    desk = make_desk(card_delay=30.0)  # nobody brings the card
+    key = desk.add_key("2")
+    window = open_window(qtbot, desk)
+    window.show()
+    with desk.database.reading() as session:
+        encoder = ConfigRepository(session).encoders(desk.administration.id)[0]
+    tab = window.reservations
+    qtbot.waitUntil(lambda: tab.select((desk.administration.id, "2")), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: tab.key_panel.details() is not None, timeout=WAIT_MS)
+    tab.key_panel.encode(key, encoder, 1, EncodeMode.NEW)
+    qtbot.waitUntil(lambda: "Place" in tab.key_panel.prompt.step_label.text(), timeout=WAIT_MS)
+    window.close()  # the close button, Ctrl+Q and Desk > Quit all come here
+    question = window.quit_guard.question
+    assert window.isVisible() and question is not None
+    assert "a new card on encoder" in question.text()
+    keep, cancel = question.buttons()
+    assert question.defaultButton() is keep and keep.text() == "&Keep working"
+    assert cancel.text() == "&Cancel it and quit"
+    keep.click()
+    assert window.isVisible() and tab.key_panel.busy()
+    window.close()
+    question = window.quit_guard.question
+    assert question is not None
+    question.buttons()[1].click()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT_MS)
+    with desk.database.reading() as session:
+        states = [entry.state.value for entry in AuditRepository(session).entries()]
+    assert states == ["cancelled"]

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import Text
-from salto_desk.keys.model import Administration, KeyData, KeyType
+from salto_desk.keys.model import Administration, Holder, HolderKind, KeyData, KeyType
 from salto_desk.services.front_desk import OwnerRow, OwnerSearch
 from ui.context import DeskContext
 from ui.dialogs.owner_key import OwnerKeyDialog
@@ -164,6 +164,7 @@ class OwnersTab(QWidget):
         self.key_panel = KeyActionsPanel(context)
         self.key_panel.key_changed.connect(self._on_key_changed)
         self.key_panel.status_message.connect(self.status_message)
+        left_layout.addWidget(self.key_panel.prompt)  # beside the key data: it never pushes it about
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -343,11 +344,13 @@ class OwnersTab(QWidget):
     def _show_chosen_key(self, _index: int | None = None) -> None:
         row = self._shown
         if row is None:
+            self.key_panel.show_nothing()
             self.key_panel.setEnabled(False)
             return
         key = next((each for each in row.keys if each.id == self.key_choice.currentData()), None)
+        holder = Holder(HolderKind.OWNER, row.owner.pms_id, row.owner.name)
         self.key_panel.setEnabled(True)
-        self.key_panel.show_key(key, row.administration, row.owner.phone)
+        self.key_panel.show_key(key, row.administration, row.owner.phone, holder=holder)
 
     @Slot(object)
     def _on_key_changed(self, key: object) -> None:

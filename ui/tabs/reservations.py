@@ -12,13 +12,13 @@ from datetime import date, datetime
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QDate, QEvent, QItemSelection, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from salto_desk.errors import SaltoDeskError, Text
-from salto_desk.keys.model import Administration, KeyData
+from salto_desk.errors import Plural, SaltoDeskError, Text
+from salto_desk.keys.model import Administration, Holder, HolderKind, KeyData
 from salto_desk.keys.rules import reservation_label
+from salto_desk.moments import day_text
 from salto_desk.services.front_desk import KeyDataSetup, ReservationRow, ReservationSearch
 from salto_desk.storage.pms_repository import CachedReservation, Period, ReservationQuery
 from ui.context import DeskContext
@@ -59,6 +60,10 @@ from ui.widgets.refresh import DataChangeRefresh
 SEARCH_DELAY_MS = 250
 """How long typing must pause before the search runs: every keystroke would only queue stale searches."""
 NOTHING = "—"
+NIGHTS = Plural(Text("{count} night", "{count} nacht"), Text("{count} nights", "{count} nachten"))
+RESERVATIONS = Plural(
+    Text("{count} reservation", "{count} reservering"), Text("{count} reservations", "{count} reserveringen")
+)
 
 PERIODS = (
     (Period.ALL, Text("All dates", "Alle datums")),
@@ -68,6 +73,11 @@ PERIODS = (
 )
 DATE_RANGE = "range"
 
+SEARCH_HINT = Text("Search booking nr, guest, accommodation or door…", "Zoek boekingsnr, gast, accommodatie of deur…")
+SEARCH_TIP = Text(
+    "Search as you type (Ctrl+F); Enter opens the selected or first match, Down goes into the list, Esc clears",
+    "Zoeken tijdens het typen (Ctrl+F); Enter opent de gekozen of eerste treffer, Omlaag gaat naar de lijst, Esc wist",
+)
 ADD_KEY = Text("+Key", "+Sleutel")
 ADD_KEY_TIP = Text(
     "Create key data for this reservation by hand (no product matched, or after a delete)",
@@ -114,15 +124,26 @@ class BookingView(QGroupBox):
     def __init__(self, language: str, parent: QWidget | None = None) -> None:
         super().__init__(Text("Booking", "Boeking")(language), parent)
         self.language = language
-        form = QFormLayout(self)
+        grid = QGridLayout(self)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(2)
         self.values: dict[str, QLabel] = {}
-        for name, label in self.FIELDS:
+        half = (len(self.FIELDS) + 1) // 2
+        for number, (name, label) in enumerate(self.FIELDS):
             value = QLabel(NOTHING)
             value.setObjectName(f"booking_{name}")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setMinimumWidth(60)
             self.values[name] = value
-            form.addRow(label(language), value)
+            title = QLabel(label(language))
+            title.setObjectName("fieldLabel")
+            title.setBuddy(value)
+            row, column = number % half, 2 * (number // half)  # two columns: read down, then across
+            grid.addWidget(title, row, column, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, row, column + 1, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
 
     def show_row(self, row: ReservationRow | None, zone: ZoneInfo | None = None) -> None:
         """Show ``row``; check-in and check-out days are shown in the administration's ``zone``."""
@@ -137,10 +158,7 @@ class BookingView(QGroupBox):
             "guest": reservation.guest_name,
             "phone": reservation.phone or "",
             "email": reservation.email or "",
-            "stay": f"{reservation.start_date:%d-%m-%Y} → {reservation.end_date:%d-%m-%Y} "
-            f"({(reservation.end_date - reservation.start_date).days} "
-            + Text("nights", "nachten")(self.language)
-            + ")",
+            "stay": _stay_text(reservation, self.language),
             "state": state_text(reservation, self.language),
             "checked": _checked_text(reservation, zone),
             "accommodation": accommodation_text(reservation),
@@ -154,11 +172,16 @@ class BookingView(QGroupBox):
             self.values[name].setText(text or NOTHING)
 
 
+def _stay_text(reservation: CachedReservation, language: str) -> str:
+    nights = NIGHTS((reservation.end_date - reservation.start_date).days, language)
+    return f"{day_text(reservation.start_date, language)} → {day_text(reservation.end_date, language)} ({nights})"
+
+
 def _checked_text(reservation: CachedReservation, zone: ZoneInfo | None) -> str:
     """BEX records the day of check-in and check-out only, so only the day is shown."""
 
     def day(moment: datetime | None) -> str:
-        return NOTHING if moment is None else f"{moment.astimezone(zone):%d-%m-%Y}"
+        return NOTHING if moment is None else day_text(moment.astimezone(zone).date(), "")
 
     return f"{day(reservation.checked_in_at)} / {day(reservation.checked_out_at)}"
 
@@ -174,7 +197,7 @@ class ReservationsTab(QWidget):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self._language = language = context.language
+        self._language = context.language
         self._administrations: tuple[Administration, ...] = ()
         self._searches = 0  # the newest search's number: only its answer is shown
         self._search_running = False
@@ -186,21 +209,42 @@ class ReservationsTab(QWidget):
         self._adding = False  # +Key's choices are being read
         self.dialog: KeyDataDialog | None = None  # the +Key dialog open now (tests drive it)
 
+        filters = self._build_filters()
+        self._build_table()
+        details = self._build_details(context)
+        list_side = QWidget()
+        list_layout = QVBoxLayout(list_side)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.table, 1)
+        list_layout.addWidget(self.count_label)
+        list_layout.addWidget(self.key_panel.prompt)  # beside the key data: it never pushes it about
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("reservations_splitter")
+        self.splitter.addWidget(list_side)
+        self.splitter.addWidget(details)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.splitter, 1)
+        chain: list[QWidget] = [self.search_field, self.administration_filter, self.period_filter, self.date_from,
+                                self.date_to, self.state_filter, self.table, self.key_choice, self.add_key_button,
+                                self.key_panel]  # fmt: skip
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
+        self._connect(context)
+        self.refresh()
+
+    def _build_filters(self) -> QHBoxLayout:
+        language = self._language
         self.search_field = QLineEdit()
         self.search_field.setObjectName("reservation_search")
-        self.search_field.setPlaceholderText(
-            Text("Search booking nr, guest, accommodation or door…", "Zoek boekingsnr, gast, accommodatie of deur…")(
-                language
-            )
-        )
+        self.search_field.setPlaceholderText(SEARCH_HINT(language))
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setAccessibleName(Text("Search reservations", "Reserveringen zoeken")(language))
-        self.search_field.setToolTip(
-            Text(
-                "Search as you type (Ctrl+F); Enter opens the first match",
-                "Zoeken tijdens het typen (Ctrl+F); Enter opent de eerste treffer",
-            )(language)
-        )
+        self.search_field.setToolTip(SEARCH_TIP(language))
+        self.search_field.installEventFilter(self)
         self.administration_filter = QComboBox()
         self.administration_filter.addItem(Text("All administrations", "Alle administraties")(language), None)
         self.period_filter = QComboBox()
@@ -219,8 +263,6 @@ class ReservationsTab(QWidget):
         self.state_filter.addItem(Text("Every state", "Elke status")(language), None)
         for state, label in RESERVATION_STATES.items():
             self.state_filter.addItem(label(language), state)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("reservation_count")
         for widget, name in (
             (self.administration_filter, Text("Administration", "Administratie")),
             (self.period_filter, Text("Dates", "Datums")),
@@ -229,7 +271,6 @@ class ReservationsTab(QWidget):
             (self.state_filter, Text("Reservation state", "Reserveringsstatus")),
         ):
             widget.setAccessibleName(name(language))
-
         filters = QHBoxLayout()
         filters.addWidget(self.search_field, 3)
         filters.addWidget(self.administration_filter, 1)
@@ -238,7 +279,12 @@ class ReservationsTab(QWidget):
         filters.addWidget(QLabel("–"))
         filters.addWidget(self.date_to)
         filters.addWidget(self.state_filter)
+        return filters
 
+    def _build_table(self) -> None:
+        language = self._language
+        self.count_label = QLabel()
+        self.count_label.setObjectName("reservation_count")
         self.model = ReservationsModel(language, self)
         self.proxy = ReservationsProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -257,20 +303,19 @@ class ReservationsTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((Column.BOOKING, 80), (Column.GUEST, 160), (Column.ARRIVAL, 105),
-                              (Column.DEPARTURE, 105), (Column.ACCOMMODATION, 120), (Column.STATE, 150),
+        for column, width in ((Column.BOOKING, 80), (Column.GUEST, 160), (Column.ARRIVAL, 110),
+                              (Column.DEPARTURE, 110), (Column.ACCOMMODATION, 120), (Column.STATE, 150),
                               (Column.KEY, 150)):  # fmt: skip
             self.table.setColumnWidth(column, width)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection)
-        self.model.modelAboutToBeReset.connect(self._hold_selection)
-        self.model.modelReset.connect(self._release_selection)
         self.table.setAccessibleName(Text("Reservations", "Reserveringen")(language))
 
+    def _build_details(self, context: DeskContext) -> QScrollArea:
+        """The booking, its key data and history, scrolling up and down inside (never sideways)."""
+        language = self._language
         self.booking = BookingView(language)
         self.key_choice = QComboBox()
         self.key_choice.setObjectName("key_choice")
         self.key_choice.hide()
-        self.key_choice.currentIndexChanged.connect(self._show_chosen_key)
         self.key_choice.setAccessibleName(
             Text("Key data of the reservation", "Sleutelgegevens van de reservering")(language)
         )
@@ -279,10 +324,7 @@ class ReservationsTab(QWidget):
         self.add_key_button.setAccessibleName(ADD_KEY_TIP(language))
         self.add_key_button.setToolTip(ADD_KEY_TIP(language))
         self.add_key_button.setEnabled(False)
-        self.add_key_button.clicked.connect(self.add_key)
         self.key_panel = KeyActionsPanel(context, self)
-        self.key_panel.key_changed.connect(self._on_key_changed)
-        self.key_panel.status_message.connect(self.status_message)
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_choice, 1)
         key_row.addWidget(self.add_key_button)
@@ -292,46 +334,48 @@ class ReservationsTab(QWidget):
         details_layout.addLayout(key_row)
         details_layout.addWidget(self.key_panel, 1)
         scroll = QScrollArea()
+        scroll.setObjectName("reservation_details")
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(details)
+        scroll.setMinimumWidth(details.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
+        return scroll
 
-        list_side = QWidget()
-        list_layout = QVBoxLayout(list_side)
-        list_layout.setContentsMargins(0, 0, 0, 0)
-        list_layout.addWidget(self.table, 1)
-        list_layout.addWidget(self.count_label)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(list_side)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([860, 540])
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(splitter, 1)
-        chain: list[QWidget] = [self.search_field, self.administration_filter, self.period_filter, self.date_from,
-                                self.date_to, self.state_filter, self.table, self.key_choice, self.add_key_button,
-                                self.key_panel]  # fmt: skip
-        for before, after in pairwise(chain):
-            QWidget.setTabOrder(before, after)
-
+    def _connect(self, context: DeskContext) -> None:
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.model.modelAboutToBeReset.connect(self._hold_selection)
+        self.model.modelReset.connect(self._release_selection)
+        self.key_choice.currentIndexChanged.connect(self._show_chosen_key)
+        self.add_key_button.clicked.connect(self.add_key)
+        self.key_panel.key_changed.connect(self._on_key_changed)
+        self.key_panel.status_message.connect(self.status_message)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.refresh)
         self.search_field.textChanged.connect(self._debounce.start)
-        self.search_field.returnPressed.connect(self.refresh)
+        self.search_field.returnPressed.connect(self.open_selected)
         for combo in (self.administration_filter, self.period_filter, self.state_filter):
             combo.currentIndexChanged.connect(self._on_filter_changed)
         self.date_from.dateChanged.connect(self._on_filter_changed)
         self.date_to.dateChanged.connect(self._on_filter_changed)
-
         self._changes = DataChangeRefresh(self, self.refresh, lambda: self.searching)
         context.events.keys_changed.connect(self._on_data_changed)
         context.events.pms_synced.connect(self._on_data_changed)
         context.events.config_changed.connect(self._on_data_changed)
-        self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In the search field Down moves into the list and Esc clears the search."""
+        if watched is self.search_field and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down and self.proxy.rowCount() > 0:
+                if self.selected() is None:
+                    self.table.selectRow(0)
+                self.table.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.search_field.text():
+                self.search_field.clear()
+                return True
+        return super().eventFilter(watched, event)
 
     # --- searching --------------------------------------------------------------------------------
 
@@ -411,7 +455,7 @@ class ReservationsTab(QWidget):
 
     def _show_found(self, result: ReservationSearch, keep: tuple[int, str] | None, wanted: str | None) -> None:
         count = len(result.rows)
-        text = Text(f"{count} reservations", f"{count} reserveringen")(self._language)
+        text = RESERVATIONS(count, self._language)
         if count >= result.limit:
             text += Text(
                 f" (the first {result.limit}: type more to narrow the search)",
@@ -580,13 +624,20 @@ class ReservationsTab(QWidget):
         row = self._shown
         administration = self._administration_of(row)
         if row is None or administration is None:
+            self.key_panel.show_nothing()
             self.key_panel.setEnabled(False)
             self.key_panel.setToolTip(NO_KEY(self._language))
             return
+        reservation = row.reservation
         key = next((each for each in row.keys if each.id == self.key_choice.currentData()), None)
+        holder = Holder(
+            HolderKind.RESERVATION,
+            reservation.pms_id,
+            reservation_label(reservation.booking_nr, reservation.guest_name, reservation.pms_id),
+        )
         self.key_panel.setEnabled(True)
         self.key_panel.setToolTip("")
-        self.key_panel.show_key(key, administration, row.reservation.phone)
+        self.key_panel.show_key(key, administration, reservation.phone, holder=holder)
 
     def _on_key_changed(self, key: object) -> None:
         self._context.events.keys_changed.emit(key)

@@ -43,6 +43,7 @@ CANCELLED = Text("Cancelled.", "Geannuleerd.")
 FAILED = Text("Failed.", "Mislukt.")
 CARD_WAIT = Text("SALTO waits {seconds} s more for the card.", "SALTO wacht nog {seconds} s op de kaart.")
 CANCEL = Text("Cancel", "Annuleren")
+RETRY = Text("&Retry", "&Opnieuw")
 UNEXPECTED = Text(
     "Unexpected error: {error}",
     "Onverwachte fout: {error}",
@@ -147,6 +148,10 @@ class EncoderPrompt(QWidget):
         self.cancel_button = QPushButton(CANCEL(language))
         self.cancel_button.setIcon(icon(Icon.CANCEL))
         self.cancel_button.clicked.connect(self.cancel)
+        self.retry_button = QPushButton(RETRY(language))
+        self.retry_button.setObjectName("promptRetry")
+        self.retry_button.clicked.connect(self._retry)
+        self._retry_with: Callable[[], None] | None = None
         self.steps_list = QListWidget()
         self.steps_list.setMaximumHeight(110)
         self.error_label = QLabel()
@@ -163,6 +168,7 @@ class EncoderPrompt(QWidget):
         countdown_row.addWidget(self.countdown_label)
         countdown_row.addWidget(self.countdown_bar, 1)
         countdown_row.addWidget(self.cancel_button)
+        countdown_row.addWidget(self.retry_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title_label)
@@ -203,6 +209,19 @@ class EncoderPrompt(QWidget):
         self._stop_countdown()
         self.cancel_button.setVisible(False)
         self._show_failure(error)
+
+    def offer_retry(self, again: Callable[[], None]) -> None:
+        """A failure that trying again may cure (the card came too late): Retry runs ``again``."""
+        self._retry_with = again
+        self.retry_button.setVisible(True)
+        self.retry_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def _retry(self) -> None:
+        again, self._retry_with = self._retry_with, None
+        self.retry_button.setVisible(False)
+        if again is not None:
+            again()
 
     def add_guidance(self, guidance: str) -> None:
         """Extra advice below the suggested action (for example how a guest registers a phone)."""
@@ -321,6 +340,8 @@ class EncoderPrompt(QWidget):
     def _reset(self) -> None:
         self._release()
         self._stop_countdown()
+        self._retry_with = None
+        self.retry_button.setVisible(False)
         self.steps_list.clear()
         self.step_label.clear()
         self.error_label.clear()

@@ -8,35 +8,17 @@ on the GUI thread, so the panel only touches widgets there and the window never 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from salto_desk.errors import Text
-from salto_desk.keys.model import (
-    Administration,
-    AuditAction,
-    AuditEntry,
-    AuditState,
-    Encoder,
-    KeyData,
-    KeyState,
-)
+from salto_desk.errors import Plural, Text
+from salto_desk.keys.model import Administration, AuditEntry, Encoder, Holder, KeyData, KeyState
 from salto_desk.keys.rules import EncodeMode
+from salto_desk.moments import moment_text
+from salto_desk.protocol.cards import CardProgress, CardStep
 from salto_desk.protocol.errors import SaltoErrorReply
 from salto_desk.services.front_desk import KeyDataSetup, KeyDetails
 from ui.context import DeskContext
@@ -45,11 +27,9 @@ from ui.dialogs.key_data import KeyDataDialog
 from ui.dialogs.print_cards import PrintCardsDialog
 from ui.dialogs.send_to_phone import SendToPhoneDialog, unregistered_guidance
 from ui.models.reservations import KEY_CHIPS, KEY_STATES
-from ui.models.rows import fill_table
 from ui.style import Icon, Tone, icon, set_chip, set_tone
 from ui.widgets.encoder_prompt import EncoderPrompt, run_salto_job
-
-TIME_FORMAT = "%d-%m-%Y %H:%M"
+from ui.widgets.key_history import KeyHistory
 
 NO_KEY = Text("No key data.", "Geen sleutelgegevens.")
 LOADING = Text("loading...", "laden...")
@@ -102,25 +82,30 @@ DENIED = Text("denied: {names}", "geweigerd: {names}")
 NONE = Text("none", "geen")
 UNNAMED = Text("authorization {number}", "autorisatie {number}")
 NO_CARDS = Text("No cards made yet.", "Nog geen kaarten gemaakt.")
-CARDS_MADE = Text(
-    "{count} card(s), last on encoder {encoder} at {time}",
-    "{count} kaart(en), laatst op encoder {encoder} om {time}",
+CARDS_MADE = Plural(
+    Text("{count} card, made on encoder {encoder} at {time}", "{count} kaart, gemaakt op encoder {encoder} om {time}"),
+    Text(
+        "{count} cards, the last on encoder {encoder} at {time}",
+        "{count} kaarten, de laatste op encoder {encoder} om {time}",
+    ),
 )
 SERIALS = Text("serial numbers: {serials}", "serienummers: {serials}")
-DELIVERY = Text("{phone} ({command}) at {time}", "{phone} ({command}) om {time}")
+DELIVERY = Text("{phone}: {what}, {time}", "{phone}: {what}, {time}")
+PHONE_KEYS = {"CNM": Text("new key", "nieuwe sleutel"), "CCM": Text("extra key", "extra sleutel")}
+"""SALTO's commands for phone keys, in words (the code itself stays in the history's tooltip)."""
 LOADING_KEY = Text("Load key data {key}", "Sleutelgegevens {key} laden")
 LOAD_FAILED = Text("Loading the key data failed", "Laden van de sleutelgegevens is mislukt")
 SHARED_FAILED = Text("Checking the other keys of the rooms failed", "Controle van andere sleutels op de kamers mislukt")
-PRINT_NEW = Text(
-    "Print {count} new card(s) for {holder} on encoder {encoder}",
-    "{count} nieuwe kaart(en) printen voor {holder} op encoder {encoder}",
+PRINT_NEW = Plural(
+    Text("{holder}: a new card on encoder {encoder}", "{holder}: een nieuwe kaart op encoder {encoder}"),
+    Text("{holder}: {count} new cards on encoder {encoder}", "{holder}: {count} nieuwe kaarten op encoder {encoder}"),
 )
-PRINT_COPY = Text(
-    "Print {count} copy card(s) for {holder} on encoder {encoder}",
-    "{count} kopiekaart(en) printen voor {holder} op encoder {encoder}",
+PRINT_COPY = Plural(
+    Text("{holder}: a copy card on encoder {encoder}", "{holder}: een kopiekaart op encoder {encoder}"),
+    Text("{holder}: {count} copy cards on encoder {encoder}", "{holder}: {count} kopiekaarten op encoder {encoder}"),
 )
-SEND_TITLE = Text("Send the key of {holder} to {phone}", "Sleutel van {holder} naar {phone} sturen")
-DELETE_TITLE = Text("Delete the key data of {holder}", "Sleutelgegevens van {holder} verwijderen")
+SEND_TITLE = Text("{holder}: the key to phone {phone}", "{holder}: de sleutel naar telefoon {phone}")
+DELETE_TITLE = Text("{holder}: deleting the key data", "{holder}: sleutelgegevens verwijderen")
 CHECK_SHARED = Text(
     "Check other keys on the rooms of {holder}", "Andere sleutels op de kamers van {holder} controleren"
 )
@@ -136,41 +121,10 @@ STATE_EXPLANATIONS = {
         "misschien nog deuren.",
     ),
 }
-AUDIT_ACTIONS = {
-    AuditAction.ENCODE_NEW: Text("New card", "Nieuwe kaart"),
-    AuditAction.ENCODE_COPY: Text("Copy card", "Kopiekaart"),
-    AuditAction.SEND_TO_PHONE: Text("Send to phone", "Naar telefoon"),
-    AuditAction.READ_CARD: Text("Read card", "Kaart lezen"),
-    AuditAction.CHECK_OUT: Text("Check-out", "Uitchecken"),
-    AuditAction.CREATE_KEY: Text("Key data created", "Sleutelgegevens gemaakt"),
-    AuditAction.DELETE_KEY: Text("Key data deleted", "Sleutelgegevens verwijderd"),
-    AuditAction.EDIT_KEY: Text("Key data changed", "Sleutelgegevens gewijzigd"),
-}
-AUDIT_STATES = {
-    AuditState.PENDING: Text("pending", "bezig"),
-    AuditState.OK: Text("ok", "ok"),
-    AuditState.SALTO_ERROR: Text("SALTO error", "SALTO-fout"),
-    AuditState.LINK_ERROR: Text("link error", "verbindingsfout"),
-    AuditState.CANCELLED: Text("cancelled", "geannuleerd"),
-    AuditState.UNKNOWN: Text("unknown", "onbekend"),
-}
-HISTORY_COLUMNS = (
-    Text("When", "Wanneer"),
-    Text("Action", "Handeling"),
-    Text("Command", "Opdracht"),
-    Text("Encoder / phone", "Encoder / telefoon"),
-    Text("Card", "Kaart"),
-    Text("Result", "Resultaat"),
-    Text("Message", "Melding"),
-    Text("Operator", "Operator"),
-    Text("Desk", "Balie"),
-)
 T = TypeVar("T")
+CARD_TIMEOUT = "ED"
+"""SALTO's answer when nobody placed a card in time: trying again is the cure."""
 FLAGS = Text("What the sync found wrong with this key", "Wat de synchronisatie aan deze sleutel vond")
-
-
-def _moment(moment: datetime | None, zone: ZoneInfo) -> str:
-    return "" if moment is None else moment.astimezone(zone).strftime(TIME_FORMAT)
 
 
 class KeyActionsPanel(QWidget):
@@ -190,7 +144,10 @@ class KeyActionsPanel(QWidget):
         self._key: KeyData | None = None
         self._administration: Administration | None = None
         self._phone_hint: str | None = None
+        self._holder: Holder | None = None
         self._details: KeyDetails | None = None
+        self._history: tuple[AuditEntry, ...] = ()
+        """The holder's history when no key is shown (with a key it comes with the key's details)."""
         self._load_token = 0
         self._busy = False
         self._focus_print = False
@@ -263,41 +220,59 @@ class KeyActionsPanel(QWidget):
         buttons.addWidget(self.delete_button)
 
         self.prompt = EncoderPrompt(language, self)
-        self.history_table = QTableWidget(0, len(HISTORY_COLUMNS))
-        self.history_table.setHorizontalHeaderLabels([column(language) for column in HISTORY_COLUMNS])
-        self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history_table.verticalHeader().setVisible(False)
-        self.history_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.history_table.horizontalHeader().setStretchLastSection(True)
+        """The live prompt of this panel's SALTO jobs; the tab places it (beside, not inside, the key data)."""
+        self.history_table = KeyHistory(language)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.details_widget)
         layout.addLayout(buttons)
-        layout.addWidget(self.prompt)
         layout.addWidget(QLabel(HISTORY(language)))
         layout.addWidget(self.history_table, 1)
         self._render()
 
     # --- what is shown ---------------------------------------------------------------------------
 
-    def show_key(self, key: KeyData | None, administration: Administration, phone_hint: str | None = None) -> None:
-        """Show ``key`` (None: nothing to act on); names, encoders and history load in the background."""
+    def show_key(
+        self,
+        key: KeyData | None,
+        administration: Administration,
+        phone_hint: str | None = None,
+        *,
+        holder: Holder | None = None,
+    ) -> None:
+        """Show ``key`` of ``holder`` (None: nothing to act on, but the holder's history still shows); names,
+        encoders and history load in the background."""
         if (None if key is None else key.id) != (None if self._key is None else self._key.id):
             if not self.prompt.busy():
                 self.prompt.clear()  # the outcome shown belongs to the key shown before
             self._details = None
             self._focus_print = False
-        self._show(key, administration, phone_hint)
+        self._show(key, administration, phone_hint, key.holder if key is not None else holder)
 
-    def _show(self, key: KeyData | None, administration: Administration, phone_hint: str | None) -> None:
-        self._key, self._administration, self._phone_hint = key, administration, phone_hint
+    def show_nothing(self) -> None:
+        """No booking or owner is selected (a search found nothing): an empty panel, no stale key or error.
+
+        A job that still runs keeps its prompt: it is named after its own guest."""
+        self._key = self._administration = self._details = self._holder = None
+        self._phone_hint = None
+        self._load_token += 1
+        if not self.prompt.busy():
+            self.prompt.clear()
+        self._render()
+
+    def _show(
+        self, key: KeyData | None, administration: Administration, phone_hint: str | None, holder: Holder | None
+    ) -> None:
+        self._key, self._administration, self._phone_hint, self._holder = key, administration, phone_hint, holder
         if key is None:
             self._details = None
         self._render()
         if key is not None:
             self._load(key.id, previous=None)
+        elif holder is not None:
+            self._load_history(administration, holder)
 
     def key(self) -> KeyData | None:
         return self._key
@@ -372,20 +347,40 @@ class KeyActionsPanel(QWidget):
         self._open(dialog)
 
     def encode(self, key: KeyData, encoder: Encoder, count: int, mode: EncodeMode) -> None:
-        """Write ``count`` cards of ``key`` on ``encoder``: new = CN then CC, copy = CC only."""
+        """Write ``count`` cards of ``key`` on ``encoder``: new = CN then CC, copy = CC only.
+
+        When SALTO gave up waiting for a card (ED), the prompt offers Retry for the cards not yet made
+        (as copies once the first, new card exists)."""
         administration = self._administration_of(key)
         service = self.context.salto_operations(administration)
-        title = (PRINT_NEW if mode is EncodeMode.NEW else PRINT_COPY)(self.language).format(
-            count=count, holder=key.holder.label, encoder=encoder.name
+        title = (PRINT_NEW if mode is EncodeMode.NEW else PRINT_COPY)(
+            count, self.language, holder=key.holder.label, encoder=encoder.name
         )
+        made = [0]
+
+        def counted(report: Callable[[object], None]) -> Callable[[object], None]:
+            def step(progress: object) -> None:
+                if isinstance(progress, CardProgress) and progress.step is CardStep.DONE:
+                    made[0] += 1
+                report(progress)
+
+            return step
+
+        def retry(error: Exception) -> Callable[[], None] | None:
+            left = count - made[0]
+            if not (isinstance(error, SaltoErrorReply) and error.code == CARD_TIMEOUT) or left <= 0:
+                return None
+            again = mode if made[0] == 0 else EncodeMode.COPY
+            return lambda: self.encode(self._current(key), encoder, left, again)
 
         self._run(
             key,
             title,
-            lambda report: service.encode_cards(key, encoder, count, mode, report),
+            lambda report: service.encode_cards(key, encoder, count, mode, counted(report)),
             service.cancel,
             result=lambda outcome: outcome.key,
             encoder=encoder.name,
+            retry=retry,
         )
 
     def send_to_phone(self) -> None:
@@ -461,8 +456,10 @@ class KeyActionsPanel(QWidget):
         result: Callable[[T], KeyData | None],
         encoder: str | None = None,
         guidance: Callable[[Exception], str | None] | None = None,
+        retry: Callable[[Exception], Callable[[], None] | None] | None = None,
     ) -> None:
-        """Run a SALTO operation on the key's endpoint, followed by the prompt."""
+        """Run a SALTO operation on the key's endpoint, followed by the prompt (with Retry when ``retry``
+        gives a way to try again after that error)."""
         administration = self._administration_of(key)
 
         def succeeded(outcome: T) -> None:
@@ -473,6 +470,8 @@ class KeyActionsPanel(QWidget):
             self._set_busy(False)
             if guidance is not None and (advice := guidance(error)):
                 self.prompt.add_guidance(advice)
+            if retry is not None and (again := retry(error)) is not None:
+                self.prompt.offer_retry(again)
             self._load(key.id, previous=key)  # cards written before the error are stored: show them
 
         self._set_busy(True)
@@ -485,7 +484,7 @@ class KeyActionsPanel(QWidget):
         """An operation changed (or deleted) the key: tell the tabs and show the stored state."""
         self.key_changed.emit(after)
         if self._key is not None and self._key.id == before.id and self._administration is not None:
-            self._show(after, self._administration, self._phone_hint)  # the outcome stays in the prompt
+            self._show(after, self._administration, self._phone_hint, self._holder)  # the outcome stays in the prompt
 
     def _load(self, key_id: int, *, previous: KeyData | None) -> None:
         """Read the key's details through the application layer; with ``previous``, report any change to it."""
@@ -513,6 +512,26 @@ class KeyActionsPanel(QWidget):
 
         self.context.calls.run(self, lambda: front_desk.key_details(key_id), loaded, failed)
 
+    def _load_history(self, administration: Administration, holder: Holder) -> None:
+        """The holder's history without a key (deleted, or never made): the audit trail keeps it."""
+        self._load_token += 1
+        token = self._load_token
+        front_desk = self.context.services.front_desk
+
+        def loaded(entries: list[AuditEntry]) -> None:
+            if token == self._load_token:
+                self._history = tuple(entries)
+                self._render()
+
+        def failed(error: Exception) -> None:
+            if token == self._load_token:
+                self.prompt.show_error(error, LOAD_FAILED(self.language))
+
+        self._history = ()
+        self.context.calls.run(
+            self, lambda: front_desk.holder_history(administration, holder.kind, holder.pms_id), loaded, failed
+        )
+
     def _open(self, dialog: QDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result: self._forget(dialog))
@@ -539,6 +558,10 @@ class KeyActionsPanel(QWidget):
             return CANNOT_COPY(self.language)
         return None
 
+    def _current(self, key: KeyData) -> KeyData:
+        """``key`` as shown now when it still is (cards made meanwhile), else as it was."""
+        return self._key if self._key is not None and self._key.id == key.id else key
+
     def _target(self) -> tuple[KeyData, Administration]:
         if self._key is None or self._administration is None:
             raise RuntimeError("no key is shown")  # the buttons are disabled without a key
@@ -557,15 +580,16 @@ class KeyActionsPanel(QWidget):
         self.empty_label.setVisible(key is None)
         self.details_widget.setVisible(key is not None)
         self._render_buttons()
+        zone = administration.zone if administration is not None else None
         if key is None or administration is None:
-            self.history_table.setRowCount(0)
+            self.history_table.show_entries(self._history if self._holder is not None else (), zone)
             return
         language, zone = self.language, administration.zone
         self.key_type_label.setText(details.key_type if details else LOADING(language))
         self.rooms_label.setText(", ".join(key.rooms))
         self.validity_label.setText(
             VALID_RANGE(language).format(
-                start=_moment(key.validity.start, zone), end=_moment(key.validity.end, zone), zone=zone.key
+                start=moment_text(key.validity.start, zone), end=moment_text(key.validity.end, zone), zone=zone.key
             )
         )
         self.authorizations_label.setText(self._authorizations(key, details))
@@ -577,7 +601,11 @@ class KeyActionsPanel(QWidget):
         self.cards_label.setText(self._cards(key, zone))
         self.deliveries_label.setText(
             "\n".join(
-                DELIVERY(language).format(phone=each.phone, command=each.command, time=_moment(each.delivered_at, zone))
+                DELIVERY(language).format(
+                    phone=each.phone,
+                    what=PHONE_KEYS[each.command](language) if each.command in PHONE_KEYS else each.command,
+                    time=moment_text(each.delivered_at, zone),
+                )
                 for each in key.deliveries
             )
             or NONE(language)
@@ -585,7 +613,7 @@ class KeyActionsPanel(QWidget):
         flags = details.flags if details else ()
         self.flags_label.setText("\n".join(flag(language) for flag in flags))
         self.flags_label.setVisible(bool(flags))
-        self._render_history(details.history if details else (), zone)
+        self.history_table.show_entries(details.history if details else (), zone)
 
     def _render_buttons(self) -> None:
         shown = self._key is not None and not self._busy
@@ -618,28 +646,9 @@ class KeyActionsPanel(QWidget):
         cards = key.cards
         if cards.count == 0:
             return NO_CARDS(self.language)
-        text = CARDS_MADE(self.language).format(
-            count=cards.count, encoder=cards.last_encoder or "", time=_moment(cards.last_encoded_at, zone)
+        text = CARDS_MADE(
+            cards.count, self.language, encoder=cards.last_encoder or "", time=moment_text(cards.last_encoded_at, zone)
         )
         if cards.serials:
             text += "\n" + SERIALS(self.language).format(serials=", ".join(cards.serials))
         return text
-
-    def _render_history(self, history: tuple[AuditEntry, ...], zone: ZoneInfo) -> None:
-        language = self.language
-        rows = []
-        for entry in reversed(history):  # newest first
-            card = f"{entry.card_number}/{entry.card_count}" if entry.card_number else ""
-            result = AUDIT_STATES[entry.state](language) + (f" {entry.error_code}" if entry.error_code else "")
-            rows.append((
-                _moment(entry.started_at, zone),
-                AUDIT_ACTIONS[entry.action](language),
-                entry.command,
-                entry.encoder or entry.phone,
-                card,
-                result,
-                entry.message,
-                entry.operator,
-                entry.desk,
-            ))  # fmt: skip
-        fill_table(self.history_table, rows)

@@ -142,6 +142,11 @@ class _LaneThreads(QObject):
         self.changed.emit()
         return True
 
+    def tokens(self) -> list[int]:
+        """The calls running and waiting, running first."""
+        with self._guard:
+            return [*self._state.running, *(job.token for job in self._state.waiting)]
+
     def labels(self) -> tuple[list[str], list[str]]:
         with self._guard:
             return [job.label for job in self._state.running.values()], [job.label for job in self._state.waiting]
@@ -269,6 +274,12 @@ class CoreCalls(QObject):
         lane = self._lanes.get(handle.lane)
         if lane is not None and lane.cancel(handle.token):
             self._finished(handle.token, False, Cancelled())
+
+    def cancel_lane(self, lane: LaneKey) -> None:
+        """Cancel every call of ``lane``: those waiting at once, those running through their own cancel."""
+        threads = self._lanes.get(lane)
+        for token in threads.tokens() if threads is not None else ():
+            self.cancel(CallHandle(token, lane))
 
     def lane_busy(self, lane: LaneKey) -> bool:
         return lane in self._lanes and self._lanes[lane].busy()

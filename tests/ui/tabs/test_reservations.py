@@ -262,7 +262,7 @@ def test_ctrl_f_focuses_the_search_and_enter_opens_the_first_match(qtbot: QtBot,
     qtbot.waitUntil(tab.search_field.hasFocus, timeout=WAIT_MS)
     assert tab.search_field.selectedText() == "old text"
     tab.search_field.insert("Müller")  # replaces the selected text, as typing does
-    tab.open_selected()  # typed just now: opens once the search answered
+    qtbot.keyClick(tab.search_field, Qt.Key.Key_Return)  # typed just now: opens once the search answered
     qtbot.waitUntil(lambda: tab.selected() is not None, timeout=WAIT_MS)
     selected = tab.selected()
     assert selected is not None and selected.reservation.booking_nr == "30-00002"
@@ -275,3 +275,41 @@ def test_ctrl_f_focuses_the_search_and_enter_opens_the_first_match(qtbot: QtBot,
     tab.open_selected()
     assert messages == ["No reservation to open: the search found nothing."]
     assert tab.search_field.accessibleName() == "Search reservations" and "Ctrl+F" in tab.search_field.toolTip()
+
+
+def test_down_goes_from_the_search_into_the_list_and_esc_clears_it(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    tab = open_tab(qtbot, desk)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.activateWindow()
+    wait_listed(qtbot, tab)
+    tab.table.clearSelection()
+    tab.search_field.setFocus()
+    qtbot.waitUntil(tab.search_field.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClick(tab.search_field, Qt.Key.Key_Down)
+    qtbot.waitUntil(tab.table.hasFocus, timeout=WAIT_MS)
+    selected = tab.selected()
+    assert selected is not None and selected.identity == tab.proxy.row(0).identity
+    qtbot.keyClick(tab.table, Qt.Key.Key_Down)  # and on down the list
+    assert tab.selected() == tab.proxy.row(1)
+    tab.search_field.setFocus()
+    tab.search_field.setText("Müller")
+    qtbot.keyClick(tab.search_field, Qt.Key.Key_Escape)
+    assert tab.search_field.text() == ""
+
+
+def test_a_search_that_finds_nothing_leaves_no_key_or_error_of_the_booking_before(
+    qtbot: QtBot, make_desk: DeskFactory
+) -> None:
+    desk = make_desk()
+    desk.add_key("2")
+    tab = open_tab(qtbot, desk)
+    wait_listed(qtbot, tab)
+    assert tab.select((desk.administration.id, "2"))
+    qtbot.waitUntil(lambda: tab.key_panel.details() is not None, timeout=WAIT_MS)
+    tab.key_panel.prompt.show_error(RuntimeError("an earlier failure"))
+    tab.search_field.setText("nobody by this name")
+    wait_listed(qtbot, tab)
+    assert tab.key_panel.key() is None and tab.booking.values["guest"].text() == "—"
+    assert not tab.key_panel.prompt.isVisibleTo(tab) and tab.key_panel.history_table.rowCount() == 0

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from salto_desk.keys.model import Administration, AuditEntry, AuthorizationName, Encoder, KeyData
+from salto_desk.keys.model import Administration, AuditEntry, AuthorizationName, Encoder, Holder, KeyData
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.paths import app_paths
 from salto_desk.simulator import Simulator, SimulatorConfig
@@ -50,10 +50,12 @@ class Desk:
         with self.database.unit_of_work() as session:
             return AuditRepository(session).entries()
 
-    def panel(self, qtbot: QtBot, key: KeyData | None, phone_hint: str | None = None) -> KeyActionsPanel:
+    def panel(
+        self, qtbot: QtBot, key: KeyData | None, phone_hint: str | None = None, *, holder: Holder | None = None
+    ) -> KeyActionsPanel:
         panel = KeyActionsPanel(self.context)
         qtbot.addWidget(panel)
-        panel.show_key(key, self.administration, phone_hint)
+        panel.show_key(key, self.administration, phone_hint, holder=holder)
         if key is not None:
             qtbot.waitUntil(lambda: panel.details() is not None, timeout=WAIT_MS)
         return panel
@@ -67,8 +69,15 @@ def make_desk(database: Database, tmp_path: Path, qtbot: QtBot) -> Iterator[Desk
     """Builds the desk with a simulator of the given card delay and language; stops both afterwards."""
     running: list[tuple[Simulator, DeskContext]] = []
 
-    def make(card_delay: float = 0.0, language: str = "en", reply_timeout: int = 10) -> Desk:
-        config = SimulatorConfig(card_delay=card_delay, card_timeout=WAIT_MS / 1000, phones=PHONES)
+    def make(
+        card_delay: float = 0.0,
+        language: str = "en",
+        reply_timeout: int = 10,
+        *,
+        no_card: bool = False,
+        card_timeout: float = WAIT_MS / 1000,
+    ) -> Desk:
+        config = SimulatorConfig(card_delay=card_delay, card_timeout=card_timeout, no_card=no_card, phones=PHONES)
         simulator = Simulator(config).start()
         administration = add_administration(
             database, salto_endpoint=simulator.endpoint, reply_timeout=reply_timeout, default_operator="Desk 1"

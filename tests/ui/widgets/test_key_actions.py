@@ -75,12 +75,13 @@ def test_shows_the_key_data_with_names_local_times_and_history(make_desk: DeskFa
     panel.show()
     qtbot.waitExposed(panel)
     assert panel.state_label.width() == panel.state_label.sizeHint().width()  # a chip as wide as its word
-    assert panel.cards_label.text().startswith("1 card(s), last on encoder Front desk at 01-07-2030 12:00")
+    assert panel.cards_label.text().startswith("1 card, made on encoder Front desk at 01-07-2030 12:00")
     assert "serial numbers:" in panel.cards_label.text()
     assert panel.deliveries_label.text() == "none"
     history = [cell(panel, row, 1) for row in range(panel.history_table.rowCount())]
     assert history == ["New card"]
-    assert cell(panel, 0, 5) == "ok"
+    assert [cell(panel, 0, 2), cell(panel, 0, 5)] == ["101", "done"]
+    assert panel.history_table.item(0, 1).toolTip() == "SALTO command CN"  # the code is for whoever needs it
     assert [panel.print_button.isEnabled(), panel.copy_button.isEnabled()] == [True, True]
 
 
@@ -149,7 +150,7 @@ def test_print_new_cards_prompts_cn_then_cc_in_order_with_a_countdown(make_desk:
     ]
     assert len(changes) == 1 and changes[0] is not None and changes[0].cards.count == 2
     qtbot.waitUntil(lambda: panel.history_table.rowCount() == 2, timeout=WAIT_MS)
-    assert panel.cards_label.text().startswith("2 card(s)")
+    assert panel.cards_label.text().startswith("2 cards, the last on encoder")
     assert panel.print_button.isEnabled()
 
 
@@ -246,7 +247,7 @@ def test_an_error_on_a_later_card_keeps_the_cards_already_made(make_desk: DeskFa
     assert panel.prompt.error_label.text() == ERROR_CODES["EV"].message("en")
     qtbot.waitUntil(lambda: bool(changes), timeout=WAIT_MS)
     assert changes[-1] is not None and changes[-1].cards.count == 1
-    qtbot.waitUntil(lambda: panel.cards_label.text().startswith("1 card(s)"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel.cards_label.text().startswith("1 card, made on"), timeout=WAIT_MS)
 
 
 # --- send to phone -------------------------------------------------------------------------------
@@ -341,6 +342,53 @@ def test_delete_without_shared_rooms_checks_out_and_deletes(make_desk: DeskFacto
         (AuditAction.CHECK_OUT, "CO"),
         (AuditAction.DELETE_KEY, ""),
     ]
+
+
+def test_the_history_stays_after_the_key_data_is_deleted(make_desk: DeskFactory, qtbot: QtBot) -> None:
+    """The audit trail is permanent: the booking's history still shows what was done, and the delete."""
+    desk = make_desk()
+    key = desk.issued(desk.key())
+    panel = desk.panel(qtbot, key)
+    delete_dialog(qtbot, panel).accept()
+    wait_idle(qtbot, panel)
+    what = ["Key data deleted", "Checked out in SALTO", "New card"]
+    qtbot.waitUntil(lambda: [cell(panel, row, 1) for row in range(panel.history_table.rowCount())] == what)
+    shown_again = desk.panel(qtbot, None, holder=key.holder)  # the booking selected later: no key, its history
+    qtbot.waitUntil(lambda: shown_again.history_table.rowCount() == 3, timeout=WAIT_MS)
+    assert [cell(shown_again, row, 1) for row in range(3)] == what
+    other = desk.panel(qtbot, None, holder=Holder(HolderKind.RESERVATION, "res-other", "26-1 Other"))
+    qtbot.wait(200)
+    assert other.history_table.rowCount() == 0
+
+
+def test_nothing_selected_clears_the_key_and_its_error(make_desk: DeskFactory, qtbot: QtBot) -> None:
+    desk = make_desk()
+    panel = desk.panel(qtbot, desk.key())
+    panel.prompt.show_error(RuntimeError("an earlier failure"))
+    panel.show_nothing()
+    assert panel.key() is None and panel.empty_label.isVisibleTo(panel)
+    assert not panel.prompt.isVisibleTo(panel) and panel.history_table.rowCount() == 0
+
+
+def test_retry_after_the_card_came_too_late_makes_the_cards_still_missing(make_desk: DeskFactory, qtbot: QtBot) -> None:
+    desk = make_desk(no_card=True, card_timeout=1.0)
+    panel = desk.panel(qtbot, desk.key())
+    dialog = print_dialog(qtbot, panel)
+    dialog.count_box.setValue(2)
+    dialog.accept()
+    qtbot.waitUntil(lambda: "Place card 1 of 2 on encoder Front desk." in panel.prompt.steps(), timeout=WAIT_MS)
+    desk.simulator.place_card("1", SimCard.blank())  # card 1 arrives; nobody brings card 2: ED
+    wait_idle(qtbot, panel)
+    assert panel.prompt.error_label.text() == ERROR_CODES["ED"].message("en")
+    assert panel.prompt.retry_button.isVisibleTo(panel.prompt)
+    panel.prompt.retry_button.click()
+    assert "a copy card" in panel.prompt.title_label.text()  # the one card still missing, as a copy
+    qtbot.waitUntil(lambda: "Place card 1 of 1 on encoder Front desk." in panel.prompt.steps(), timeout=WAIT_MS)
+    desk.simulator.place_card("1", SimCard.blank())
+    wait_idle(qtbot, panel)
+    assert panel.prompt.steps()[-1] == "Done." and not panel.prompt.retry_button.isVisibleTo(panel.prompt)
+    assert [(entry.command, entry.error_code) for entry in desk.audit()] == [("CN", ""), ("CC", "ED"), ("CC", "")]
+    qtbot.waitUntil(lambda: panel.cards_label.text().startswith("2 cards"), timeout=WAIT_MS)
 
 
 def test_delete_with_shared_rooms_names_the_other_keys_and_needs_confirmation(

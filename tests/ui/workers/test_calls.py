@@ -154,3 +154,25 @@ def test_cancel_drops_a_waiting_call_and_stops_a_running_one(qtbot: QtBot, calls
     calls.cancel(first)
     qtbot.waitUntil(lambda: len(failures) == 2, timeout=WAIT_MS)
     assert isinstance(failures[1], Cancelled)
+
+
+def test_cancel_lane_stops_what_runs_and_drops_what_waits_there_only(qtbot: QtBot, calls: CoreCalls) -> None:
+    """Quitting during an encode cancels the SALTO work; other endpoints and lanes are left alone."""
+    owner = QObject()
+    lane, other = SaltoLane("127.0.0.1:8090"), SaltoLane("127.0.0.1:8091")
+    stop = threading.Event()
+    failures: list[Exception] = []
+    answers: list[str] = []
+
+    def running() -> None:
+        if stop.wait(WAIT_MS / 1000):
+            raise Cancelled()
+
+    calls.run(owner, running, pytest.fail, failures.append, lane, cancel=stop.set)
+    calls.run(owner, lambda: pytest.fail("a dropped call never runs"), pytest.fail, failures.append, lane)
+    calls.run(owner, lambda: "other link", answers.append, pytest.fail, other)
+    qtbot.waitUntil(lambda: calls.lane_labels(lane)[0] == [""], timeout=WAIT_MS)
+    calls.cancel_lane(lane)
+    qtbot.waitUntil(lambda: len(failures) == 2 and not calls.lane_busy(lane), timeout=WAIT_MS)
+    assert all(isinstance(each, Cancelled) for each in failures)
+    qtbot.waitUntil(lambda: answers == ["other link"], timeout=WAIT_MS)

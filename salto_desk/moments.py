@@ -1,0 +1,49 @@
+"""One rule for the times and days a person reads: the site's time zone, one day format, the zone named.
+
+Every screen, message and export a person reads goes through these functions, so the desk never shows
+UTC or ISO text to people and never mixes formats (``04-12-2026 15:00`` everywhere). Weekdays are in
+the desk's language.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+DAY_FORMAT = "%d-%m-%Y"
+TIME_FORMAT = "%H:%M"
+WEEKDAYS = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+}
+
+
+def day_text(day: date, language: str, *, weekday: bool = False) -> str:
+    """``05-12-2026``, or ``Sat 05-12-2026`` / ``za 05-12-2026`` with its weekday."""
+    text = day.strftime(DAY_FORMAT)
+    if not weekday:
+        return text
+    names = WEEKDAYS.get(language, WEEKDAYS["en"])
+    return f"{names[day.weekday()]} {text}"
+
+
+def moment_text(moment: datetime | None, zone: ZoneInfo | None) -> str:
+    """``05-12-2026 15:00`` in ``zone`` (the site's; None: this computer's); empty for no moment."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone) if zone is not None else moment.astimezone()
+    return local.strftime(f"{DAY_FORMAT} {TIME_FORMAT}")
+
+
+def clock_text(moment: datetime, zone: ZoneInfo | None) -> str:
+    """``15:00`` in ``zone`` (None: this computer's)."""
+    local = moment.astimezone(zone) if zone is not None else moment.astimezone()
+    return local.strftime(TIME_FORMAT)
+
+
+def zone_name(zone: ZoneInfo | None) -> str:
+    """The zone as people recognise it (``Europe/Amsterdam``); this computer's when None."""
+    if zone is not None:
+        return zone.key
+    local = datetime.now().astimezone().tzinfo
+    return str(local) if local is not None else ""
