@@ -50,6 +50,7 @@ class Icon(StrEnum):
     IMPORT = "import"
     TEST = "test"
     CANCEL = "cancel"
+    RETRY = "retry"
     LOCK = "lock"
     UNLOCK = "unlock"
     SAVE = "save"

@@ -150,6 +150,7 @@ class EncoderPrompt(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.retry_button = QPushButton(RETRY(language))
         self.retry_button.setObjectName("promptRetry")
+        self.retry_button.setIcon(icon(Icon.RETRY))
         self.retry_button.clicked.connect(self._retry)
         self._retry_with: Callable[[], None] | None = None
         self.steps_list = QListWidget()
