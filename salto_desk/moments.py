@@ -7,9 +7,14 @@ the desk's language.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from salto_desk.errors import Text
+
+TIMES_ARE_LOCAL = Text("Times are local to {zone}.", "Tijden zijn lokale tijd in {zone}.")
+"""Said wherever a person reads or types times, with the zone they are in."""
 DAY_FORMAT = "%d-%m-%Y"
 TIME_FORMAT = "%H:%M"
 WEEKDAYS = {
@@ -39,6 +44,22 @@ def clock_text(moment: datetime, zone: ZoneInfo | None) -> str:
     """``15:00`` in ``zone`` (None: this computer's)."""
     local = moment.astimezone(zone) if zone is not None else moment.astimezone()
     return local.strftime(TIME_FORMAT)
+
+
+def recent_text(moment: datetime, zone: ZoneInfo | None, now: datetime) -> str:
+    """``15:00`` for a moment of today, else ``04-12 15:00`` (both in ``zone``): for state lines that stay short."""
+    local = moment.astimezone(zone) if zone is not None else moment.astimezone()
+    today = now.astimezone(zone) if zone is not None else now.astimezone()
+    return local.strftime(TIME_FORMAT if local.date() == today.date() else f"%d-%m {TIME_FORMAT}")
+
+
+def shared_zone(zones: Iterable[ZoneInfo]) -> ZoneInfo | None:
+    """The one zone all sites share (what a desk's own state lines use); None when they differ or there are none.
+
+    With None the lines fall back to this computer's clock, which then names its zone.
+    """
+    distinct = {zone.key: zone for zone in zones}
+    return next(iter(distinct.values())) if len(distinct) == 1 else None
 
 
 def zone_name(zone: ZoneInfo | None) -> str:

@@ -128,7 +128,9 @@ class MainWindow(QMainWindow):
         self.desk_status: DeskStatusView | None = None
         self.desk_status_dock: QDockWidget | None = None
         if context.coordinator is not None:
-            self.desk_status = DeskStatusView(context.coordinator.status, context.calls, language)
+            self.desk_status = DeskStatusView(
+                context.coordinator.status, context.calls, language, zone=lambda: self.status_line.zone()
+            )
             self.desk_status_dock = QDockWidget(DESKS(language), self)
             self.desk_status_dock.setObjectName("desk_status_dock")
             self.desk_status_dock.setWidget(self.desk_status)

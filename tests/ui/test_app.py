@@ -6,7 +6,9 @@ import argparse
 import functools
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import keyring
 import pytest
@@ -18,6 +20,7 @@ from salto_desk.cli import build_parser, main
 from salto_desk.coordination import DATABASE_PASSWORD, Coordinator, SyncLeadership, this_process
 from salto_desk.demo.desk import Demo
 from salto_desk.demo.server import DemoPmsServer
+from salto_desk.moments import recent_text
 from salto_desk.paths import app_paths
 from salto_desk.secrets import PMS_API_KEY, SERVICE_NAME, SecretStore
 from salto_desk.services.audit_trail import start_database
@@ -264,11 +267,15 @@ def test_while_another_desk_leads_the_sync_the_status_bar_names_it(
     assert sync is not None and coordinator is not None
     other = SyncLeadership(Coordinator(demo.database, DeskProcess("DESK-2", os.getpid() + 1)))
     taken = other.claim()
-    since = taken.acquired_at.astimezone().strftime("%H:%M")
     with qtbot.waitSignal(sync.skipped, timeout=WAIT_MS):
         assert sync.run()
-    qtbot.waitUntil(lambda: window.sync_label.text().endswith(f" · sync runs at DESK-2 since {since}"),
-                    timeout=WAIT_MS)  # fmt: skip
+
+    def named_with_the_sites_time() -> bool:
+        assert window.status_line.zone() == ZoneInfo("Europe/Amsterdam")  # the demo's sites: their clock, not UTC
+        since = recent_text(taken.acquired_at, ZoneInfo("Europe/Amsterdam"), datetime.now(UTC))
+        return window.sync_label.text().endswith(f" · sync runs at DESK-2 since {since}")
+
+    qtbot.waitUntil(named_with_the_sites_time, timeout=WAIT_MS)
     assert window.sync_label.text().startswith("PMS: not synced yet")  # DESK-2 has not synced either
 
     other.resign()  # DESK-2 closes: this desk leads from its next run on

@@ -19,30 +19,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from salto_desk.errors import Text
+from salto_desk.errors import Plural, Text
 from salto_desk.keys.model import KeyData
 from ui.style import Icon, Tone, icon, set_tone
+from ui.wording import CARDS, PHONE_KEYS, rooms_text
 
 TITLE = Text("Delete key data: {holder}", "Sleutelgegevens verwijderen: {holder}")
 QUESTION = Text("Delete the key data of {holder}?", "De sleutelgegevens van {holder} verwijderen?")
-STOPS = Text(
-    "What stops working: room(s) {rooms}; {cards} card(s); {phones} phone key(s). SALTO checks the room(s) out.",
-    "Wat niet meer werkt: kamer(s) {rooms}; {cards} kaart(en); {phones} telefoonsleutel(s). SALTO checkt de "
-    "kamer(s) uit.",
+STOPS = Plural(
+    Text(
+        "What stops working: {what}. SALTO checks the room out.",
+        "Wat niet meer werkt: {what}. SALTO checkt de kamer uit.",
+    ),
+    Text(
+        "What stops working: {what}. SALTO checks the rooms out.",
+        "Wat niet meer werkt: {what}. SALTO checkt de kamers uit.",
+    ),
 )
 NOTHING_ISSUED = Text(
-    "No card or phone key was made for room(s) {rooms}: nothing changes in SALTO.",
-    "Voor kamer(s) {rooms} is geen kaart of telefoonsleutel gemaakt: in SALTO verandert niets.",
+    "No card or phone key was made for {rooms}: nothing changes in SALTO.",
+    "Voor {rooms} is geen kaart of telefoonsleutel gemaakt: in SALTO verandert niets.",
 )
 SHARED = Text(
-    "These other active keys on the same room(s) stop working too (checking a room out voids all its cards):",
-    "Deze andere actieve sleutels op dezelfde kamer(s) werken dan ook niet meer (uitchecken maakt alle kaarten "
+    "These other active keys on the same rooms stop working too (checking a room out voids all its cards):",
+    "Deze andere actieve sleutels op dezelfde kamers werken dan ook niet meer (uitchecken maakt alle kaarten "
     "van de kamer ongeldig):",
 )
-OTHER_KEY = Text(
-    "{holder}: room(s) {rooms}, {cards} card(s), {phones} phone key(s)",
-    "{holder}: kamer(s) {rooms}, {cards} kaart(en), {phones} telefoonsleutel(s)",
-)
+
 CONFIRM_SHARED = Text(
     "I understand that these keys stop working too; I will make new cards for them.",
     "Ik begrijp dat deze sleutels ook niet meer werken; ik maak nieuwe kaarten voor ze.",
@@ -59,8 +62,10 @@ PERMANENT = Text(
 DELETE = Text("Delete", "Verwijderen")
 
 
-def _rooms(key: KeyData) -> str:
-    return ", ".join(key.rooms)
+def _what_works(key: KeyData, language: str) -> str:
+    """``room 101, 2 cards, 1 phone key``."""
+    cards, phones = CARDS(key.cards.count, language), PHONE_KEYS(len(key.deliveries), language)
+    return f"{rooms_text(key.rooms, language)}, {cards}, {phones}"
 
 
 class DeleteKeyDialog(QDialog):
@@ -78,9 +83,9 @@ class DeleteKeyDialog(QDialog):
         question = QLabel(QUESTION(language).format(holder=key.holder.label))
         question.setWordWrap(True)
         if key.issued:
-            stops = STOPS(language).format(rooms=_rooms(key), cards=key.cards.count, phones=len(key.deliveries))
+            stops = STOPS(len(key.rooms), language, what=_what_works(key, language))
         else:
-            stops = NOTHING_ISSUED(language).format(rooms=_rooms(key))
+            stops = NOTHING_ISSUED(language).format(rooms=rooms_text(key.rooms, language))
         self.stops_label = QLabel(stops)
         self.stops_label.setObjectName("deleteStops")
         self.stops_label.setWordWrap(True)
@@ -95,14 +100,7 @@ class DeleteKeyDialog(QDialog):
             shared.setWordWrap(True)
             set_tone(shared, Tone.ALERT)
             for other in self.others:
-                self.others_list.addItem(
-                    OTHER_KEY(language).format(
-                        holder=other.holder.label,
-                        rooms=_rooms(other),
-                        cards=other.cards.count,
-                        phones=len(other.deliveries),
-                    )
-                )
+                self.others_list.addItem(f"{other.holder.label}: {_what_works(other, language)}")
             layout.addWidget(shared)
             layout.addWidget(self.others_list)
             layout.addWidget(self.confirm_box)

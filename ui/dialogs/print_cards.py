@@ -27,6 +27,7 @@ from salto_desk.errors import Text
 from salto_desk.keys.model import Encoder, KeyData, KeyState
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.protocol.cards import MAX_CARDS
+from ui import wording
 from ui.style import Icon, Tone, icon, set_tone
 
 TITLE = Text("Print key cards: {holder}", "Sleutelkaarten printen: {holder}")
@@ -41,12 +42,12 @@ COPY_NEEDS_CARDS = Text(
     "nieuwe kaarten.",
 )
 NEW_VOIDS = Text(
-    "New cards start a new stay: the guest's current {cards} card(s){phones} stop working. Choose Copy to add a "
+    "New cards start a new stay: what the guest has now stops working ({cards}{phones}). Choose Copy to add a "
     "card that keeps them working.",
-    "Nieuwe kaarten starten een nieuw verblijf: de huidige {cards} kaart(en){phones} van de gast werken dan niet "
-    "meer. Kies Kopie om een kaart toe te voegen waarmee die blijven werken.",
+    "Nieuwe kaarten starten een nieuw verblijf: wat de gast nu heeft, werkt dan niet meer ({cards}{phones}). Kies "
+    "Kopie om een kaart toe te voegen waarmee die blijven werken.",
 )
-AND_PHONES = Text(" and {phones} phone key(s)", " en {phones} telefoonsleutel(s)")
+AND = Text(" and ", " en ")
 REENCODE = Text(
     "The stay changed after the cards were made: print new cards so that they match.",
     "Het verblijf is gewijzigd nadat de kaarten zijn gemaakt: print nieuwe kaarten zodat ze kloppen.",
@@ -155,8 +156,9 @@ class PrintCardsDialog(QDialog):
     def _show_warning(self) -> None:
         if self.new_button.isChecked() and self.key.issued:
             phones = len(self.key.deliveries)
-            extra = AND_PHONES(self.language).format(phones=phones) if phones else ""
-            self.warning_label.setText(NEW_VOIDS(self.language).format(cards=self.key.cards.count, phones=extra))
+            extra = AND(self.language) + wording.PHONE_KEYS(phones, self.language) if phones else ""
+            cards = wording.CARDS(self.key.cards.count, self.language)
+            self.warning_label.setText(NEW_VOIDS(self.language).format(cards=cards, phones=extra))
         else:
             self.warning_label.clear()
         self.warning_label.setVisible(bool(self.warning_label.text()))

@@ -33,13 +33,12 @@ NEEDS_APP = Text(
     "De gast heeft de JustIN Mobile-app van SALTO nodig, geregistreerd met dit telefoonnummer.",
 )
 STARTS_STAY = Text(
-    "This starts the stay on the phone (CNM).",
-    "Dit start het verblijf op de telefoon (CNM).",
+    "This starts the stay on the phone.",
+    "Dit start het verblijf op de telefoon.",
 )
 ADDS_PHONE = Text(
-    "Cards or phone keys already exist: this adds the phone to the stay (CCM) and they keep working.",
-    "Er bestaan al kaarten of telefoonsleutels: dit voegt de telefoon toe aan het verblijf (CCM) en die blijven "
-    "werken.",
+    "Cards or phone keys already exist: this adds the phone to the stay and they keep working.",
+    "Er bestaan al kaarten of telefoonsleutels: dit voegt de telefoon toe aan het verblijf en die blijven werken.",
 )
 NOT_REGISTERED = Text(
     "The phone {phone} is not registered in JustIN Mobile. Ask the guest to install the JustIN Mobile app and sign "
@@ -78,6 +77,7 @@ class SendToPhoneDialog(QDialog):
         self.phone_edit.setPlaceholderText(PLACEHOLDER(language))
         self.command = mobile_command(key)
         self.command_label = QLabel((ADDS_PHONE if self.command == "CCM" else STARTS_STAY)(language))
+        self.command_label.setToolTip(f"SALTO: {self.command}")  # the code for installers, not in the words
         self.command_label.setObjectName("phoneCommand")
         self.command_label.setWordWrap(True)
         help_label = QLabel(NEEDS_APP(language))

@@ -7,7 +7,6 @@ whose key needs re-encoding is highlighted, because the cards already made no lo
 
 from __future__ import annotations
 
-from datetime import date
 from enum import IntEnum
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
@@ -15,10 +14,12 @@ from PySide6.QtGui import QFont
 
 from salto_desk.errors import Text
 from salto_desk.keys.model import KeyData, KeyState
+from salto_desk.moments import day_text
 from salto_desk.services.front_desk import ReservationRow
 from salto_desk.storage.pms_repository import CachedReservation
 from ui.models.rows import Cell, RowsModel
 from ui.style import Chip, cell_colours
+from ui.wording import CARDS
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -102,7 +103,7 @@ def key_text(keys: tuple[KeyData, ...], language: str) -> str:
     for key in keys:
         text = KEY_STATES[key.state](language)
         if key.cards.count:
-            text += f" · {key.cards.count} " + Text("card(s)", "kaart(en)")(language)
+            text += " · " + CARDS(key.cards.count, language)
         if key.deliveries:
             text += " · " + Text("mobile", "mobiel")(language)
         parts.append(text)
@@ -126,8 +127,8 @@ class ReservationsModel(RowsModel[ReservationRow]):
         texts = {
             Column.BOOKING: reservation.booking_nr,
             Column.GUEST: reservation.guest_name,
-            Column.ARRIVAL: _day(reservation.start_date),
-            Column.DEPARTURE: _day(reservation.end_date),
+            Column.ARRIVAL: day_text(reservation.start_date, language, weekday=True),
+            Column.DEPARTURE: day_text(reservation.end_date, language, weekday=True),
             Column.ACCOMMODATION: accommodation_text(reservation),
             Column.STATE: state_text(reservation, language),
             Column.KEY: key_text(row.keys, language),
@@ -158,10 +159,6 @@ class ReservationsModel(RowsModel[ReservationRow]):
             font.setBold(True)
             roles[Qt.ItemDataRole.FontRole] = font
         return roles
-
-
-def _day(day: date) -> str:
-    return day.strftime("%a %d-%m-%Y")
 
 
 class ReservationsProxy(QSortFilterProxyModel):

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from salto_desk.moments import zone_name
 from salto_desk.protocol.client import TraceRecord
 from ui.context import DeskContext
 from ui.settings.common import Say
@@ -36,7 +37,7 @@ class TraceModel(QStandardItemModel):
         row = self.rowCount()
         self.insertRow(row)
         cells = (
-            f"{record.time:%H:%M:%S.%f}"[:-3],
+            f"{record.time.astimezone():%H:%M:%S.%f}"[:-3],  # this computer's clock, named in the header
             "->" if record.direction == "out" else "<-",
             record.summary,
             record.hex,
@@ -61,7 +62,8 @@ class DiagnosticsPage(QWidget):
         self.say = say = Say(context.language)
         self.paused = False
         self.skipped = 0
-        self.model = TraceModel([say("Time", "Tijd"), "", say("Decoded", "Gedecodeerd"), "Hex"])
+        zone = zone_name(None)
+        self.model = TraceModel([say(f"Time ({zone})", f"Tijd ({zone})"), "", say("Decoded", "Gedecodeerd"), "Hex"])
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()

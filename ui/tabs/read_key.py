@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from salto_desk.errors import Text
 from salto_desk.keys.model import Administration, HolderKind
+from salto_desk.moments import moment_text, zone_name
 from salto_desk.operations.salto_operations import CardReport
 from salto_desk.protocol.messages import CardType
 from salto_desk.services.front_desk import EncoderChoice
@@ -35,6 +36,12 @@ CARD_TYPES = {
     CardType.INVALID: Text("Invalid card", "Ongeldige kaart"),
     CardType.UNKNOWN: Text("Blank or unknown card", "Lege of onbekende kaart"),
 }
+HOW_TO = Text(
+    "Place the card on the encoder, then press Start (Alt+S). You will see the rooms, the validity, the access "
+    "and the guest or owner the card belongs to; a card that opens nothing any more says so.",
+    "Leg de kaart op de encoder en druk op Start (Alt+S). U ziet de kamers, de geldigheid, de toegang en de gast "
+    "of eigenaar bij wie de kaart hoort; een kaart die niets meer opent, meldt dat.",
+)
 HOLDER_KINDS = {
     HolderKind.RESERVATION: Text("Reservation", "Reservering"),
     HolderKind.OWNER: Text("Owner", "Eigenaar"),
@@ -71,6 +78,9 @@ class ReadKeyTab(QWidget):
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName(self._t("Read key notice", "Melding sleutel lezen"))
         self.prompt = EncoderPrompt(self._language)
+        self.how_to = QLabel(HOW_TO(self._language))
+        self.how_to.setWordWrap(True)
+        self.how_to.setAccessibleName(self._t("How to read a card", "Hoe u een kaart leest"))
 
         chooser = QHBoxLayout()
         encoder_label = QLabel(self._t("&Encoder:", "&Encoder:"))
@@ -123,6 +133,7 @@ class ReadKeyTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(chooser)
         layout.addWidget(self.notice)
+        layout.addWidget(self.how_to)
         layout.addWidget(self.prompt)
         layout.addWidget(self.card_box)
         layout.addStretch(1)
@@ -223,8 +234,8 @@ class ReadKeyTab(QWidget):
 
     def _read_done(self, result: CardReport, choice: EncoderChoice) -> None:
         self._reading = None
-        self._update_buttons()
         self._show_card(result, choice.administration)
+        self._update_buttons()
 
     def _read_failed(self, _error: Exception) -> None:
         self._reading = None  # the prompt shows the message and the suggested action
@@ -273,9 +284,11 @@ class ReadKeyTab(QWidget):
             return self._t("Expired: the validity has ended.", "Verlopen: de geldigheid is voorbij.")
         return self._t("Valid (checked in).", "Geldig (ingecheckt).")
 
-    @staticmethod
-    def _moment(moment: datetime | None, administration: Administration) -> str:
-        return NOTHING if moment is None else f"{moment.astimezone(administration.zone):%Y-%m-%d %H:%M}"
+    def _moment(self, moment: datetime | None, administration: Administration) -> str:
+        """In the site's zone, named (the card's times are the site's local times)."""
+        if moment is None:
+            return NOTHING
+        return f"{moment_text(moment, administration.zone)} ({zone_name(administration.zone)})"
 
     def _clear_card(self) -> None:
         self._report = None
@@ -296,6 +309,7 @@ class ReadKeyTab(QWidget):
         reading = self._reading is not None
         self.start_button.setEnabled(not reading and self.chosen() is not None)
         self.encoders.setEnabled(not reading)
+        self.how_to.setVisible(not reading and self._report is None and bool(self._choices))
 
     def _t(self, en: str, nl: str) -> str:
         return Text(en, nl)(self._language)

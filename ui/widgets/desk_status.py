@@ -8,13 +8,15 @@ queue are marked as such.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
 from salto_desk.coordination import DeskStatus
 from salto_desk.errors import SaltoDeskError, Text
+from salto_desk.moments import recent_text
 from salto_desk.storage.leases import DeskProcess
 from ui.workers.calls import CoreCalls, Lane
 
@@ -46,12 +48,15 @@ UNAVAILABLE = Text(
 ENCODER = Text("Encoder {name}", "Encoder {name}")
 
 
-def _time(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M")
+def status_lines(
+    status: DeskStatus, language: str, zone: ZoneInfo | None = None, now: datetime | None = None
+) -> tuple[str, list[str]]:
+    """The sync line and one line per encoder or link in use and per waiting desk; times in ``zone``."""
+    moment = now or datetime.now(UTC)
 
+    def _time(since: datetime) -> str:
+        return recent_text(since, zone, moment)
 
-def status_lines(status: DeskStatus, language: str) -> tuple[str, list[str]]:
-    """The sync line and one line per encoder or link in use and per waiting desk."""
     leader = status.sync_leader
     if leader is None:
         sync = SYNC_NOBODY(language)
@@ -86,8 +91,12 @@ class DeskStatusView(QWidget):
         language: str = "en",
         interval_ms: int = DEFAULT_INTERVAL_MS,
         parent: QWidget | None = None,
+        *,
+        zone: Callable[[], ZoneInfo | None] = lambda: None,
     ) -> None:
+        """``zone`` gives the zone times are shown in (the sites'; None: this computer's)."""
         super().__init__(parent)
+        self._zone = zone
         self._status = status
         self._calls = calls
         self._language = language
@@ -117,7 +126,7 @@ class DeskStatusView(QWidget):
             self._calls.run(self, self._status, self._answered, self._failed, Lane.BACKGROUND)
 
     def show_status(self, status: DeskStatus) -> None:
-        sync, lines = status_lines(status, self._language)
+        sync, lines = status_lines(status, self._language, self._zone())
         self.sync_label.setText(sync)
         self.holdings.clear()
         self.holdings.addItems(lines)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Administration
+from salto_desk.moments import TIMES_ARE_LOCAL, recent_text, shared_zone, zone_name
 from salto_desk.storage.leases import LeaseHolder
 from salto_desk.storage.pms_repository import SyncStatus
 from salto_desk.sync import SyncProgress
@@ -56,11 +58,6 @@ def _error_text(error: object, language: str) -> str:
     if isinstance(error, SaltoDeskError):
         return error.user_message(language)
     return f"{type(error).__name__}: {error}"
-
-
-def _clock_text(moment: datetime) -> str:
-    local = moment.astimezone()
-    return f"{local:%H:%M}" if local.date() == datetime.now().astimezone().date() else f"{local:%d-%m %H:%M}"
 
 
 class DeskStatusLine(QObject):
@@ -256,22 +253,32 @@ class DeskStatusLine(QObject):
         self._show_sync_state(successes, offline, errors)
         leader = self._sync_leader
         if leader is not None:
-            elsewhere = SYNC_ELSEWHERE(tr).format(desk=leader.holder.desk, since=_clock_text(leader.acquired_at))
+            elsewhere = SYNC_ELSEWHERE(tr).format(desk=leader.holder.desk, since=self._clock_text(leader.acquired_at))
             self.sync_label.setText(f"{self.sync_label.text()} · {elsewhere}")
+
+    def zone(self) -> ZoneInfo | None:
+        """The zone of the desk's own times: the sites' (None, this computer's, when their zones differ)."""
+        return shared_zone(each.zone for each in self._administrations)
+
+    def _clock_text(self, moment: datetime) -> str:
+        return recent_text(moment, self.zone(), self.context.clock())
+
+    def _zone_tip(self) -> str:
+        return TIMES_ARE_LOCAL(self.language).format(zone=zone_name(self.zone()))
 
     def _show_sync_state(self, successes: list[datetime], offline: list[datetime], errors: list[str]) -> None:
         tr = self.language
         if offline:
-            since = _clock_text(min(offline))
+            since = self._clock_text(min(offline))
             self.sync_label.setText(f"{OFFLINE(tr)} {Text('since', 'sinds')(tr)} {since}{FROM_CACHE(tr)}")
-            self.sync_label.setToolTip("\n".join([*errors, self.sync_hint]))
+            self.sync_label.setToolTip("\n".join([*errors, self.sync_hint, self._zone_tip()]))
             set_tone(self.sync_label, Tone.ERROR)
-            last = _clock_text(max(successes)) if successes else NEVER_SYNCED(tr)
+            last = self._clock_text(max(successes)) if successes else NEVER_SYNCED(tr)
             self.offline_banner.setText(OFFLINE_BANNER(tr).format(since=since, last=last))
             self.offline_banner.setToolTip("\n".join(errors))
         elif successes:
-            self.sync_label.setText(SYNCED_AT(tr) + _clock_text(min(successes)))
-            self.sync_label.setToolTip(self.sync_hint)
+            self.sync_label.setText(SYNCED_AT(tr) + self._clock_text(min(successes)))
+            self.sync_label.setToolTip(f"{self.sync_hint}\n{self._zone_tip()}")
             set_tone(self.sync_label, Tone.OK)
         else:
             self.sync_label.setText(Text("PMS: not synced yet", "PMS: nog niet gesynchroniseerd")(tr))

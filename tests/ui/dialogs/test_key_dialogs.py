@@ -72,7 +72,7 @@ def test_print_defaults_to_copy_when_cards_exist_and_warns_about_new_cards(qtbot
     dialog.new_button.setChecked(True)
     assert dialog.mode() is EncodeMode.NEW
     warning = dialog.warning_label.text()
-    assert "current 2 card(s) and 1 phone key(s) stop working" in warning
+    assert "what the guest has now stops working (2 cards and 1 phone key)" in warning
     dialog.copy_button.setChecked(True)
     assert dialog.warning_label.text() == ""
 
@@ -82,7 +82,7 @@ def test_print_defaults_to_new_cards_when_the_key_needs_re_encoding(qtbot: QtBot
     qtbot.addWidget(dialog)
     assert dialog.mode() is EncodeMode.NEW
     assert "print new cards" in dialog.note_label.text()
-    assert "stop working" in dialog.warning_label.text()
+    assert "stops working (1 card)" in dialog.warning_label.text()
 
 
 def test_print_remembers_the_encoder_per_administration(qtbot: QtBot, settings: QSettings) -> None:
@@ -161,8 +161,9 @@ def test_send_to_phone_says_whether_it_starts_the_stay_or_adds_a_phone(qtbot: Qt
     qtbot.addWidget(new)
     qtbot.addWidget(extra)
     assert (new.command, extra.command) == ("CNM", "CCM")
-    assert "CNM" in new.command_label.text()
-    assert "CCM" in extra.command_label.text() and "blijven werken" in extra.command_label.text()
+    assert new.command_label.text() == "This starts the stay on the phone."  # words, no protocol code
+    assert "toe aan het verblijf" in extra.command_label.text() and "CCM" not in extra.command_label.text()
+    assert extra.command_label.toolTip() == "SALTO: CCM"  # the code stays for installers, in the tooltip
 
 
 def test_the_justin_guidance_names_the_phone() -> None:
@@ -177,7 +178,7 @@ def test_delete_names_the_rooms_cards_and_phone_keys_that_stop_working(qtbot: Qt
     dialog = DeleteKeyDialog(key_data(cards=2, phones=("+31612345678",), rooms=("101", "Pool")), [])
     qtbot.addWidget(dialog)
     assert dialog.stops_label.text() == (
-        "What stops working: room(s) 101, Pool; 2 card(s); 1 phone key(s). SALTO checks the room(s) out."
+        "What stops working: rooms 101, Pool, 2 cards, 1 phone key. SALTO checks the rooms out."
     )
     assert not dialog.confirm_box.isVisibleTo(dialog)
     dialog.accept()
@@ -188,7 +189,9 @@ def test_delete_names_the_rooms_cards_and_phone_keys_that_stop_working(qtbot: Qt
 def test_delete_of_a_key_never_issued_changes_nothing_in_salto(qtbot: QtBot) -> None:
     dialog = DeleteKeyDialog(key_data(), [], language="nl")
     qtbot.addWidget(dialog)
-    assert "in SALTO verandert niets" in dialog.stops_label.text()
+    assert dialog.stops_label.text() == (
+        "Voor kamer 101 is geen kaart of telefoonsleutel gemaakt: in SALTO verandert niets."
+    )
 
 
 def test_delete_lists_the_other_keys_and_needs_the_box_ticked(qtbot: QtBot) -> None:
@@ -196,7 +199,7 @@ def test_delete_lists_the_other_keys_and_needs_the_box_ticked(qtbot: QtBot) -> N
     dialog = DeleteKeyDialog(key_data(cards=1), [owner])
     qtbot.addWidget(dialog)
     assert dialog.others_list.count() == 1
-    assert dialog.others_list.item(0).text() == "Owner De Vries: room(s) 101, 1 card(s), 0 phone key(s)"
+    assert dialog.others_list.item(0).text() == "Owner De Vries: room 101, 1 card, 0 phone keys"
     dialog.accept()
     assert dialog.result() != DeleteKeyDialog.DialogCode.Accepted
     assert "Tick the box" in dialog.error_label.text()

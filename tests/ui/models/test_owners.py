@@ -49,7 +49,7 @@ def test_columns_show_owner_accommodations_with_door_names_contact_and_keys() ->
     headers = [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
     assert headers == ["Owner", "Accommodations", "Phone", "E-mail", "Keys", "Administration"]
     assert texts(model, 0) == [
-        "Joëlle de Vries", "Villa 20 (101), Chalet Zee", "+31612345678", "o1@example.com", "Issued · 2 card(s)",
+        "Joëlle de Vries", "Villa 20 (101), Chalet Zee", "+31612345678", "o1@example.com", "Issued · 2 cards",
         "Park De Duinen",
     ]  # fmt: skip
     assert texts(model, 1) == [

@@ -62,7 +62,7 @@ def test_texts_of_a_row() -> None:
     text = {column: model.index(0, column).data() for column in Column}
     assert text[Column.ACCOMMODATION] == "Chalet 10 (C-10)"
     assert text[Column.STATE] == "Confirmed · checked in"
-    assert text[Column.KEY] == "Issued · 2 card(s)"
+    assert text[Column.KEY] == "Issued · 2 cards"
     assert text[Column.ADMINISTRATION] == "Park"
 
 

@@ -93,6 +93,7 @@ def test_without_encoders_start_is_off_and_the_tab_says_where_to_add_one(databas
         qtbot.addWidget(tab)
         qtbot.waitUntil(lambda: "Settings > Encoders" in tab.notice.text(), timeout=WAIT_MS)
         assert not tab.start_button.isEnabled()
+        assert not tab.how_to.isVisibleTo(tab)  # nothing to place a card on yet
     finally:
         context.shutdown()
 
@@ -104,7 +105,9 @@ def test_reads_a_guest_card_with_names_validity_and_the_link_to_its_reservation(
                                          NOW)  # fmt: skip
     salto_operations(desk.database, clock=lambda: NOW).encode_cards(key, desk.encoder, 2, EncodeMode.NEW)
     tab = desk.tab(qtbot)
+    assert tab.how_to.isVisibleTo(tab) and "press Start" in tab.how_to.text()  # says what to do before Start
     read(qtbot, tab)
+    assert not tab.how_to.isVisibleTo(tab)
     report = tab.report()
     assert report is not None and report.readout.card_type is CardType.GUEST
     assert tab.card_box.isVisibleTo(tab)
@@ -113,8 +116,8 @@ def test_reads_a_guest_card_with_names_validity_and_the_link_to_its_reservation(
     assert tab.status.text() == "Valid (checked in)."
     assert tab.copy.text() == "copy 1"
     assert tab.authorizations.text() == "2 Pool, 1 Main gate, 7"
-    assert tab.valid_from.text() == "2030-07-01 17:00"  # NOW + 5 h, shown in Europe/Amsterdam
-    assert tab.valid_until.text() == "2030-07-04 12:00"
+    assert tab.valid_from.text() == "01-07-2030 17:00 (Europe/Amsterdam)"  # NOW + 5 h, in the site's zone
+    assert tab.valid_until.text() == "04-07-2030 12:00 (Europe/Amsterdam)"
     assert tab.operator.text() == "Desk 1"
     assert tab.belongs_to.text() == "Reservation: 25-00123 Jansen"
     assert tab.holder_button.isVisibleTo(tab) and tab.holder_button.text() == "Open reservation"
@@ -151,6 +154,7 @@ def test_dutch_wording(desk: Desk, qtbot: QtBot) -> None:
     desk.context.language = "nl"
     tab = desk.tab(qtbot)
     assert tab.start_button.text() == "&Start"
+    assert tab.how_to.text().startswith("Leg de kaart op de encoder")
     read(qtbot, tab)
     assert tab.card_type.text() == "Lege of onbekende kaart" and tab.prompt.step_label.text() == "Klaar."
 

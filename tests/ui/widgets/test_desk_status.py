@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -24,8 +25,7 @@ OTHER = DeskProcess("DESK-2", 22)
 AT = datetime(2030, 7, 1, 8, 41, tzinfo=UTC)
 
 
-def local(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M")
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def test_lines_name_the_other_desks_and_mark_this_one() -> None:
@@ -42,15 +42,17 @@ def test_lines_name_the_other_desks_and_mark_this_one() -> None:
             QueueEntry("127.0.0.1:8090", 2, DeskProcess("DESK-3", 3), "t2", AT),
         ),
     )
-    sync, lines = status_lines(status, "en")
-    assert sync == f"Automatic sync: runs at DESK-2 (since {local(AT)})."
+    sync, lines = status_lines(status, "en", AMSTERDAM, AT + timedelta(hours=1))
+    assert sync == "Automatic sync: runs at DESK-2 (since 10:41)."  # today in the sites' zone: the time only
     assert lines == [
-        f"Encoder Reception 1 is in use by DESK-2 since {local(AT)}.",
-        f"Encoder Reception 2 is in use at this desk since {local(AT)}.",
-        f"SALTO link 127.0.0.1:8090 is in use by DESK-2 since {local(AT)}.",
+        "Encoder Reception 1 is in use by DESK-2 since 10:41.",
+        "Encoder Reception 2 is in use at this desk since 10:41.",
+        "SALTO link 127.0.0.1:8090 is in use by DESK-2 since 10:41.",
         "This desk waits for SALTO link 127.0.0.1:8090: place 1.",
         "DESK-3 waits for SALTO link 127.0.0.1:8090: place 2.",
     ]
+    yesterday, _ = status_lines(status, "en", AMSTERDAM, AT + timedelta(days=1))
+    assert yesterday == "Automatic sync: runs at DESK-2 (since 01-07 10:41)."  # another day: with its date
     sync_nl, lines_nl = status_lines(DeskStatus(ME, None, (), (), ()), "nl")
     assert sync_nl == "Automatische synchronisatie: op dit moment bij geen enkele balie."
     assert lines_nl == ["Alle encoders en SALTO-verbindingen zijn vrij."]
