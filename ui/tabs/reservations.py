@@ -8,22 +8,16 @@ operated on by the shared ``KeyActionsPanel``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QEvent, QItemSelection, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -35,49 +29,41 @@ from PySide6.QtWidgets import (
 from salto_desk.errors import Plural, SaltoDeskError, Text
 from salto_desk.keys.model import Administration, Holder, HolderKind, KeyData
 from salto_desk.keys.rules import reservation_label
-from salto_desk.moments import day_text
 from salto_desk.services.front_desk import KeyDataSetup, ReservationRow, ReservationSearch
-from salto_desk.storage.pms_repository import CachedReservation, Period, ReservationQuery
+from salto_desk.sync import SyncProgress
 from ui.context import DeskContext
 from ui.dialogs.key_data import KeyDataDialog
 from ui.models.reservations import (
     KEY_STATES,
     NO_KEY,
-    RESERVATION_STATES,
     Column,
     ReservationsModel,
     ReservationsProxy,
-    accommodation_text,
-    state_text,
 )
 from ui.models.rows import RowCells
 from ui.style import Icon, icon
+from ui.widgets.booking_view import BookingView
 from ui.widgets.encoder_prompt import error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
 from ui.widgets.refresh import DataChangeRefresh
+from ui.widgets.reservation_filters import ReservationFilters
 
 SEARCH_DELAY_MS = 250
 """How long typing must pause before the search runs: every keystroke would only queue stale searches."""
 NOTHING = "—"
-NIGHTS = Plural(Text("{count} night", "{count} nacht"), Text("{count} nights", "{count} nachten"))
+SYNC_RUNNING = Text(
+    "No reservations yet: the sync with BEX is reading them.",
+    "Nog geen reserveringen: de synchronisatie met BEX leest ze.",
+)
+SYNC_READING = Text(
+    "No reservations yet: the sync with BEX is reading them ({progress}).",
+    "Nog geen reserveringen: de synchronisatie met BEX leest ze ({progress}).",
+)
 RESERVATIONS = Plural(
     Text("{count} reservation", "{count} reservering"), Text("{count} reservations", "{count} reserveringen")
 )
 
-PERIODS = (
-    (Period.ALL, Text("All dates", "Alle datums")),
-    (Period.ARRIVALS, Text("Arrivals today", "Aankomsten vandaag")),
-    (Period.IN_HOUSE, Text("In house", "In huis")),
-    (Period.DEPARTURES, Text("Departures today", "Vertrekken vandaag")),
-)
-DATE_RANGE = "range"
-
-SEARCH_HINT = Text("Search booking nr, guest, accommodation or door…", "Zoek boekingsnr, gast, accommodatie of deur…")
-SEARCH_TIP = Text(
-    "Search as you type (Ctrl+F); Enter opens the selected or first match, Down goes into the list, Esc clears",
-    "Zoeken tijdens het typen (Ctrl+F); Enter opent de gekozen of eerste treffer, Omlaag gaat naar de lijst, Esc wist",
-)
 ADD_KEY = Text("+Key", "+Sleutel")
 ADD_KEY_TIP = Text(
     "Create key data for this reservation by hand (no product matched, or after a delete)",
@@ -99,91 +85,6 @@ class SearchResult:
 
     search: ReservationSearch
     cells: list[RowCells]
-
-
-class BookingView(QGroupBox):
-    """The booking data of one reservation, read-only."""
-
-    FIELDS = (
-        ("booking", Text("Booking nr", "Boekingsnr")),
-        ("administration", Text("Administration", "Administratie")),
-        ("guest", Text("Guest", "Gast")),
-        ("phone", Text("Phone", "Telefoon")),
-        ("email", Text("E-mail", "E-mail")),
-        ("stay", Text("Stay", "Verblijf")),
-        ("state", Text("State", "Status")),
-        ("checked", Text("Checked in / out", "In- / uitgecheckt")),
-        ("accommodation", Text("Accommodation", "Accommodatie")),
-        ("type", Text("Type", "Type")),
-        ("labels", Text("Labels", "Labels")),
-        ("extras", Text("Extras", "Extra's")),
-        ("costs", Text("Costs", "Kosten")),
-        ("plate", Text("License plate", "Kenteken")),
-    )
-
-    def __init__(self, language: str, parent: QWidget | None = None) -> None:
-        super().__init__(Text("Booking", "Boeking")(language), parent)
-        self.language = language
-        grid = QGridLayout(self)
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(2)
-        self.values: dict[str, QLabel] = {}
-        half = (len(self.FIELDS) + 1) // 2
-        for number, (name, label) in enumerate(self.FIELDS):
-            value = QLabel(NOTHING)
-            value.setObjectName(f"booking_{name}")
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setMinimumWidth(60)
-            self.values[name] = value
-            title = QLabel(label(language))
-            title.setObjectName("fieldLabel")
-            title.setBuddy(value)
-            row, column = number % half, 2 * (number // half)  # two columns: read down, then across
-            grid.addWidget(title, row, column, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, row, column + 1, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-
-    def show_row(self, row: ReservationRow | None, zone: ZoneInfo | None = None) -> None:
-        """Show ``row``; check-in and check-out days are shown in the administration's ``zone``."""
-        if row is None:
-            for value in self.values.values():
-                value.setText(NOTHING)
-            return
-        reservation = row.reservation
-        texts = {
-            "booking": reservation.booking_nr,
-            "administration": row.administration,
-            "guest": reservation.guest_name,
-            "phone": reservation.phone or "",
-            "email": reservation.email or "",
-            "stay": _stay_text(reservation, self.language),
-            "state": state_text(reservation, self.language),
-            "checked": _checked_text(reservation, zone),
-            "accommodation": accommodation_text(reservation),
-            "type": reservation.object_type,
-            "labels": ", ".join(reservation.labels),
-            "extras": ", ".join(reservation.extras),
-            "costs": ", ".join(reservation.costs),
-            "plate": reservation.license_plate or "",
-        }
-        for name, text in texts.items():
-            self.values[name].setText(text or NOTHING)
-
-
-def _stay_text(reservation: CachedReservation, language: str) -> str:
-    nights = NIGHTS((reservation.end_date - reservation.start_date).days, language)
-    return f"{day_text(reservation.start_date, language)} → {day_text(reservation.end_date, language)} ({nights})"
-
-
-def _checked_text(reservation: CachedReservation, zone: ZoneInfo | None) -> str:
-    """BEX records the day of check-in and check-out only, so only the day is shown."""
-
-    def day(moment: datetime | None) -> str:
-        return NOTHING if moment is None else day_text(moment.astimezone(zone).date(), "")
-
-    return f"{day(reservation.checked_in_at)} / {day(reservation.checked_out_at)}"
 
 
 class ReservationsTab(QWidget):
@@ -209,7 +110,11 @@ class ReservationsTab(QWidget):
         self._adding = False  # +Key's choices are being read
         self.dialog: KeyDataDialog | None = None  # the +Key dialog open now (tests drive it)
 
-        filters = self._build_filters()
+        self.filters = ReservationFilters(self._language)
+        self.search_field, self.administration_filter = self.filters.search_field, self.filters.administration_filter
+        self.period_filter, self.state_filter = self.filters.period_filter, self.filters.state_filter
+        self.date_from, self.date_to = self.filters.date_from, self.filters.date_to
+        self.search_field.installEventFilter(self)
         self._build_table()
         details = self._build_details(context)
         list_side = QWidget()
@@ -226,7 +131,7 @@ class ReservationsTab(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
         chain: list[QWidget] = [self.search_field, self.administration_filter, self.period_filter, self.date_from,
                                 self.date_to, self.state_filter, self.table, self.key_choice, self.add_key_button,
@@ -235,51 +140,6 @@ class ReservationsTab(QWidget):
             QWidget.setTabOrder(before, after)
         self._connect(context)
         self.refresh()
-
-    def _build_filters(self) -> QHBoxLayout:
-        language = self._language
-        self.search_field = QLineEdit()
-        self.search_field.setObjectName("reservation_search")
-        self.search_field.setPlaceholderText(SEARCH_HINT(language))
-        self.search_field.setClearButtonEnabled(True)
-        self.search_field.setAccessibleName(Text("Search reservations", "Reserveringen zoeken")(language))
-        self.search_field.setToolTip(SEARCH_TIP(language))
-        self.search_field.installEventFilter(self)
-        self.administration_filter = QComboBox()
-        self.administration_filter.addItem(Text("All administrations", "Alle administraties")(language), None)
-        self.period_filter = QComboBox()
-        for period, label in PERIODS:
-            self.period_filter.addItem(label(language), period)
-        self.period_filter.addItem(Text("Date range", "Periode")(language), DATE_RANGE)
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd-MM-yyyy")
-            edit.setDate(QDate.currentDate())
-            edit.setEnabled(False)
-        self.date_to.setDate(QDate.currentDate().addDays(7))
-        self.state_filter = QComboBox()
-        self.state_filter.addItem(Text("Every state", "Elke status")(language), None)
-        for state, label in RESERVATION_STATES.items():
-            self.state_filter.addItem(label(language), state)
-        for widget, name in (
-            (self.administration_filter, Text("Administration", "Administratie")),
-            (self.period_filter, Text("Dates", "Datums")),
-            (self.date_from, Text("From date", "Vanaf datum")),
-            (self.date_to, Text("To date", "Tot datum")),
-            (self.state_filter, Text("Reservation state", "Reserveringsstatus")),
-        ):
-            widget.setAccessibleName(name(language))
-        filters = QHBoxLayout()
-        filters.addWidget(self.search_field, 3)
-        filters.addWidget(self.administration_filter, 1)
-        filters.addWidget(self.period_filter)
-        filters.addWidget(self.date_from)
-        filters.addWidget(QLabel("–"))
-        filters.addWidget(self.date_to)
-        filters.addWidget(self.state_filter)
-        return filters
 
     def _build_table(self) -> None:
         language = self._language
@@ -355,14 +215,13 @@ class ReservationsTab(QWidget):
         self._debounce.timeout.connect(self.refresh)
         self.search_field.textChanged.connect(self._debounce.start)
         self.search_field.returnPressed.connect(self.open_selected)
-        for combo in (self.administration_filter, self.period_filter, self.state_filter):
-            combo.currentIndexChanged.connect(self._on_filter_changed)
-        self.date_from.dateChanged.connect(self._on_filter_changed)
-        self.date_to.dateChanged.connect(self._on_filter_changed)
+        self.filters.changed.connect(self.refresh)
         self._changes = DataChangeRefresh(self, self.refresh, lambda: self.searching)
         context.events.keys_changed.connect(self._on_data_changed)
         context.events.pms_synced.connect(self._on_data_changed)
         context.events.config_changed.connect(self._on_data_changed)
+        if context.sync is not None:
+            context.sync.progress.connect(self._on_sync_progress)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """In the search field Down moves into the list and Esc clears the search."""
@@ -379,25 +238,11 @@ class ReservationsTab(QWidget):
 
     # --- searching --------------------------------------------------------------------------------
 
-    def query(self) -> ReservationQuery:
-        """The search the filters describe (``day`` is filled in by ``search`` on the worker)."""
-        period = self.period_filter.currentData()
-        states = self.state_filter.currentData()
-        in_range = period == DATE_RANGE
-        return ReservationQuery(
-            administration_id=self.administration_filter.currentData(),
-            text=self.search_field.text().strip(),
-            period=Period.ALL if in_range else Period(period),
-            date_from=_day(self.date_from.date()) if in_range else None,
-            date_to=_day(self.date_to.date()) if in_range else None,
-            states=frozenset() if states is None else frozenset({states}),
-        )
-
     def refresh(self) -> None:
         """Run the search again (filters changed, or data changed elsewhere); the selection is kept."""
         self._debounce.stop()
         self._changes.searching_now()
-        query, front_desk, language = self.query(), self._context.services.front_desk, self._language
+        query, front_desk, language = self.filters.query(), self._context.services.front_desk, self._language
         if self._shown is not None and self._keep is None:
             self._keep = self._shown.identity
         self._searches += 1
@@ -428,12 +273,6 @@ class ReservationsTab(QWidget):
         self.search_field.blockSignals(False)
         self.refresh()
 
-    def _on_filter_changed(self) -> None:
-        in_range = self.period_filter.currentData() == DATE_RANGE
-        self.date_from.setEnabled(in_range)
-        self.date_to.setEnabled(in_range)
-        self.refresh()
-
     def _on_data_changed(self, *_changed: object) -> None:
         self._changes.changed()
 
@@ -453,9 +292,22 @@ class ReservationsTab(QWidget):
         self._select_pms_id = None
         self.model.show_rows(found.rows, result.cells, lambda: self._show_found(found, keep, wanted))
 
+    def _on_sync_progress(self, progress: object) -> None:
+        """While the list is empty (a first sync), say what the sync is reading instead of "0 reservations"."""
+        if (
+            isinstance(progress, SyncProgress)
+            and self.model.rowCount() == 0
+            and not self.searching
+            and not self.search_field.text().strip()
+        ):
+            self.count_label.setText(SYNC_READING(self._language).format(progress=progress.text(self._language)))
+
     def _show_found(self, result: ReservationSearch, keep: tuple[int, str] | None, wanted: str | None) -> None:
         count = len(result.rows)
         text = RESERVATIONS(count, self._language)
+        sync = self._context.sync
+        if count == 0 and sync is not None and sync.running and not self.search_field.text().strip():
+            text = SYNC_RUNNING(self._language)
         if count >= result.limit:
             text += Text(
                 f" (the first {result.limit}: type more to narrow the search)",
@@ -641,7 +493,3 @@ class ReservationsTab(QWidget):
 
     def _on_key_changed(self, key: object) -> None:
         self._context.events.keys_changed.emit(key)
-
-
-def _day(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())

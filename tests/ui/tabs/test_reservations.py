@@ -6,19 +6,22 @@ import threading
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import KeyState
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.services.front_desk import ReservationSearch
 from salto_desk.storage.pms_repository import Period, ReservationQuery
+from salto_desk.sync import SyncProgress
+from salto_desk.sync.progress import SyncStage
 from tests.park import TODAY
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
 from ui.dialogs.key_data import KeyDataDialog
 from ui.dialogs.print_cards import PrintCardsDialog
 from ui.models.reservations import Column
-from ui.tabs.reservations import DATE_RANGE, ReservationsTab
+from ui.tabs.reservations import ReservationsTab
+from ui.widgets.reservation_filters import DATE_RANGE
 
 __all__ = ["make_desk"]
 
@@ -313,3 +316,35 @@ def test_a_search_that_finds_nothing_leaves_no_key_or_error_of_the_booking_befor
     wait_listed(qtbot, tab)
     assert tab.key_panel.key() is None and tab.booking.values["guest"].text() == "—"
     assert not tab.key_panel.prompt.isVisibleTo(tab) and tab.key_panel.history_table.rowCount() == 0
+
+
+class RunningSync(QObject):
+    """Stands in for the desk's sync child process: running, and telling its progress."""
+
+    progress = Signal(object)
+    running = True
+
+    def shutdown(self) -> None:
+        self.running = False
+
+
+def test_while_a_first_sync_runs_the_empty_list_says_so_instead_of_zero(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    sync = RunningSync()
+    desk.context._sync = sync  # type: ignore[assignment]
+    tab = open_tab(qtbot, desk)
+    tab.search_field.setText("nobody-is-called-this")
+    wait_listed(qtbot, tab)
+    assert tab.count_label.text() == "0 reservations"  # a search that finds nothing says just that
+    tab.search_field.clear()
+    choose(qtbot, tab, "period_filter", DATE_RANGE)
+    tab.date_from.setDate(QDate(2001, 1, 1))
+    tab.date_to.setDate(QDate(2001, 1, 2))
+    wait_listed(qtbot, tab)
+    assert tab.count_label.text() == "No reservations yet: the sync with BEX is reading them."
+    sync.progress.emit(SyncProgress("Park De Wielewaal", SyncStage.RESERVATIONS, 200, None))
+    assert tab.count_label.text().startswith("No reservations yet: the sync with BEX is reading them (Park De")
+    sync.running = False
+    tab.refresh()
+    wait_listed(qtbot, tab)
+    assert tab.count_label.text() == "0 reservations"
