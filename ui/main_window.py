@@ -26,6 +26,7 @@ from salto_desk.errors import Text
 from salto_desk.keys.model import Holder, HolderKind
 from ui.context import DeskContext
 from ui.dialogs.about import AboutDialog
+from ui.dialogs.user_guide import Topic, show_user_guide
 from ui.style import Icon, icon
 from ui.tabs.owners import OwnersTab
 from ui.tabs.read_key import ReadKeyTab
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
             view.addAction(self.desk_status_dock.toggleViewAction())
 
         help_menu = self.menuBar().addMenu(Text("&Help", "&Help")(tr))
+        help_menu.addAction(self._action(Text("&User guide", "&Handleiding"), "F1", self.show_user_guide, Icon.GUIDE))
         logs = self._action(Text("Open the &log folder", "&Logmap openen"), None, self.open_log_folder, Icon.FOLDER)
         help_menu.addAction(logs)
         about = self._action(Text("&About Salto Desk", "&Over Salto Desk"), None, self.show_about, Icon.ABOUT)
@@ -236,6 +238,12 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         dialog = AboutDialog(self.context, self)
         dialog.open()
+
+    def show_user_guide(self) -> None:
+        """F1: the user guide, open at the part for the tab in front (Settings: the managers' part)."""
+        tabs = ((self.reservations, Topic.RESERVATIONS), (self.owners, Topic.OWNERS), (self.read_key, Topic.READ_KEY))
+        current = self.tabs.currentWidget()
+        show_user_guide(self.language, next((topic for tab, topic in tabs if tab is current), Topic.SETTINGS), self)
 
     # --- navigation -------------------------------------------------------------------------------
 

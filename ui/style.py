@@ -59,6 +59,7 @@ class Icon(StrEnum):
     RESERVATIONS = "reservations"
     OWNERS = "owners"
     FOLDER = "folder"
+    GUIDE = "guide"
     ABOUT = "about"
 
 

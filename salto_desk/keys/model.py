@@ -110,6 +110,8 @@ class KeyTypeSettings:
     print_info: tuple[str, ...] = ()
     granted: tuple[int, ...] = ()
     denied: tuple[int, ...] = ()
+    owners_default: bool = False
+    """+Key on an owner starts with this key type; at most one per administration is marked."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -90,6 +90,7 @@ def export_configuration(database: Database, now: datetime | None = None) -> dic
                     "print_info": list(key_type.print_info),
                     "granted": list(key_type.granted),
                     "denied": list(key_type.denied),
+                    "owners_default": key_type.owners_default,
                     "products": [
                         {
                             "name": product.name,
@@ -291,7 +292,7 @@ def _no_repeats(path: str, what: Text, names: Sequence[str]) -> None:
 
 _ADMINISTRATION_KEYS = (*(field.name for field in fields(AdministrationSettings)),
                         "authorizations", "key_types", "encoders", "door_names")  # fmt: skip
-_KEY_TYPE_KEYS = ("name", "description", "print_info", "granted", "denied", "products")
+_KEY_TYPE_KEYS = ("name", "description", "print_info", "granted", "denied", "owners_default", "products")
 _PRODUCT_KEYS = ("name", *_PRODUCT_LISTS, "wait_for_check_in", "deliver_to_guest", "delivery_days_before",
                  "fixed_start_time", "fixed_end_time")  # fmt: skip
 
@@ -305,6 +306,7 @@ def _key_type_with_products(entry: _Reader, administration: Administration) -> K
         print_info=entry.texts("print_info"),
         granted=entry.numbers("granted"),
         denied=entry.numbers("denied"),
+        owners_default=entry.flag("owners_default", False),  # files written before it existed lack it
     )
     _located(entry.path, validate_key_type, key_type, administration.text_encoding)
     products = []

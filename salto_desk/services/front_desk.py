@@ -7,7 +7,7 @@ round trips per search.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -22,6 +22,7 @@ from salto_desk.keys.model import (
     KeyFields,
     KeyState,
     KeyType,
+    Product,
 )
 from salto_desk.keys.rules import today_in
 from salto_desk.operations.key_data import new_reservation_key_fields
@@ -83,11 +84,32 @@ class OwnerRow:
 
 @dataclass(frozen=True)
 class OwnerSearch:
-    """One owner search: the administrations, the owners found, and each administration's key types."""
+    """One owner search: the administrations and the owners found."""
 
     administrations: tuple[Administration, ...]
     rows: tuple[OwnerRow, ...]
-    key_types: Mapping[int, tuple[KeyType, ...]]
+
+
+@dataclass(frozen=True)
+class OwnerKeySetup:
+    """What the +Key form of an owner offers: the owner with their accommodations of today, the key types,
+    and the key type it starts with (None: the administration has none)."""
+
+    administration: Administration
+    owner: CachedOwner
+    key_types: tuple[KeyType, ...]
+    key_type_id: int | None
+
+
+def owners_key_type(key_types: Sequence[KeyType], products: Sequence[Product]) -> KeyType | None:
+    """The key type +Key on an owner starts with: the one the manager marked as the owners' default; else
+    the first that no product gives to bookings (not a guest key type); else the first."""
+    guest_types = {product.key_type_id for product in products}
+    return (
+        next((each for each in key_types if each.owners_default), None)
+        or next((each for each in key_types if each.id not in guest_types), None)
+        or next(iter(key_types), None)
+    )
 
 
 @dataclass(frozen=True)
@@ -175,8 +197,22 @@ class FrontDesk:
                 owners = cache.owners(administration.id, text, day=today)
                 owned = keys.for_holders(administration.id, HolderKind.OWNER, [owner.pms_id for owner in owners])
                 rows += [OwnerRow(owner, tuple(owned.get(owner.pms_id, ())), administration) for owner in owners]
-            key_types = {each.id: tuple(config.key_types(each.id)) for each in administrations}
-        return OwnerSearch(administrations, tuple(rows), key_types)
+        return OwnerSearch(administrations, tuple(rows))
+
+    def owner_key_setup(self, administration_id: int, owner_pms_id: str) -> OwnerKeySetup:
+        """The choices of the +Key form of an owner, read when it opens (the manager may have changed the
+        owners' default key type since the owner was found)."""
+        with self.database.reading() as session:
+            config = ConfigRepository(session)
+            administration = config.administration(administration_id)
+            owner = PmsRepository(session).owner(
+                administration_id, owner_pms_id, day=today_in(administration, self.clock())
+            )
+            if owner is None:
+                raise NotFoundError(Text("owner", "eigenaar"), owner_pms_id)
+            key_types = tuple(config.key_types(administration_id))
+            start_with = owners_key_type(key_types, config.products_of_administration(administration_id))
+        return OwnerKeySetup(administration, owner, key_types, None if start_with is None else start_with.id)
 
     def key_details(self, key_id: int) -> KeyDetails | None:
         """The key as stored now with its names, encoders and audit history; None once it is deleted."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import fields
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from salto_desk.errors import Text, ValidationError
@@ -169,6 +169,7 @@ class ConfigRepository:
         self._write_key_type(row, valid)
         self.session.add(row)
         self.session.flush()
+        self._keep_one_owners_default(row)
         return self._key_type(row)
 
     def update_key_type(self, key_type_id: int, settings: KeyTypeSettings) -> KeyType:
@@ -187,6 +188,7 @@ class ConfigRepository:
         self._check_unique_key_type(valid, key_type_id)
         self._write_key_type(row, valid)
         self.session.flush()
+        self._keep_one_owners_default(row)
         return self._key_type(row)
 
     def delete_key_type(self, key_type_id: int) -> None:
@@ -342,6 +344,24 @@ class ConfigRepository:
         if any(_same(name, settings.name) and other != own_id for other, name in others):
             raise _duplicate("name", _KEY_TYPE, settings.name)
 
+    def _keep_one_owners_default(self, row: KeyTypeRow) -> None:
+        """A key type just marked as the owners' default unmarks the administration's other one. The
+        administration row is locked first, so two desks marking two key types at once take turns."""
+        if not row.owners_default:
+            return
+        self.session.execute(
+            select(AdministrationRow.id).where(AdministrationRow.id == row.administration_id).with_for_update()
+        )
+        self.session.execute(
+            update(KeyTypeRow)
+            .where(
+                KeyTypeRow.administration_id == row.administration_id,
+                KeyTypeRow.id != row.id,
+                KeyTypeRow.owners_default.is_(True),
+            )
+            .values(owners_default=False)
+        )
+
     def _check_unique_product(self, settings: ProductSettings, own_id: int | None) -> None:
         others = self.session.execute(
             select(ProductRow.id, ProductRow.name).where(ProductRow.key_type_id == settings.key_type_id)
@@ -425,6 +445,7 @@ class ConfigRepository:
     def _write_key_type(self, row: KeyTypeRow, settings: KeyTypeSettings) -> None:
         row.name, row.description = settings.name, settings.description
         row.print_info = "\n".join(settings.print_info)
+        row.owners_default = settings.owners_default
         row.access.clear()
         self.session.flush()  # the old rows must be gone before new ones reuse their numbers
         access = [(number, True) for number in settings.granted] + [(number, False) for number in settings.denied]
@@ -443,6 +464,7 @@ class ConfigRepository:
             print_info=_split_lines(row.print_info),
             granted=tuple(each.number for each in row.access if each.granted),
             denied=tuple(each.number for each in row.access if not each.granted),
+            owners_default=row.owners_default,
         )
 
     def _write_product(self, row: ProductRow, settings: ProductSettings) -> None:

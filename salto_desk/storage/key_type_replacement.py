@@ -48,16 +48,32 @@ def _repeated(what: Text, name: str, where: str = "") -> ValidationError:
     )
 
 
+def _second_owners_default(first: str, second: str) -> ValidationError:
+    return ValidationError(
+        "owners_default",
+        Text(
+            f"Both {first!r} and {second!r} are marked as the owners' default key type; an administration has one.",
+            f"Zowel {first!r} als {second!r} is gemarkeerd als standaardsleuteltype voor eigenaren; een "
+            "administratie heeft er één.",
+        ),
+        Text("Mark only one of them.", "Markeer er maar één."),
+    )
+
+
 def _validated(
     wanted: Sequence[KeyTypeWithProducts], administration_id: int, encoding: TextEncoding
 ) -> list[tuple[KeyTypeSettings, list[ProductSettings]]]:
     checked: list[tuple[KeyTypeSettings, list[ProductSettings]]] = []
     key_type_names: set[str] = set()
+    owners_default: str | None = None
     for entry in wanted:
         key_type = validate_key_type(replace(entry.key_type, administration_id=administration_id), encoding)
         if key_type.name.casefold() in key_type_names:
             raise _repeated(Text("key type", "sleuteltype"), key_type.name)
         key_type_names.add(key_type.name.casefold())
+        if key_type.owners_default and owners_default is not None:
+            raise _second_owners_default(owners_default, key_type.name)
+        owners_default = key_type.name if key_type.owners_default else owners_default
         products = [validate_product(product) for product in entry.products]
         product_names: set[str] = set()
         for product in products:
@@ -96,6 +112,7 @@ def replace_key_types(session: Session, administration_id: int, wanted: Sequence
     for key_type, _products in checked:
         row = existing.get(key_type.name.casefold()) or KeyTypeRow(administration_id=administration_id)
         row.name, row.description, row.print_info = key_type.name, key_type.description, "\n".join(key_type.print_info)
+        row.owners_default = key_type.owners_default
         session.add(row)
         rows.append(row)
     session.flush()

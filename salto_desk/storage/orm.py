@@ -140,6 +140,8 @@ class KeyTypeRow(Base):
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     description: Mapped[str] = mapped_column(String(DESCRIPTION_LENGTH))
     print_info: Mapped[str] = mapped_column(Text)
+    owners_default: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    """At most one key type per administration (the repository unmarks the others)."""
 
     access: Mapped[list[KeyTypeAccessRow]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="KeyTypeAccessRow.position"

@@ -29,7 +29,7 @@ def configure(database: Database) -> None:
     )  # fmt: skip
     guest = add_key_type(database, administration, name="Guest", print_info=("Welkom", "Zwembad 9-18"),
                          granted=(1, 2), denied=(5,))  # fmt: skip
-    add_key_type(database, administration, name="Staff", description="All doors")
+    add_key_type(database, administration, name="Staff", description="All doors", owners_default=True)
     add_encoder(database, administration, "Front desk", "Online Encoder 1")
     add_encoder(database, administration, "Back office", "2")
     with database.unit_of_work() as session:
@@ -53,6 +53,7 @@ def test_export_then_import_reproduces_the_configuration(database: Database, tmp
     first = document["administrations"][1]
     assert first["pms_id"] == "adm-1" and first["check_in_time"] == "14:00" and first["eject_mode"] == "retain"
     assert first["key_types"][0]["products"][1]["fixed_end_time"] == "12:00"
+    assert [key_type["owners_default"] for key_type in first["key_types"]] == [False, True]  # Guest, Staff
     text = dump_configuration(document)
     assert "Welkom" in text and "api" not in text.lower()  # no secrets in the file
     (tmp_path / "other").mkdir()
@@ -119,6 +120,10 @@ def mutate(document: dict[str, Any], path: str, value: object) -> dict[str, Any]
         ("administrations.1.authorizations.0.number", 99, "administrations[1].authorizations", "from 1 to 62"),
         ("administrations.1.salto_version", "1.16", "administrations[1]", "1.20 or newer"),
         ("administrations.0.pms_id", "adm-1", "administrations", "appears twice"),
+        ("administrations.1.key_types.0.owners_default", "yes", "administrations[1].key_types[0].owners_default",
+         "true or false"),
+        ("administrations.1.key_types.0.owners_default", True, "administrations[1].key_types",
+         "Both 'Guest' and 'Staff' are marked as the owners' default key type"),
     ],
 )  # fmt: skip
 def test_a_bad_import_says_where_and_changes_nothing(
@@ -130,6 +135,19 @@ def test_a_bad_import_says_where_and_changes_nothing(
         import_configuration(database, mutate(mutate(document, "administrations.0.name", "Changed first"), path, value))
     assert caught.value.message.en.startswith(where) and expected in caught.value.message.en
     assert export_configuration(database)["administrations"] == document["administrations"]
+
+
+def test_a_file_written_before_the_owners_default_existed_still_imports(database: Database) -> None:
+    configure(database)
+    document = export_configuration(database)
+    for key_type in document["administrations"][1]["key_types"]:
+        del key_type["owners_default"]
+    import_configuration(database, document)
+    with database.unit_of_work() as session:
+        administration = ConfigRepository(session).administration_by_pms_id("adm-1")
+        assert administration is not None
+        key_types = ConfigRepository(session).key_types(administration.id)
+    assert [(each.name, each.owners_default) for each in key_types] == [("Guest", False), ("Staff", False)]
 
 
 def test_removing_a_key_type_in_use_refuses_the_whole_import(database: Database) -> None:

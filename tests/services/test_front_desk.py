@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import time
+from dataclasses import replace
+from datetime import date, time
 
 import pytest
 
-from salto_desk.keys.model import Administration, FlagCode, Holder, HolderKind, KeyFlag, KeyType, ProductSettings
-from salto_desk.services.front_desk import FrontDesk
+from salto_desk.keys.model import (
+    Administration,
+    FlagCode,
+    Holder,
+    HolderKind,
+    KeyFlag,
+    KeyType,
+    Product,
+    ProductSettings,
+)
+from salto_desk.pms.models import Agreement, Contact, Owner
+from salto_desk.services.front_desk import FrontDesk, owners_key_type
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
 from salto_desk.storage.errors import NotFoundError
-from salto_desk.storage.pms_repository import Period, ReservationQuery
+from salto_desk.storage.pms_repository import Period, PmsRepository, ReservationQuery
 from salto_desk.storage.sync_key_repository import SyncKeyRepository
 from tests.park import BEX_ID, cache_park
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
@@ -88,7 +99,7 @@ def test_the_key_form_choices_and_each_key_types_defaults_for_a_reservation(
 
 
 def test_owners_encoders_and_sync_state(database: Database, park: tuple[Administration, KeyType]) -> None:
-    administration, key_type = park
+    administration, _key_type = park
     other = add_administration(database, pms_id="2", name="Hotel Aan Zee", salto_endpoint="127.0.0.1:8091")
     reception = add_encoder(database, administration, "Reception", "1")
     lobby = add_encoder(database, other, "Lobby", "1")
@@ -98,7 +109,47 @@ def test_owners_encoders_and_sync_state(database: Database, park: tuple[Administ
         ("Reception (Park De Wielewaal)", reception),
     ]
     owners = desk.search_owners(None, "")
-    assert owners.rows == () and set(owners.key_types) == {administration.id, other.id}
-    assert owners.key_types[administration.id] == (key_type,)
+    assert owners.rows == () and owners.administrations == (other, administration)  # by name
     statuses = desk.sync_statuses([administration.id, other.id])
     assert [status.last_success_at for status in statuses] == [None, None]
+
+
+def test_the_owner_key_form_has_the_owner_of_today_and_starts_with_the_owners_default_key_type(
+    database: Database, park: tuple[Administration, KeyType]
+) -> None:
+    administration, guest = park
+    with database.unit_of_work() as session:
+        ConfigRepository(session).add_product(ProductSettings(key_type_id=guest.id, name="Every stay"))
+        PmsRepository(session).replace_owners(BEX_ID, [
+            Owner("o1", BEX_ID, Contact("Piet", "Jansen", None, None), (Agreement("a1", None, "10", None, None),)),
+            Owner("o2", BEX_ID, Contact("Anna", "Smit", None, None), (
+                Agreement("a2", None, "11", date(2020, 1, 1), date(2021, 1, 1)),
+            )),
+        ])  # fmt: skip
+    owner_key = add_key_type(database, administration, name="Owner")
+    setup = front_desk(database).owner_key_setup(administration.id, "o1")
+    assert setup.administration == administration and setup.owner.name == "Piet Jansen"
+    assert [unit.door_name for unit in setup.owner.objects] == ["Chalet 10"]
+    assert setup.key_types == (guest, owner_key)
+    assert setup.key_type_id == owner_key.id  # no mark: the first key type no product gives to bookings
+    with database.unit_of_work() as session:
+        ConfigRepository(session).update_key_type(guest.id, replace(guest, owners_default=True))
+    assert front_desk(database).owner_key_setup(administration.id, "o1").key_type_id == guest.id
+    without = front_desk(database).owner_key_setup(administration.id, "o2")
+    assert without.owner.objects == ()  # the agreement ended: an owner without an accommodation today
+    with pytest.raises(NotFoundError):
+        front_desk(database).owner_key_setup(administration.id, "no-such-owner")
+
+
+def test_the_key_type_an_owner_key_starts_with(park: tuple[Administration, KeyType]) -> None:
+    administration, _guest = park
+    guest, staff, owner = (
+        KeyType(id=number, administration_id=administration.id, name=name)
+        for number, name in ((1, "Guest"), (2, "Staff"), (3, "Owner"))
+    )
+    for_guests = [ProductSettings(key_type_id=guest.id, name="Stay")]
+    products = [Product(id=1, **vars(each)) for each in for_guests]
+    assert owners_key_type([guest, staff, owner], products) == staff
+    assert owners_key_type([guest, staff, replace(owner, owners_default=True)], products).name == "Owner"
+    assert owners_key_type([guest], products) == guest  # only guest key types: the first
+    assert owners_key_type([], products) is None

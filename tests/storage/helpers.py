@@ -44,7 +44,8 @@ def emptied_postgres() -> Database:
     postgres = Database(POSTGRES_URL)
     if set(inspect(postgres.engine).get_table_names()) != {*Base.metadata.tables, "alembic_version"}:
         with postgres.engine.begin() as connection:  # a test changed the schema: build it anew
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()  # the URL's search_path
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE; CREATE SCHEMA "{schema}"')
     postgres.upgrade()
     tables = ", ".join(Base.metadata.tables)
     with postgres.engine.begin() as connection:

@@ -137,6 +137,30 @@ def test_key_types_round_trip_and_keep_their_order_of_access(database: Database)
     assert (updated.granted, updated.denied) == ((1,), (5,))
 
 
+def test_one_key_type_per_administration_is_the_owners_default(database: Database) -> None:
+    park, hotel = add_administration(database), add_administration(database, pms_id="adm-2", name="Hotel Duin")
+    guest = add_key_type(database, park, name="Guest")
+    assert guest.owners_default is False
+    owner = add_key_type(database, park, name="Owner", owners_default=True)
+    hotel_owner = add_key_type(database, hotel, name="Owner", owners_default=True)
+    with database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        assert [(each.name, each.owners_default) for each in config.key_types(park.id)] == [
+            ("Guest", False), ("Owner", True),
+        ]  # fmt: skip
+        config.update_key_type(guest.id, replace(guest, owners_default=True))  # marking one unmarks the other
+    with database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        assert [(each.name, each.owners_default) for each in config.key_types(park.id)] == [
+            ("Guest", True), ("Owner", False),
+        ]  # fmt: skip
+        assert config.key_type(hotel_owner.id).owners_default  # another administration keeps its own
+        config.update_key_type(owner.id, replace(owner, description="Owners", owners_default=False))
+        assert config.key_type(guest.id).owners_default  # saving an unmarked one leaves the mark alone
+        config.update_key_type(guest.id, replace(guest, owners_default=False))
+        assert not any(each.owners_default for each in config.key_types(park.id))
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "expected"),
     [

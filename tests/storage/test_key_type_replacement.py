@@ -16,10 +16,15 @@ from tests.storage.helpers import database as database
 
 
 def wanted(
-    name: str, *products: str, granted: tuple[int, ...] = (1,), denied: tuple[int, ...] = ()
+    name: str,
+    *products: str,
+    granted: tuple[int, ...] = (1,),
+    denied: tuple[int, ...] = (),
+    owners_default: bool = False,
 ) -> KeyTypeWithProducts:
     return KeyTypeWithProducts(
-        KeyTypeSettings(administration_id=0, name=name, print_info=(f"{name} card",), granted=granted, denied=denied),
+        KeyTypeSettings(administration_id=0, name=name, print_info=(f"{name} card",), granted=granted, denied=denied,
+                        owners_default=owners_default),
         tuple(
             ProductSettings(key_type_id=0, name=product, labels=("Sea view",), extras=("Late check-out",),
                             fixed_start_time=time(14, 0))
@@ -53,6 +58,18 @@ def test_the_key_types_become_exactly_the_wanted_ones_and_matched_ones_keep_thei
         assert [product.name for product in config.products(key_types["Owner"].id)] == ["Owners"]
 
 
+def test_the_owners_default_is_written_with_the_key_types(database: Database) -> None:
+    administration = add_administration(database)
+    guest = add_key_type(database, administration, name="Guest", owners_default=True)
+    with database.unit_of_work() as session:
+        replace_key_types(session, administration.id, [wanted("Guest"), wanted("Owner", owners_default=True)])
+    with database.unit_of_work() as session:
+        key_types = ConfigRepository(session).key_types(administration.id)
+    assert [(each.id == guest.id, each.name, each.owners_default) for each in key_types] == [
+        (True, "Guest", False), (False, "Owner", True),
+    ]  # fmt: skip
+
+
 def test_a_key_type_key_data_uses_cannot_go_and_nothing_changes(database: Database) -> None:
     administration = add_administration(database)
     guest = add_key_type(database, administration, name="Guest")
@@ -71,6 +88,10 @@ def test_a_key_type_key_data_uses_cannot_go_and_nothing_changes(database: Databa
         ([wanted("Guest"), wanted("guest")], "The key type 'guest' appears twice."),
         ([wanted("Guest", "Stay", "STAY")], "The product 'STAY' appears twice (Guest)."),
         ([wanted("Guest", granted=(1,), denied=(1,))], "Authorization 1 is both granted and denied."),
+        (
+            [wanted("Guest", owners_default=True), wanted("Owner", owners_default=True)],
+            "Both 'Guest' and 'Owner' are marked as the owners' default key type; an administration has one.",
+        ),
     ],
 )
 def test_a_wanted_set_with_a_problem_is_refused_whole(

@@ -49,6 +49,31 @@ def test_upgrading_again_changes_nothing_and_downgrade_reverses(database: Databa
     assert schema_differences(database) == []
 
 
+def downgrade(database: Database, revision: str) -> None:
+    with database.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def test_the_owners_default_column_comes_unmarked_and_goes_without_losing_key_types(database: Database) -> None:
+    administration = add_administration(database)
+    owner = add_key_type(database, administration, name="Owner", owners_default=True)
+    with database.unit_of_work() as session:
+        KeyRepository(session).add(key_draft(administration, owner), NOW)  # key data refers to the key type
+    downgrade(database, "0006")
+    assert "owners_default" not in {column["name"] for column in inspect(database.engine).get_columns("key_types")}
+    with database.engine.begin() as connection:
+        assert connection.exec_driver_sql("SELECT name FROM key_types").scalars().all() == ["Owner"]
+        connection.exec_driver_sql(f"INSERT INTO key_types (administration_id, name, description, print_info) "
+                                   f"VALUES ({administration.id}, 'Guest', '', '')")  # fmt: skip
+    database.upgrade()
+    assert schema_differences(database) == []
+    with database.unit_of_work() as session:
+        key_types = ConfigRepository(session).key_types(administration.id)
+    assert [(each.name, each.owners_default) for each in key_types] == [("Guest", False), ("Owner", False)]
+
+
 def test_audit_rows_learn_whose_key_they_are_about_from_keys_that_still_exist(database: Database) -> None:
     administration = add_administration(database)
     key_type = add_key_type(database, administration)

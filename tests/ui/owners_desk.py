@@ -28,7 +28,7 @@ from salto_desk.paths import app_paths
 from salto_desk.pms.models import Agreement, Contact, InventoryObject, Owner
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
-from salto_desk.storage.pms_repository import CachedOwner, PmsRepository
+from salto_desk.storage.pms_repository import PmsRepository
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type
 from ui.context import DeskContext
 
@@ -58,12 +58,6 @@ class OwnersDesk:
     encoder: Encoder
     key_type: KeyType
     context: DeskContext
-
-    def owner(self, pms_id: str) -> CachedOwner:
-        with self.database.unit_of_work() as session:
-            owner = PmsRepository(session).owner(self.administration.id, pms_id, day=NOW.date())
-        assert owner is not None
-        return owner
 
     def owner_keys(self, pms_id: str) -> list[KeyData]:
         with self.database.unit_of_work() as session:

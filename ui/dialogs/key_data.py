@@ -15,7 +15,6 @@ from itertools import pairwise
 from PySide6.QtCore import QDateTime, QTime, Signal, Slot
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -29,19 +28,20 @@ from salto_desk.keys.model import KeyData, KeyFields, Validity
 from salto_desk.keys.rules import local_moment
 from salto_desk.services.front_desk import KeyDataSetup
 from ui.context import DeskContext
+from ui.widgets.fitting_dialog import FittingDialog
 from ui.widgets.key_form import (
     DATETIME_FORMAT,
     LICENSE_PLATE,
     AccessTable,
     FieldFeedback,
     PrintInfoLines,
-    RoomFields,
     key_type_combo,
     license_plate_edit,
     phone_edit,
     pydate,
     qdate,
 )
+from ui.widgets.room_editor import RoomChoice, RoomEditor
 
 EDIT_TITLE = Text("Key data of {holder}", "Sleutelgegevens van {holder}")
 CREATE_TITLE = Text("New key for {holder}", "Nieuwe sleutel voor {holder}")
@@ -67,7 +67,7 @@ def _time(value: QTime) -> time:
     return time(value.hour(), value.minute())
 
 
-class KeyDataDialog(QDialog):
+class KeyDataDialog(FittingDialog):
     """Edits ``key``, or creates key data for the reservation ``reservation_pms_id``; ``saved`` carries the result."""
 
     saved = Signal(object)  # the stored KeyData
@@ -106,7 +106,9 @@ class KeyDataDialog(QDialog):
             edit.setDisplayFormat(DATETIME_FORMAT)
             edit.setAccessibleName(name(language))
             edit.setToolTip(zone_hint)
-        self.rooms = RoomFields(setup.doors, language)
+        self.rooms = RoomEditor(
+            [RoomChoice(door, door) for door in setup.doors], administration.text_encoding, language
+        )
         self.access = AccessTable(setup.authorization_names, language)
         self.print_info = PrintInfoLines(language, administration.text_encoding)
         self.phone, phone_hint = phone_edit(None, language)
@@ -117,7 +119,7 @@ class KeyDataDialog(QDialog):
         form.addRow(VALID_FROM(language), self.valid_from)
         form.addRow(VALID_UNTIL(language), self.valid_until)
         form.addRow("", QLabel(zone_hint))
-        self.rooms.add_rows(form)
+        form.addRow(say("Rooms", "Kamers"), self.rooms)
         form.addRow(say("Authorizations", "Autorisaties"), self.access)
         self.print_info.add_rows(form)
         form.addRow(say("Phone", "Telefoon"), self.phone)
@@ -131,7 +133,7 @@ class KeyDataDialog(QDialog):
                 "key_type_id": self.key_type,
                 "start": self.valid_from,
                 "end": self.valid_until,
-                "rooms": self.rooms.combos[0],
+                "rooms": self.rooms.fields[0],
                 "access": self.access,
                 "print_info": self.print_info.edits[0],
                 "phone": self.phone,
@@ -154,7 +156,7 @@ class KeyDataDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         chain: list[QWidget] = [
-            self.key_type, self.valid_from, self.valid_until, *self.rooms.combos, self.access,
+            self.key_type, self.valid_from, self.valid_until, *self.rooms.focus_chain(), self.access,
             *self.print_info.edits, self.phone, self.license_plate, self.save_button,
         ]  # fmt: skip
         for before, after in pairwise(chain):
@@ -172,6 +174,7 @@ class KeyDataDialog(QDialog):
             self.feedback.say(NO_KEY_TYPES(language).format(administration=administration.name), error=True)
         self.save_button.setEnabled(bool(setup.key_types))
         self.key_type.setFocus()
+        self.fit_to_content()
 
     # --- what is shown and entered ---------------------------------------------------------------
 

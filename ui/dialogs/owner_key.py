@@ -1,38 +1,39 @@
 """The +Key dialog: key data for an owner, without a booking.
 
-Key type, validity (from today by default), the rooms of the owner's accommodations (their SALTO
-door names), print info prefilled from the key type, and the owner's details to check. Create hands
-everything to ``KeyDataService.create_owner_key``, which validates it; a refused field is marked and its
-message shown, and the dialog stays open.
+Key type (the owners' default the manager marked), validity (from today by default), 1 to 4 rooms
+picked from the owner's accommodations (their SALTO door names) or typed as SALTO knows the door, print
+info prefilled from the key type, and the owner's details to check. Create hands everything to
+``KeyDataService.create_owner_key``, which validates it; a refused field is marked and its message
+shown, and the dialog stays open.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from itertools import pairwise
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QListWidget,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from salto_desk.errors import Text
-from salto_desk.keys.model import Administration, KeyData, KeyType, OwnerDetails
+from salto_desk.keys.model import KeyData, KeyType, OwnerDetails
 from salto_desk.keys.rules import today_in
 from salto_desk.protocol.text import MAX_ROOMS
+from salto_desk.services.front_desk import OwnerKeySetup
 from salto_desk.storage.pms_repository import CachedOwner
 from ui.context import DeskContext
 from ui.models.owners import unit_text
-from ui.models.rows import Cell, fill_list
+from ui.widgets.fitting_dialog import FittingDialog
 from ui.widgets.key_form import (
     DATE_FORMAT,
     LICENSE_PLATE,
@@ -44,6 +45,7 @@ from ui.widgets.key_form import (
     pydate,
     qdate,
 )
+from ui.widgets.room_editor import RoomChoice, RoomEditor
 
 DEFAULT_DAYS = 365
 
@@ -53,36 +55,36 @@ NO_KEY_TYPES = Text(
     "{administration} heeft nog geen sleuteltypes. Voeg er eerst een toe onder Instellingen > Sleuteltypes.",
 )
 NO_UNITS = Text(
-    "{owner} has no accommodation in the PMS today, so there is no room to choose. Link the accommodation to the "
-    "owner in BEX and sync, then try again.",
-    "{owner} heeft vandaag geen accommodatie in het PMS, dus er is geen kamer te kiezen. Koppel de accommodatie "
-    "aan de eigenaar in BEX en synchroniseer, en probeer het dan opnieuw.",
+    "{owner} has no accommodation in the PMS today: type the door/room name as SALTO knows it.",
+    "{owner} heeft vandaag geen accommodatie in het PMS: typ de deur-/kamernaam zoals SALTO die kent.",
 )
 ROOMS_HINT = Text(
-    f"Tick the door(s) this key opens: 1 to {MAX_ROOMS}.",
-    f"Vink de deur(en) aan die deze sleutel opent: 1 tot {MAX_ROOMS}.",
+    f"Pick the owner's accommodation or type a door/room name as SALTO knows it: 1 to {MAX_ROOMS} rooms.",
+    f"Kies de accommodatie van de eigenaar of typ een deur-/kamernaam zoals SALTO die kent: 1 tot {MAX_ROOMS} kamers.",
 )
 CREATING = Text("Creating the key data...", "Sleutelgegevens maken...")
 
 
-class OwnerKeyDialog(QDialog):
+def accommodation_choices(owner: CachedOwner) -> list[RoomChoice]:
+    """The owner's accommodations of today as rooms to pick, one per SALTO door (two units behind one door
+    are one room)."""
+    choices: dict[str, RoomChoice] = {}
+    for unit in owner.objects:
+        choices.setdefault(unit.door_name, RoomChoice(unit_text(unit), unit.door_name))
+    return list(choices.values())
+
+
+class OwnerKeyDialog(FittingDialog):
     """Asks for the owner key's data; closes only once the key data is stored (``created``)."""
 
     created = Signal(object)  # the stored KeyData
 
-    def __init__(
-        self,
-        context: DeskContext,
-        administration: Administration,
-        owner: CachedOwner,
-        key_types: Sequence[KeyType],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, context: DeskContext, setup: OwnerKeySetup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.administration = administration
-        self.owner = owner
-        self.key_types = tuple(key_types)
+        self.administration = administration = setup.administration
+        self.owner = owner = setup.owner
+        self.key_types = setup.key_types
         self.key: KeyData | None = None
         self._creating = False
         self.language = language = context.language
@@ -90,6 +92,7 @@ class OwnerKeyDialog(QDialog):
         self.setWindowTitle(TITLE(language).format(owner=owner.name))
 
         self.key_type = key_type_combo(self.key_types, language)
+        self.key_type.setCurrentIndex(max(0, self.key_type.findData(setup.key_type_id)))
         self.key_type.currentIndexChanged.connect(self._key_type_chosen)
 
         today = today_in(administration, context.clock())
@@ -103,24 +106,11 @@ class OwnerKeyDialog(QDialog):
             edit.setDisplayFormat(DATE_FORMAT)
             edit.setAccessibleName(name)
 
-        self.rooms = QListWidget()
-        self.rooms.setMaximumHeight(120)
-        self.rooms.setAccessibleName(say("Rooms", "Kamers"))
-        self.rooms.setToolTip(ROOMS_HINT(language))
-        doors: set[str] = set()
-        rooms: list[Cell] = []
-        ticked = Qt.CheckState.Checked if len(owner.objects) == 1 else Qt.CheckState.Unchecked
-        for unit in owner.objects:
-            if unit.door_name in doors:
-                continue  # two units behind one door: one room
-            doors.add(unit.door_name)
-            rooms.append(
-                Cell(
-                    unit_text(unit), {Qt.ItemDataRole.UserRole: unit.door_name, Qt.ItemDataRole.CheckStateRole: ticked}
-                )
-            )
-        fill_list(self.rooms, rooms)  # Qt's default flags of a list item include checkable
-        rooms_hint = QLabel((ROOMS_HINT if owner.objects else NO_UNITS)(language).format(owner=owner.name))
+        choices = accommodation_choices(owner)
+        self.rooms = RoomEditor(choices, administration.text_encoding, language)
+        if len(choices) == 1:
+            self.rooms.set_rooms([choices[0].door])  # the owner's only accommodation
+        rooms_hint = QLabel((ROOMS_HINT if choices else NO_UNITS)(language).format(owner=owner.name))
         rooms_hint.setWordWrap(True)
 
         self.print_info_lines = PrintInfoLines(language, administration.text_encoding)
@@ -150,7 +140,7 @@ class OwnerKeyDialog(QDialog):
         self.feedback = FieldFeedback(
             language,
             {
-                "rooms": self.rooms,
+                "rooms": self.rooms.fields[0],
                 "start": self.valid_from,
                 "end": self.valid_until,
                 "print_info": self.print_info[0],
@@ -173,12 +163,19 @@ class OwnerKeyDialog(QDialog):
         layout.addWidget(owner_box)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        chain: list[QWidget] = [
+            self.key_type, self.valid_from, self.valid_until, *self.rooms.focus_chain(), *self.print_info,
+            self.license_plate, self.phone, self.create_button,
+        ]  # fmt: skip
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
         self._key_type_chosen()
         self.key_type.setFocus()
         if not self.key_types:
             self._say(NO_KEY_TYPES(language).format(administration=administration.name), error=True)
         self.create_button.setEnabled(bool(self.key_types))
+        self.fit_to_content()
 
     # --- what was entered ------------------------------------------------------------------------
 
@@ -186,18 +183,11 @@ class OwnerKeyDialog(QDialog):
         return next((each for each in self.key_types if each.id == self.key_type.currentData()), None)
 
     def chosen_rooms(self) -> list[str]:
-        return [
-            str(item.data(Qt.ItemDataRole.UserRole))
-            for item in (self.rooms.item(row) for row in range(self.rooms.count()))
-            if item.checkState() == Qt.CheckState.Checked
-        ]
+        return self.rooms.rooms()
 
     def set_rooms(self, doors: Sequence[str]) -> None:
-        """Tick exactly these door names (what the receptionist does with the mouse)."""
-        for row in range(self.rooms.count()):
-            item = self.rooms.item(row)
-            wanted = item.data(Qt.ItemDataRole.UserRole) in doors
-            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+        """Fill in exactly these door names (what the receptionist picks or types)."""
+        self.rooms.set_rooms(doors)
 
     def print_lines(self) -> list[str]:
         return self.print_info_lines.lines()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -66,6 +67,14 @@ class KeyTypeDialog(EditDialog[KeyType]):
         self.key_type_id = key_type_id
         self.name = QLineEdit()
         self.description = QLineEdit()
+        self.owners_default = QCheckBox(say("Owners' default key type", "Standaardsleuteltype voor eigenaren"))
+        self.owners_default.setToolTip(
+            say(
+                "+Key on the Owners tab starts with this key type; marking it unmarks the administration's other one.",
+                "+Sleutel op het tabblad Eigenaren begint met dit sleuteltype; aanvinken haalt het vinkje bij het "
+                "andere sleuteltype van de administratie weg.",
+            )
+        )
         self.print_info_lines = PrintInfoLines(say.language)
         self.print_info = self.print_info_lines.edits
         self.access = QTableWidget(0, 3)
@@ -84,6 +93,7 @@ class KeyTypeDialog(EditDialog[KeyType]):
         form = QFormLayout()
         form.addRow(say("Name", "Naam"), self.name)
         form.addRow(say("Description", "Omschrijving"), self.description)
+        form.addRow("", self.owners_default)
         self.print_info_lines.add_rows(form)
         self.hint = QLabel(
             say(
@@ -114,6 +124,7 @@ class KeyTypeDialog(EditDialog[KeyType]):
         key_type = form.key_type
         self.name.setText(key_type.name if key_type else "")
         self.description.setText(key_type.description if key_type else "")
+        self.owners_default.setChecked(key_type.owners_default if key_type else False)
         self.print_info_lines.set_encoding(form.administration.text_encoding)
         self.print_info_lines.set_lines(key_type.print_info if key_type else ())
         named = {each.number: each.name for each in form.names}
@@ -154,6 +165,7 @@ class KeyTypeDialog(EditDialog[KeyType]):
             print_info=tuple(line.text() for line in self.print_info),
             granted=tuple(granted),
             denied=tuple(denied),
+            owners_default=self.owners_default.isChecked(),
         )
 
     def set_access(self, number: int, *, granted: bool = False, denied: bool = False) -> None:

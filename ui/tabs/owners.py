@@ -8,7 +8,6 @@ a booking.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
@@ -30,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from salto_desk.errors import Text
-from salto_desk.keys.model import Administration, Holder, HolderKind, KeyData, KeyType
-from salto_desk.services.front_desk import OwnerRow, OwnerSearch
+from salto_desk.keys.model import Administration, Holder, HolderKind, KeyData
+from salto_desk.services.front_desk import OwnerKeySetup, OwnerRow, OwnerSearch
 from ui.context import DeskContext
 from ui.dialogs.owner_key import OwnerKeyDialog
 from ui.models.owners import Column, OwnersModel, OwnersProxy, accommodations_text
@@ -51,6 +50,7 @@ NO_OWNERS = Text(
     "Geen eigenaren gevonden. Eigenaren komen uit het PMS: controleer de zoekopdracht, of synchroniseer met het PMS.",
 )
 SEARCH_FAILED = Text("The search failed:", "Het zoeken is mislukt:")
+ADD_KEY_FAILED = Text("The new key could not be prepared:", "De nieuwe sleutel kon niet worden voorbereid:")
 NOTHING = "—"
 
 
@@ -78,7 +78,7 @@ class OwnersTab(QWidget):
         self._searches = 0  # the newest search's number: only its answer is shown
         self._search_running = False
         self._administrations: tuple[Administration, ...] = ()
-        self._key_types: Mapping[int, tuple[KeyType, ...]] = {}
+        self._adding = False  # +Key reads the owner's key set-up before its dialog opens
         self._shown: OwnerRow | None = None
         self._keep: tuple[int, str] | None = None
         self._keep_key: int | None = None
@@ -241,7 +241,6 @@ class OwnersTab(QWidget):
         self._search_running = False
         found = result.search
         self._set_administrations(found.administrations)
-        self._key_types = found.key_types
         keep, self._keep = self._keep, None
         wanted, self._wanted = self._wanted, None
         self.model.show_rows(found.rows, result.cells, lambda: self._show_found(found, keep, wanted))
@@ -319,7 +318,7 @@ class OwnersTab(QWidget):
         self.phone_label.setText((owner.phone if owner else None) or NOTHING)
         self.email_label.setText((owner.email if owner else None) or NOTHING)
         self.units_label.setText(accommodations_text(owner, language) if owner else NOTHING)
-        self.add_key_button.setEnabled(row is not None)
+        self.add_key_button.setEnabled(row is not None and not self._adding)
         choice = self.key_choice
         chosen = self._keep_key if self._keep_key is not None else choice.currentData()
         self._keep_key = None
@@ -360,18 +359,36 @@ class OwnersTab(QWidget):
 
     @Slot()
     def add_key(self) -> None:
-        """Open the +Key dialog for the selected owner; the new key is selected once it is stored."""
+        """Read the selected owner's key set-up (key types, the owners' default, accommodations of today),
+        then open the +Key dialog; the new key is selected once it is stored."""
         row = self._shown
-        if row is None:
+        if row is None or self._adding:
             return
-        dialog = OwnerKeyDialog(
-            self._context, row.administration, row.owner, self._key_types.get(row.administration.id, ()), self
+        self._adding = True
+        self.add_key_button.setEnabled(False)
+
+        def loaded(setup: OwnerKeySetup) -> None:
+            self._adding = False
+            self.add_key_button.setEnabled(self._shown is not None)
+            if self._shown is None or self._shown.identity != row.identity:
+                return  # another owner was chosen meanwhile
+            dialog = OwnerKeyDialog(self._context, setup, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.created.connect(self._on_key_created)
+            dialog.finished.connect(self._on_dialog_closed)
+            self.dialog = dialog
+            dialog.open()
+
+        def failed(error: Exception) -> None:
+            self._adding = False
+            self.add_key_button.setEnabled(self._shown is not None)
+            message, action = error_texts(error, self._language)
+            self.status_message.emit(f"{ADD_KEY_FAILED(self._language)} {message} {action}".strip())
+
+        front_desk, (administration_id, owner_pms_id) = self._context.services.front_desk, row.identity
+        self._context.calls.run(
+            self, lambda: front_desk.owner_key_setup(administration_id, owner_pms_id), loaded, failed
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.created.connect(self._on_key_created)
-        dialog.finished.connect(self._on_dialog_closed)
-        self.dialog = dialog
-        dialog.open()
 
     @Slot(object)
     def _on_key_created(self, key: object) -> None:

@@ -1,4 +1,6 @@
-"""The pieces every key data form shares: key type, rooms, access, print info, phone, and the core's verdict.
+"""The pieces every key data form shares: key type, access, print info, phone, and the core's verdict.
+
+(The rooms have an editor of their own: ``ui.widgets.room_editor``.)
 
 The +Key dialog of an owner and the create/edit dialog of any key data are built from these, so a
 field looks, reads and reports a refusal the same way everywhere. Nothing here decides what is valid:
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
 from salto_desk.errors import Text, ValidationError
 from salto_desk.keys.model import Administration, KeyType
 from salto_desk.keys.validation import MAX_TEXT_LINES, as_printed
-from salto_desk.protocol.text import MAX_ROOMS, TEXT_LINE_LENGTH, TextEncoding
+from salto_desk.protocol.text import TEXT_LINE_LENGTH, TextEncoding
 from ui.models.rows import Cell, check_box, fill_cells
 from ui.style import Tone, is_marked_invalid, mark_invalid, set_tone
 from ui.widgets.encoder_prompt import error_texts
@@ -47,11 +49,6 @@ PRINT_COUNT = Text("Characters on print info line {number}", "Tekens op printinf
 PRINTED_AS = Text(
     "Line {number} is printed as \u201c{text}\u201d: the card cannot show every character as typed.",
     "Regel {number} wordt afgedrukt als \u201c{text}\u201d: de kaart kan niet elk teken tonen zoals getypt.",
-)
-ROOM = Text("Room {number}", "Kamer {number}")
-ROOM_TIP = Text(
-    "The SALTO door/room name; type to pick from the known doors. Leave empty when not needed.",
-    "De SALTO-deur-/kamernaam; typ om uit de bekende deuren te kiezen. Laat leeg als die niet nodig is.",
 )
 ACCESS = Text("Authorizations", "Autorisaties")
 ACCESS_COLUMNS = (Text("Authorization", "Autorisatie"), Text("Granted", "Toegestaan"), Text("Denied", "Geweigerd"))
@@ -161,36 +158,6 @@ class PrintInfoLines:
                 changed.append(PRINTED_AS(self.language).format(number=number, text=printed))
         self.printed.setText("\n".join(changed))
         self.printed.setVisible(bool(changed))
-
-
-class RoomFields:
-    """Up to four SALTO door/room names, each typed or picked from the doors the desk knows."""
-
-    def __init__(self, doors: Iterable[str], language: str) -> None:
-        self.language = language
-        known = sorted(set(doors), key=str.casefold)
-        self.combos: list[QComboBox] = []
-        for number in range(1, MAX_ROOMS + 1):
-            combo = QComboBox()
-            combo.setEditable(True)
-            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            combo.addItem("")
-            combo.addItems(known)
-            combo.setAccessibleName(ROOM(language).format(number=number))
-            combo.setToolTip(ROOM_TIP(language))
-            self.combos.append(combo)
-
-    def add_rows(self, form: QFormLayout) -> None:
-        for number, combo in enumerate(self.combos, 1):
-            form.addRow(ROOM(self.language).format(number=number), combo)
-
-    def rooms(self) -> list[str]:
-        """The rooms filled in, in order (empty fields left out; the core checks 1 to 4 and each once)."""
-        return [text for text in (combo.currentText().strip() for combo in self.combos) if text]
-
-    def set_rooms(self, rooms: Sequence[str]) -> None:
-        for number, combo in enumerate(self.combos):
-            combo.setCurrentText(rooms[number] if number < len(rooms) else "")
 
 
 class AccessTable(QTableWidget):

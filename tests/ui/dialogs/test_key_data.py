@@ -163,8 +163,9 @@ def test_keyboard_order_and_accessible_names(make_desk: DeskFactory, qtbot: QtBo
         widget = widget.nextInFocusChain()
         if widget is dialog.key_type:
             break
-    expected = [dialog.key_type, dialog.valid_from, dialog.valid_until, *dialog.rooms.combos, dialog.access,
-                *dialog.print_info.edits, dialog.phone, dialog.license_plate, dialog.save_button]  # fmt: skip
+    expected = [dialog.key_type, dialog.valid_from, dialog.valid_until, dialog.rooms.fields[0],
+                dialog.rooms.remove_buttons[0], dialog.rooms.add_button, dialog.access, *dialog.print_info.edits,
+                dialog.phone, dialog.license_plate, dialog.save_button]  # fmt: skip
     assert [each for each in order if each in expected] == expected
     names = [each.accessibleName() for each in expected]
     assert names[:4] == ["Key type", "Valid from", "Valid until", "Room 1"] and all(names)

@@ -1,24 +1,26 @@
-"""The +Key dialog: defaults from the key type and today, refused fields marked, and the key data stored."""
+"""The +Key dialog: defaults from the key type and today, rooms picked or typed, refused fields marked, and the
+key data stored."""
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
-from salto_desk.keys.model import AdministrationSettings, Holder, HolderKind, KeyData
+from salto_desk.keys.model import AdministrationSettings, Holder, HolderKind, KeyData, ProductSettings
 from salto_desk.storage import ConfigRepository
-from tests.ui.items import python_made
 from tests.ui.owners_desk import WAIT_MS, OwnersDesk, OwnersDeskFactory, make_owners_desk
 from ui.dialogs.owner_key import OwnerKeyDialog
+from ui.widgets.room_editor import RoomEditor
 
 __all__ = ["make_owners_desk"]
 
 
 def dialog_for(qtbot: QtBot, desk: OwnersDesk, owner_pms_id: str = "o1") -> OwnerKeyDialog:
-    dialog = OwnerKeyDialog(desk.context, desk.administration, desk.owner(owner_pms_id), desk.key_types())
+    setup = desk.context.services.front_desk.owner_key_setup(desk.administration.id, owner_pms_id)
+    dialog = OwnerKeyDialog(desk.context, setup)
     qtbot.addWidget(dialog)
     return dialog
 
@@ -41,30 +43,81 @@ def test_defaults_today_a_year_the_key_types_print_info_and_the_owner_to_check(
     assert dialog.print_lines() == ["Welcome home", "Owner card", ""]
     dialog.key_type.setCurrentIndex(1)
     assert dialog.print_lines() == ["Pool only", "", ""]
-    rooms = [dialog.rooms.item(row).text() for row in range(dialog.rooms.count())]
-    assert rooms == ["Villa 20 (101)", "Villa 21 (102)"]
+    assert isinstance(dialog.rooms, RoomEditor)
+    field = dialog.rooms.fields[0]
+    assert [field.itemText(index) for index in range(field.count())] == ["", "Villa 20 (101)", "Villa 21 (102)"]
     assert dialog.chosen_rooms() == []  # two accommodations: the receptionist picks
-    assert dialog.rooms.item(0).flags() & Qt.ItemFlag.ItemIsUserCheckable
-    assert python_made(dialog.rooms) == []
     assert dialog.phone.text() == "+31612345678"
     assert dialog.create_button.isEnabled()
 
 
-def test_the_only_accommodation_is_ticked(make_owners_desk: OwnersDeskFactory, qtbot: QtBot) -> None:
+def test_the_only_accommodation_is_filled_in(make_owners_desk: OwnersDeskFactory, qtbot: QtBot) -> None:
     dialog = dialog_for(qtbot, make_owners_desk(), "o2")
     assert dialog.chosen_rooms() == ["Chalet Zee"]
 
 
-def test_an_owner_without_accommodation_is_told_where_to_fix_it(
+def test_an_owner_without_accommodation_gets_a_key_for_a_typed_door(
     make_owners_desk: OwnersDeskFactory, qtbot: QtBot
 ) -> None:
-    dialog = dialog_for(qtbot, make_owners_desk(), "o3")
-    assert dialog.rooms.count() == 0
+    desk = make_owners_desk()
+    dialog = dialog_for(qtbot, desk, "o3")
+    assert dialog.rooms.fields[0].count() == 1  # nothing to pick: only the empty entry
     labels = dialog.findChildren(type(dialog.message))
-    assert any("no accommodation in the PMS today" in label.text() for label in labels)
+    assert any(label.text() == "Anna Smit has no accommodation in the PMS today: type the door/room name as SALTO "
+               "knows it." for label in labels)  # fmt: skip
     create(qtbot, dialog)
     assert dialog.message.text().startswith("A key opens 1 to 4 rooms, not 0.")
     assert dialog.invalid_fields() == ["rooms"]
+    qtbot.keyClicks(dialog.rooms.fields[0], "Chalet Zee")
+    with qtbot.waitSignal(dialog.created, timeout=WAIT_MS):
+        dialog.create_button.click()
+    (stored,) = desk.owner_keys("o3")
+    assert stored.rooms == ("Chalet Zee",) and stored.holder == Holder(HolderKind.OWNER, "o3", "Anna Smit")
+
+
+def test_a_typed_door_next_to_an_accommodation_is_stored_as_typed(
+    make_owners_desk: OwnersDeskFactory, qtbot: QtBot
+) -> None:
+    desk = make_owners_desk()
+    dialog = dialog_for(qtbot, desk)
+    dialog.rooms.fields[0].setCurrentIndex(2)  # Villa 21 (102)
+    dialog.rooms.add_room()
+    qtbot.keyClicks(dialog.rooms.fields[1], "Pool house ")  # a trailing space typed by accident is no part of it
+    assert dialog.rooms.problem() == ""
+    with qtbot.waitSignal(dialog.created, timeout=WAIT_MS):
+        dialog.create_button.click()
+    (stored,) = desk.owner_keys("o1")
+    assert stored.rooms == ("102", "Pool house")
+
+
+def test_a_typed_door_salto_cannot_take_is_refused_and_nothing_is_stored(
+    make_owners_desk: OwnersDeskFactory, qtbot: QtBot
+) -> None:
+    desk = make_owners_desk()
+    dialog = dialog_for(qtbot, desk)
+    qtbot.keyClicks(dialog.rooms.fields[0], "Chalet Duinzicht Noord 12")
+    said = "The room name 'Chalet Duinzicht Noord 12' is 25 characters"
+    assert dialog.rooms.problem().startswith(f"Room 1: {said}")  # while typing
+    create(qtbot, dialog)
+    assert dialog.message.text().startswith(said) and dialog.invalid_fields() == ["rooms"]
+    assert desk.owner_keys("o1") == [] and dialog.key is None
+    dialog.rooms.fields[0].setEditText("Chalet\u00b3Noord")
+    create(qtbot, dialog)
+    assert "field separator" in dialog.message.text() and desk.owner_keys("o1") == []
+
+
+def test_the_owners_default_key_type_is_chosen_first(make_owners_desk: OwnersDeskFactory, qtbot: QtBot) -> None:
+    desk = make_owners_desk()
+    owner, pool = desk.key_types()
+    assert dialog_for(qtbot, desk).chosen_key_type() == owner  # nothing marked: the first that is no guest type
+    with desk.database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        config.add_product(ProductSettings(key_type_id=owner.id, name="Every stay"))  # "Owner" is given to guests
+    assert dialog_for(qtbot, desk).chosen_key_type() == pool
+    with desk.database.unit_of_work() as session:
+        ConfigRepository(session).update_key_type(owner.id, replace(owner, owners_default=True))
+    dialog = dialog_for(qtbot, desk)
+    assert dialog.key_type.currentText() == "Owner" and dialog.print_lines() == ["Welcome home", "Owner card", ""]
 
 
 def test_refused_fields_are_marked_one_by_one_then_the_key_is_created(
@@ -159,8 +212,8 @@ def test_the_license_plate_is_offered_only_where_salto_receives_plates(
             desk.administration.id,
             AdministrationSettings(**{**current, "salto_version": "1.20", "include_license_plate": True}),
         )
-    dialog = OwnerKeyDialog(desk.context, plates, desk.owner("o1"), desk.key_types())
-    qtbot.addWidget(dialog)
+    assert plates.carries_license_plate
+    dialog = dialog_for(qtbot, desk)
     dialog.set_rooms(["101"])
     assert dialog.license_plate.isEnabled() and "print info line 3" in dialog.license_plate.toolTip()
     dialog.license_plate.setText(" 12-ABC-3 ")
@@ -168,3 +221,16 @@ def test_the_license_plate_is_offered_only_where_salto_receives_plates(
     assert dialog.invalid_fields() == [] and dialog.key is not None
     (stored,) = desk.owner_keys("o1")
     assert stored.license_plate == "12-ABC-3"
+
+
+def test_the_rooms_and_a_refusal_are_shown_whole_not_squeezed(
+    make_owners_desk: OwnersDeskFactory, qtbot: QtBot
+) -> None:
+    dialog = dialog_for(qtbot, make_owners_desk(), "o3")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.rooms.height() >= dialog.rooms.minimumSizeHint().height()
+    qtbot.keyClicks(dialog.rooms.fields[0], "Chalet Duinzicht Noord 12")
+    message = dialog.rooms.message
+    qtbot.waitUntil(lambda: message.height() >= message.heightForWidth(message.width()), timeout=WAIT_MS)
+    assert dialog.rooms.fields[0].height() >= dialog.rooms.fields[0].minimumSizeHint().height()

@@ -143,6 +143,24 @@ def test_create_a_key_type_with_print_info_and_access(qtbot: QtBot, make_desk: D
     assert page.key_types.item(page.key_types.currentRow(), 0).text() == "Owner"
 
 
+def test_the_owners_default_check_box_marks_one_key_type_and_unmarks_the_other(
+    qtbot: QtBot, make_desk: DeskFactory
+) -> None:
+    desk = make_desk()
+    owner = add_key_type(desk.database, desk.administration, name="Owner", owners_default=True)
+    page = page_for(qtbot, desk)
+    page.select_key_type(owner.id)
+    dialog = opened(qtbot, page.open_key_type(edit=True))
+    assert dialog.owners_default.isChecked() and dialog.owners_default.text() == "Owners' default key type"
+    dialog.reject()
+    page.select_key_type(desk.key_type.id)
+    dialog = opened(qtbot, page.open_key_type(edit=True))
+    assert not dialog.owners_default.isChecked()
+    dialog.owners_default.setChecked(True)
+    accept(qtbot, dialog)
+    assert [(each.name, each.owners_default) for each, _ in key_types(desk)] == [("Guest", True), ("Owner", False)]
+
+
 def test_an_invalid_key_type_keeps_the_dialog_open_with_the_reason(qtbot: QtBot, make_desk: DeskFactory) -> None:
     desk = make_desk()
     with_pms_choices(desk)

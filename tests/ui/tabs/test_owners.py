@@ -14,6 +14,7 @@ from ui.dialogs.owner_key import OwnerKeyDialog
 from ui.models.owners import Column
 from ui.tabs.owners import OwnersTab
 from ui.tabs.read_key import ReadKeyTab
+from ui.widgets.room_editor import RoomEditor
 
 __all__ = ["make_owners_desk"]
 
@@ -37,15 +38,19 @@ def search(qtbot: QtBot, tab: OwnersTab, text: str) -> None:
 
 
 def open_add_key(qtbot: QtBot, tab: OwnersTab) -> OwnerKeyDialog:
+    """+Key: the dialog opens once the owner's key set-up is read."""
     tab.add_key_button.click()
+    assert not tab.add_key_button.isEnabled()  # no second dialog while the first is prepared
+    qtbot.waitUntil(lambda: tab.dialog is not None, timeout=WAIT_MS)
     dialog = tab.dialog
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None and dialog.isVisible() and tab.add_key_button.isEnabled()
     return dialog
 
 
 def create_key(qtbot: QtBot, tab: OwnersTab, rooms: list[str]) -> KeyData:
     """+Key with these rooms; returns once the tab shows the new key with its details."""
     dialog = open_add_key(qtbot, tab)
+    assert isinstance(dialog.rooms, RoomEditor)
     dialog.set_rooms(rooms)
     with qtbot.waitSignal(dialog.created, timeout=WAIT_MS) as created:
         dialog.create_button.click()
@@ -174,7 +179,9 @@ def test_print_then_delete_an_owner_key_through_the_key_panel(make_owners_desk: 
     assert tab.key_panel.key() is None
 
 
-def test_an_owner_key_is_edited_through_the_key_panel(make_owners_desk: OwnersDeskFactory, qtbot: QtBot) -> None:
+def test_an_owner_key_is_edited_through_the_key_panel_with_the_room_editor_of_add_key(
+    make_owners_desk: OwnersDeskFactory, qtbot: QtBot
+) -> None:
     desk = make_owners_desk()
     tab = owners_tab(qtbot, desk)
     tab.select((desk.administration.id, "o1"))
@@ -187,11 +194,13 @@ def test_an_owner_key_is_edited_through_the_key_panel(make_owners_desk: OwnersDe
     qtbot.waitUntil(lambda: isinstance(tab.key_panel.dialog, KeyDataDialog), timeout=WAIT_MS)
     dialog = tab.key_panel.dialog
     assert isinstance(dialog, KeyDataDialog)
-    assert dialog.rooms.rooms() == ["101"] and dialog.rooms.combos[1].findText("Chalet Zee") > 0
-    dialog.rooms.set_rooms(["101", "102"])
+    assert isinstance(dialog.rooms, RoomEditor)  # the editor +Key uses (create_key)
+    assert dialog.rooms.rooms() == ["101"] and dialog.rooms.fields[1].findText("Chalet Zee") > 0
+    dialog.rooms.add_room()
+    qtbot.keyClicks(dialog.rooms.fields[1], "Pool house")  # typed: no PMS object has that door
     with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
         dialog.save_button.click()
-    qtbot.waitUntil(lambda: desk.owner_keys("o1")[0].rooms == ("101", "102"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: desk.owner_keys("o1")[0].rooms == ("101", "Pool house"), timeout=WAIT_MS)
     assert desk.owner_keys("o1")[0].holder == key.holder
 
 
