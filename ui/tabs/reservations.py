@@ -145,6 +145,7 @@ class ReservationsTab(QWidget):
         language = self._language
         self.count_label = QLabel()
         self.count_label.setObjectName("reservation_count")
+        self.count_label.setWordWrap(True)  # a long count never widens the window past a small screen
         self.model = ReservationsModel(language, self)
         self.proxy = ReservationsProxy(self)
         self.proxy.setSourceModel(self.model)

@@ -187,6 +187,15 @@ def test_dutch_wording(qtbot: QtBot, make_desk: DeskFactory) -> None:
     assert tab.proxy.headerData(Column.GUEST, Qt.Orientation.Horizontal) == "Gast"
 
 
+def test_a_long_count_wraps_instead_of_widening_the_window_past_a_small_screen(
+    qtbot: QtBot, make_desk: DeskFactory
+) -> None:
+    tab = open_tab(qtbot, make_desk(language="nl"))
+    count = "500 reserveringen (de eerste 500: typ meer om de zoekopdracht te verfijnen)"
+    tab.count_label.setText(count)
+    assert tab.count_label.minimumSizeHint().width() < tab.count_label.fontMetrics().horizontalAdvance(count) / 2
+
+
 # --- +Key, Edit... and the keyboard ------------------------------------------------------------------
 
 
