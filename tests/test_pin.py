@@ -62,6 +62,15 @@ def test_require_pin_raises_a_clear_message_for_a_wrong_pin() -> None:
     require_pin("2468", stored)
     with pytest.raises(WrongPin) as caught:
         require_pin("2469", stored)
-    assert caught.value.user_message("en").startswith("That is not the manager PIN.")
-    assert "salto-desk pin clear" in caught.value.user_message("en")  # the way back in when nobody knows it
-    assert "pincode" in caught.value.user_message("nl")
+    assert caught.value.user_message("en") == "That is not the manager PIN. Type it again."
+    assert caught.value.user_message("nl") == "Dat is niet de beheerders-pincode. Typ hem opnieuw."
+
+
+def test_a_wrong_pin_says_nothing_about_how_to_remove_the_pin() -> None:
+    """Whoever stands at the lock screen learns only that the PIN was wrong (the guide tells managers the rest)."""
+    stored = hash_pin("2468", FAST)
+    with pytest.raises(WrongPin) as caught:
+        require_pin("0000", stored)
+    for language in ("en", "nl"):
+        said = caught.value.user_message(language).casefold()
+        assert "clear" not in said and "salto-desk" not in said and "remove" not in said and "verwijder" not in said

@@ -7,15 +7,17 @@ enough to spare them, its last few characters, so a manager can tell which key i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.pms.client import BexClient
-from salto_desk.pms.settings import DEFAULT_BASE_URL, PmsSettings
+from salto_desk.pms.settings import DEFAULT_BASE_URL, PmsSettings, RetryPolicy
 from salto_desk.secrets import PMS_API_KEY, InsecureKeyringError, SecretStore
 from salto_desk.storage.database import Database
 from salto_desk.storage.settings_repository import PMS_BASE_URL, SettingsRepository
 
+LISTED_IN_MESSAGE = 5
+"""How many of the administrations BEX lists an "unknown id" message names."""
 SHOWN_KEY_END = 4
 """How many last characters of a stored key the window shows; only for keys at least three times longer."""
 
@@ -44,6 +46,23 @@ class PmsConnectionState:
     """Why the keyring could not be read (then nothing is known about the key)."""
     keyring_usable: bool = True
     """False when this computer has no secure keyring at all, so no key can be stored."""
+
+
+@dataclass(frozen=True)
+class AdministrationCheck:
+    """What BEX says of an administration id typed on the administration page.
+
+    ``known`` is None when it could not be asked (no key, BEX unreachable...): then ``said`` says why, and the
+    id is not refused for it."""
+
+    pms_id: str
+    known: bool | None
+    said: Text
+
+
+def _listed(records: list[tuple[str, str | None]]) -> str:
+    shown = [f"{pms_id} ({name})" if name else pms_id for pms_id, name in records[:LISTED_IN_MESSAGE]]
+    return ", ".join(shown) + (", ..." if len(records) > LISTED_IN_MESSAGE else "")
 
 
 def _settings(base_url: str) -> PmsSettings:
@@ -97,3 +116,40 @@ class PmsConnection:
         with BexClient(key, settings) as client:
             pulled = client.administrations()
         return [each.name or each.id for each in pulled.records]
+
+    def check_administration(self, pms_id: str) -> AdministrationCheck:
+        """Whether BEX lists ``pms_id`` among the administrations the stored key sees; a BEX that cannot be
+        asked makes the answer "unknown", never a refusal."""
+        wanted = pms_id.strip()
+        try:
+            key = self.secrets.get(PMS_API_KEY)
+            if not key:
+                raise MissingApiKey()
+            with self.database.reading() as session:
+                base_url = SettingsRepository(session).get(PMS_BASE_URL) or ""
+            once = replace(_settings(base_url), retry=RetryPolicy(attempts=1))  # asked while typing: no waiting
+            with BexClient(key, once) as client:
+                records = [(each.id, each.name) for each in client.administrations().records]
+        except SaltoDeskError as error:
+            return AdministrationCheck(
+                wanted,
+                None,
+                Text(
+                    f"Could not check this id with BEX: {error.message.en}",
+                    f"Dit id kon niet bij BEX worden gecontroleerd: {error.message.nl}",
+                ),
+            )
+        names = dict(records)
+        if wanted in names:
+            name = names[wanted] or wanted
+            return AdministrationCheck(wanted, True, Text(f"BEX knows this administration: {name}.",
+                                                          f"BEX kent deze administratie: {name}."))  # fmt: skip
+        listed = _listed(records)
+        return AdministrationCheck(
+            wanted,
+            False,
+            Text(
+                f"BEX does not know the administration id {wanted!r} for this API key. It lists: {listed or 'none'}.",
+                f"BEX kent het administratie-id {wanted!r} niet voor deze API-sleutel. BEX toont: {listed or 'geen'}.",
+            ),
+        )

@@ -465,11 +465,15 @@ class PmsRepository:
         """The latest time any administration's pull was asked to wait until (BEX limits per API key)."""
         return self.session.scalar(select(func.max(PmsSyncStateRow.paused_until)))
 
-    def record_sync_failure(self, administration_pms_id: str, *, now: datetime, error: str) -> None:
-        """BEX could not be read: the cache stays as it was; ``offline_since`` keeps the first failure."""
+    def record_sync_failure(
+        self, administration_pms_id: str, *, now: datetime, error: str, offline: bool = True
+    ) -> None:
+        """BEX could not be read: the cache stays as it was; ``offline_since`` keeps the first failure. With
+        ``offline`` False BEX answered but refused this administration (it does not list it for the key):
+        the error is kept, and nothing says BEX is unreachable."""
         row = self._state_row(administration_pms_id)
         row.last_attempt_at, row.last_error = now, error
-        row.offline_since = row.offline_since or now
+        row.offline_since = (row.offline_since or now) if offline else None
         self.session.flush()
 
     def configuration_digest(self, administration_pms_id: str) -> str | None:

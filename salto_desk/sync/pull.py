@@ -96,9 +96,14 @@ class Puller:
                         [pms_id],
                         configured[pms_id].name,
                         Text(
-                            f"BEX does not list the administration {pms_id} for this API key.",
-                            f"BEX toont de administratie {pms_id} niet voor deze API-sleutel.",
+                            f"BEX does not know the administration id {pms_id!r} for this API key.",
+                            f"BEX kent het administratie-id {pms_id!r} niet voor deze API-sleutel.",
                         ),
+                        Text(
+                            "Correct the PMS administration id in Settings > Administration.",
+                            "Verbeter het PMS-administratie-id in Instellingen > Administratie.",
+                        ),
+                        offline=False,  # BEX answered: it is reachable, it just does not know this id
                     )
                 for bex in listing.records:
                     administration = configured.get(bex.id)
@@ -238,14 +243,17 @@ class Puller:
     def _problems(self, label: str, problems: Sequence[PmsRecordError]) -> Counts:
         return Counts(errors=tuple(f"{label}: {problem.user_message(self.language)}" for problem in problems))
 
-    def _failed(self, pms_ids: Sequence[str], label: str, message: Text, action: Text | None = None) -> Counts:
-        """BEX could not be read for these administrations: the cache stays, the failure is recorded."""
+    def _failed(
+        self, pms_ids: Sequence[str], label: str, message: Text, action: Text | None = None, *, offline: bool = True
+    ) -> Counts:
+        """BEX could not be read for these administrations: the cache stays, the failure is recorded (as BEX
+        being offline unless BEX answered and refused them)."""
         text = message(self.language) if action is None else f"{message(self.language)} {action(self.language)}"
         now = self.clock()
         with self.database.unit_of_work() as session:
             cache = PmsRepository(session)
             for pms_id in pms_ids:
-                cache.record_sync_failure(pms_id, now=now, error=text)
+                cache.record_sync_failure(pms_id, now=now, error=text, offline=offline)
         return Counts(errors=(f"{label}: {text}",))
 
     def _pause(self, pms_ids: Sequence[str], label: str, limited: PmsRateLimited, fetched: int | None) -> Counts:

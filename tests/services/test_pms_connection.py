@@ -95,3 +95,33 @@ def test_check_uses_the_stored_key_and_says_when_there_is_none(
     with pytest.raises(PmsError) as caught:
         connection.check(demo_pms.base_url)
     assert "BEX rejected the API key" in caught.value.user_message()
+
+
+def connected(database: Database, memory_keyring: MemoryKeyring, base_url: str) -> PmsConnection:
+    memory_keyring.secrets[STORED] = DEMO_API_KEY
+    with database.unit_of_work() as session:
+        SettingsRepository(session).set(PMS_BASE_URL, base_url)
+    return PmsConnection(database, SecretStore())
+
+
+def test_an_administration_id_is_checked_against_what_bex_lists_for_the_key(
+    database: Database, memory_keyring: MemoryKeyring, demo_pms: DemoPmsServer
+) -> None:
+    connection = connected(database, memory_keyring, demo_pms.base_url)
+    listed = demo_pms.store.all("administration")
+    first = listed[0]
+    known = connection.check_administration(f" {first.id} ")
+    assert known.known is True and known.pms_id == first.id and "BEX knows this administration" in known.said.en
+    unknown = connection.check_administration("abc")
+    assert unknown.known is False
+    assert unknown.said.en.startswith("BEX does not know the administration id 'abc' for this API key. It lists: ")
+    assert first.id in unknown.said.en and "kent het administratie-id 'abc' niet" in unknown.said.nl
+
+
+def test_an_id_that_cannot_be_checked_is_not_refused(database: Database, memory_keyring: MemoryKeyring) -> None:
+    connection = connected(database, memory_keyring, "http://127.0.0.1:9/v3")  # nothing listens on port 9
+    unreachable = connection.check_administration("123")
+    assert unreachable.known is None and unreachable.said.en.startswith("Could not check this id with BEX: ")
+    memory_keyring.secrets.clear()
+    no_key = connection.check_administration("123")
+    assert no_key.known is None and "No BEX API key" in no_key.said.en

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -296,3 +297,15 @@ def test_names_with_control_characters_are_kept_but_shown_without_them(world: Wo
         assert row.guest_name != reservation.guest_name  # the cache keeps what BEX sent
     labels = [key.holder.label for key in world.key_data()]
     assert labels and all(label.isprintable() for label in labels)
+
+
+def test_an_administration_id_bex_does_not_list_is_recorded_as_unknown_not_as_bex_offline(world: World) -> None:
+    with world.database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        config.update_administration(world.hotel.id, replace(config.administration(world.hotel.id), pms_id="abc"))
+    summary = world.sync()
+    assert any("does not know the administration id 'abc'" in error for error in summary.errors)
+    with world.database.unit_of_work() as session:
+        status = PmsRepository(session).sync_status(world.hotel.id)
+    assert status.offline_since is None  # BEX answered: nothing may say it cannot be reached
+    assert status.last_error is not None and "Settings > Administration" in status.last_error

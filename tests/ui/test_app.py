@@ -6,6 +6,7 @@ import argparse
 import functools
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ from salto_desk.moments import recent_text
 from salto_desk.paths import app_paths
 from salto_desk.secrets import PMS_API_KEY, SERVICE_NAME, SecretStore
 from salto_desk.services.audit_trail import start_database
+from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.leases import DeskProcess
 from ui import app as app_module
@@ -211,6 +213,23 @@ def test_the_offline_banner_while_bex_is_unreachable(qtbot: QtBot, window: MainW
         sync.run()
         qtbot.waitUntil(lambda: window.offline_banner.isHidden(), timeout=WAIT_MS)
         assert synced(window)
+
+
+def test_an_administration_id_bex_does_not_know_is_said_so_instead_of_bex_being_unreachable(
+    qtbot: QtBot, window: MainWindow, demo: Demo
+) -> None:
+    """BEX answers but does not list the id: the banner says the id is unknown, not that BEX cannot be reached."""
+    with demo.database.unit_of_work() as session:
+        config = ConfigRepository(session)
+        hotel = config.administrations()[0]
+        config.update_administration(hotel.id, replace(hotel, pms_id="abc"))
+    sync = window.context.sync
+    assert sync is not None
+    sync.run()
+    banner = window.offline_banner
+    qtbot.waitUntil(lambda: "does not know the administration id 'abc'" in banner.text(), timeout=WAIT_MS)
+    assert not banner.isHidden() and "cannot be reached" not in banner.text()
+    assert "Settings > Administration" in banner.text()
 
 
 def test_the_window_speaks_the_language_stored_on_this_desk(

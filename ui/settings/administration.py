@@ -46,6 +46,8 @@ from salto_desk.services.administrations import AdministrationForm
 from ui.context import DeskContext
 from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say
+from ui.settings.forms import align_labels, content_sized, scrolling
+from ui.settings.pms_id_check import PmsIdCheck
 from ui.style import Icon, set_icons
 
 _DEFAULTS = AdministrationSettings(pms_id="", name="", salto_endpoint="")
@@ -99,6 +101,7 @@ class AdministrationPage(LoadedPage):
         )
 
         self.pms_id = QLineEdit()
+        self.pms_check = PmsIdCheck(context, say, self.pms_id)
         self.name = QLineEdit()
         self.endpoint = QLineEdit()
         self.endpoint.setPlaceholderText(
@@ -185,6 +188,7 @@ class AdministrationPage(LoadedPage):
 
         general = QFormLayout()
         general.addRow(say("PMS administration id", "PMS-administratie-id"), self.pms_id)
+        general.addRow("", self.pms_check.message)
         general.addRow(say("Name", "Naam"), self.name)
         general.addRow(say("Time zone", "Tijdzone"), self.time_zone)
         general.addRow(say("Default check-in time", "Standaard incheckttijd"), self.check_in)
@@ -214,6 +218,12 @@ class AdministrationPage(LoadedPage):
             self.reply_timeout,
         )
 
+        content_sized(
+            self.baudrate, self.bytesize, self.parity, self.stopbits, self.version, self.license_plate_line,
+            self.check_in, self.check_out, self.eject, self.encoding, self.trailing, self.date_order,
+            self.reply_timeout,
+        )  # fmt: skip
+        align_labels(general, salto, serial, wire)
         left = QVBoxLayout()
         general_box = QGroupBox(say("Administration", "Administratie"))
         general_box.setLayout(general)
@@ -234,13 +244,14 @@ class AdministrationPage(LoadedPage):
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.loader.notice)
-        layout.addLayout(columns)
+        layout.addWidget(scrolling(columns), 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
         self.endpoint.textChanged.connect(self._update_enabled)
         self.version.textChanged.connect(self._update_enabled)
         self.license_plate.toggled.connect(self._update_enabled)
+        self.pms_check.changed.connect(self._update_enabled)
         self.save_button.clicked.connect(self.save)
         self.new_button.clicked.connect(self.start_new)
         self.delete_button.clicked.connect(self.ask_delete)
@@ -284,6 +295,7 @@ class AdministrationPage(LoadedPage):
 
     def _fill(self, settings: AdministrationSettings, names: tuple[AuthorizationName, ...]) -> None:
         self.pms_id.setText(settings.pms_id)
+        self.pms_check.reset()
         self.name.setText(settings.name)
         self.endpoint.setText(settings.salto_endpoint)
         _select(self.baudrate, settings.serial_baudrate)
@@ -336,7 +348,7 @@ class AdministrationPage(LoadedPage):
         self.license_plate.setEnabled(plate_possible or self.license_plate.isChecked())
         self.license_plate_line.setEnabled(self.license_plate.isChecked())
         idle = not self.busy and not self.loading
-        self.save_button.setEnabled(idle)
+        self.save_button.setEnabled(idle and not self.pms_check.unknown)
         self.new_button.setEnabled(idle)
         self.delete_button.setEnabled(idle and self.administration is not None)
 

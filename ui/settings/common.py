@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from ui.models.rows import READ_ONLY, Cell, fill_cells
+from ui.settings.forms import SCREEN_BUDGET
 from ui.style import Tone, is_marked_invalid, mark_invalid, set_tone
+from ui.widgets.fitting_dialog import FittingDialog
 from ui.workers.calls import CoreCalls
 
 T = TypeVar("T")
@@ -36,6 +38,8 @@ T = TypeVar("T")
 LOADING_NOTICE_MS = 300
 """A load that takes longer than this says "Loading..."; a quicker one never flickers the notice."""
 LOADING = Text("Loading...", "Laden...")
+DIALOG_WIDTH_CHARACTERS = 64
+"""A settings dialog is at least this many average characters wide: its fields, lists and messages fit."""
 CHECK_BOX = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
 """The flags of a check-box cell a user ticks."""
 
@@ -108,6 +112,43 @@ class FieldErrors:
 
     def marked(self) -> list[str]:
         return [name for name, widget in self.fields.items() if is_marked_invalid(widget)]
+
+
+class LiveCheck(QObject):
+    """Checks what is typed in ``field`` at each keystroke with ``check`` (a pure core function that raises
+    ``ValidationError``) and says what is wrong in ``message``, right under the field; ``changed`` follows
+    ``valid`` (a dialog turns OK on and off with it). An empty field is not valid but says nothing yet."""
+
+    changed = Signal(bool)
+
+    def __init__(self, field: QLineEdit, say: Say, check: Callable[[str], object] | None = None) -> None:
+        super().__init__(field)
+        self.field = field
+        self.say = say
+        self.check = check
+        self.message = MessageLabel()
+        self.valid = False
+        field.textChanged.connect(self.run)
+
+    def set_check(self, check: Callable[[str], object]) -> None:
+        self.check = check
+        self.run()
+
+    @Slot()
+    def run(self) -> None:
+        text, error = self.field.text(), None
+        if self.check is not None and text.strip():
+            try:
+                self.check(text)
+            except ValidationError as refused:
+                error = refused
+        self.valid = self.check is not None and bool(text.strip()) and error is None
+        mark_invalid(self.field, error is not None)
+        if error is None:
+            self.message.clear_message()
+        else:
+            self.message.show_error(self.say.error(error))
+        self.changed.emit(self.valid)
 
 
 class Question(QMessageBox):
@@ -290,13 +331,13 @@ def administration_list(administration_id: int | None, read: Callable[[int], lis
     return lambda: read(administration_id)
 
 
-class EditDialog(QDialog, Generic[T]):
+class EditDialog(FittingDialog, Generic[T]):
     """A form dialog whose OK stores through the core, off the GUI thread.
 
     ``store`` reads the form (on the GUI thread) and returns the core call that stores it. While that call
     runs the buttons are off; a refused save keeps the dialog open with the core's message at its field,
     a stored one closes it with the stored value in ``result_value``. A dialog that loads its form first
-    starts with ``set_ready(False)``.
+    starts with ``set_ready(False)``. It grows for its messages (``FittingDialog``).
     """
 
     def __init__(
@@ -317,8 +358,14 @@ class EditDialog(QDialog, Generic[T]):
         self.loader: Loader[Any] | None = None
         """Set by a dialog that reads its form through the core when it opens."""
         self._store = store
+        self._fitted = False
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * DIALOG_WIDTH_CHARACTERS)
 
     def showEvent(self, event: QShowEvent) -> None:
+        """The first show keeps the dialog within a 1024x768 screen (its lists would ask for more)."""
+        if not self._fitted:
+            self._fitted = True
+            self.resize(self.size().boundedTo(SCREEN_BUDGET))
         super().showEvent(event)
         if self.loader is not None:
             self.loader.shown()

@@ -1,7 +1,9 @@
 """SALTO door/room names per PMS object: empty (or the object's own name) means the PMS name is used.
 
-The rows are read through the core when the page is first shown; Save stores every change through the
-core in one unit of work.
+The rows are read through the core when the page is first shown, and again after every PMS sync (this
+desk's or the leading desk's): the objects of an administration arrive with the sync, which may run after
+the page was first shown. Names typed but not yet saved survive that reload. Save stores every change
+through the core in one unit of work.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class DoorNamesPage(LoadedPage):
         self.say = say = Say(context.language)
         self.administration_id: int | None = None
         self.rows: list[DoorRow] = []
+        self.rows_of: int | None = None
+        """The administration whose objects the rows are."""
         self.saving = False
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(say("Filter objects", "Objecten filteren"))
@@ -76,6 +80,7 @@ class DoorNamesPage(LoadedPage):
         layout.addWidget(self.message)
         self.filter.textChanged.connect(self._apply_filter)
         self.save_button.clicked.connect(self.save)
+        context.events.pms_synced.connect(self._synced)
         self._show_rows([])
 
     def show_administration(self, administration_id: int | None) -> None:
@@ -83,19 +88,39 @@ class DoorNamesPage(LoadedPage):
         self.errors.clear()
         self.refresh()
 
+    @Slot(object)
+    def _synced(self, _summary: object) -> None:
+        """A sync stored PMS data: objects may have come or gone (now when shown, else when next shown)."""
+        if self.administration_id is not None:
+            self.refresh()
+
     def _fetch(self) -> Callable[[], list[DoorRow]]:
         return administration_list(self.administration_id, self.context.services.door_names.rows)
 
+    def typed(self) -> dict[str, str]:
+        """The door names typed but not saved, by PMS object id."""
+        return {
+            row.pms_id: text
+            for index, row in enumerate(self.rows)
+            if (text := item_at(self.doors, index, DOOR_COLUMN).text()) != row.door_name
+        }
+
     def _show_rows(self, rows: list[DoorRow]) -> None:
-        self.rows = rows
+        typed = self.typed() if self.rows_of == self.administration_id else {}
+        self.rows, self.rows_of = rows, self.administration_id
         fill_cells(
             self.doors,
             [
-                (cell(row.object_name or row.pms_id, row.pms_id), cell(row.object_type), cell(row.door_name))
+                (
+                    cell(row.object_name or row.pms_id, row.pms_id),
+                    cell(row.object_type),
+                    cell(typed.get(row.pms_id, row.door_name)),
+                )
                 for row in rows
             ],
             (READ_ONLY, READ_ONLY),  # the door name (DOOR_COLUMN) keeps Qt's default flags: editable
         )
+        self.doors.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         self._update_buttons()
         self._apply_filter()
@@ -133,8 +158,12 @@ class DoorNamesPage(LoadedPage):
 
     def _saved(self, changed: int) -> None:
         self.saving = False
+        self.rows_of = None  # what was typed is stored: the rows read next show it
         self.refresh()
-        self.message.show_ok(self.say(f"{changed} door names saved.", f"{changed} deurnamen opgeslagen."))
+        if changed == 1:
+            self.message.show_ok(self.say("1 door name saved.", "1 deurnaam opgeslagen."))
+        else:
+            self.message.show_ok(self.say(f"{changed} door names saved.", f"{changed} deurnamen opgeslagen."))
         if changed:
             self.context.events.config_changed.emit()
 

@@ -10,16 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from salto_desk.keys.model import Administration, Encoder, EncoderSettings
 from salto_desk.operations.salto_operations import CardReport
 from salto_desk.protocol.client import Progress, Stage
 from salto_desk.protocol.errors import Cancelled
-from salto_desk.services.encoders import EncoderSite
+from salto_desk.services.encoders import EncoderForm, EncoderSite, check_identifier
 from ui.context import DeskContext
 from ui.settings.common import (
     EditDialog,
+    LiveCheck,
     LoadedPage,
     Loader,
     MessageLabel,
@@ -44,7 +45,8 @@ class PingDone:
 
 
 class EncoderDialog(EditDialog[Encoder]):
-    """Name and SALTO identifier of a new encoder, or of one read through the core when the dialog opens."""
+    """Name and SALTO encoder ID of a new encoder, or of one read through the core when the dialog opens; the
+    ID is checked as it is typed (``check_identifier``, by the rule read with the form) and OK waits for it."""
 
     def __init__(
         self, context: DeskContext, say: Say, administration_id: int, encoder_id: int | None, parent: QWidget | None
@@ -53,31 +55,44 @@ class EncoderDialog(EditDialog[Encoder]):
         self.encoders = encoders = context.services.encoders
         self.administration_id = administration_id
         self.encoder_id = encoder_id
+        self.loaded = False
         self.name = QLineEdit()
         self.name.setPlaceholderText(say("Where it stands, e.g. Reception left", "Waar hij staat, bv. Receptie links"))
         self.external_id = QLineEdit()
         self.external_id.setPlaceholderText(say("Ask your installer", "Vraag uw installateur"))
+        self.id_check = LiveCheck(self.external_id, say)
         self.errors.fields = {"name": self.name, "external_id": self.external_id}
         form = QFormLayout()
         form.addRow(say("Name", "Naam"), self.name)
-        form.addRow(
-            say("External identifier (SALTO encoder ID)", "Externe identificatie (SALTO-encoder-ID)"), self.external_id
+        form.addRow(say("SALTO encoder ID", "SALTO-encoder-ID"), self.external_id)
+        form.addRow("", self.id_check.message)
+        self.loader = Loader(
+            self,
+            context.calls,
+            say,
+            lambda: lambda: encoders.form(administration_id, encoder_id),
+            self._fill,
+            self.show_load_error,
         )
         layout = QVBoxLayout(self)
-        if encoder_id is not None:
-            self.loader = Loader(
-                self, context.calls, say, lambda: lambda: encoders.one(encoder_id), self._fill, self.show_load_error
-            )
-            layout.addWidget(self.loader.notice)
-            self.set_ready(False)
+        layout.addWidget(self.loader.notice)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self.id_check.changed.connect(self._update_ok)
+        self.set_ready(False)
 
-    def _fill(self, encoder: Encoder) -> None:
-        self.name.setText(encoder.name)
-        self.external_id.setText(encoder.external_id)
-        self.set_ready(True)
+    def _fill(self, form: EncoderForm) -> None:
+        if form.encoder is not None:
+            self.name.setText(form.encoder.name)
+            self.external_id.setText(form.encoder.external_id)
+        self.loaded = True
+        rule = form.rule
+        self.id_check.set_check(lambda value: check_identifier(value, rule))
+
+    @Slot()
+    def _update_ok(self) -> None:
+        self.set_ready(self.loaded and self.id_check.valid)
 
     def _store(self) -> Callable[[], Encoder]:
         encoders, encoder_id = self.encoders, self.encoder_id
@@ -102,7 +117,7 @@ class EncodersPage(LoadedPage):
         self.test_job: CallHandle | None = None
         self.test_lines: list[str] = []
         self._pinged = False
-        self.encoders = table([say("Name", "Naam"), say("External identifier", "Externe identificatie")])
+        self.encoders = table([say("Name", "Naam"), say("SALTO encoder ID", "SALTO-encoder-ID")])
         self.add_button = QPushButton(say("+Encoder", "+Encoder"))
         self.edit_button = QPushButton(say("Edit", "Wijzigen"))
         self.delete_button = QPushButton(say("Delete", "Verwijderen"))
@@ -113,6 +128,13 @@ class EncodersPage(LoadedPage):
         self.message = MessageLabel()
         self.test_result = QLabel()
         self.test_result.setWordWrap(True)
+        self.named = QCheckBox(
+            say(
+                "SALTO knows the encoders by name (not by number): the encoder ID may be a name",
+                "SALTO kent de encoders bij naam (niet bij nummer): de encoder-ID mag een naam zijn",
+            )
+        )
+        self.named.setEnabled(False)  # until the stored choice is read
         self.loader = Loader(
             self,
             context.calls,
@@ -130,6 +152,7 @@ class EncodersPage(LoadedPage):
         layout.addLayout(buttons)
         layout.addWidget(self.loader.notice)
         layout.addWidget(self.encoders, 1)
+        layout.addWidget(self.named)
         layout.addWidget(self.test_result)
         layout.addWidget(self.message)
         self.add_button.clicked.connect(lambda: self.open_encoder(edit=False))
@@ -139,6 +162,7 @@ class EncodersPage(LoadedPage):
         self.test_button.clicked.connect(self.test)
         self.cancel_button.clicked.connect(self.cancel_test)
         self.encoders.itemSelectionChanged.connect(self._update_buttons)
+        self.named.clicked.connect(self.set_named)
         self._update_buttons()
 
     @property
@@ -151,10 +175,15 @@ class EncodersPage(LoadedPage):
         self.message.clear_message()
         self.refresh()
 
-    def _fetch(self) -> Callable[[], list[Encoder]]:
-        return administration_list(self.administration_id, self.context.services.encoders.listed)
+    def _fetch(self) -> Callable[[], tuple[list[Encoder], bool]]:
+        encoders = self.context.services.encoders
+        listed = administration_list(self.administration_id, encoders.listed)
+        return lambda: (listed(), encoders.named_identifiers())
 
-    def _show_list(self, encoders: list[Encoder]) -> None:
+    def _show_list(self, answer: tuple[list[Encoder], bool]) -> None:
+        encoders, named = answer
+        self.named.setChecked(named)
+        self.named.setEnabled(True)
         selected = selected_data(self.encoders)
         fill_read_only(
             self.encoders, [(cell(encoder.name, encoder.id), cell(encoder.external_id)) for encoder in encoders]
@@ -190,6 +219,29 @@ class EncodersPage(LoadedPage):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    @Slot(bool)
+    def set_named(self, named: bool) -> None:
+        """Store whether encoder IDs may be names (for every administration of this database)."""
+        encoders = self.context.services.encoders
+        self.named.setEnabled(False)
+        self.message.clear_message()
+        self.context.calls.run(
+            self, lambda: encoders.set_named_identifiers(named), self._named_stored, self._named_failed
+        )
+
+    def _named_stored(self, named: bool) -> None:
+        self.named.setEnabled(True)
+        self.message.show_ok(
+            self.say("Encoder IDs may now be names.", "Encoder-ID's mogen nu namen zijn.")
+            if named
+            else self.say("Encoder IDs are numbers.", "Encoder-ID's zijn getallen.")
+        )
+
+    def _named_failed(self, error: Exception) -> None:
+        self.named.setEnabled(True)
+        self.named.setChecked(not self.named.isChecked())
+        self.message.show_error(self.say.error(error))
 
     @Slot()
     def _saved(self) -> None:

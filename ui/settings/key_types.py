@@ -118,7 +118,15 @@ class KeyTypeDialog(EditDialog[KeyType]):
         layout.addWidget(self.hint)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self.loaded = False
+        for line in self.print_info:
+            line.textChanged.connect(self._update_ok)
         self.set_ready(False)
+
+    @Slot()
+    def _update_ok(self) -> None:
+        """OK waits for the form and for print info that fits the card (the counters say which line not)."""
+        self.set_ready(self.loaded and self.print_info_lines.fit())
 
     def _fill(self, form: KeyTypeForm) -> None:
         key_type = form.key_type
@@ -144,7 +152,8 @@ class KeyTypeDialog(EditDialog[KeyType]):
             (READ_ONLY, CHECK_BOX, CHECK_BOX),
         )
         self.hint.setVisible(not numbers)
-        self.set_ready(True)
+        self.loaded = True
+        self._update_ok()
 
     def _store(self) -> Callable[[], KeyType]:
         key_types, key_type_id, settings = self.key_types, self.key_type_id, self.settings()

@@ -7,7 +7,10 @@ pages only show and collect. Nothing is read before the tab is first shown, and 
 in front: each page reads what it shows when it is first shown.
 
 "This desk" (the language of this PC) stays open when the PIN locks the rest: while locked, the
-manager pages' tabs are hidden and a "Manager settings" tab asks for the PIN instead.
+manager pages' tabs are hidden and a "Manager settings" tab asks for the PIN instead. With a PIN, the
+manager pages lock as soon as the PIN is set, whenever the tab is left (another tab, the window
+minimized) and after a few minutes without a key or mouse event in them (``IdleWatch``); locking closes
+their open dialogs.
 """
 
 from __future__ import annotations
@@ -15,10 +18,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from salto_desk.keys.model import Administration
+from salto_desk.services.pin import PinState
 from ui.context import DeskContext
 from ui.settings.administration import AdministrationPage
 from ui.settings.common import LoadedPage, Say
@@ -27,7 +41,7 @@ from ui.settings.diagnostics import DiagnosticsPage
 from ui.settings.doors import DoorNamesPage
 from ui.settings.encoders import EncodersPage
 from ui.settings.key_types import KeyTypesPage
-from ui.settings.pin import LockPage, PinPage
+from ui.settings.pin import IdleWatch, LockPage, PinPage, within
 from ui.settings.pms import PmsPage
 from ui.style import Icon, icon
 
@@ -100,21 +114,28 @@ class SettingsTab(QWidget):
         self.lock_page.unlocked.connect(self._show_content)
         self.lock_button.clicked.connect(self.lock)
         self.pin_page.known.connect(self._pin_known)
+        self.pin_page.changed.connect(self._pin_changed)
         self.pages.currentChanged.connect(self._update_chooser)
+        self.idle = IdleWatch(self)
+        self.idle.idle.connect(self._idle)
         self._pin_set = True  # locked until the core says whether a PIN is set
         self.pin_asked = False
         self.pin_checked = False
         self.loading_administrations = False
         self._chooser_load = 0
         self._set_locked(True)
-        self.lock_button.hide()
 
     def showEvent(self, event: QShowEvent) -> None:
         """The first time the tab is shown, ask the core whether a PIN locks it (nothing is read before)."""
         super().showEvent(event)
         if not self.pin_asked:
             self.pin_asked = True
-            self.context.calls.run(self, self.context.services.pin.is_set, self._first_pin_answer, self._pin_unknown)
+            self.context.calls.run(self, self.context.services.pin.state, self._first_pin_answer, self._pin_unknown)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Leaving the tab (or minimizing the window) locks the manager pages behind the PIN."""
+        super().hideEvent(event)
+        self.lock()
 
     @property
     def loading(self) -> bool:
@@ -133,16 +154,49 @@ class SettingsTab(QWidget):
 
     @Slot()
     def lock(self) -> None:
-        """Hide the manager pages behind the PIN screen (only when a manager PIN is set)."""
-        if self._pin_set:
-            self._set_locked(True)
-            self.pages.setCurrentWidget(self.lock_page)
-            self.lock_page.pin.setFocus()
+        """Hide the manager pages behind the PIN screen (only when a manager PIN is set); their open dialogs
+        close unsaved."""
+        if not self._pin_set:
+            return
+        for window in QApplication.topLevelWidgets():
+            if isinstance(window, QDialog) and window.isVisible() and within(self, window):
+                window.reject()
+        self._set_locked(True)
+        self.pages.setCurrentWidget(self.lock_page)
+        self.lock_page.pin.setFocus()
 
-    def _first_pin_answer(self, is_set: bool) -> None:
-        self.pin_checked = True
-        self._pin_known(is_set)
+    @Slot()
+    def _idle(self) -> None:
+        minutes = self.idle.minutes
+        self.lock()
+        self.lock_page.message.show_info(
+            self.say(
+                f"The settings were locked after {minutes} minute{'' if minutes == 1 else 's'} without use.",
+                f"De instellingen zijn vergrendeld na {minutes} {'minuut' if minutes == 1 else 'minuten'} "
+                "zonder gebruik.",
+            )
+        )
+
+    @Slot(bool)
+    def _pin_changed(self, is_set: bool) -> None:
+        """A PIN set (or changed) here locks at once: whoever set it must show they know it."""
+        self._pin_set = is_set
         if is_set:
+            self.lock()
+            self.lock_page.message.show_info(
+                self.say(
+                    "The manager PIN is set: the settings are locked. Enter the PIN to go on.",
+                    "De beheerders-pincode is ingesteld: de instellingen zijn vergrendeld. Vul de pincode in om "
+                    "verder te gaan.",
+                )
+            )
+        else:
+            self._guard()
+
+    def _first_pin_answer(self, state: PinState) -> None:
+        self.pin_checked = True
+        self._pin_known(state)
+        if state.is_set:
             self.lock()
         else:
             self._show_content()
@@ -152,16 +206,28 @@ class SettingsTab(QWidget):
         self.pin_asked = False
         self.lock_page.message.show_error(self.say.error(error))
 
-    @Slot(bool)
-    def _pin_known(self, is_set: bool) -> None:
-        self._pin_set = is_set
-        self.lock_button.setVisible(is_set)
+    @Slot(object)
+    def _pin_known(self, state: PinState) -> None:
+        self._pin_set = state.is_set
+        self.idle.set_minutes(state.idle_minutes)
+        self._guard()
 
     def _set_locked(self, locked: bool) -> None:
+        """Show the lock screen or the manager pages."""
         self.pages.setTabVisible(self.pages.indexOf(self.lock_page), locked)
         for page in self.manager_pages:
             self.pages.setTabVisible(self.pages.indexOf(page), not locked)
+        self._guard()
         self._update_chooser()
+
+    def _guard(self) -> None:
+        """Lock (and the idle watch) only while a PIN guards open manager pages."""
+        guarded = self._pin_set and self.pin_checked and not self.locked
+        self.lock_button.setVisible(guarded)
+        if guarded:
+            self.idle.arm()
+        else:
+            self.idle.disarm()
 
     @Slot()
     def _update_chooser(self) -> None:

@@ -148,6 +148,10 @@ class PrintInfoLines:
         self.encoding = encoding
         self._show_counts()
 
+    def fit(self) -> bool:
+        """Whether every line fits the card as SALTO receives it (a form keeps OK off until they do)."""
+        return all(len(as_printed(edit.text(), self.encoding)) <= TEXT_LINE_LENGTH for edit in self.edits)
+
     def _show_counts(self) -> None:
         changed = []
         for number, (edit, counter) in enumerate(zip(self.edits, self.counters, strict=True), 1):

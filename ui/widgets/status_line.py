@@ -245,12 +245,17 @@ class DeskStatusLine(QObject):
         successes = [status.last_success_at for status in statuses if status.last_success_at is not None]
         offline = [status.offline_since for status in statuses if status.offline_since is not None]
         errors = [status.last_error for status in statuses if status.last_error and status.offline_since]
+        refused = [status.last_error for status in statuses if status.last_error and not status.offline_since]
         if self._sync_failure is not None:
             errors.append(self._sync_failure)
         if self._sync_failed_at is not None:
             offline.append(self._sync_failed_at)
         self.offline_banner.setVisible(bool(offline))
         self._show_sync_state(successes, offline, errors)
+        if refused and not offline:  # BEX answered but refused an administration (an unknown id...): say that
+            self.offline_banner.setText("\n".join(refused))
+            self.offline_banner.setToolTip("")
+            self.offline_banner.show()
         leader = self._sync_leader
         if leader is not None:
             elsewhere = SYNC_ELSEWHERE(tr).format(desk=leader.holder.desk, since=self._clock_text(leader.acquired_at))

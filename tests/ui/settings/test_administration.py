@@ -5,8 +5,12 @@ from datetime import time
 from PySide6.QtCore import Qt, QTime
 from pytestqt.qtbot import QtBot
 
+from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
 from salto_desk.keys.model import Administration, AuthorizationName
-from salto_desk.storage import ConfigRepository, Database
+from salto_desk.secrets import PMS_API_KEY
+from salto_desk.storage import ConfigRepository, Database, SettingsRepository
+from salto_desk.storage.settings_repository import PMS_BASE_URL
+from tests.conftest import MemoryKeyring
 from tests.storage.helpers import add_administration
 from tests.ui.desk import WAIT_MS, DeskFactory
 from tests.ui.items import python_made
@@ -221,3 +225,43 @@ def test_a_quick_change_of_administration_ends_on_the_last_one(qtbot: QtBot, mak
         page.show_administration(administration.id)
     wait_loaded(qtbot, page)
     assert page.name.text() == "Park De Wielewaal" and page.administration == administration
+
+
+def connect_to(desk_database: Database, memory_keyring: MemoryKeyring, base_url: str) -> None:
+    memory_keyring.secrets[("salto-desk", PMS_API_KEY)] = DEMO_API_KEY
+    with desk_database.unit_of_work() as session:
+        SettingsRepository(session).set(PMS_BASE_URL, base_url)
+
+
+def typed_id(qtbot: QtBot, page: AdministrationPage, pms_id: str) -> str:
+    """Type an id as a person does, let the pause pass, and wait for what BEX said of it."""
+    page.pms_id.selectAll()
+    qtbot.keyClicks(page.pms_id, pms_id)
+    assert page.pms_check.timer.isActive()
+    page.pms_check.timer.timeout.emit()  # the pause after the last keystroke
+    qtbot.waitUntil(lambda: not page.pms_check.checking, timeout=WAIT_MS)
+    return page.pms_check.message.text()
+
+
+def test_the_pms_id_is_checked_with_bex_as_it_is_typed(
+    qtbot: QtBot, make_desk: DeskFactory, memory_keyring: MemoryKeyring
+) -> None:
+    with DemoPmsServer(seed=3, reservations=1) as server:
+        page, _administration, database = page_for(qtbot, make_desk)
+        connect_to(database, memory_keyring, server.base_url)
+        assert not page.pms_check.message.isVisibleTo(page)  # the stored id is not asked about
+        said = typed_id(qtbot, page, "abc")
+        assert "BEX does not know the administration id 'abc' for this API key" in said
+        assert not page.save_button.isEnabled() and page.errors.marked() == ["pms_id"]
+        known = server.store.all("administration")[0].id
+        assert "BEX knows this administration" in typed_id(qtbot, page, known)
+        assert page.save_button.isEnabled() and page.errors.marked() == []
+
+
+def test_a_pms_id_bex_cannot_be_asked_about_is_not_refused(
+    qtbot: QtBot, make_desk: DeskFactory, memory_keyring: MemoryKeyring
+) -> None:
+    page, _administration, database = page_for(qtbot, make_desk)
+    connect_to(database, memory_keyring, "http://127.0.0.1:9/v3")  # nothing listens there
+    assert typed_id(qtbot, page, "4711").startswith("Could not check this id with BEX: ")
+    assert page.save_button.isEnabled() and page.errors.marked() == []

@@ -4,7 +4,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import DoorNameSettings
+from salto_desk.pms.models import InventoryObject
 from salto_desk.storage import ConfigRepository
+from salto_desk.storage.pms_repository import PmsRepository
+from tests.storage.helpers import NOW, add_administration
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory
 from tests.ui.items import python_made
 from tests.ui.settings.helpers import shown, wait_loaded
@@ -65,7 +68,7 @@ def test_set_change_and_clear_door_names(qtbot: QtBot, make_desk: DeskFactory) -
     page.set_door_name("11", "Chalet 11")  # the object's own name: nothing to store
     save(qtbot, page)
     assert door_names(desk) == {"10": "101"}
-    assert "1 door names saved" in page.message.text()
+    assert "1 door name saved." in page.message.text()
     assert page.doors.item(0, DOOR_COLUMN).text() == "101"
     page.set_door_name("10", "")
     page.set_door_name("12", "112")
@@ -98,3 +101,61 @@ def test_without_synced_objects_the_page_says_so(qtbot: QtBot, make_desk: DeskFa
     page.show_administration(None)
     shown(qtbot, page)
     assert page.empty.isVisibleTo(page) and not page.save_button.isEnabled()
+
+
+HOTEL_BEX_ID = "2"
+
+
+def sync_hotel_rooms(desk: Desk, names: tuple[str, ...]) -> None:
+    """What a sync stores for the hotel: its rooms as PMS objects."""
+    with desk.database.unit_of_work() as session:
+        PmsRepository(session).store_objects(
+            HOTEL_BEX_ID,
+            [InventoryObject(f"h{name}", HOTEL_BEX_ID, name, None, (), None, None, NOW) for name in names],
+        )
+
+
+def object_names(page: DoorNamesPage) -> list[str]:
+    return [page.doors.item(row, 0).text() for row in range(page.doors.rowCount())]
+
+
+def test_objects_a_sync_brings_after_the_page_was_shown_appear_without_choosing_again(
+    qtbot: QtBot, make_desk: DeskFactory
+) -> None:
+    """The demo's hotel: Settings opened before the first sync had stored its rooms; F5 must fill the page."""
+    desk = make_desk()
+    hotel = add_administration(desk.database, pms_id=HOTEL_BEX_ID, name="Hotel", salto_endpoint="127.0.0.1:8091")
+    page = DoorNamesPage(desk.context)
+    page.show_administration(hotel.id)
+    shown(qtbot, page)
+    assert page.empty.isVisibleTo(page) and not page.doors.isVisibleTo(page)
+    sync_hotel_rooms(desk, ("404", "405"))
+    desk.context.events.pms_synced.emit(None)
+    qtbot.waitUntil(lambda: object_names(page) == ["404", "405"], timeout=WAIT_MS)
+    assert page.doors.isVisibleTo(page) and not page.empty.isVisibleTo(page) and page.save_button.isEnabled()
+
+
+def test_a_sync_while_names_are_typed_keeps_them(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    page = page_for(qtbot, desk)
+    page.set_door_name("11", "111")
+    with desk.database.unit_of_work() as session:
+        PmsRepository(session).store_objects("1", [InventoryObject("13", "1", "Chalet 13", None, (), None, None, NOW)])
+    desk.context.events.pms_synced.emit(None)
+    qtbot.waitUntil(lambda: page.doors.rowCount() == 4, timeout=WAIT_MS)
+    assert page.typed() == {"11": "111"}
+    save(qtbot, page)
+    assert door_names(desk) == {"11": "111"}
+    assert page.typed() == {}
+
+
+def test_a_page_hidden_during_a_sync_reads_again_when_shown(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    page = page_for(qtbot, desk)
+    page.hide()
+    with desk.database.unit_of_work() as session:
+        PmsRepository(session).store_objects("1", [InventoryObject("13", "1", "Chalet 13", None, (), None, None, NOW)])
+    desk.context.events.pms_synced.emit(None)
+    assert page.doors.rowCount() == 3 and not page.loading
+    page.show()
+    qtbot.waitUntil(lambda: page.doors.rowCount() == 4, timeout=WAIT_MS)

@@ -8,7 +8,7 @@ from salto_desk.storage import ConfigRepository
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory
 from tests.ui.items import python_made
 from tests.ui.settings.helpers import accept, opened, refused, shown, wait_loaded
-from ui.settings.encoders import EncodersPage
+from ui.settings.encoders import EncoderDialog, EncodersPage
 
 
 def encoders(desk: Desk) -> list[Encoder]:
@@ -22,6 +22,15 @@ def page_for(qtbot: QtBot, desk: Desk) -> EncodersPage:
     return shown(qtbot, page)
 
 
+def new_encoder(qtbot: QtBot, page: EncodersPage) -> EncoderDialog:
+    """The dialog for a new encoder once it has read its form (OK waits for a valid ID)."""
+    dialog = page.open_encoder(edit=False)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)
+    assert not dialog.ready
+    return dialog
+
+
 def run_test(qtbot: QtBot, page: EncodersPage) -> str:
     page.test()
     assert page.testing and not page.test_button.isEnabled()
@@ -33,7 +42,7 @@ def test_add_edit_and_delete_an_encoder(qtbot: QtBot, make_desk: DeskFactory) ->
     desk = make_desk()
     page = page_for(qtbot, desk)
     assert page.encoders.rowCount() == 1 and page.encoders.item(0, 1).text() == "1"
-    dialog = opened(qtbot, page.open_encoder(edit=False))
+    dialog = new_encoder(qtbot, page)
     dialog.name.setText("Back office")
     dialog.external_id.setText("2")
     accept(qtbot, dialog)
@@ -62,7 +71,7 @@ def test_add_edit_and_delete_an_encoder(qtbot: QtBot, make_desk: DeskFactory) ->
 def test_an_identifier_in_use_is_refused_at_its_field(qtbot: QtBot, make_desk: DeskFactory) -> None:
     desk = make_desk()
     page = page_for(qtbot, desk)
-    dialog = opened(qtbot, page.open_encoder(edit=False))
+    dialog = new_encoder(qtbot, page)
     dialog.name.setText("Second desk")
     dialog.external_id.setText("1")
     refused(qtbot, dialog)
@@ -131,3 +140,39 @@ def test_the_card_wait_can_be_cancelled(qtbot: QtBot, make_desk: DeskFactory) ->
     qtbot.waitUntil(lambda: not page.testing, timeout=WAIT_MS)
     assert page.test_result.text().endswith("Test cancelled.")
     assert not page.cancel_button.isVisibleTo(page)
+
+
+def test_the_encoder_id_is_checked_as_it_is_typed_and_ok_waits_for_a_number(
+    qtbot: QtBot, make_desk: DeskFactory
+) -> None:
+    desk = make_desk("nl")
+    page = page_for(qtbot, desk)
+    dialog = new_encoder(qtbot, page)
+    assert not dialog.id_check.message.isVisibleTo(dialog)  # nothing typed: nothing said yet, OK off
+    qtbot.keyClicks(dialog.external_id, "abc")
+    assert not dialog.ready and dialog.errors.marked() == ["external_id"]
+    assert not dialog.message.isVisibleTo(dialog)  # said at the field, before any OK
+    said = dialog.id_check.message.text()
+    assert dialog.id_check.message.isVisibleTo(dialog) and "is een getal" in said and "'abc'" in said
+    dialog.external_id.setText(" 12 ")
+    assert dialog.ready and not dialog.id_check.message.isVisibleTo(dialog)
+    dialog.external_id.setText("1" * 25)  # longer than SALTO's 24 characters
+    assert not dialog.ready and "24" in dialog.id_check.message.text()
+    dialog.reject()
+
+
+def test_encoder_names_are_taken_once_the_page_says_salto_knows_them_by_name(
+    qtbot: QtBot, make_desk: DeskFactory
+) -> None:
+    desk = make_desk()
+    page = page_for(qtbot, desk)
+    assert page.named.isEnabled() and not page.named.isChecked()
+    page.named.click()
+    qtbot.waitUntil(lambda: page.named.isEnabled(), timeout=WAIT_MS)
+    assert desk.context.services.encoders.named_identifiers()
+    dialog = new_encoder(qtbot, page)
+    dialog.name.setText("Kiosk")
+    dialog.external_id.setText("Online Encoder 1")
+    assert dialog.ready
+    accept(qtbot, dialog)
+    assert ("Kiosk", "Online Encoder 1") in {(each.name, each.external_id) for each in encoders(desk)}

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import shiboken6
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from salto_desk.paths import app_paths
@@ -18,6 +19,7 @@ from tests.services.helpers import statements
 from tests.storage.helpers import add_administration, add_key_type
 from tests.ui.desk import WAIT_MS, Desk, DeskFactory, make_desk
 from ui.context import DeskContext
+from ui.settings.forms import SCREEN_BUDGET
 from ui.settings.screens import settings_screens
 from ui.tabs.settings import SettingsTab
 
@@ -233,16 +235,103 @@ def test_this_desk_stays_open_while_the_manager_pages_are_locked(qtbot: QtBot, m
     assert tab.pages.currentWidget() is tab.lock_page
 
 
-def test_setting_a_pin_shows_the_lock_button(qtbot: QtBot, make_desk: DeskFactory) -> None:
+def unlock(qtbot: QtBot, tab: SettingsTab, pin: str) -> None:
+    tab.lock_page.pin.setText(pin)
+    tab.lock_page.unlock()
+    qtbot.waitUntil(lambda: not tab.locked, timeout=WAIT_MS)
+    wait_loaded(qtbot, tab)
+
+
+def test_setting_a_pin_locks_the_settings_at_once(qtbot: QtBot, make_desk: DeskFactory) -> None:
     desk = make_desk()
     tab = tab_for(qtbot, desk)
-    page = tab.pin_page
-    page.new.setText("8642")
-    page.repeat.setText("8642")
-    page.save()
-    qtbot.waitUntil(lambda: tab.lock_button.isVisibleTo(tab), timeout=WAIT_MS)
-    tab.lock()
-    assert tab.locked
+    assert not tab.lock_button.isVisibleTo(tab) and not tab.idle.armed  # no PIN: nothing to lock
+    show_page(qtbot, tab, tab.pin_page)
+    tab.pin_page.new.setText("8642")
+    tab.pin_page.repeat.setText("8642")
+    tab.pin_page.save()
+    qtbot.waitUntil(lambda: tab.locked, timeout=WAIT_MS)
+    assert tab.pages.currentWidget() is tab.lock_page
+    assert "the settings are locked" in tab.lock_page.message.text()
+    assert not tab.lock_button.isVisibleTo(tab)  # Lock only shows while the settings are open
+    unlock(qtbot, tab, "8642")
+    assert tab.lock_button.isVisibleTo(tab) and tab.idle.armed
+    tab.lock_button.click()
+    assert tab.locked and not tab.lock_button.isVisibleTo(tab) and not tab.idle.armed
+
+
+def test_removing_the_pin_leaves_the_settings_open_without_lock(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    set_pin(desk, "1357")
+    tab = tab_for(qtbot, desk)
+    unlock(qtbot, tab, "1357")
+    show_page(qtbot, tab, tab.pin_page)
+    tab.pin_page.current.setText("1357")
+    tab.pin_page.remove()
+    qtbot.waitUntil(lambda: not tab.lock_button.isVisibleTo(tab), timeout=WAIT_MS)
+    assert not tab.locked and not tab.idle.armed
+    tab.hide()
+    assert not tab.locked  # without a PIN, leaving the tab locks nothing
+
+
+def test_leaving_the_settings_tab_locks_them(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    set_pin(desk, "1357")
+    tab = tab_for(qtbot, desk)
+    unlock(qtbot, tab, "1357")
+    tab.hide()  # another tab of the window, or the window minimized
+    assert tab.locked and not tab.idle.armed
+    tab.show()
+    assert tab.locked and tab.pages.currentWidget() is tab.lock_page
+
+
+def test_the_settings_lock_after_the_idle_minutes_and_close_their_dialogs(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    set_pin(desk, "1357")
+    tab = tab_for(qtbot, desk)
+    assert tab.idle.timer.interval() == 5 * 60_000  # the default: five minutes
+    unlock(qtbot, tab, "1357")
+    show_page(qtbot, tab, tab.encoders_page)
+    dialog = tab.encoders_page.open_encoder(edit=False)
+    assert dialog is not None and dialog.isVisible()
+    tab.idle.timer.timeout.emit()  # five minutes without a key or mouse event in the settings
+    assert tab.locked and not dialog.isVisible()
+    assert "locked after 5 minutes without use" in tab.lock_page.message.text()
+
+
+def test_a_key_or_mouse_event_in_the_settings_or_their_dialogs_restarts_the_idle_time(
+    qtbot: QtBot, make_desk: DeskFactory
+) -> None:
+    desk = make_desk()
+    set_pin(desk, "1357")
+    tab = tab_for(qtbot, desk)
+    unlock(qtbot, tab, "1357")
+    elsewhere = QLineEdit()
+    qtbot.addWidget(elsewhere)
+    show_page(qtbot, tab, tab.encoders_page)
+    dialog = tab.encoders_page.open_encoder(edit=False)
+    assert dialog is not None
+    for widget, restarts in (
+        (tab.administrations, True), (dialog.name, True), (elsewhere, False), (tab.lock_page.pin, True),
+    ):  # fmt: skip
+        tab.idle.timer.stop()
+        qtbot.keyClick(widget, Qt.Key.Key_A)
+        assert tab.idle.timer.isActive() is restarts, widget
+
+
+def test_the_idle_time_is_a_setting_of_the_pin_page(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    set_pin(desk, "1357")
+    tab = tab_for(qtbot, desk)
+    unlock(qtbot, tab, "1357")
+    show_page(qtbot, tab, tab.pin_page)
+    assert tab.pin_page.idle_row.isVisibleTo(tab.pin_page)
+    tab.pin_page.idle_minutes.setValue(2)
+    tab.pin_page.save_idle_minutes()
+    qtbot.waitUntil(lambda: tab.idle.minutes == 2, timeout=WAIT_MS)
+    assert tab.idle.timer.interval() == 2 * 60_000 and tab.idle.timer.isActive()
+    assert "lock after 2 idle minutes" in tab.pin_page.message.text()
+    assert desk.context.services.pin.state().idle_minutes == 2
 
 
 def test_every_page_and_dialog_can_be_shown_for_the_screenshots(qtbot: QtBot, make_desk: DeskFactory) -> None:
@@ -260,3 +349,29 @@ def test_every_page_and_dialog_can_be_shown_for_the_screenshots(qtbot: QtBot, ma
         "settings-pin", "settings-diagnostics", "settings-key-type-dialog", "settings-product-dialog",
         "settings-encoder-dialog"]  # fmt: skip
     assert len(dialogs) == 3 and not any(shiboken6.isValid(dialog) and dialog.isVisible() for dialog in dialogs)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_every_settings_page_and_dialog_fits_a_1024_by_768_screen(
+    qtbot: QtBot, make_desk: DeskFactory, language: str
+) -> None:
+    """The tab's minimum size stays within 1000x700 on every page (the administration page scrolls inside:
+    its minimum height was 836 px); every dialog opens within that too."""
+    tab = tab_for(qtbot, make_desk(language))
+    for name, widget, ready in settings_screens(tab):
+        qtbot.waitUntil(ready, timeout=WAIT_MS)
+        if isinstance(widget, QDialog):
+            assert widget.minimumSizeHint().boundedTo(SCREEN_BUDGET) == widget.minimumSizeHint(), name
+            assert widget.size().boundedTo(SCREEN_BUDGET) == widget.size(), name
+        else:
+            assert tab.minimumSizeHint().boundedTo(SCREEN_BUDGET) == tab.minimumSizeHint(), name
+
+
+def test_the_label_columns_of_the_administration_groups_line_up(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    tab = tab_for(qtbot, make_desk("nl"))
+    page = tab.administration_page
+    page.resize(1000, 700)
+    fields = (page.pms_id, page.endpoint, page.baudrate, page.date_order)  # one of each group
+    starts = {field.mapTo(page, field.rect().topLeft()).x() for field in fields}
+    assert len(starts) == 1, starts
+    assert page.version.sizeHint().width() == page.version.width() < page.endpoint.width()  # short input: its size
