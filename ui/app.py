@@ -211,7 +211,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if demo is not None:
             desk = launch.open(demo.database)
             if args.screenshots is not None:
-                return save_screenshots(app, desk.window, demo, args.screenshots)
+                return save_screenshots(app, desk, demo, args.screenshots)
             return app.exec()
         return _start_then_run(app, launch, shared_database_url(args.database_url), args.data_dir)
     except SaltoDeskError as error:

@@ -26,7 +26,7 @@ from salto_desk.errors import Text
 from salto_desk.keys.model import Holder, HolderKind
 from ui.context import DeskContext
 from ui.dialogs.about import AboutDialog
-from ui.dialogs.user_guide import Topic, show_user_guide
+from ui.dialogs.user_guide import Topic, UserGuideDialog, show_user_guide
 from ui.style import Icon, icon
 from ui.tabs.owners import OwnersTab
 from ui.tabs.read_key import ReadKeyTab
@@ -235,15 +235,17 @@ class MainWindow(QMainWindow):
         folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
-    def show_about(self) -> None:
+    def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self.context, self)
         dialog.open()
+        return dialog
 
-    def show_user_guide(self) -> None:
+    def show_user_guide(self) -> UserGuideDialog:
         """F1: the user guide, open at the part for the tab in front (Settings: the managers' part)."""
         tabs = ((self.reservations, Topic.RESERVATIONS), (self.owners, Topic.OWNERS), (self.read_key, Topic.READ_KEY))
         current = self.tabs.currentWidget()
-        show_user_guide(self.language, next((topic for tab, topic in tabs if tab is current), Topic.SETTINGS), self)
+        topic = next((topic for tab, topic in tabs if tab is current), Topic.SETTINGS)
+        return show_user_guide(self.language, topic, self)
 
     # --- navigation -------------------------------------------------------------------------------
 

@@ -1,9 +1,12 @@
-"""``salto-desk --demo --screenshots DIR``: the README's pictures, taken from the running demo.
+"""``salto-desk --demo --screenshots DIR``: every main view and dialog at 1366 x 768 and 1024 x 768 in every language.
 
 The script drives the window the way a newcomer would: wait for the first sync, pick an arrival of
 today, print two new cards (the picture is taken while SALTO waits for the first card), read the card
-back, open an owner, then the settings pages and dialogs. Each step waits for the window with a
-deadline, so a broken demo ends with an error message instead of hanging.
+back, then every screen of ``ui.screens`` (the key panel's dialogs, owners, About, every Settings page
+and dialog). It does so for each language and screen size, into ``DIR/<language>-<width>x<height>/``.
+A window or dialog larger than the screen it is pictured for is reported and makes the exit code 1:
+the pictures are also a check that the desk fits front-desk screens. Each step waits for the window
+with a deadline, so a broken demo ends with an error message instead of hanging.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QEventLoop, QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
 from salto_desk.demo.desk import Demo
@@ -21,11 +25,18 @@ from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Encoder, KeyState
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.services.front_desk import ReservationRow
-from ui.main_window import MainWindow
+from ui.i18n import LANGUAGES
+from ui.main_window import FRAME_ALLOWANCE, MainWindow
+from ui.screens import desk_screens
 from ui.tabs.reservations import ReservationsTab
+
+if TYPE_CHECKING:
+    from ui.app import DeskWindow
 
 STEP_TIMEOUT_S = 60.0
 SCREENSHOT_CARDS = 2
+SCREENS = (QSize(1366, 768), QSize(1024, 768))
+"""The front-desk screens the desk must fit (the issue's two sizes)."""
 
 
 class ScreenshotError(SaltoDeskError):
@@ -54,17 +65,27 @@ def settle(app: QApplication, seconds: float = 0.3) -> None:
 
 
 class Camera:
-    """Saves widgets as PNG files in one folder and remembers what it saved."""
+    """Saves widgets as PNG files under one folder, remembers what it saved and what did not fit its screen."""
 
     def __init__(self, app: QApplication, folder: Path) -> None:
         self.app = app
         self.folder = folder
         self.saved: list[Path] = []
-        folder.mkdir(parents=True, exist_ok=True)
+        self.misfits: list[str] = []
+        self.screen = SCREENS[0]
+        self.subfolder = ""
+
+    def point_at(self, language: str, screen: QSize) -> None:
+        """The next pictures are of ``screen`` in ``language``."""
+        self.screen = screen
+        self.subfolder = f"{language}-{screen.width()}x{screen.height()}"
 
     def shoot(self, widget: QWidget, name: str) -> Path:
         settle(self.app)
-        path = self.folder / f"{name}.png"
+        self._check_fit(widget, name)
+        folder = self.folder / self.subfolder
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
         if not widget.grab().save(str(path), "PNG"):
             raise ScreenshotError(
                 Text(f"The picture {path} could not be written.", f"De afbeelding {path} kon niet worden geschreven."),
@@ -72,6 +93,17 @@ class Camera:
             )
         self.saved.append(path)
         return path
+
+    def _check_fit(self, widget: QWidget, name: str) -> None:
+        """A window larger than the screen (less the window frame) cannot be used there: note it."""
+        window = widget.window()
+        room = self.screen - FRAME_ALLOWANCE
+        needed = window.size().expandedTo(window.minimumSizeHint()).expandedTo(window.minimumSize())
+        if needed.width() > room.width() or needed.height() > room.height():
+            self.misfits.append(
+                f"{self.subfolder}/{name}: {needed.width()} x {needed.height()} px does not fit "
+                f"{room.width()} x {room.height()} px"
+            )
 
 
 def _printable(row: ReservationRow) -> bool:
@@ -90,87 +122,83 @@ def _first_encoder(window: MainWindow, administration_id: int) -> Encoder:
     return min(encoders, key=lambda encoder: encoder.external_id)
 
 
-def take_screenshots(app: QApplication, window: MainWindow, camera: Camera) -> None:
-    """Every picture of the README, in the order a newcomer meets the screens."""
-    window.resize(1400, 860)
-    sync = window.context.sync
+def _print_and_read(app: QApplication, window: MainWindow, camera: Camera) -> None:
+    """Two new cards for an arrival of today (or any booking ready to print), the prompt pictured; read back."""
     tab = window.reservations
-    wait_until(app, lambda: sync is None or not sync.running, "the first sync with the demo PMS")
-    tab.period_filter.setCurrentIndex(tab.period_filter.findData("arrivals"))
-    wait_until(app, lambda: not tab.searching and tab.model.rowCount() > 0, "a list of today's arrivals")
-    rows = tab.model.rows()
-    row = next((each for each in rows if _printable(each)), rows[0])
+    window.tabs.setCurrentWidget(tab)
+    row = None
+    for period in ("arrivals", "all"):  # an arrival of today; once they all have cards, any booking ready to print
+        tab.period_filter.setCurrentIndex(tab.period_filter.findData(period))
+        wait_until(app, lambda: not tab.searching and tab.model.rowCount() > 0, f"a list of reservations ({period})")
+        row = next((each for each in tab.model.rows() if _printable(each)), None)
+        if row is not None:
+            break
+    if row is None:
+        raise ScreenshotError(
+            Text("The demo has no booking left whose key is ready to print.",
+                 "De demo heeft geen boeking meer waarvan de sleutel klaar is om te printen."),
+            Text("Start the demo again: it begins with fresh bookings.",
+                 "Start de demo opnieuw: die begint met nieuwe boekingen."),
+        )  # fmt: skip
     tab.select(row.identity)
     panel = tab.key_panel
-    wait_until(app, lambda: panel.details() is not None or panel.key() is None, "the key data of the arrival")
-    camera.shoot(window, "reservations")
-
+    wait_until(app, lambda: panel.details() is not None, "the key data of the arrival")
     key = panel.key()
-    if key is not None:
-        encoder = _first_encoder(window, row.reservation.administration_id)
-        panel.encode(key, encoder, SCREENSHOT_CARDS, EncodeMode.NEW)
-        wait_until(app, lambda: panel.prompt.remaining_seconds() is not None, "the prompt to place the first card")
-        camera.shoot(window, "encode-prompt")
-        wait_until(app, lambda: not panel.busy(), "the end of the encode")
-        wait_until(app, lambda: _listed_cards(tab, row.identity) == SCREENSHOT_CARDS, "the list showing the new cards")
-        camera.shoot(window, "reservations-after-print")
+    assert key is not None
+    encoder = _first_encoder(window, row.reservation.administration_id)
+    panel.encode(key, encoder, SCREENSHOT_CARDS, EncodeMode.NEW)
+    wait_until(app, lambda: panel.prompt.remaining_seconds() is not None, "the prompt to place the first card")
+    camera.shoot(window, "encode-prompt")
+    wait_until(app, lambda: not panel.busy(), "the end of the encode")
+    wait_until(app, lambda: _listed_cards(tab, row.identity) == SCREENSHOT_CARDS, "the list showing the new cards")
+    camera.shoot(window, "reservations-after-print")
 
-        window.tabs.setCurrentWidget(window.read_key)
-        reader = window.read_key
-        wait_until(app, lambda: reader.chosen() is not None, "the encoders of the read key tab")
-        index = reader.encoders.findData(encoder.id)
-        reader.encoders.setCurrentIndex(index)
-        reader.start()
-        wait_until(app, lambda: reader.report() is not None or not reader.prompt.busy(), "a card read back")
-        camera.shoot(window, "read-key")
-
-    owners = window.owners
-    window.tabs.setCurrentWidget(owners)
-    wait_until(app, lambda: not owners.searching and owners.proxy.rowCount() > 0, "the list of owners")
-    owners.table.selectRow(0)
-    camera.shoot(window, "owners")
-
-    settings = window.settings
-    window.tabs.setCurrentWidget(settings)
-    wait_until(app, lambda: not settings.loading, "the settings of the demo park")
-    camera.shoot(window, "settings")
-    key_types = settings.key_types_page
-    settings.pages.setCurrentWidget(key_types)
-    wait_until(app, lambda: not settings.loading, "the key types of the demo park")
-    key_types.products.selectRow(0)
-    camera.shoot(window, "settings-key-types")
-    for name, dialog in (
-        ("settings-key-type-dialog", key_types.open_key_type(edit=True)),
-        ("settings-product-dialog", key_types.open_product(edit=True)),
-    ):
-        if dialog is None:
-            raise ScreenshotError(
-                Text(f"The demo has nothing to show in {name}.", f"De demo heeft niets te tonen in {name}."),
-                Text("Check the demo's key types and products.", "Controleer de sleuteltypes en producten."),
-            )
-        wait_until(app, lambda: dialog is not None and dialog.ready, name)  # noqa: B023 (waited for at once)
-        camera.shoot(dialog, name)
-        dialog.reject()
-    settings.pages.setCurrentWidget(settings.encoders_page)
-    wait_until(app, lambda: not settings.loading, "the encoders of the demo park")
-    camera.shoot(window, "settings-encoders")
-    settings.pages.setCurrentWidget(settings.diagnostics_page)
-    camera.shoot(window, "settings-diagnostics")
+    window.tabs.setCurrentWidget(window.read_key)
+    reader = window.read_key
+    wait_until(app, lambda: reader.chosen() is not None, "the encoders of the read key tab")
+    reader.encoders.setCurrentIndex(reader.encoders.findData(encoder.id))
+    reader.start()
+    wait_until(app, lambda: reader.report() is not None or not reader.prompt.busy(), "a card read back")
+    camera.shoot(window, "read-key-card")
+    tab.period_filter.setCurrentIndex(0)
 
 
-def save_screenshots(app: QApplication, window: MainWindow, demo: Demo | None, folder: Path) -> int:
-    """Take the pictures and report them; 0 when every picture was saved."""
+def take_screenshots(app: QApplication, desk: DeskWindow, camera: Camera) -> None:
+    """Every picture, for each language and screen size, in the order a newcomer meets the screens."""
+    for language in LANGUAGES:
+        if desk.window.language != language:
+            desk.switch_language(language)
+        window = desk.window
+        sync = window.context.sync
+        wait_until(app, lambda: sync is None or not sync.running, "the first sync with the demo PMS")  # noqa: B023
+        for screen in SCREENS:
+            camera.point_at(language, screen)
+            window.resize(screen - FRAME_ALLOWANCE)
+            _print_and_read(app, window, camera)
+            tab = window.reservations
+            wait_until(app, lambda: not tab.searching and tab.model.rowCount() > 0, "the list of reservations")  # noqa: B023
+            for shown in desk_screens(window):
+                wait_until(app, lambda: shown.widget() is not None, shown.name)  # noqa: B023
+                widget = shown.widget()
+                assert widget is not None
+                camera.shoot(widget, shown.name)
+
+
+def save_screenshots(app: QApplication, desk: DeskWindow, demo: Demo | None, folder: Path) -> int:
+    """Take the pictures and report them; 0 when every picture was saved and every screen fitted."""
     if demo is None:
         print("--screenshots needs --demo", file=sys.stderr)
         return 2
     camera = Camera(app, folder)
     try:
-        take_screenshots(app, window, camera)
+        take_screenshots(app, desk, camera)
     except SaltoDeskError as error:
-        print(error.user_message(window.language), file=sys.stderr)
+        print(error.user_message(desk.window.language), file=sys.stderr)
         return 1
     finally:
-        window.close()
+        desk.window.close()
     for path in camera.saved:
         print(path)
-    return 0
+    for misfit in camera.misfits:
+        print(f"does not fit: {misfit}", file=sys.stderr)
+    return 1 if camera.misfits else 0

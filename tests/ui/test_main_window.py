@@ -275,6 +275,16 @@ def test_the_window_opens_within_the_screen_whatever_was_saved(qtbot: QtBot, mak
     assert screen.contains(window.geometry().topLeft())
 
 
+def test_long_state_lines_never_widen_the_window(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    """A sync in progress with two administrations, in Dutch, once made the window wider than 1024 pixels."""
+    window = open_window(qtbot, make_desk())
+    long_line = "Vakantiepark De Wielewaal: synchronisatie reserveringen 1200/2033 · " * 4
+    for label in (window.link_label, window.sync_label, window.queue_label, window.reservations.count_label):
+        label.setText(long_line)
+    assert window.minimumSizeHint().width() <= 1000
+    assert window.sync_label.text() == long_line
+
+
 # --- language --------------------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from salto_desk.logs import LOG_FILE as LOG_FILE_NAME
 from salto_desk.protocol.transport import SerialEndpoint, parse_endpoint
 from ui.context import DeskContext
 from ui.models.rows import fill_table
+from ui.wording import TRAILING_FIELD_WORDS
 
 TITLE = Text("About Salto Desk", "Over Salto Desk")
 TAGLINE = Text(
@@ -55,8 +56,6 @@ NOT_LOADED = Text(
 )
 LOG_FILE = Text("Log file", "Logbestand")
 SERIAL = Text("serial", "serieel")
-ALL_FIELDS = Text("all fields", "alle velden")
-TRIMMED_FIELDS = Text("empty trailing fields dropped", "lege eindvelden weggelaten")
 NO_LRC = Text("0x0D (no LRC)", "0x0D (geen LRC)")
 REPLIES_ACKNOWLEDGED = Text("replies acknowledged", "antwoorden met ACK bevestigd")
 REPLIES_NOT_ACKNOWLEDGED = Text("replies not acknowledged", "antwoorden niet bevestigd")
@@ -111,7 +110,7 @@ def administration_features(administration: Administration, language: str = "en"
         link,
         f"SALTO {administration.salto_version}",
         administration.text_encoding.upper(),
-        (ALL_FIELDS if administration.trailing_fields == "full" else TRIMMED_FIELDS)(language),
+        TRAILING_FIELD_WORDS[administration.trailing_fields](language),
         "LRC" if administration.send_lrc else NO_LRC(language),
         (REPLIES_ACKNOWLEDGED if administration.acknowledge_replies else REPLIES_NOT_ACKNOWLEDGED)(language),
         REPLY_WITHIN(language).format(seconds=administration.reply_timeout),

@@ -14,7 +14,6 @@ from itertools import pairwise
 
 from PySide6.QtCore import QDateTime, QTime, Signal, Slot
 from PySide6.QtWidgets import (
-    QDateTimeEdit,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -26,11 +25,11 @@ from PySide6.QtWidgets import (
 from salto_desk.errors import Text
 from salto_desk.keys.model import KeyData, KeyFields, Validity
 from salto_desk.keys.rules import local_moment
+from salto_desk.moments import TIMES_ARE_LOCAL
 from salto_desk.services.front_desk import KeyDataSetup
 from ui.context import DeskContext
 from ui.widgets.fitting_dialog import FittingDialog
 from ui.widgets.key_form import (
-    DATETIME_FORMAT,
     LICENSE_PLATE,
     AccessTable,
     FieldFeedback,
@@ -41,13 +40,13 @@ from ui.widgets.key_form import (
     pydate,
     qdate,
 )
+from ui.widgets.moment_edit import MomentEdit
 from ui.widgets.room_editor import RoomChoice, RoomEditor
 
 EDIT_TITLE = Text("Key data of {holder}", "Sleutelgegevens van {holder}")
 CREATE_TITLE = Text("New key for {holder}", "Nieuwe sleutel voor {holder}")
 VALID_FROM = Text("Valid from", "Geldig vanaf")
 VALID_UNTIL = Text("Valid until", "Geldig tot")
-ZONE_HINT = Text("Times are local to {zone}.", "Tijden zijn lokaal voor {zone}.")
 NO_KEY_TYPES = Text(
     "{administration} has no key types yet. Add one under Settings > Key types first.",
     "{administration} heeft nog geen sleuteltypes. Voeg er eerst een toe onder Instellingen > Sleuteltypes.",
@@ -98,14 +97,12 @@ class KeyDataDialog(FittingDialog):
         self.setWindowTitle((EDIT_TITLE if key else CREATE_TITLE)(language).format(holder=holder))
 
         self.key_type = key_type_combo(setup.key_types, language)
-        self.valid_from = QDateTimeEdit()
-        self.valid_until = QDateTimeEdit()
-        zone_hint = ZONE_HINT(language).format(zone=administration.time_zone)
+        self.valid_from = MomentEdit()
+        self.valid_until = MomentEdit()
+        zone_hint = TIMES_ARE_LOCAL(language).format(zone=administration.time_zone)
         for edit, name in ((self.valid_from, VALID_FROM), (self.valid_until, VALID_UNTIL)):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat(DATETIME_FORMAT)
-            edit.setAccessibleName(name(language))
-            edit.setToolTip(zone_hint)
+            edit.name(name(language), say("day", "dag"), say("time", "tijd"))
+            edit.explain(zone_hint)
         self.rooms = RoomEditor(
             [RoomChoice(door, door) for door in setup.doors], administration.text_encoding, language
         )

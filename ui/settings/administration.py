@@ -6,7 +6,7 @@ saving and deleting run through the core too, with Save and Delete off meanwhile
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import time
 
 from PySide6.QtCore import QTime, Signal, Slot
@@ -22,12 +22,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableWidget,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from salto_desk.errors import ValidationError
+from salto_desk.errors import Text, ValidationError
 from salto_desk.keys.model import LICENSE_PLATE_MIN_VERSION, Administration, AdministrationSettings, AuthorizationName
 from salto_desk.keys.validation import (
     AUDIT_DATE_ORDERS,
@@ -49,6 +48,8 @@ from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Qu
 from ui.settings.forms import align_labels, content_sized, scrolling
 from ui.settings.pms_id_check import PmsIdCheck
 from ui.style import Icon, set_icons
+from ui.widgets.moment_edit import TimeEdit
+from ui.wording import DATE_ORDER_WORDS, PARITY_WORDS, TEXT_ENCODING_WORDS, TRAILING_FIELD_WORDS
 
 _DEFAULTS = AdministrationSettings(pms_id="", name="", salto_endpoint="")
 
@@ -61,10 +62,14 @@ def _time(value: QTime) -> time:
     return time(value.hour(), value.minute())
 
 
-def _combo(values: tuple[object, ...]) -> QComboBox:
+def _combo(values: tuple[object, ...], words: Mapping[str, Text] | None = None, language: str = "en") -> QComboBox:
+    """A choice of ``values``; with ``words`` each shows as words (the value stays the item's data)."""
     combo = QComboBox()
     for value in values:
-        combo.addItem(str(value), value)
+        if words is not None:
+            combo.addItem(words[str(value)](language), value)
+        else:
+            combo.addItem(f"{value:g}" if isinstance(value, float) else str(value), value)
     return combo
 
 
@@ -110,7 +115,7 @@ class AdministrationPage(LoadedPage):
         self.baudrate = _combo(BAUD_RATES)
         self.bytesize = QSpinBox()
         self.bytesize.setRange(5, 8)
-        self.parity = _combo(PARITIES)
+        self.parity = _combo(PARITIES, PARITY_WORDS, context.language)
         self.stopbits = _combo(STOP_BITS)
         self.version = QLineEdit()
         self.version.setPlaceholderText("1.20")
@@ -122,10 +127,8 @@ class AdministrationPage(LoadedPage):
         )
         self.license_plate_line = QSpinBox()
         self.license_plate_line.setRange(1, MAX_TEXT_LINES)
-        self.check_in = QTimeEdit()
-        self.check_in.setDisplayFormat("HH:mm")
-        self.check_out = QTimeEdit()
-        self.check_out.setDisplayFormat("HH:mm")
+        self.check_in = TimeEdit()
+        self.check_out = TimeEdit()
         self.time_zone = QComboBox()
         self.time_zone.setEditable(True)
         self._time_zones_asked = False  # the list is read off the GUI thread when the page is first used
@@ -137,10 +140,10 @@ class AdministrationPage(LoadedPage):
             (EjectMode.REAR, say("Eject at the rear", "Aan de achterkant uitwerpen")),
         ):
             self.eject.addItem(label, mode)
-        self.encoding = _combo(TEXT_ENCODINGS)
-        self.trailing = _combo(TRAILING_FIELDS)
+        self.encoding = _combo(TEXT_ENCODINGS, TEXT_ENCODING_WORDS, context.language)
+        self.trailing = _combo(TRAILING_FIELDS, TRAILING_FIELD_WORDS, context.language)
         self.send_lrc = QCheckBox(say("Send the LRC check byte", "LRC-controlebyte meesturen"))
-        self.date_order = _combo(AUDIT_DATE_ORDERS)
+        self.date_order = _combo(AUDIT_DATE_ORDERS, DATE_ORDER_WORDS, context.language)
         self.acknowledge = QCheckBox(say("Acknowledge SALTO's replies (ACK)", "Antwoorden van SALTO bevestigen (ACK)"))
         self.reply_timeout = QSpinBox()
         self.reply_timeout.setRange(*REPLY_TIMEOUT_RANGE)
@@ -212,7 +215,7 @@ class AdministrationPage(LoadedPage):
         wire.addRow(say("Empty trailing fields", "Lege eindvelden"), self.trailing)
         wire.addRow(self.send_lrc)
         wire.addRow(self.acknowledge)
-        wire.addRow(say("Audit date order (dm/md)", "Volgorde auditdatums (dm/md)"), self.date_order)
+        wire.addRow(say("Dates in SALTO's audit trail", "Datums in SALTO's audittrail"), self.date_order)
         wire.addRow(
             say("Reply timeout (card wait included)", "Antwoordtime-out (inclusief wachten op kaart)"),
             self.reply_timeout,

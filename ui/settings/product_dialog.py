@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSpinBox,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +28,7 @@ from salto_desk.services.key_types import PREVIEW_DAYS, CachedReservation, Produ
 from ui.context import DeskContext
 from ui.models.rows import check_box, fill_list
 from ui.settings.common import CHECK_BOX, EditDialog, Loader, MessageLabel, Say, cell, fill_read_only, table
+from ui.widgets.moment_edit import TimeEdit
 
 _FILTERS = (
     ("labels", Text("Object labels", "Objectlabels")),
@@ -92,11 +92,9 @@ class ProductDialog(EditDialog[Product]):
         self.days_before.setRange(0, MAX_DELIVERY_DAYS)
         self.days_before.setSuffix(say(" days before arrival", " dagen voor aankomst"))
         self.fixed_start = QCheckBox(say("Fixed start time", "Vaste begintijd"))
-        self.start_time = QTimeEdit()
-        self.start_time.setDisplayFormat("HH:mm")
+        self.start_time = TimeEdit()
         self.fixed_end = QCheckBox(say("Fixed end time", "Vaste eindtijd"))
-        self.end_time = QTimeEdit()
-        self.end_time.setDisplayFormat("HH:mm")
+        self.end_time = TimeEdit()
         switched: tuple[tuple[QCheckBox, QWidget], ...] = (
             (self.deliver, self.days_before),
             (self.fixed_start, self.start_time),
@@ -188,7 +186,7 @@ class ProductDialog(EditDialog[Product]):
                 if widget.item(row).checkState() == Qt.CheckState.Checked
             )
 
-        def fixed(box: QCheckBox, edit: QTimeEdit) -> time | None:
+        def fixed(box: QCheckBox, edit: TimeEdit) -> time | None:
             return time(edit.time().hour(), edit.time().minute()) if box.isChecked() else None
 
         return ProductSettings(

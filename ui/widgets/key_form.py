@@ -36,7 +36,6 @@ from ui.style import Tone, is_marked_invalid, mark_invalid, set_tone
 from ui.widgets.encoder_prompt import error_texts
 
 DATE_FORMAT = "dd-MM-yyyy"
-DATETIME_FORMAT = "dd-MM-yyyy HH:mm"
 
 KEY_TYPE = Text("Key type", "Sleuteltype")
 PHONE = Text("Phone", "Telefoon")

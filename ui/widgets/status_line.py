@@ -24,6 +24,7 @@ from salto_desk.storage.pms_repository import SyncStatus
 from salto_desk.sync import SyncProgress
 from ui.context import DeskContext
 from ui.style import Tone, set_tone
+from ui.widgets.elided_label import ElidedLabel
 from ui.workers.calls import SaltoLane
 
 LINK_CHECK_INTERVAL_MS = 60_000
@@ -83,13 +84,13 @@ class DeskStatusLine(QObject):
         self.offline_banner.setWordWrap(True)
         self.offline_banner.setAccessibleName(Text("PMS offline notice", "Melding PMS offline")(language))
         self.offline_banner.hide()
-        self.link_label = QLabel()
+        self.link_label = ElidedLabel()
         self.link_label.setObjectName("status_link")
         self.link_label.setAccessibleName(Text("SALTO link state", "Status SALTO-verbinding")(language))
-        self.sync_label = QLabel()
+        self.sync_label = ElidedLabel()
         self.sync_label.setObjectName("status_sync")
         self.sync_label.setAccessibleName(Text("PMS sync state", "Status PMS-synchronisatie")(language))
-        self.queue_label = QLabel()
+        self.queue_label = ElidedLabel()
         self.queue_label.setObjectName("status_queue")
         self.queue_label.setAccessibleName(Text("Encoder queue", "Wachtrij van de encoders")(language))
 

@@ -119,9 +119,9 @@ def test_administration_features_describe_the_wire_settings() -> None:
     )
     line = administration_features(serial)
     assert line.startswith("Park Zeezicht: serial COM3 19200 8N1")
-    for part in ("LATIN-1", "empty trailing fields dropped", "0x0D (no LRC)", "replies acknowledged"):
+    for part in ("LATIN-1", "Leave out empty fields at the end", "0x0D (no LRC)", "replies acknowledged"):
         assert part in line
     assert "license plate on text line 2" in line
     tcp = administration_features(administration(), "nl")
-    assert "alle velden" in tcp and "LRC" in tcp and "antwoorden niet bevestigd" in tcp
+    assert "Alle velden versturen" in tcp and "LRC" in tcp and "antwoorden niet bevestigd" in tcp
     assert "kenteken" not in tcp

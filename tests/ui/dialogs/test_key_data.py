@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -163,16 +165,30 @@ def test_keyboard_order_and_accessible_names(make_desk: DeskFactory, qtbot: QtBo
         widget = widget.nextInFocusChain()
         if widget is dialog.key_type:
             break
-    expected = [dialog.key_type, dialog.valid_from, dialog.valid_until, dialog.rooms.fields[0],
+    expected = [dialog.key_type, dialog.valid_from.day, dialog.valid_from.clock, dialog.valid_until.day,
+                dialog.valid_until.clock, dialog.rooms.fields[0],
                 dialog.rooms.remove_buttons[0], dialog.rooms.add_button, dialog.access, *dialog.print_info.edits,
                 dialog.phone, dialog.license_plate, dialog.save_button]  # fmt: skip
     assert [each for each in order if each in expected] == expected
     names = [each.accessibleName() for each in expected]
-    assert names[:4] == ["Key type", "Valid from", "Valid until", "Room 1"] and all(names)
+    assert names[:6] == ["Key type", "Valid from (day)", "Valid from (time)", "Valid until (day)",
+                         "Valid until (time)", "Room 1"] and all(names)  # fmt: skip
     assert "Enter" in dialog.save_button.toolTip()
     assert dialog.save_button.isDefault()
     assert dialog.access.tabKeyNavigation() is False  # Tab leaves the table
     assert dialog.access.focusPolicy() != Qt.FocusPolicy.NoFocus
+
+
+def test_a_time_is_typed_as_digits(make_desk: DeskFactory, qtbot: QtBot) -> None:
+    dialog = create_dialog(qtbot, make_desk())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.valid_from.clock.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(dialog.valid_from.clock.hasFocus, timeout=WAIT_MS)
+    QTest.keyClicks(dialog.valid_from.clock, "1600")
+    assert local(dialog, "valid_from").endswith(" 16:00")
+    assert dialog.fields().validity.start.astimezone(ZoneInfo("Europe/Amsterdam")).hour == 16
 
 
 def test_dutch(make_desk: DeskFactory, qtbot: QtBot) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import time
 
 from PySide6.QtCore import Qt, QTime
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from salto_desk.demo.server import DEMO_API_KEY, DemoPmsServer
@@ -152,12 +153,35 @@ def test_two_authorizations_with_one_name_are_refused(qtbot: QtBot, make_desk: D
     assert stored(database, administration.id) == (administration, ())
 
 
+def test_wire_settings_read_as_words_and_store_their_values(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page, administration, database = page_for(qtbot, make_desk)
+    assert page.encoding.currentText() == "ASCII: letters without accents" and page.encoding.currentData() == "ascii"
+    assert page.trailing.currentText() == "Send all fields"
+    assert page.date_order.currentText() == "Day first (31-12)"
+    assert page.parity.currentText() == "None" and page.stopbits.currentText() == "1"
+    page.date_order.setCurrentIndex(page.date_order.findData("md"))
+    page.encoding.setCurrentIndex(page.encoding.findData("latin-1"))
+    save(qtbot, page)
+    saved, _names = stored(database, administration.id)
+    assert (saved.audit_date_order, saved.text_encoding) == ("md", "latin-1")
+
+
+def test_check_in_time_is_typed_as_digits(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    page, _administration, _database = page_for(qtbot, make_desk)
+    page.window().activateWindow()
+    page.check_in.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(page.check_in.hasFocus, timeout=WAIT_MS)
+    QTest.keyClicks(page.check_in, "1430")
+    assert page.check_in.time() == QTime(14, 30)
+
+
 def test_dutch_messages(qtbot: QtBot, make_desk: DeskFactory) -> None:
     desk = make_desk(language="nl")
     page = AdministrationPage(desk.context)
     page.show_administration(desk.administration.id)
     shown(qtbot, page)
     page.time_zone.setCurrentText("Mars/Olympus")
+    assert page.date_order.currentText() == "Dag eerst (31-12)"
     save(qtbot, page)
     assert "geen bekende tijdzone" in page.message.text()
 
