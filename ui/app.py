@@ -36,7 +36,7 @@ from salto_desk.storage.database import Database
 from ui.context import DeskContext
 from ui.crash import CrashReporter, install_excepthook
 from ui.garbage import GarbageCollector
-from ui.i18n import Translations, system_language
+from ui.i18n import DEFAULT_LANGUAGE, Translations, system_language
 from ui.main_window import DEFAULT_SYNC_INTERVAL_S, MainWindow
 from ui.screenshots import save_screenshots
 from ui.settings.desk import desk_language
@@ -226,6 +226,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if demo is not None:
             demo.close()
         collector.stop()
+        translations.use(DEFAULT_LANGUAGE)  # Qt's own texts back to English: the application may outlive the desk
 
 
 def _start_then_run(app: QApplication, launch: DeskLaunch, url: str | None, data_dir: Path | None) -> int:
