@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QListWidget,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from salto_desk.errors import Plural, Text
 from salto_desk.keys.model import KeyData
 from ui.style import Icon, Tone, icon, set_tone
+from ui.widgets.fitting_dialog import FittingDialog
 from ui.wording import CARDS, PHONE_KEYS, rooms_text
 
 TITLE = Text("Delete key data: {holder}", "Sleutelgegevens verwijderen: {holder}")
@@ -68,7 +68,7 @@ def _what_works(key: KeyData, language: str) -> str:
     return f"{rooms_text(key.rooms, language)}, {cards}, {phones}"
 
 
-class DeleteKeyDialog(QDialog):
+class DeleteKeyDialog(FittingDialog):
     """Shows the rooms, cards and phone keys that stop working, and the other keys that share a room."""
 
     def __init__(

@@ -13,7 +13,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -29,6 +28,7 @@ from salto_desk.keys.rules import EncodeMode
 from salto_desk.protocol.cards import MAX_CARDS
 from ui import wording
 from ui.style import Icon, Tone, icon, set_tone
+from ui.widgets.fitting_dialog import FittingDialog
 
 TITLE = Text("Print key cards: {holder}", "Sleutelkaarten printen: {holder}")
 CARDS = Text("Number of cards", "Aantal kaarten")
@@ -63,7 +63,7 @@ def last_encoder_setting(administration_id: int) -> str:
     return f"print/last_encoder/{administration_id}"
 
 
-class PrintCardsDialog(QDialog):
+class PrintCardsDialog(FittingDialog):
     """Asks for count, encoder and new/copy; ``accept()`` remembers the encoder for this desk."""
 
     def __init__(

@@ -9,7 +9,6 @@ starts the stay on the phone (CNM) or adds a phone to a stay that already has ca
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -23,6 +22,7 @@ from salto_desk.keys.model import KeyData
 from salto_desk.keys.rules import mobile_command
 from salto_desk.keys.validation import check_phone
 from ui.style import Icon, Tone, icon, set_tone
+from ui.widgets.fitting_dialog import FittingDialog
 
 TITLE = Text("Send to phone: {holder}", "Naar telefoon sturen: {holder}")
 PHONE = Text("Phone number", "Telefoonnummer")
@@ -54,7 +54,7 @@ def unregistered_guidance(phone: str, language: str = "en") -> str:
     return NOT_REGISTERED(language).format(phone=phone)
 
 
-class SendToPhoneDialog(QDialog):
+class SendToPhoneDialog(FittingDialog):
     """Asks for the phone number; ``accept()`` only closes on a valid E.164 number."""
 
     def __init__(
