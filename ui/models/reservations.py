@@ -25,24 +25,27 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class Column(IntEnum):
+    """The list's columns, left to right: the key state comes right after the guest, because it is what the
+    front desk acts on and it must be in view without scrolling sideways on a 1024-pixel screen."""
+
     BOOKING = 0
     GUEST = 1
-    ARRIVAL = 2
-    DEPARTURE = 3
-    ACCOMMODATION = 4
-    STATE = 5
-    KEY = 6
+    KEY = 2
+    ARRIVAL = 3
+    DEPARTURE = 4
+    ACCOMMODATION = 5
+    STATE = 6
     ADMINISTRATION = 7
 
 
 HEADERS = {
     Column.BOOKING: Text("Booking", "Boeking"),
     Column.GUEST: Text("Guest", "Gast"),
+    Column.KEY: Text("Key", "Sleutel"),
     Column.ARRIVAL: Text("Arrival", "Aankomst"),
     Column.DEPARTURE: Text("Departure", "Vertrek"),
     Column.ACCOMMODATION: Text("Accommodation", "Accommodatie"),
     Column.STATE: Text("State", "Status"),
-    Column.KEY: Text("Key", "Sleutel"),
     Column.ADMINISTRATION: Text("Administration", "Administratie"),
 }
 

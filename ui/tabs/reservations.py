@@ -164,9 +164,8 @@ class ReservationsTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((Column.BOOKING, 80), (Column.GUEST, 160), (Column.ARRIVAL, 110),
-                              (Column.DEPARTURE, 110), (Column.ACCOMMODATION, 120), (Column.STATE, 150),
-                              (Column.KEY, 150)):  # fmt: skip
+        for column, width in ((Column.BOOKING, 80), (Column.GUEST, 150), (Column.KEY, 150), (Column.ARRIVAL, 110),
+                              (Column.DEPARTURE, 110), (Column.ACCOMMODATION, 120), (Column.STATE, 150)):  # fmt: skip
             self.table.setColumnWidth(column, width)
         self.table.setAccessibleName(Text("Reservations", "Reserveringen")(language))
 
