@@ -36,11 +36,12 @@ from salto_desk.storage.database import Database
 from ui.context import DeskContext
 from ui.crash import CrashReporter, install_excepthook
 from ui.garbage import GarbageCollector
-from ui.i18n import Translations, system_language
+from ui.i18n import DEFAULT_LANGUAGE, Translations, system_language
 from ui.main_window import DEFAULT_SYNC_INTERVAL_S, MainWindow
 from ui.screenshots import save_screenshots
 from ui.settings.desk import desk_language
 from ui.startup import DatabaseStart, database_place
+from ui.style import Icon, apply_style, icon
 
 APPLICATION_NAME = "Salto Desk"
 SETTINGS_FILE = "desk.ini"
@@ -192,6 +193,9 @@ def run_gui(args: argparse.Namespace) -> int:
         paths = app_paths(args.data_dir).ensure()
         log_file = configure_logging(paths.logs)
         reporter = install_excepthook(app, log_file, language)
+        # Once logging runs: a missing icon or stylesheet is logged, and the desk starts in Qt's plain look.
+        app.setWindowIcon(icon(Icon.APP))
+        apply_style(app)
         if args.demo:
             demo = Demo().start()  # local and quick: no start window
             settings_folder, secrets, data_dir = demo.data_dir, demo.secrets, demo.data_dir
@@ -222,6 +226,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if demo is not None:
             demo.close()
         collector.stop()
+        translations.use(DEFAULT_LANGUAGE)  # Qt's own texts back to English: the application may outlive the desk
 
 
 def _start_then_run(app: QApplication, launch: DeskLaunch, url: str | None, data_dir: Path | None) -> int:

@@ -27,6 +27,7 @@ from salto_desk.keys.model import Holder, HolderKind
 from ui.context import DeskContext
 from ui.dialogs.about import AboutDialog
 from ui.dialogs.user_guide import Topic, UserGuideDialog, show_user_guide
+from ui.style import Icon, icon
 from ui.tabs.owners import OwnersTab
 from ui.tabs.read_key import ReadKeyTab
 from ui.tabs.reservations import ReservationsTab
@@ -110,13 +111,13 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.tabs.setAccessibleName(Text("Desk tabs", "Tabbladen van de balie")(language))
-        for tab, title in (
-            (self.reservations, Text("Reservations", "Reserveringen")),
-            (self.owners, Text("Owners", "Eigenaren")),
-            (self.read_key, Text("Read key", "Sleutel lezen")),
-            (self.settings, Text("Settings", "Instellingen")),
+        for tab, title, name in (
+            (self.reservations, Text("Reservations", "Reserveringen"), Icon.RESERVATIONS),
+            (self.owners, Text("Owners", "Eigenaren"), Icon.OWNERS),
+            (self.read_key, Text("Read key", "Sleutel lezen"), Icon.READ),
+            (self.settings, Text("Settings", "Instellingen"), Icon.SETTINGS),
         ):
-            self.tabs.addTab(tab, title(language))
+            self.tabs.addTab(tab, icon(name), title(language))
         self.read_key.open_holder.connect(self.open_holder)
         self.settings.desk_page.language_chosen.connect(self._on_language_chosen)
 
@@ -167,19 +168,19 @@ class MainWindow(QMainWindow):
         tr = self.language
         desk = self.menuBar().addMenu(Text("&Desk", "&Balie")(tr))
         self.sync_action = self._action(Text("&Sync with the PMS now", "Nu &synchroniseren met het PMS"), "F5",
-                                        self.sync_now)  # fmt: skip
+                                        self.sync_now, Icon.SYNC)  # fmt: skip
         self.sync_action.setEnabled(self.context.sync is not None)
         desk.addAction(self.sync_action)
         check = self._action(
-            Text("&Check the SALTO links", "SALTO-verbindingen &controleren"), None, lambda: self.check_links()
+            Text("&Check the SALTO links", "SALTO-verbindingen &controleren"), None, self.check_links, Icon.TEST
         )
         desk.addAction(check)
         desk.addSeparator()
-        quit_action = self._action(Text("&Quit", "&Afsluiten"), QKeySequence.StandardKey.Quit, self.close)
+        quit_action = self._action(Text("&Quit", "&Afsluiten"), QKeySequence.StandardKey.Quit, self.close, Icon.QUIT)
         desk.addAction(quit_action)
 
         keys = self.menuBar().addMenu(Text("&Keys", "&Sleutels")(tr))
-        self.search_action = self._action(Text("&Search", "&Zoeken"), "Ctrl+F", self.focus_search)
+        self.search_action = self._action(Text("&Search", "&Zoeken"), "Ctrl+F", self.focus_search, Icon.SEARCH)
         # Enter belongs to the reservation list only: elsewhere it confirms dialogs and runs searches.
         self.open_action = self._action(Text("&Open the selected reservation", "Gekozen reservering &openen"),
                                         None, self.open_selected, window_wide=False)  # fmt: skip
@@ -188,14 +189,15 @@ class MainWindow(QMainWindow):
         self.open_action.setToolTip(with_shortcut(self.open_action.toolTip(), self.open_action))
         self.reservations.table.addAction(self.open_action)
         self.print_action = self._action(Text("&Print new cards…", "Nieuwe kaarten &afdrukken…"), "Ctrl+P",
-                                         self.print_new)  # fmt: skip
-        self.copy_action = self._action(Text("Print a &copy…", "&Kopie afdrukken…"), "Ctrl+Shift+P", self.print_copy)
+                                         self.print_new, Icon.PRINT)  # fmt: skip
+        self.copy_action = self._action(Text("Print a &copy…", "&Kopie afdrukken…"), "Ctrl+Shift+P", self.print_copy,
+                                        Icon.COPY)  # fmt: skip
         for action in (self.search_action, self.open_action, self.print_action, self.copy_action):
             keys.addAction(action)
 
         view = self.menuBar().addMenu(Text("&View", "Beel&d")(tr))
         for index in range(self.tabs.count()):
-            action = QAction(self.tabs.tabText(index), self)
+            action = QAction(self.tabs.tabIcon(index), self.tabs.tabText(index), self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked=False, tab=index: self.tabs.setCurrentIndex(tab))
             self.tabs.setTabToolTip(index, with_shortcut(self.tabs.tabText(index), action))
@@ -205,18 +207,21 @@ class MainWindow(QMainWindow):
             view.addAction(self.desk_status_dock.toggleViewAction())
 
         help_menu = self.menuBar().addMenu(Text("&Help", "&Help")(tr))
-        help_menu.addAction(self._action(Text("&User guide", "&Handleiding"), "F1", self.show_user_guide))
-        logs = self._action(Text("Open the &log folder", "&Logmap openen"), None, self.open_log_folder)
+        help_menu.addAction(self._action(Text("&User guide", "&Handleiding"), "F1", self.show_user_guide, Icon.GUIDE))
+        logs = self._action(Text("Open the &log folder", "&Logmap openen"), None, self.open_log_folder, Icon.FOLDER)
         help_menu.addAction(logs)
-        about = self._action(Text("&About Salto Desk", "&Over Salto Desk"), None, self.show_about)
+        about = self._action(Text("&About Salto Desk", "&Over Salto Desk"), None, self.show_about, Icon.ABOUT)
         help_menu.addAction(about)
 
     def _action(
         self, text: Text, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[[], object],
-        *, window_wide: bool = True,
+        picture: Icon | None = None, *, window_wide: bool = True,
     ) -> QAction:  # fmt: skip
-        """A menu action; its tooltip names its shortcut, which works wherever the focus is in the window."""
+        """A menu action with its icon; its tooltip names its shortcut, which works wherever the focus is in the
+        window."""
         action = QAction(text(self.language), self)
+        if picture is not None:
+            action.setIcon(icon(picture))
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.setToolTip(with_shortcut(action.text().replace("&", "").rstrip("…"), action))

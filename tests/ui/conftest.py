@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from salto_desk.storage import Database
 from tests.storage.helpers import migrated_database
 from ui.garbage import GarbageCollector
+from ui.style import apply_style
 
 
 @pytest.fixture
@@ -20,6 +21,12 @@ def database(tmp_path: Path) -> Iterator[Database]:
     migrated = migrated_database(tmp_path)
     yield migrated
     migrated.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def desk_style(qapp: QApplication) -> None:
+    """The desk's stylesheet on every GUI test, as ``run_gui`` gives it: a rule Qt cannot use fails the test."""
+    apply_style(qapp)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QListWidget,
@@ -21,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from salto_desk.errors import Plural, Text
 from salto_desk.keys.model import KeyData
+from ui.style import Icon, Tone, icon, set_tone
+from ui.widgets.fitting_dialog import FittingDialog
 from ui.wording import CARDS, PHONE_KEYS, rooms_text
 
 TITLE = Text("Delete key data: {holder}", "Sleutelgegevens verwijderen: {holder}")
@@ -67,7 +68,7 @@ def _what_works(key: KeyData, language: str) -> str:
     return f"{rooms_text(key.rooms, language)}, {cards}, {phones}"
 
 
-class DeleteKeyDialog(QDialog):
+class DeleteKeyDialog(FittingDialog):
     """Shows the rooms, cards and phone keys that stop working, and the other keys that share a room."""
 
     def __init__(
@@ -97,7 +98,7 @@ class DeleteKeyDialog(QDialog):
         if self.others:
             shared = QLabel(SHARED(language))
             shared.setWordWrap(True)
-            shared.setStyleSheet("color: #b00020; font-weight: bold;")
+            set_tone(shared, Tone.ALERT)
             for other in self.others:
                 self.others_list.addItem(f"{other.holder.label}: {_what_works(other, language)}")
             layout.addWidget(shared)
@@ -109,12 +110,14 @@ class DeleteKeyDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setObjectName("deleteError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_tone(self.error_label, Tone.ERROR)
         self.error_label.setVisible(False)
         layout.addWidget(QLabel(PERMANENT(language)))
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton(DELETE(language), QDialogButtonBox.ButtonRole.DestructiveRole).clicked.connect(self.accept)
+        delete = buttons.addButton(DELETE(language), QDialogButtonBox.ButtonRole.DestructiveRole)
+        delete.setIcon(icon(Icon.DELETE))
+        delete.clicked.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 

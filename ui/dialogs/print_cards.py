@@ -13,7 +13,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -28,6 +27,8 @@ from salto_desk.keys.model import Encoder, KeyData, KeyState
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.protocol.cards import MAX_CARDS
 from ui import wording
+from ui.style import Icon, Tone, icon, set_tone
+from ui.widgets.fitting_dialog import FittingDialog
 
 TITLE = Text("Print key cards: {holder}", "Sleutelkaarten printen: {holder}")
 CARDS = Text("Number of cards", "Aantal kaarten")
@@ -62,7 +63,7 @@ def last_encoder_setting(administration_id: int) -> str:
     return f"print/last_encoder/{administration_id}"
 
 
-class PrintCardsDialog(QDialog):
+class PrintCardsDialog(FittingDialog):
     """Asks for count, encoder and new/copy; ``accept()`` remembers the encoder for this desk."""
 
     def __init__(
@@ -109,7 +110,7 @@ class PrintCardsDialog(QDialog):
         self.warning_label = QLabel()
         self.warning_label.setObjectName("printWarning")
         self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_tone(self.warning_label, Tone.ALERT)
         if key.state is KeyState.NEEDS_REENCODE:
             self.note_label.setText(REENCODE(language))
         elif not key.issued:
@@ -118,7 +119,7 @@ class PrintCardsDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setObjectName("printError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_tone(self.error_label, Tone.ERROR)
         if not self._encoders:
             self.error_label.setText(NO_ENCODER(language))
         self.error_label.setVisible(bool(self.error_label.text()))
@@ -130,6 +131,7 @@ class PrintCardsDialog(QDialog):
         form.addRow(self.copy_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.print_button = buttons.addButton(PRINT(language), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.print_button.setIcon(icon(Icon.PRINT))
         self.print_button.setEnabled(bool(self._encoders))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

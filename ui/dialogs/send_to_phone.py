@@ -9,7 +9,6 @@ starts the stay on the phone (CNM) or adds a phone to a stay that already has ca
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -22,6 +21,8 @@ from salto_desk.errors import Text, ValidationError
 from salto_desk.keys.draft_validation import check_phone
 from salto_desk.keys.model import KeyData
 from salto_desk.keys.rules import mobile_command
+from ui.style import Icon, Tone, icon, set_tone
+from ui.widgets.fitting_dialog import FittingDialog
 
 TITLE = Text("Send to phone: {holder}", "Naar telefoon sturen: {holder}")
 PHONE = Text("Phone number", "Telefoonnummer")
@@ -53,7 +54,7 @@ def unregistered_guidance(phone: str, language: str = "en") -> str:
     return NOT_REGISTERED(language).format(phone=phone)
 
 
-class SendToPhoneDialog(QDialog):
+class SendToPhoneDialog(FittingDialog):
     """Asks for the phone number; ``accept()`` only closes on a valid E.164 number."""
 
     def __init__(
@@ -84,13 +85,13 @@ class SendToPhoneDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setObjectName("phoneError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_tone(self.error_label, Tone.ERROR)
         self.error_label.setVisible(False)
 
         form = QFormLayout()
         form.addRow(PHONE(language), self.phone_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton(SEND(language), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(SEND(language), QDialogButtonBox.ButtonRole.AcceptRole).setIcon(icon(Icon.PHONE))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 from salto_desk.errors import Text
 from salto_desk.services.front_desk import OwnerRow
 from salto_desk.storage.pms_values import CachedObject, CachedOwner
-from ui.models.reservations import key_text
+from ui.models.reservations import key_chip, key_text
 from ui.models.rows import Cell, RowsModel
 
 
@@ -62,7 +62,7 @@ class OwnersModel(RowsModel[OwnerRow]):
             Column.KEYS: key_text(row.keys, language),
             Column.ADMINISTRATION: row.administration.name,
         }
-        return [Cell(texts[column]) for column in Column]
+        return [Cell(texts[column], chip=key_chip(row.keys) if column == Column.KEYS else None) for column in Column]
 
 
 class OwnersProxy(QSortFilterProxyModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 
 from salto_desk.errors import Text
 from salto_desk.keys.model import KeyData, KeyState
@@ -18,31 +18,34 @@ from salto_desk.moments import day_text
 from salto_desk.services.front_desk import ReservationRow
 from salto_desk.storage.pms_values import CachedReservation
 from ui.models.rows import Cell, RowsModel
+from ui.style import Chip, cell_colours
 from ui.wording import CARDS
 
-NEEDS_REENCODE_BACKGROUND = QColor(255, 221, 170)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class Column(IntEnum):
+    """The list's columns, left to right: the key state comes right after the guest, because it is what the
+    front desk acts on and it must be in view without scrolling sideways on a 1024-pixel screen."""
+
     BOOKING = 0
     GUEST = 1
-    ARRIVAL = 2
-    DEPARTURE = 3
-    ACCOMMODATION = 4
-    STATE = 5
-    KEY = 6
+    KEY = 2
+    ARRIVAL = 3
+    DEPARTURE = 4
+    ACCOMMODATION = 5
+    STATE = 6
     ADMINISTRATION = 7
 
 
 HEADERS = {
     Column.BOOKING: Text("Booking", "Boeking"),
     Column.GUEST: Text("Guest", "Gast"),
+    Column.KEY: Text("Key", "Sleutel"),
     Column.ARRIVAL: Text("Arrival", "Aankomst"),
     Column.DEPARTURE: Text("Departure", "Vertrek"),
     Column.ACCOMMODATION: Text("Accommodation", "Accommodatie"),
     Column.STATE: Text("State", "Status"),
-    Column.KEY: Text("Key", "Sleutel"),
     Column.ADMINISTRATION: Text("Administration", "Administratie"),
 }
 
@@ -63,6 +66,14 @@ KEY_STATES = {
     KeyState.REVOKING: Text("Being checked out", "Wordt uitgecheckt"),
 }
 NO_KEY = Text("No key data", "Geen sleutelgegevens")
+KEY_CHIPS = {
+    KeyState.NEEDS_REENCODE: Chip.NEEDS_REENCODE,
+    KeyState.REVOKING: Chip.REVOKING,
+    KeyState.READY: Chip.READY,
+    KeyState.WAITING_FOR_CHECK_IN: Chip.WAITING,
+    KeyState.ISSUED: Chip.ISSUED,
+}
+"""The chip of each key state, the one that most needs the desk's attention first."""
 NEEDS_REENCODE_TIP = Text(
     "The booking changed after cards were made: the cards no longer match the stay. Print new cards.",
     "De boeking is gewijzigd nadat er kaarten zijn gemaakt: de kaarten passen niet meer bij het verblijf. "
@@ -102,6 +113,12 @@ def key_text(keys: tuple[KeyData, ...], language: str) -> str:
     return "; ".join(parts)
 
 
+def key_chip(keys: tuple[KeyData, ...]) -> Chip:
+    """The chip of a list's key column: the state among ``keys`` that most needs the desk's attention."""
+    states = {key.state for key in keys}
+    return next((chip for state, chip in KEY_CHIPS.items() if state in states), Chip.NONE)
+
+
 class ReservationsModel(RowsModel[ReservationRow]):
     """Rows of ``ReservationRow``; replaced as a whole after each search."""
 
@@ -126,17 +143,20 @@ class ReservationsModel(RowsModel[ReservationRow]):
         }
         highlight = row.needs_reencode
         tip: dict[int, object] = {Qt.ItemDataRole.ToolTipRole: NEEDS_REENCODE_TIP(language)} if highlight else {}
+        chips = {Column.KEY: key_chip(row.keys)}
         return [
-            Cell(texts[column], {SORT_ROLE: sort_keys.get(column, texts[column].casefold()), **tip}, highlight)
+            Cell(
+                texts[column],
+                {SORT_ROLE: sort_keys.get(column, texts[column].casefold()), **tip},
+                highlight,
+                chips.get(column),
+            )
             for column in Column
         ]
 
     def highlight_roles(self, column: int) -> dict[int, object]:
         """A key that needs re-encoding: the whole row on a warm background, its key state in bold."""
-        roles: dict[int, object] = {
-            Qt.ItemDataRole.BackgroundRole: QBrush(NEEDS_REENCODE_BACKGROUND),
-            Qt.ItemDataRole.ForegroundRole: QBrush(QColor(Qt.GlobalColor.black)),
-        }
+        roles = cell_colours("row-needs-reencode-background", "row-needs-reencode-text")
         if column == Column.KEY:
             font = QFont()
             font.setBold(True)

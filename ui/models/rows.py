@@ -27,6 +27,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QListWidget, QTableWidget
 
 from salto_desk.errors import Text
+from ui.style import Chip, chip_colours
 
 READ_ONLY = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
 ROWS_PER_TURN = 100
@@ -46,11 +47,13 @@ RowT = TypeVar("RowT", bound=IdentifiedRow)
 @dataclass(frozen=True)
 class Cell:
     """What one cell shows: its text, other roles as plain Python values (sort key, tooltip, user data),
-    and whether it is highlighted (the model's ``highlight_roles``, made on the GUI thread)."""
+    whether it is highlighted (the model's ``highlight_roles``, made on the GUI thread), and the key-state
+    chip whose colours it takes (``ui.style.chip_colours``, over the highlight)."""
 
     text: str
     roles: dict[int, object] = field(default_factory=dict)
     highlight: bool = False
+    chip: Chip | None = None
 
 
 RowCells = tuple[Cell, ...]
@@ -128,6 +131,7 @@ class RowsModel(QIdentityProxyModel, Generic[RowT]):
             return
         table, end = fill.table, min(fill.next_row + ROWS_PER_TURN, len(fill.cells))
         highlights: dict[int, dict[int, object]] = {}
+        chips: dict[Chip, dict[int, object]] = {}
         for number in range(fill.next_row, end):
             for column, cell in enumerate(fill.cells[number]):
                 roles = {Qt.ItemDataRole.DisplayRole: cell.text, **cell.roles}
@@ -135,6 +139,10 @@ class RowsModel(QIdentityProxyModel, Generic[RowT]):
                     if column not in highlights:
                         highlights[column] = self.highlight_roles(column)
                     roles.update(highlights[column])
+                if cell.chip is not None:
+                    if cell.chip not in chips:
+                        chips[cell.chip] = chip_colours(cell.chip)
+                    roles.update(chips[cell.chip])
                 table.setItemData(table.index(number, column), roles)
         fill.next_row = end
         if end < len(fill.cells):

@@ -47,6 +47,7 @@ from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say
 from ui.settings.forms import align_labels, content_sized, scrolling
 from ui.settings.pms_id_check import PmsIdCheck
+from ui.style import Icon, set_icons
 from ui.widgets.moment_edit import TimeEdit
 from ui.wording import DATE_ORDER_WORDS, PARITY_WORDS, TEXT_ENCODING_WORDS, TRAILING_FIELD_WORDS
 
@@ -186,6 +187,7 @@ class AdministrationPage(LoadedPage):
         self.save_button = QPushButton(say("Save", "Opslaan"))
         self.new_button = QPushButton(say("New administration", "Nieuwe administratie"))
         self.delete_button = QPushButton(say("Delete administration", "Administratie verwijderen"))
+        set_icons((self.save_button, Icon.SAVE), (self.new_button, Icon.ADD), (self.delete_button, Icon.DELETE))
 
         general = QFormLayout()
         general.addRow(say("PMS administration id", "PMS-administratie-id"), self.pms_id)

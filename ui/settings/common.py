@@ -29,15 +29,12 @@ from PySide6.QtWidgets import (
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.settings.forms import SCREEN_BUDGET
+from ui.style import Tone, is_marked_invalid, mark_invalid, set_tone
 from ui.widgets.fitting_dialog import FittingDialog
 from ui.workers.calls import CoreCalls
 
 T = TypeVar("T")
 
-ERROR_STYLE = "color: #b00020;"
-OK_STYLE = "color: #1b5e20;"
-INVALID_PROPERTY = "invalid"
-INVALID_STYLE = '*[invalid="true"] { border: 1px solid #b00020; }'
 LOADING_NOTICE_MS = 300
 """A load that takes longer than this says "Loading..."; a quicker one never flickers the notice."""
 LOADING = Text("Loading...", "Laden...")
@@ -75,20 +72,20 @@ class MessageLabel(QLabel):
         self.hide()
 
     def show_error(self, text: str) -> None:
-        self._show(text, ERROR_STYLE)
+        self._show(text, Tone.ERROR)
 
     def show_ok(self, text: str) -> None:
-        self._show(text, OK_STYLE)
+        self._show(text, Tone.OK)
 
     def show_info(self, text: str) -> None:
-        self._show(text, "")
+        self._show(text, Tone.PLAIN)
 
     def clear_message(self) -> None:
         self.setText("")
         self.hide()
 
-    def _show(self, text: str, style: str) -> None:
-        self.setStyleSheet(style)
+    def _show(self, text: str, tone: Tone) -> None:
+        set_tone(self, tone)
         self.setText(text)
         self.show()
 
@@ -114,7 +111,7 @@ class FieldErrors:
             widget.setFocus()
 
     def marked(self) -> list[str]:
-        return [name for name, widget in self.fields.items() if widget.property(INVALID_PROPERTY)]
+        return [name for name, widget in self.fields.items() if is_marked_invalid(widget)]
 
 
 class LiveCheck(QObject):
@@ -152,12 +149,6 @@ class LiveCheck(QObject):
         else:
             self.message.show_error(self.say.error(error))
         self.changed.emit(self.valid)
-
-
-def mark_invalid(widget: QWidget, invalid: bool) -> None:
-    """Frame a field in the error colour (or no longer)."""
-    widget.setProperty(INVALID_PROPERTY, invalid)
-    widget.setStyleSheet(INVALID_STYLE if invalid else "")
 
 
 class Question(QMessageBox):

@@ -27,6 +27,7 @@ from ui.settings.common import (
     item_at,
     table,
 )
+from ui.style import Icon, icon
 
 DOOR_COLUMN = 2
 
@@ -55,6 +56,7 @@ class DoorNamesPage(LoadedPage):
             )
         )
         self.save_button = QPushButton(say("Save door names", "Deurnamen opslaan"))
+        self.save_button.setIcon(icon(Icon.SAVE))
         self.message = MessageLabel()
         self.errors = FieldErrors(self.message, say, {"door_name": self.doors})
         self.loader = Loader(

@@ -33,6 +33,7 @@ from ui.settings.common import (
     selected_data,
     table,
 )
+from ui.style import Icon, set_icons
 from ui.workers.calls import CallHandle, SaltoLane
 
 
@@ -122,6 +123,8 @@ class EncodersPage(LoadedPage):
         self.delete_button = QPushButton(say("Delete", "Verwijderen"))
         self.test_button = QPushButton(say("Test", "Testen"))
         self.cancel_button = QPushButton(say("Cancel test", "Test afbreken"))
+        set_icons((self.edit_button, Icon.EDIT), (self.delete_button, Icon.DELETE), (self.test_button, Icon.TEST),
+                  (self.cancel_button, Icon.CANCEL))  # fmt: skip
         self.message = MessageLabel()
         self.test_result = QLabel()
         self.test_result.setWordWrap(True)

@@ -46,6 +46,7 @@ from ui.settings.common import (
     table,
 )
 from ui.settings.product_dialog import ProductDialog
+from ui.style import Icon, set_icons
 from ui.widgets.key_form import PrintInfoLines
 
 
@@ -216,6 +217,8 @@ class KeyTypesPage(LoadedPage):
         self.add_product = QPushButton(say("+Product", "+Product"))
         self.edit_product = QPushButton(say("Edit", "Wijzigen"))
         self.delete_product = QPushButton(say("Delete", "Verwijderen"))
+        set_icons((self.edit_key_type, Icon.EDIT), (self.delete_key_type, Icon.DELETE), (self.edit_product, Icon.EDIT),
+                  (self.delete_product, Icon.DELETE))  # fmt: skip
         self.message = MessageLabel()
         self.products_title = QLabel()
         self.loader = Loader(

@@ -16,6 +16,7 @@ from salto_desk.services.pin import DEFAULT_IDLE_MINUTES, IDLE_MINUTES_RANGE, Pi
 from ui.context import DeskContext
 from ui.settings.common import FieldErrors, MessageLabel, Say
 from ui.settings.forms import align_labels, content_sized
+from ui.style import Icon, icon, set_icons
 
 ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel})
 """The events that count as someone using the settings."""
@@ -97,6 +98,7 @@ class LockPage(QWidget):
         self.pin = _pin_field()
         self.pin.setAccessibleName(say("Manager PIN", "Beheerders-pincode"))
         self.unlock_button = QPushButton(say("Unlock", "Ontgrendelen"))
+        self.unlock_button.setIcon(icon(Icon.UNLOCK))
         self.message = MessageLabel()
         title = QLabel(
             say(
@@ -171,6 +173,7 @@ class PinPage(QWidget):
         self.save_button = QPushButton(say("Set PIN", "Pincode instellen"))
         self.remove_button = QPushButton(say("Remove PIN", "Pincode verwijderen"))
         self.idle_button = QPushButton(say("Save lock time", "Vergrendeltijd opslaan"))
+        set_icons((self.save_button, Icon.LOCK), (self.remove_button, Icon.UNLOCK), (self.idle_button, Icon.SAVE))
         self.message = MessageLabel()
         self.errors = FieldErrors(
             self.message,

@@ -17,6 +17,7 @@ from salto_desk.pms.settings import DEFAULT_BASE_URL
 from salto_desk.services.pms_connection import PmsConnectionState
 from ui.context import DeskContext
 from ui.settings.common import FieldErrors, LoadedPage, Loader, MessageLabel, Question, Say
+from ui.style import Icon, set_icons
 
 
 class PmsPage(LoadedPage):
@@ -38,6 +39,7 @@ class PmsPage(LoadedPage):
         self.save_button = QPushButton(say("Save", "Opslaan"))
         self.remove_key_button = QPushButton(say("Remove stored key", "Opgeslagen sleutel verwijderen"))
         self.test_button = QPushButton(say("Test connection", "Verbinding testen"))
+        set_icons((self.save_button, Icon.SAVE), (self.remove_key_button, Icon.DELETE), (self.test_button, Icon.TEST))
         self.message = MessageLabel()
         self.test_result = MessageLabel()
         self.errors = FieldErrors(self.message, say, {"base_url": self.base_url, "api_key": self.api_key})

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QLineEdit
 
 from salto_desk.services.pms_connection import AdministrationCheck
 from ui.context import DeskContext
-from ui.settings.common import MessageLabel, Say, mark_invalid
+from ui.settings.common import MessageLabel, Say
+from ui.style import mark_invalid
 
 PAUSE_MS = 700
 """How long typing must pause before BEX is asked (one question per id, not per keystroke)."""

@@ -36,6 +36,7 @@ from ui.dialogs.owner_key import OwnerKeyDialog
 from ui.models.owners import Column, OwnersModel, OwnersProxy, accommodations_text
 from ui.models.reservations import KEY_STATES
 from ui.models.rows import RowCells
+from ui.style import Icon, icon
 from ui.widgets.encoder_prompt import error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
@@ -144,6 +145,7 @@ class OwnersTab(QWidget):
         owner_form.addRow(say("Accommodations", "Accommodaties"), self.units_label)
 
         self.add_key_button = QPushButton(say("+Key", "+Sleutel"))
+        self.add_key_button.setIcon(icon(Icon.KEY))
         self.add_key_button.setToolTip(
             say(
                 "Create key data for this owner, without a booking",

@@ -23,6 +23,7 @@ from salto_desk.operations.salto_operations import CardReport
 from salto_desk.protocol.messages import CardType
 from salto_desk.services.front_desk import EncoderChoice
 from ui.context import DeskContext
+from ui.style import Icon, icon
 from ui.widgets.encoder_prompt import EncoderPrompt, run_salto_job
 
 ENCODER_SETTING = "read_key/encoder_id"
@@ -66,6 +67,7 @@ class ReadKeyTab(QWidget):
         self.encoders.setAccessibleName(self._t("Encoder to read the card on", "Encoder om de kaart op te lezen"))
         self.encoders.currentIndexChanged.connect(self._encoder_chosen)
         self.start_button = QPushButton(self._t("&Start", "&Start"))
+        self.start_button.setIcon(icon(Icon.READ))
         self.start_button.setAccessibleName(self._t("Start reading the card", "Het lezen van de kaart starten"))
         self.start_button.setToolTip(
             self._t("Read the card placed on the chosen encoder (Alt+S).",

@@ -41,6 +41,7 @@ from ui.models.reservations import (
     ReservationsProxy,
 )
 from ui.models.rows import RowCells
+from ui.style import Icon, icon
 from ui.widgets.booking_view import BookingView
 from ui.widgets.encoder_prompt import error_texts
 from ui.widgets.filters import refill_administrations
@@ -144,6 +145,7 @@ class ReservationsTab(QWidget):
         language = self._language
         self.count_label = QLabel()
         self.count_label.setObjectName("reservation_count")
+        self.count_label.setWordWrap(True)  # a long count never widens the window past a small screen
         self.model = ReservationsModel(language, self)
         self.proxy = ReservationsProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -162,9 +164,8 @@ class ReservationsTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((Column.BOOKING, 80), (Column.GUEST, 160), (Column.ARRIVAL, 110),
-                              (Column.DEPARTURE, 110), (Column.ACCOMMODATION, 120), (Column.STATE, 150),
-                              (Column.KEY, 150)):  # fmt: skip
+        for column, width in ((Column.BOOKING, 80), (Column.GUEST, 150), (Column.KEY, 150), (Column.ARRIVAL, 110),
+                              (Column.DEPARTURE, 110), (Column.ACCOMMODATION, 120), (Column.STATE, 150)):  # fmt: skip
             self.table.setColumnWidth(column, width)
         self.table.setAccessibleName(Text("Reservations", "Reserveringen")(language))
 
@@ -179,6 +180,7 @@ class ReservationsTab(QWidget):
             Text("Key data of the reservation", "Sleutelgegevens van de reservering")(language)
         )
         self.add_key_button = QPushButton(ADD_KEY(language))
+        self.add_key_button.setIcon(icon(Icon.KEY))
         self.add_key_button.setAccessibleName(ADD_KEY_TIP(language))
         self.add_key_button.setToolTip(ADD_KEY_TIP(language))
         self.add_key_button.setEnabled(False)

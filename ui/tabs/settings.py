@@ -43,6 +43,7 @@ from ui.settings.encoders import EncodersPage
 from ui.settings.key_types import KeyTypesPage
 from ui.settings.pin import IdleWatch, LockPage, PinPage, within
 from ui.settings.pms import PmsPage
+from ui.style import Icon, icon
 
 AdministrationPages = Sequence[AdministrationPage | KeyTypesPage | EncodersPage | DoorNamesPage]
 
@@ -57,6 +58,7 @@ class SettingsTab(QWidget):
         self.administrations.setMinimumContentsLength(24)
         self.administrations.setAccessibleName(say("Administration to set up", "In te stellen administratie"))
         self.lock_button = QPushButton(say("Lock", "Vergrendelen"))
+        self.lock_button.setIcon(icon(Icon.LOCK))
         self.lock_button.setAccessibleName(say("Lock the manager settings", "De beheerdersinstellingen vergrendelen"))
         self.lock_button.setToolTip(
             say("Hide the manager settings until the PIN is entered again.",

@@ -20,6 +20,7 @@ from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.protocol.cards import CardProgress, CardStep
 from salto_desk.protocol.client import Progress, Stage
 from salto_desk.protocol.errors import Cancelled
+from ui.style import Icon, Tone, icon, set_tone
 from ui.workers.calls import CoreCalls, SaltoLane
 
 COUNTDOWN_TICK_MS = 200
@@ -145,9 +146,11 @@ class EncoderPrompt(QWidget):
         self.countdown_bar = QProgressBar()
         self.countdown_bar.setTextVisible(False)
         self.cancel_button = QPushButton(CANCEL(language))
+        self.cancel_button.setIcon(icon(Icon.CANCEL))
         self.cancel_button.clicked.connect(self.cancel)
         self.retry_button = QPushButton(RETRY(language))
         self.retry_button.setObjectName("promptRetry")
+        self.retry_button.setIcon(icon(Icon.RETRY))
         self.retry_button.clicked.connect(self._retry)
         self._retry_with: Callable[[], None] | None = None
         self.steps_list = QListWidget()
@@ -156,7 +159,7 @@ class EncoderPrompt(QWidget):
         self.error_label.setObjectName("promptError")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_tone(self.error_label, Tone.ALERT)
         self.action_label = QLabel()
         self.action_label.setObjectName("promptAction")
         self.action_label.setWordWrap(True)

@@ -3,16 +3,20 @@
 Qt sizes a new dialog at most 2/3 of the screen high and never grows a shown one for wrapped text; it
 squeezes the rows instead, so on a 768-pixel screen the key forms' room fields, hints and refusals were
 cut off. A FittingDialog sets its first size from the height its layout needs at a readable width and
-grows when a message appears, never beyond the screen.
+grows when a message appears, never beyond the screen. It is also wide enough for its title, which
+the window manager otherwise cuts ("Print key c…"), within the screen.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import QDialog
 
 FORM_CHARACTERS = 80
 """A key form's width in average characters: its hints and refusals take few lines."""
+TITLE_BAR_EXTRAS = 160
+"""Pixels a title bar spends besides the title: the icon and the close, maximise and minimise buttons."""
 
 
 class FittingDialog(QDialog):
@@ -22,6 +26,17 @@ class FittingDialog(QDialog):
         """Take at least this many average characters of width and the height the content needs there."""
         width = max(self.sizeHint().width(), self.fontMetrics().averageCharWidth() * characters)
         self.resize(width, self._height_needed(width))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._fit_title()
+        super().showEvent(event)
+
+    def _fit_title(self) -> None:
+        title_font = QFont(self.font())
+        title_font.setBold(True)  # title bars use a bold face on most desktops
+        needed = QFontMetrics(title_font).horizontalAdvance(self.windowTitle()) + TITLE_BAR_EXTRAS
+        room = self.screen().availableGeometry().width()
+        self.setMinimumWidth(max(self.minimumWidth(), min(needed, room)))
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)

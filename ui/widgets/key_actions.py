@@ -26,7 +26,8 @@ from ui.dialogs.delete_key import DeleteKeyDialog
 from ui.dialogs.key_data import KeyDataDialog
 from ui.dialogs.print_cards import PrintCardsDialog
 from ui.dialogs.send_to_phone import SendToPhoneDialog, unregistered_guidance
-from ui.models.reservations import KEY_STATES
+from ui.models.reservations import KEY_CHIPS, KEY_STATES
+from ui.style import Icon, Tone, icon, set_chip, set_tone
 from ui.widgets.encoder_prompt import EncoderPrompt, run_salto_job
 from ui.widgets.key_history import KeyHistory
 
@@ -124,8 +125,6 @@ T = TypeVar("T")
 CARD_TIMEOUT = "ED"
 """SALTO's answer when nobody placed a card in time: trying again is the cure."""
 FLAGS = Text("What the sync found wrong with this key", "Wat de synchronisatie aan deze sleutel vond")
-FLAG_STYLE = "color: #8a4b00; font-weight: bold;"
-REENCODE_STYLE = "background-color: #ffb74d; color: #000000; font-weight: bold; padding: 2px 6px;"
 
 
 class KeyActionsPanel(QWidget):
@@ -162,15 +161,16 @@ class KeyActionsPanel(QWidget):
         self.authorizations_label = QLabel()
         self.state_label = QLabel()
         self.state_label.setObjectName("keyState")
+        self.state_note = QLabel()
         self.cards_label = QLabel()
         self.deliveries_label = QLabel()
         self.flags_label = QLabel()
         self.flags_label.setObjectName("keyFlags")
-        self.flags_label.setStyleSheet(FLAG_STYLE)
+        set_tone(self.flags_label, Tone.CAUTION)
         self.flags_label.setAccessibleName(FLAGS(language))
         for label in (
             self.authorizations_label,
-            self.state_label,
+            self.state_note,
             self.cards_label,
             self.deliveries_label,
             self.flags_label,
@@ -185,7 +185,10 @@ class KeyActionsPanel(QWidget):
         form.addRow(ROOMS(language), self.rooms_label)
         form.addRow(VALIDITY(language), self.validity_label)
         form.addRow(AUTHORIZATIONS(language), self.authorizations_label)
-        form.addRow(STATE(language), self.state_label)
+        state_row = QHBoxLayout()  # the chip as wide as its word, what it means beside it
+        state_row.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        state_row.addWidget(self.state_note, 1)
+        form.addRow(STATE(language), state_row)
         form.addRow(CARDS(language), self.cards_label)
         form.addRow(DELIVERIES(language), self.deliveries_label)
         form.addRow(self.flags_label)
@@ -195,15 +198,16 @@ class KeyActionsPanel(QWidget):
         self.send_button = QPushButton(SEND(language))
         self.delete_button = QPushButton(DELETE(language))
         self.edit_button = QPushButton(EDIT(language))
-        for button, tip in (
-            (self.print_button, PRINT_TIP),
-            (self.copy_button, COPY_TIP),
-            (self.send_button, SEND_TIP),
-            (self.edit_button, EDIT_TIP),
-            (self.delete_button, DELETE_TIP),
+        for button, tip, name in (
+            (self.print_button, PRINT_TIP, Icon.PRINT),
+            (self.copy_button, COPY_TIP, Icon.COPY),
+            (self.send_button, SEND_TIP, Icon.PHONE),
+            (self.edit_button, EDIT_TIP, Icon.EDIT),
+            (self.delete_button, DELETE_TIP, Icon.DELETE),
         ):
             button.setAccessibleName(button.text().rstrip("."))
             button.setToolTip(tip(language))
+            button.setIcon(icon(name))
         self.edit_button.clicked.connect(self.edit_key)
         self.print_button.clicked.connect(lambda: self.print_cards())
         self.copy_button.clicked.connect(lambda: self.print_cards(EncodeMode.COPY))
@@ -590,11 +594,10 @@ class KeyActionsPanel(QWidget):
         )
         self.authorizations_label.setText(self._authorizations(key, details))
         explanation = STATE_EXPLANATIONS.get(key.state)
-        state = KEY_STATES[key.state](language)
-        self.state_label.setText(f"{state}: {explanation(language)}" if explanation else state)
-        reencode = key.state is KeyState.NEEDS_REENCODE
-        self.state_label.setProperty("needsReencode", reencode)
-        self.state_label.setStyleSheet(REENCODE_STYLE if reencode else "")
+        self.state_label.setText(KEY_STATES[key.state](language))
+        set_chip(self.state_label, KEY_CHIPS[key.state])
+        self.state_note.setText(explanation(language) if explanation else "")
+        self.state_note.setVisible(explanation is not None)
         self.cards_label.setText(self._cards(key, zone))
         self.deliveries_label.setText(
             "\n".join(

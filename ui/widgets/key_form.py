@@ -32,11 +32,10 @@ from salto_desk.keys.field_validation import MAX_TEXT_LINES, as_printed
 from salto_desk.keys.model import Administration, KeyType
 from salto_desk.protocol.text import TEXT_LINE_LENGTH, TextEncoding
 from ui.models.rows import Cell, check_box, fill_cells
+from ui.style import Tone, is_marked_invalid, mark_invalid, set_tone
 from ui.widgets.encoder_prompt import error_texts
 
 DATE_FORMAT = "dd-MM-yyyy"
-ERROR_STYLE = "color: #b00020;"
-INVALID_STYLE = "border: 1px solid #b00020;"
 
 KEY_TYPE = Text("Key type", "Sleuteltype")
 PHONE = Text("Phone", "Telefoon")
@@ -157,7 +156,7 @@ class PrintInfoLines:
         for number, (edit, counter) in enumerate(zip(self.edits, self.counters, strict=True), 1):
             printed = as_printed(edit.text(), self.encoding)
             counter.setText(f"{len(printed)}/{TEXT_LINE_LENGTH}")
-            counter.setStyleSheet(ERROR_STYLE if len(printed) > TEXT_LINE_LENGTH else "")
+            set_tone(counter, Tone.ERROR if len(printed) > TEXT_LINE_LENGTH else Tone.PLAIN)
             if printed != edit.text().strip():
                 changed.append(PRINTED_AS(self.language).format(number=number, text=printed))
         self.printed.setText("\n".join(changed))
@@ -235,20 +234,20 @@ class FieldFeedback:
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        set_tone(self.message, Tone.ERROR if error else Tone.PLAIN)
         self.message.setText(text)
 
     def mark(self, field: str | None) -> None:
         """Outline the refused field (None: clear every mark) and put the cursor in it."""
         field = self.aliases.get(field, field) if field is not None else None
         for name, widget in self.fields.items():
-            widget.setStyleSheet(INVALID_STYLE if name == field else "")
+            mark_invalid(widget, name == field)
         if field in self.fields:
             self.fields[field].setFocus()
 
     def invalid_fields(self) -> list[str]:
         """The fields marked as refused by the last attempt."""
-        return [name for name, widget in self.fields.items() if widget.styleSheet() == INVALID_STYLE]
+        return [name for name, widget in self.fields.items() if is_marked_invalid(widget)]
 
     def refused(self, error: object) -> None:
         """Show the core's message and suggested action, and mark the field it names."""

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPush
 from salto_desk.errors import Text, ValidationError
 from salto_desk.keys.draft_validation import check_rooms
 from salto_desk.protocol.text import MAX_ROOMS, TextEncoding
+from ui.style import Tone, mark_invalid, set_tone
 from ui.widgets.encoder_prompt import error_texts
-from ui.widgets.key_form import ERROR_STYLE, INVALID_STYLE
 
 ROOM = Text("Room {number}", "Kamer {number}")
 ROOM_TIP = Text(
@@ -92,7 +92,7 @@ class RoomEditor(QWidget):
         self.add_button.clicked.connect(self.add_room)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        set_tone(self.message, Tone.ERROR)
         self.message.hide()
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_button)
@@ -194,10 +194,10 @@ class RoomEditor(QWidget):
                     accepted.append(door)
                 except ValidationError as refused:
                     problem = " ".join(text for text in error_texts(refused, self.language) if text)
-            field.setStyleSheet(INVALID_STYLE if problem else "")
+            mark_invalid(field, bool(problem))
             if problem:
                 problems.append(REFUSED(self.language).format(number=number, problem=problem))
         for field in self.fields[self._shown :]:
-            field.setStyleSheet("")
+            mark_invalid(field, False)
         self.message.setText(problems[0] if problems else "")
         self.message.setVisible(bool(problems))

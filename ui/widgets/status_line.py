@@ -23,12 +23,11 @@ from salto_desk.storage.leases import LeaseHolder
 from salto_desk.storage.pms_values import SyncStatus
 from salto_desk.sync import SyncProgress
 from ui.context import DeskContext
+from ui.style import Tone, set_tone
 from ui.widgets.elided_label import ElidedLabel
 from ui.workers.calls import SaltoLane
 
 LINK_CHECK_INTERVAL_MS = 60_000
-OK_STYLE = "color: #1b5e20;"
-ERROR_STYLE = "color: #b00020;"
 LINK_CHECK = Text("SALTO link check", "SALTO-verbindingscontrole")
 NO_ADMINISTRATION = Text(
     "No administration set up yet (Settings tab)", "Nog geen administratie ingesteld (tab Instellingen)"
@@ -36,7 +35,6 @@ NO_ADMINISTRATION = Text(
 OFFLINE = Text("PMS: offline", "PMS: offline")
 FROM_CACHE = Text(" (working from the cache)", " (werkt met de cache)")
 SYNCED_AT = Text("PMS: synced at ", "PMS: gesynchroniseerd om ")
-BANNER_STYLE = "background: #fff3cd; color: #5c3c00; border: 1px solid #e0b000; padding: 6px;"
 OFFLINE_BANNER = Text(
     "BEX cannot be reached since {since}. What you see is the data of the last sync ({last}): today's arrivals "
     "and in-house guests can still be worked on and key cards can still be printed. Salto Desk keeps trying; "
@@ -84,7 +82,6 @@ class DeskStatusLine(QObject):
         self.offline_banner = QLabel()
         self.offline_banner.setObjectName("offline_banner")
         self.offline_banner.setWordWrap(True)
-        self.offline_banner.setStyleSheet(BANNER_STYLE)
         self.offline_banner.setAccessibleName(Text("PMS offline notice", "Melding PMS offline")(language))
         self.offline_banner.hide()
         self.link_label = ElidedLabel()
@@ -178,7 +175,7 @@ class DeskStatusLine(QObject):
             parts.append(NO_ADMINISTRATION(self.language))
         self.link_label.setText(" · ".join(parts))
         self.link_label.setToolTip("\n".join(tips))
-        self.link_label.setStyleSheet(ERROR_STYLE if failing else OK_STYLE if self._links else "")
+        set_tone(self.link_label, Tone.ERROR if failing else Tone.OK if self._links else Tone.PLAIN)
 
     @Slot()
     def _show_queue(self) -> None:
@@ -238,11 +235,11 @@ class DeskStatusLine(QObject):
         tr = self.language
         if self._sync_state is not None:
             self.sync_label.setText(self._sync_state(tr))
-            self.sync_label.setStyleSheet("")
+            set_tone(self.sync_label, Tone.PLAIN)
             return
         if self.context.sync is None:
             self.sync_label.setText(Text("PMS: no connection set up", "PMS: geen koppeling ingesteld")(tr))
-            self.sync_label.setStyleSheet("")
+            set_tone(self.sync_label, Tone.PLAIN)
             self.offline_banner.hide()
             return
         statuses = statuses or []
@@ -281,18 +278,18 @@ class DeskStatusLine(QObject):
             since = self._clock_text(min(offline))
             self.sync_label.setText(f"{OFFLINE(tr)} {Text('since', 'sinds')(tr)} {since}{FROM_CACHE(tr)}")
             self.sync_label.setToolTip("\n".join([*errors, self.sync_hint, self._zone_tip()]))
-            self.sync_label.setStyleSheet(ERROR_STYLE)
+            set_tone(self.sync_label, Tone.ERROR)
             last = self._clock_text(max(successes)) if successes else NEVER_SYNCED(tr)
             self.offline_banner.setText(OFFLINE_BANNER(tr).format(since=since, last=last))
             self.offline_banner.setToolTip("\n".join(errors))
         elif successes:
             self.sync_label.setText(SYNCED_AT(tr) + self._clock_text(min(successes)))
             self.sync_label.setToolTip(f"{self.sync_hint}\n{self._zone_tip()}")
-            self.sync_label.setStyleSheet(OK_STYLE)
+            set_tone(self.sync_label, Tone.OK)
         else:
             self.sync_label.setText(Text("PMS: not synced yet", "PMS: nog niet gesynchroniseerd")(tr))
             self.sync_label.setToolTip(self.sync_hint)
-            self.sync_label.setStyleSheet("")
+            set_tone(self.sync_label, Tone.PLAIN)
 
     # --- lookups ----------------------------------------------------------------------------------
 
@@ -306,8 +303,8 @@ class DeskStatusLine(QObject):
 
     def _config_unread(self, error: Exception) -> None:
         self.link_label.setText(_error_text(error, self.language))
-        self.link_label.setStyleSheet(ERROR_STYLE)
+        set_tone(self.link_label, Tone.ERROR)
 
     def _sync_status_unread(self, error: Exception) -> None:
         self.sync_label.setText(_error_text(error, self.language))
-        self.sync_label.setStyleSheet(ERROR_STYLE)
+        set_tone(self.sync_label, Tone.ERROR)

@@ -1,4 +1,4 @@
-"""The owners table model: what each column shows, in both languages, and sorting."""
+"""The owners table model: what each column shows, in both languages, the key-state chips, and sorting."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from salto_desk.services.front_desk import OwnerRow
 from salto_desk.storage.pms_values import CachedObject, CachedOwner
 from tests.storage.helpers import NOW
 from ui.models.owners import Column, OwnersModel, OwnersProxy
+from ui.style import Chip, chip_colours
 
 PARK = Administration(id=1, pms_id="7", name="Park De Duinen", salto_endpoint="127.0.0.1:8090")
 
@@ -56,6 +57,15 @@ def test_columns_show_owner_accommodations_with_door_names_contact_and_keys() ->
     ]  # fmt: skip
     assert model.row_at(1) is ROWS[1]
     assert model.find((1, "o2")) == 1 and model.find((2, "o2")) is None
+
+
+def test_the_keys_column_is_a_chip_of_the_key_state() -> None:
+    model = OwnersModel()
+    model.set_rows(ROWS)
+    for row, chip in ((0, Chip.ISSUED), (1, Chip.NONE)):
+        background = model.index(row, Column.KEYS).data(Qt.ItemDataRole.BackgroundRole)
+        assert background is not None and background == chip_colours(chip)[Qt.ItemDataRole.BackgroundRole]
+    assert model.index(0, Column.OWNER).data(Qt.ItemDataRole.BackgroundRole) is None
 
 
 def test_dutch_headers_and_texts() -> None:

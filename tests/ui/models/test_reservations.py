@@ -1,4 +1,4 @@
-"""The reservations table model: texts, typed sorting, and the re-encode highlight."""
+"""The reservations table model: texts, typed sorting, the re-encode highlight and the key-state chips."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ from salto_desk.keys.model import Administration, CardsEncoded, KeyData, KeyStat
 from salto_desk.services.front_desk import ReservationRow
 from salto_desk.storage.pms_values import CachedReservation
 from tests.storage.helpers import NOW, key_draft
-from ui.models.reservations import Column, ReservationsModel, ReservationsProxy, key_text
+from ui.models.reservations import (
+    KEY_CHIPS,
+    KEY_STATES,
+    Column,
+    ReservationsModel,
+    ReservationsProxy,
+    key_chip,
+    key_text,
+)
+from ui.style import Chip, chip_colours
 
 
 def cached(pms_id: str, start: date, **changes: object) -> CachedReservation:
@@ -74,3 +83,25 @@ def test_key_text_lists_every_key_of_a_reservation() -> None:
     assert key_text((key(KeyState.READY), key(KeyState.WAITING_FOR_CHECK_IN)), "en") == (
         "Ready to print; Waits for check-in"
     )
+
+
+def test_the_key_column_is_a_chip_of_the_key_state_with_its_word() -> None:
+    model = ReservationsModel()
+    states = [KeyState.READY, KeyState.ISSUED, KeyState.WAITING_FOR_CHECK_IN, KeyState.REVOKING]
+    rows = [ReservationRow(cached(str(n), NOW.date()), (key(state),), "Park") for n, state in enumerate(states)]
+    model.set_rows([*rows, ReservationRow(cached("9", NOW.date()), (), "Park")])
+    for row, chip in enumerate([Chip.READY, Chip.ISSUED, Chip.WAITING, Chip.REVOKING, Chip.NONE]):
+        cell = model.index(row, Column.KEY)
+        colours = chip_colours(chip)
+        assert cell.data(Qt.ItemDataRole.BackgroundRole) == colours[Qt.ItemDataRole.BackgroundRole]
+        assert cell.data(Qt.ItemDataRole.ForegroundRole) == colours[Qt.ItemDataRole.ForegroundRole]
+        if row < len(states):
+            assert cell.data() == KEY_STATES[states[row]]("en")  # the word, never the colour alone
+    assert model.index(0, Column.GUEST).data(Qt.ItemDataRole.BackgroundRole) is None  # only the key column
+
+
+def test_a_row_of_several_keys_shows_the_chip_that_needs_the_desk_first() -> None:
+    assert key_chip((key(KeyState.ISSUED), key(KeyState.NEEDS_REENCODE))) is Chip.NEEDS_REENCODE
+    assert key_chip((key(KeyState.ISSUED), key(KeyState.READY))) is Chip.READY
+    assert key_chip(()) is Chip.NONE
+    assert set(KEY_CHIPS) == set(KeyState)  # every state has its chip

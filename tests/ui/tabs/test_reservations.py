@@ -138,7 +138,9 @@ def test_a_key_that_needs_reencoding_is_highlighted(qtbot: QtBot, make_desk: Des
     desk.add_key("2")
     tab = open_tab(qtbot, desk)
     highlighted = {
-        tab.proxy.row(row).reservation.booking_nr: tab.proxy.index(row, Column.KEY).data(Qt.ItemDataRole.BackgroundRole)
+        tab.proxy.row(row).reservation.booking_nr: tab.proxy.index(row, Column.GUEST).data(
+            Qt.ItemDataRole.BackgroundRole
+        )
         for row in range(tab.proxy.rowCount())
     }
     assert highlighted["30-00001"] is not None
@@ -183,6 +185,15 @@ def test_dutch_wording(qtbot: QtBot, make_desk: DeskFactory) -> None:
     tab = open_tab(qtbot, make_desk(language="nl"))
     assert "4 reserveringen" in tab.count_label.text()
     assert tab.proxy.headerData(Column.GUEST, Qt.Orientation.Horizontal) == "Gast"
+
+
+def test_a_long_count_wraps_instead_of_widening_the_window_past_a_small_screen(
+    qtbot: QtBot, make_desk: DeskFactory
+) -> None:
+    tab = open_tab(qtbot, make_desk(language="nl"))
+    count = "500 reserveringen (de eerste 500: typ meer om de zoekopdracht te verfijnen)"
+    tab.count_label.setText(count)
+    assert tab.count_label.minimumSizeHint().width() < tab.count_label.fontMetrics().horizontalAdvance(count) / 2
 
 
 # --- +Key, Edit... and the keyboard ------------------------------------------------------------------

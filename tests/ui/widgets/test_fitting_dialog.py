@@ -1,12 +1,13 @@
-"""A FittingDialog is as tall as its wrapped texts need (Qt's first size squeezes them), and never taller than
-the screen."""
+"""A FittingDialog is as tall as its wrapped texts need (Qt's first size squeezes them) and as wide as its title,
+never larger than the screen."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout
 from pytestqt.qtbot import QtBot
 
-from ui.widgets.fitting_dialog import FittingDialog
+from ui.widgets.fitting_dialog import TITLE_BAR_EXTRAS, FittingDialog
 
 HINT = "A hint that wraps over a few lines once the dialog is about as wide as a key form is. " * 2
 
@@ -59,3 +60,19 @@ def test_never_taller_than_the_screen(qtbot: QtBot) -> None:
     dialog, _hints = form_dialog(qtbot, 40)
     dialog.fit_to_content()
     assert dialog.height() <= dialog.screen().availableGeometry().height()
+
+
+def test_wide_enough_for_its_title_within_the_screen(qtbot: QtBot) -> None:
+    dialog = FittingDialog()
+    qtbot.addWidget(dialog)
+    dialog.setWindowTitle("Sleutelkaarten printen: 26-00117 Frauke Weiß-Jansen van der Heijden")
+    QVBoxLayout(dialog).addWidget(QLabel("2"))
+    assert dialog.minimumSizeHint().width() < 200  # its content alone would make it narrow
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    title = QFontMetrics(dialog.font()).horizontalAdvance(dialog.windowTitle())
+    assert dialog.width() >= title + TITLE_BAR_EXTRAS
+    dialog.setWindowTitle("x" * 2000)
+    dialog.hide()
+    dialog.show()
+    assert dialog.minimumWidth() <= dialog.screen().availableGeometry().width()

@@ -69,7 +69,12 @@ def test_shows_the_key_data_with_names_local_times_and_history(make_desk: DeskFa
     assert panel.validity_label.text() == "01-07-2030 15:00 until 04-07-2030 10:00 (Europe/Amsterdam)"
     assert panel.authorizations_label.text() == "1 Main gate, 2 Pool, 3 authorization 3; denied: 4 authorization 4"
     assert panel.state_label.text() == "Issued"
-    assert panel.state_label.property("needsReencode") is False
+    assert panel.state_label.property("chip") == "issued"
+    assert not panel.state_note.isVisibleTo(panel)
+    panel.resize(900, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.state_label.width() == panel.state_label.sizeHint().width()  # a chip as wide as its word
     assert panel.cards_label.text().startswith("1 card, made on encoder Front desk at 01-07-2030 12:00")
     assert "serial numbers:" in panel.cards_label.text()
     assert panel.deliveries_label.text() == "none"
@@ -83,9 +88,10 @@ def test_shows_the_key_data_with_names_local_times_and_history(make_desk: DeskFa
 def test_a_key_that_needs_re_encoding_is_highlighted(make_desk: DeskFactory, qtbot: QtBot) -> None:
     desk = make_desk()
     panel = desk.panel(qtbot, desk.key(state=KeyState.NEEDS_REENCODE))
-    assert panel.state_label.property("needsReencode") is True
-    assert "Needs re-encode" in panel.state_label.text()
-    assert panel.state_label.styleSheet() != ""
+    assert panel.state_label.property("chip") == "needs-reencode"
+    assert panel.state_label.text() == "Needs re-encode"  # the chip carries its word
+    assert panel.state_note.text() == "The stay changed after the cards were made; print new cards."
+    assert panel.state_note.isVisibleTo(panel)
 
 
 def test_what_the_sync_found_wrong_with_a_key_is_said_on_it(make_desk: DeskFactory, qtbot: QtBot) -> None:

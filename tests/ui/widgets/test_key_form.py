@@ -45,12 +45,12 @@ def test_print_info_counts_what_salto_receives_and_shows_a_line_the_card_changes
         == "Line 2 is printed as \u201cChateau Duinzicht\u201d: the card cannot show every character as typed."
     )
     lines.edits[2].setText("Straße" * 5)  # "ß" becomes "ss": 35 characters on the wire
-    assert lines.counters[2].text() == "35/24" and "b00020" in lines.counters[2].styleSheet()
+    assert lines.counters[2].text() == "35/24" and lines.counters[2].property("tone") == "error"
     lines.set_encoding("latin-1")  # Latin-1 carries both as typed
     assert lines.counters[2].text() == "30/24" and lines.printed.text() == ""
     assert not lines.printed.isVisibleTo(lines.printed.parentWidget())
     lines.edits[2].setText("Tot ziens")
-    assert lines.counters[2].text() == "9/24" and lines.counters[2].styleSheet() == ""
+    assert lines.counters[2].text() == "9/24" and lines.counters[2].property("tone") == ""
 
 
 def test_print_info_says_it_in_dutch(qtbot: QtBot) -> None:

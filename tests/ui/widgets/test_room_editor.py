@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from salto_desk.protocol.text import MAX_ROOMS, TextEncoding
-from ui.widgets.key_form import INVALID_STYLE
+from ui.style import is_marked_invalid
 from ui.widgets.room_editor import RoomChoice, RoomEditor
 
 WAIT_MS = 5_000
@@ -44,7 +44,7 @@ def test_a_typed_door_is_taken_as_typed(qtbot: QtBot) -> None:
     editor = editor_for(qtbot, choices=())
     qtbot.keyClicks(editor.fields[0], "Pool house")
     assert editor.rooms() == ["Pool house"] and editor.problem() == ""
-    assert editor.fields[0].styleSheet() == "" and not editor.message.isVisible()
+    assert not is_marked_invalid(editor.fields[0]) and not editor.message.isVisible()
 
 
 def test_a_door_salto_cannot_take_is_refused_while_typing_never_cleaned(qtbot: QtBot) -> None:
@@ -53,11 +53,11 @@ def test_a_door_salto_cannot_take_is_refused_while_typing_never_cleaned(qtbot: Q
     qtbot.keyClicks(editor.fields[1], "Chalet Duinzicht Noord 12")  # 25 characters
     assert editor.problem().startswith("Room 2: The room name 'Chalet Duinzicht Noord 12' is 25 characters")
     assert "Enter the room name exactly as it is known in SALTO" in editor.problem()
-    assert editor.fields[1].styleSheet() == INVALID_STYLE and editor.fields[0].styleSheet() == ""
+    assert is_marked_invalid(editor.fields[1]) and not is_marked_invalid(editor.fields[0])
     assert editor.message.isVisible()
     assert editor.rooms() == ["Chalet Duinzicht Noord 12"]  # as typed: the core refuses it, nothing is cut
     qtbot.keyClick(editor.fields[1], Qt.Key.Key_Backspace)
-    assert editor.problem() == "" and editor.fields[1].styleSheet() == ""
+    assert editor.problem() == "" and not is_marked_invalid(editor.fields[1])
     editor.fields[1].setEditText("Café 3")
     assert "code page of this site cannot carry" in editor.problem()
 
@@ -76,7 +76,7 @@ def test_a_room_listed_twice_is_refused_on_the_second(qtbot: QtBot) -> None:
     editor.add_room()
     qtbot.keyClicks(editor.fields[1], "101")
     assert editor.problem() == "Room 2: A room is listed twice. List each room once."
-    assert [field.styleSheet() for field in editor.fields[:2]] == ["", INVALID_STYLE]
+    assert [is_marked_invalid(field) for field in editor.fields[:2]] == [False, True]
 
 
 def test_rooms_are_added_and_removed_by_keyboard_up_to_four(qtbot: QtBot) -> None:
