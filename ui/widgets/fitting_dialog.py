@@ -10,12 +10,12 @@ the window manager otherwise cuts ("Print key c…"), within the screen.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QDialog
 
 FORM_CHARACTERS = 80
 """A key form's width in average characters: its hints and refusals take few lines."""
-TITLE_BAR_EXTRAS = 160
+TITLE_BAR_EXTRAS = 200
 """Pixels a title bar spends besides the title: the icon and the close, maximise and minimise buttons."""
 
 
@@ -34,7 +34,10 @@ class FittingDialog(QDialog):
     def _fit_title(self) -> None:
         title_font = QFont(self.font())
         title_font.setBold(True)  # title bars use a bold face on most desktops
-        needed = QFontMetrics(title_font).horizontalAdvance(self.windowTitle()) + TITLE_BAR_EXTRAS
+        shown = self.windowTitle()
+        if application := QGuiApplication.applicationDisplayName():
+            shown += f" — {application}"  # Qt adds the application's name to every title
+        needed = QFontMetrics(title_font).horizontalAdvance(shown) + TITLE_BAR_EXTRAS
         room = self.screen().availableGeometry().width()
         self.setMinimumWidth(max(self.minimumWidth(), min(needed, room)))
 

@@ -46,9 +46,11 @@ COLUMNS = (
     Text("Card", "Kaart"),
     Text("Result", "Resultaat"),
     Text("Message", "Melding"),
-    Text("Operator", "Medewerker"),
-    Text("Desk", "Balie"),
+    Text("By", "Door"),
 )
+FITTED_COLUMNS = (0, 4, 5)
+"""When, Card and Result keep their text's width; the other columns share the rest (no sideways scrolling)."""
+BY = Text("{operator} at {desk}", "{operator} aan {desk}")
 COMMAND = Text("SALTO command {command}", "SALTO-opdracht {command}")
 CARD_OF = Text("{number} of {count}", "{number} van {count}")
 ERROR_CODE = Text("SALTO code {code}", "SALTO-code {code}")
@@ -67,13 +69,14 @@ class KeyHistory(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # long texts end in "…", whole in the tooltip
+        for column in FITTED_COLUMNS:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         row_height = self.verticalHeader().defaultSectionSize()
         frame = 2 * self.frameWidth()
-        scroll_bar = self.horizontalScrollBar().sizeHint().height()
-        self.setMinimumHeight(header.sizeHint().height() + HISTORY_ROWS_SHOWN * row_height + frame + scroll_bar)
+        self.setMinimumHeight(header.sizeHint().height() + HISTORY_ROWS_SHOWN * row_height + frame)
 
     def show_entries(self, entries: Sequence[AuditEntry], zone: ZoneInfo | None) -> None:
         language = self.language
@@ -88,15 +91,20 @@ class KeyHistory(QTableWidget):
             card = (
                 CARD_OF(language).format(number=entry.card_number, count=entry.card_count) if entry.card_number else ""
             )
+            by = BY(language).format(operator=entry.operator, desk=entry.desk) if entry.operator else entry.desk
             rows.append((
                 Cell(moment_text(entry.started_at, zone)),
                 Cell(AUDIT_ACTIONS[entry.action](language), tip),
-                Cell(", ".join(entry.rooms)),
-                Cell(entry.encoder or entry.phone),
+                _whole(", ".join(entry.rooms)),
+                _whole(entry.encoder or entry.phone),
                 Cell(card),
                 Cell(AUDIT_STATES[entry.state](language), result_tip),
-                Cell(entry.message),
-                Cell(entry.operator),
-                Cell(entry.desk),
+                _whole(entry.message),
+                _whole(by),
             ))  # fmt: skip
         fill_cells(self, rows)
+
+
+def _whole(text: str) -> Cell:
+    """A cell that may be shortened to "…" in its column: its whole text is its tooltip."""
+    return Cell(text, {Qt.ItemDataRole.ToolTipRole: text} if text else {})
