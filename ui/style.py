@@ -20,7 +20,7 @@ from functools import cache
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QTableView, QWidget
 
 from ui.resources import resource
 
@@ -144,6 +144,17 @@ def set_icons(*buttons: tuple[QAbstractButton, Icon]) -> None:
     """Put each icon on its button, next to the button's words."""
     for button, name in buttons:
         button.setIcon(icon(name))
+
+
+ROW_PADDING = 8
+"""Pixels above and below a list row's text: every list of the desk has the same row height."""
+
+
+def list_rows(table: QTableView) -> None:
+    """One row height for every list (it differed between tabs) and no row numbers."""
+    header = table.verticalHeader()
+    header.hide()
+    header.setDefaultSectionSize(table.fontMetrics().height() + ROW_PADDING)
 
 
 def set_tone(widget: QWidget, tone: Tone) -> None:

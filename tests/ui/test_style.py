@@ -19,6 +19,7 @@ from tests.ui.desk import DeskFactory, make_desk
 from ui.main_window import MainWindow
 from ui.resources import resources_folder
 from ui.style import (
+    ROW_PADDING,
     Chip,
     Icon,
     StyleError,
@@ -238,3 +239,12 @@ def test_the_scan_finds_a_colour_where_there_is_one() -> None:
     for line in ('label.setStyleSheet("color: red;")', "ERROR = QColor(176, 0, 32)", 'STYLE = "border: #b00020"'):
         assert COLOUR_IN_CODE.search(line), line
     assert not COLOUR_IN_CODE.search("self.setStyleSheet(sheet.text)")
+
+
+def test_every_list_has_the_same_row_height(qtbot: QtBot, make_desk: DeskFactory) -> None:
+    window = MainWindow(make_desk().context)
+    qtbot.addWidget(window)
+    lists = [window.reservations.table, window.owners.table, window.reservations.key_panel.history_table]
+    heights = {table.verticalHeader().defaultSectionSize() for table in lists}
+    assert heights == {lists[0].fontMetrics().height() + ROW_PADDING}  # the owners' rows were taller
+    assert not any(table.verticalHeader().isVisibleTo(table) for table in lists)

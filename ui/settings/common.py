@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from salto_desk.errors import SaltoDeskError, Text, ValidationError
 from ui.models.rows import READ_ONLY, Cell, fill_cells
 from ui.settings.forms import SCREEN_BUDGET
-from ui.style import Tone, is_marked_invalid, mark_invalid, set_tone
+from ui.style import Tone, is_marked_invalid, list_rows, mark_invalid, set_tone
 from ui.widgets.fitting_dialog import FittingDialog
 from ui.workers.calls import CoreCalls
 
@@ -192,7 +192,7 @@ def table(headers: Sequence[str]) -> QTableWidget:
     """A read-only list with whole-row selection; column 0 carries each row's id as user data."""
     widget = QTableWidget(0, len(headers))
     widget.setHorizontalHeaderLabels(list(headers))
-    widget.verticalHeader().hide()
+    list_rows(widget)
     widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

@@ -12,6 +12,7 @@ from salto_desk.moments import zone_name
 from salto_desk.protocol.client import TraceRecord
 from ui.context import DeskContext
 from ui.settings.common import Say
+from ui.style import list_rows
 
 MAX_TRACE_RECORDS = 2000
 
@@ -66,7 +67,7 @@ class DiagnosticsPage(QWidget):
         self.model = TraceModel([say(f"Time ({zone})", f"Tijd ({zone})"), "", say("Decoded", "Gedecodeerd"), "Hex"])
         self.view = QTableView()
         self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
+        list_rows(self.view)
         self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)

@@ -36,7 +36,7 @@ from ui.dialogs.owner_key import OwnerKeyDialog
 from ui.models.owners import Column, OwnersModel, OwnersProxy, accommodations_text
 from ui.models.reservations import KEY_STATES
 from ui.models.rows import RowCells
-from ui.style import Icon, icon
+from ui.style import Icon, icon, list_rows
 from ui.widgets.encoder_prompt import error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
@@ -116,7 +116,7 @@ class OwnersTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        list_rows(self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)

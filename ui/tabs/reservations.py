@@ -41,7 +41,7 @@ from ui.models.reservations import (
     ReservationsProxy,
 )
 from ui.models.rows import RowCells
-from ui.style import Icon, icon
+from ui.style import Icon, icon, list_rows
 from ui.widgets.booking_view import BookingView
 from ui.widgets.encoder_prompt import error_texts
 from ui.widgets.filters import refill_administrations
@@ -159,8 +159,7 @@ class ReservationsTab(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        list_rows(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

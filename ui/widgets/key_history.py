@@ -16,6 +16,7 @@ from salto_desk.errors import Text
 from salto_desk.keys.model import AuditAction, AuditEntry, AuditState
 from salto_desk.moments import moment_text
 from ui.models.rows import Cell, fill_cells
+from ui.style import list_rows
 
 HISTORY_ROWS_SHOWN = 5
 """The table never gets shorter than this many rows, whatever else the pane shows."""
@@ -68,7 +69,7 @@ class KeyHistory(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setWordWrap(False)
-        self.verticalHeader().setVisible(False)
+        list_rows(self)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # long texts end in "…", whole in the tooltip
