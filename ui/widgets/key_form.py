@@ -4,8 +4,8 @@
 
 The +Key dialog of an owner and the create/edit dialog of any key data are built from these, so a
 field looks, reads and reports a refusal the same way everywhere. Nothing here decides what is valid:
-the core does (``salto_desk.keys.validation``), and ``FieldFeedback`` shows its message and outlines
-the field it names.
+the core does (``salto_desk.keys.draft_validation``), and ``FieldFeedback`` shows its message and
+outlines the field it names.
 """
 
 from __future__ import annotations

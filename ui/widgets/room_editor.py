@@ -2,7 +2,7 @@
 
 The owner's +Key form and the key data form (a booking's or an owner's key) both use this editor, so
 rooms are chosen, typed, added, removed and refused the same way everywhere. A typed door name is
-checked with the core's room rules (``salto_desk.keys.validation.check_rooms``, what SALTO's room field
+checked with the core's room rules (``salto_desk.keys.draft_validation.check_rooms``, what SALTO's room field
 takes) on every keystroke; a name that does not fit is refused with the core's message, never cleaned.
 The four rows exist from the start and are shown as needed, so the widgets a form refers to (the first
 room for the core's verdict, the tab order) never go away.
