@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from salto_desk.errors import Text
 from salto_desk.keys.field_validation import (
@@ -18,6 +19,7 @@ from salto_desk.keys.field_validation import (
 )
 from salto_desk.keys.model import KeyDraft, Validity
 from salto_desk.keys.phones import international_phone
+from salto_desk.moments import moment_text, zone_name
 from salto_desk.protocol.text import (
     AUTHORIZATION_COUNT,
     FIRST_WIRE_YEAR,
@@ -55,8 +57,17 @@ def check_access(granted: Sequence[int], denied: Sequence[int]) -> tuple[tuple[i
     return tuple(granted), tuple(denied)
 
 
-def check_validity(validity: Validity) -> Validity:
-    """Aware times, end after start, years SALTO's two-digit dates can carry; returned in UTC."""
+def _shown(moment: datetime, zone: ZoneInfo | None) -> str:
+    """As a person reads it: the site's local time with the zone named (the moment's own zone without a site)."""
+    shown_zone = zone or (moment.tzinfo if isinstance(moment.tzinfo, ZoneInfo) else None)
+    return f"{moment_text(moment, shown_zone)} {zone_name(shown_zone)}"
+
+
+def check_validity(validity: Validity, zone: ZoneInfo | None = None) -> Validity:
+    """Aware times, end after start, years SALTO's two-digit dates can carry; returned in UTC.
+
+    Messages show the times in ``zone`` (the site's), named, as the dialogs do; never UTC in ISO form.
+    """
     for field, moment in (("start", validity.start), ("end", validity.end)):
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise field_error(
@@ -67,16 +78,16 @@ def check_validity(validity: Validity) -> Validity:
         if not FIRST_WIRE_YEAR <= moment.astimezone(UTC).year <= LAST_WIRE_YEAR:
             raise field_error(
                 field,
-                f"SALTO only takes dates from {FIRST_WIRE_YEAR} to {LAST_WIRE_YEAR}, not {moment:%Y-%m-%d}.",
-                f"SALTO neemt alleen datums van {FIRST_WIRE_YEAR} tot {LAST_WIRE_YEAR}, niet {moment:%Y-%m-%d}.",
+                f"SALTO only takes dates from {FIRST_WIRE_YEAR} to {LAST_WIRE_YEAR}, not {moment:%d-%m-%Y}.",
+                f"SALTO neemt alleen datums van {FIRST_WIRE_YEAR} tot {LAST_WIRE_YEAR}, niet {moment:%d-%m-%Y}.",
             )
     start, end = validity.start.astimezone(UTC), validity.end.astimezone(UTC)  # compare instants, not wall clocks
     if end <= start:
         raise field_error(
             "end",
-            f"The key would expire ({validity.end:%Y-%m-%d %H:%M}) before it starts ({validity.start:%Y-%m-%d %H:%M}).",
-            f"De sleutel zou verlopen ({validity.end:%Y-%m-%d %H:%M}) voordat hij ingaat "
-            f"({validity.start:%Y-%m-%d %H:%M}).",
+            f"The key would expire ({_shown(validity.end, zone)}) before it starts ({_shown(validity.start, zone)}).",
+            f"De sleutel zou verlopen ({_shown(validity.end, zone)}) voordat hij ingaat "
+            f"({_shown(validity.start, zone)}).",
             "Choose an end after the start.",
             "Kies een einde na het begin.",
         )
@@ -111,8 +122,11 @@ def check_phone(phone: str, country: str | None = None) -> str:
     return international_phone(phone, country)
 
 
-def validate_key_draft(draft: KeyDraft, encoding: TextEncoding, country: str | None = None) -> KeyDraft:
-    """Key data as stored: every field checked; ``country`` reads a national phone number (the site's)."""
+def validate_key_draft(
+    draft: KeyDraft, encoding: TextEncoding, country: str | None = None, zone: ZoneInfo | None = None
+) -> KeyDraft:
+    """Key data as stored: every field checked; ``country`` reads a national phone number and ``zone`` shows
+    times in messages (both the site's)."""
     granted, denied = check_access(draft.granted, draft.denied)
     holder = replace(
         draft.holder,
@@ -133,7 +147,7 @@ def validate_key_draft(draft: KeyDraft, encoding: TextEncoding, country: str | N
         draft,
         holder=holder,
         rooms=check_rooms(draft.rooms, encoding),
-        validity=check_validity(draft.validity),
+        validity=check_validity(draft.validity, zone),
         granted=granted,
         denied=denied,
         print_info=check_text_lines(draft.print_info, encoding),

@@ -26,6 +26,7 @@ from salto_desk.keys.model import (
     StayDates,
     Validity,
 )
+from salto_desk.moments import moment_text, zone_name
 from salto_desk.protocol.cards import plan_commands
 
 OWNER_DAY_START = time(0, 0)
@@ -113,7 +114,8 @@ def reservation_validity(
         Validity(
             start=local_moment(stay.arrival, start_time, zone, earliest=True),
             end=local_moment(stay.departure, end_time, zone, earliest=False),
-        )
+        ),
+        zone,
     )
 
 
@@ -126,7 +128,8 @@ def owner_validity(
         Validity(
             start=local_moment(valid_from or today, OWNER_DAY_START, zone, earliest=True),
             end=local_moment(valid_until, OWNER_DAY_END, zone, earliest=False),
-        )
+        ),
+        zone,
     )
 
 
@@ -172,8 +175,8 @@ def delivery_date(stay: StayDates, product: ProductSettings) -> date | None:
     return stay.arrival - timedelta(days=product.delivery_days_before)
 
 
-def check_can_issue(key: KeyData, now: datetime) -> None:
-    """Refuse encoding or sending a key that waits for check-in or has expired."""
+def check_can_issue(key: KeyData, now: datetime, zone: ZoneInfo | None = None) -> None:
+    """Refuse encoding or sending a key that waits for check-in or has expired (said in ``zone``, the site's)."""
     if key.state is KeyState.WAITING_FOR_CHECK_IN:
         raise KeyNotIssuable(
             Text(
@@ -197,8 +200,9 @@ def check_can_issue(key: KeyData, now: datetime) -> None:
     if key.validity.end <= now:
         raise KeyNotIssuable(
             Text(
-                f"The key of {key.holder.label} expired on {key.validity.end:%Y-%m-%d %H:%M} (UTC).",
-                f"De sleutel van {key.holder.label} is verlopen op {key.validity.end:%Y-%m-%d %H:%M} (UTC).",
+                f"The key of {key.holder.label} expired on {moment_text(key.validity.end, zone)} {zone_name(zone)}.",
+                f"De sleutel van {key.holder.label} is verlopen op {moment_text(key.validity.end, zone)} "
+                f"{zone_name(zone)}.",
             ),
             Text(
                 "Change the stay or the key's validity first.",

@@ -256,7 +256,10 @@ class KeyDataService:
                 )
             self._check_license_plate(administration, fields.license_plate)
             draft = validate_key_draft(
-                replace(current, **vars(fields)), administration.text_encoding, administration.phone_country
+                replace(current, **vars(fields)),
+                administration.text_encoding,
+                administration.phone_country,
+                administration.zone,
             )
             changed = [name for name, value in vars(KeyFields.of(draft)).items() if value != getattr(current, name)]
             if not changed:

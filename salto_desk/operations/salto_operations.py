@@ -172,7 +172,7 @@ class SaltoOperations:
             chosen = config.encoder(encoder.id)
             administration = config.administration(current.administration_id)
         self._check_encoder(current, chosen)
-        check_can_issue(current, self.key_data.clock())
+        check_can_issue(current, self.key_data.clock(), administration.zone)
         commands = commands_for(mode.action, current, count)
         operator = self.key_data.operator_for(administration)
         template = EncodeCard(
@@ -241,7 +241,7 @@ class SaltoOperations:
             current = KeyRepository(session).get(key.id)
             administration = ConfigRepository(session).administration(current.administration_id)
         number = check_phone(phone, administration.phone_country)
-        check_can_issue(current, self.key_data.clock())
+        check_can_issue(current, self.key_data.clock(), administration.zone)
         command = mobile_command(current)
         operator = self.key_data.operator_for(administration)
         request = MobileKey(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -321,7 +322,8 @@ class KeyRepository:
                 ),
                 Text("Choose a key type of this administration.", "Kies een sleuteltype van deze administratie."),
             )
-        return validate_key_draft(draft, administration.encoding, country_of_zone(administration.time_zone))
+        zone = ZoneInfo(administration.time_zone)
+        return validate_key_draft(draft, administration.encoding, country_of_zone(administration.time_zone), zone)
 
     def _insert_children(self, keys: list[tuple[int, KeyDraft]]) -> None:
         """The rooms and access rows of keys whose old ones are gone (or never were)."""

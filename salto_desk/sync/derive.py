@@ -225,7 +225,9 @@ class KeyDeriver:
         )
         if draft.validity.end <= rules.now:
             return None
-        return validate_key_draft(draft, administration.text_encoding, administration.phone_country)
+        return validate_key_draft(
+            draft, administration.text_encoding, administration.phone_country, administration.zone
+        )
 
     def _create(
         self, session: Session, rules: _Rules, new: list[tuple[KeyDraft, Product, CachedReservation]]

@@ -48,3 +48,15 @@ def test_validity_is_returned_in_utc_and_compared_as_instants() -> None:
     offset = timezone(timedelta(hours=-5))
     assert check_validity(Validity(datetime(2030, 1, 1, 18, tzinfo=offset), datetime(2030, 1, 2, tzinfo=UTC))).start \
         == datetime(2030, 1, 1, 23, tzinfo=UTC)  # fmt: skip
+
+
+def test_a_validity_message_speaks_the_sites_local_time_not_utc() -> None:
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    start = datetime(2026, 12, 3, 23, 0, tzinfo=UTC)  # 4 December, midnight, in Amsterdam
+    with pytest.raises(ValidationError) as refused:
+        check_validity(Validity(start, start - timedelta(hours=1)), amsterdam)
+    assert refused.value.message.en == (
+        "The key would expire (03-12-2026 23:00 Europe/Amsterdam) before it starts "
+        "(04-12-2026 00:00 Europe/Amsterdam)."
+    )
+    assert "(04-12-2026 00:00 Europe/Amsterdam)" in refused.value.message.nl

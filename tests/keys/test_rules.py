@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -208,8 +209,9 @@ def test_wait_for_check_in_blocks_until_the_guest_checks_in() -> None:
 
 def test_expired_keys_cannot_be_issued() -> None:
     with pytest.raises(KeyNotIssuable) as caught:
-        check_can_issue(key(validity=Validity(NOW - timedelta(days=3), NOW)), NOW)
-    assert "expired" in caught.value.message.en
+        check_can_issue(key(validity=Validity(NOW - timedelta(days=3), NOW)), NOW, ZoneInfo("Europe/Amsterdam"))
+    local_end = NOW.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y %H:%M")
+    assert f"expired on {local_end} Europe/Amsterdam." in caught.value.message.en  # the site's time, not UTC
 
 
 def test_a_change_to_an_issued_key_needs_a_re_encode() -> None:
