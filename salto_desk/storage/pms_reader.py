@@ -96,14 +96,25 @@ class PmsReader:
         statement = statement.order_by(PmsReservationRow.start_date, PmsReservationRow.booking_nr)
         return [site.reservation(row) for row in self.session.scalars(statement)]
 
-    def pending_reservations(self, administration_id: int) -> list[CachedReservation]:
-        """Reservations stored (or whose object changed) since their key data was last derived, by start date."""
+    def pending_reservations(
+        self, administration_id: int, among: Sequence[str] | None = None
+    ) -> list[CachedReservation]:
+        """Reservations stored (or whose object changed) since their key data was last derived, by start date;
+        with ``among`` only those of these PMS ids."""
         site = self.sites.site(administration_id)
         statement = select(PmsReservationRow).where(
             PmsReservationRow.administration_pms_id == site.pms_id, PmsReservationRow.pending_keys.is_(True)
         )
         statement = statement.order_by(PmsReservationRow.start_date, PmsReservationRow.booking_nr)
-        return [site.reservation(row) for row in self.session.scalars(statement)]
+        if among is None:
+            return [site.reservation(row) for row in self.session.scalars(statement)]
+        found: list[CachedReservation] = []
+        for chunk in chunks(sorted(set(among))):
+            found += [
+                site.reservation(row)
+                for row in self.session.scalars(statement.where(PmsReservationRow.pms_id.in_(chunk)))
+            ]
+        return sorted(found, key=lambda each: (each.start_date, each.booking_nr))
 
     def owners(self, administration_id: int, text: str = "", *, day: date | None = None) -> list[CachedOwner]:
         """Owners whose name, e-mail or units match ``text``, with their units on ``day`` (default today)."""

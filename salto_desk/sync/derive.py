@@ -150,6 +150,24 @@ class KeyDeriver:
         notify(SyncProgress(administration.name, SyncStage.KEYS, len(reservations), len(reservations)))
         return counts
 
+    def derive_stored(self, session: Session, administration: Administration, pms_ids: Sequence[str]) -> Counts:
+        """Key data for reservations a pull page just stored, in that page's transaction (see ``Puller``).
+
+        Only the ones waiting for it (new or changed); ``derive`` later handles a changed configuration.
+        """
+        config = ConfigRepository(session)
+        key_types = config.key_types(administration.id)
+        rules = _Rules(
+            administration,
+            config.products_of_administration(administration.id),
+            {key_type.id: key_type for key_type in key_types},
+            self.clock(),
+        )
+        waiting = PmsReader(session).pending_reservations(administration.id, pms_ids)
+        counts = self._apply(session, rules, waiting)
+        PmsStore(session).clear_pending(administration.pms_id, [each.pms_id for each in waiting])
+        return counts
+
     @staticmethod
     def wants_key(reservation: CachedReservation, today: date) -> bool:
         """Confirmed, not checked out and not over: such a reservation gets key data when a product matches."""

@@ -60,8 +60,8 @@ class SyncEngine:
     def run_once(self, progress: Notify | None = None) -> SyncSummary:
         """Pull, cache, derive key data and work through the outbox, for every administration."""
         notify = progress or (lambda _progress: None)
-        puller = Puller(self.database, self.clock, self.options, self.language)
         deriver = KeyDeriver(self.database, self.clock, self.desk, self.language)
+        puller = Puller(self.database, self.clock, self.options, self.language, deriver.derive_stored)
         outbox = OutboxWorker(self.database, self.clock, self.retry, self.operations_for, self.language)
         with self.database.unit_of_work() as session:
             administrations = ConfigRepository(session).administrations()

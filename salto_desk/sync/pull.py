@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.model import Administration
 from salto_desk.pms.client import ORDERS, BexClient, IncludeGroup
@@ -28,6 +30,9 @@ from salto_desk.storage.pms_store import PmsStore
 from salto_desk.storage.pms_values import SyncCursor, UnfinishedPull
 from salto_desk.storage.sync_bookkeeping import SyncBookkeeping
 from salto_desk.sync.progress import Counts, Notify, SyncProgress, SyncStage
+
+KeysForStored = Callable[[Session, Administration, Sequence[str]], Counts]
+"""Derives key data for reservations a page just stored, inside the transaction that stores them."""
 
 CURSOR_OVERLAP = timedelta(minutes=2)
 """Each incremental pull starts this much before the last one ended: clocks differ, records change mid-pull."""
@@ -64,13 +69,25 @@ def _problem_key(problem: PmsRecordError) -> tuple[str, str, str]:
 
 
 class Puller:
-    """Pulls BEX into the cache for one run; every method returns what it did (``Counts``), none keeps a tally."""
+    """Pulls BEX into the cache for one run; every method returns what it did (``Counts``), none keeps a tally.
 
-    def __init__(self, database: Database, clock: Callable[[], datetime], options: PullOptions, language: str) -> None:
+    With ``keys_for_stored`` each page's reservations get their key data in the page's own transaction: a
+    list reading the cache meanwhile never shows a new booking as "No key data" a moment before its key.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        clock: Callable[[], datetime],
+        options: PullOptions,
+        language: str,
+        keys_for_stored: KeysForStored | None = None,
+    ) -> None:
         self.database = database
         self.clock = clock
         self.options = options
         self.language = language
+        self.keys_for_stored = keys_for_stored
 
     def pull_all(
         self,
@@ -158,7 +175,7 @@ class Puller:
         page_size = client.settings.page_size
         first_page = max(1, unfinished.offset // page_size)  # the last stored page again: records before it may be gone
         notify(SyncProgress(label, SyncStage.RESERVATIONS, 0, None))
-        fetched, problems = 0, Counts()
+        fetched, problems, keyed = 0, Counts(), Counts()
         missing: tuple[IncludeGroup, ...] = ()
         reported: set[tuple[str, str, str]] = set()  # a broken record shared by two pages is reported once
         try:
@@ -172,13 +189,16 @@ class Puller:
                 with self.database.unit_of_work() as session:
                     PmsStore(session).store_reservations(bex.id, usable)
                     SyncBookkeeping(session).record_pull_progress(bex.id, after)
+                    keyed += self._keys_for(session, administration, [each.id for each in usable])
                 fetched += len(page.records)
                 missing = page.missing
                 notify(SyncProgress(label, SyncStage.RESERVATIONS, fetched, None))
         except PmsRateLimited as limited:
-            return counts + problems + Counts(fetched) + self._pause([bex.id], label, limited, fetched), missing
+            read = counts + problems + keyed + Counts(fetched)
+            return read + self._pause([bex.id], label, limited, fetched), missing
         except PmsError as error:
-            return counts + problems + Counts(fetched) + self._failed([bex.id], label, error.message, error.action), ()
+            read = counts + problems + keyed + Counts(fetched)
+            return read + self._failed([bex.id], label, error.message, error.action), ()
         with self.database.unit_of_work() as session:
             SyncBookkeeping(session).record_sync_success(
                 bex.id,
@@ -187,7 +207,18 @@ class Puller:
                 cursor=SyncCursor(unfinished.selection.started, started, started if objects_complete else None),
             )
         notify(SyncProgress(label, SyncStage.RESERVATIONS, fetched, fetched))
-        return counts + problems + Counts(fetched), missing
+        return counts + problems + keyed + Counts(fetched), missing
+
+    def _keys_for(self, session: Session, administration: Administration | None, pms_ids: Sequence[str]) -> Counts:
+        """The page's key data, under a savepoint: when it fails the page stays stored, and the run's key-data
+        stage derives those reservations again and reports why."""
+        if self.keys_for_stored is None or administration is None or not pms_ids:
+            return Counts()
+        try:
+            with session.begin_nested():
+                return self.keys_for_stored(session, administration, pms_ids)
+        except SaltoDeskError:
+            return Counts()
 
     def _pull_catalogue(
         self,

@@ -5,14 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from salto_desk.demo.server import DEMO_API_KEY
 from salto_desk.keys.flags import flag_text
 from salto_desk.keys.model import (
     DoorNameSettings,
     FlagCode,
+    HolderKind,
     KeyState,
     ProductSettings,
 )
 from salto_desk.keys.rules import EncodeMode
+from salto_desk.pms.client import BexClient
+from salto_desk.pms.settings import PmsSettings, RetryPolicy
 from salto_desk.services.front_desk import FrontDesk
 from salto_desk.storage import (
     ConfigRepository,
@@ -22,11 +26,14 @@ from salto_desk.storage import (
 )
 from salto_desk.storage.sync_key_repository import SyncKeyRepository
 from salto_desk.sync.derive import matching_reservations
+from salto_desk.sync.progress import SyncProgress, SyncStage
 from tests.sync.conftest import (
     HOTEL,
     TODAY,
     World,
+    engine_with,
     hotel_customer,
+    hotel_keys_expected,
     later,
 )
 
@@ -269,3 +276,28 @@ def test_a_phone_the_desk_entered_for_a_refused_one_clears_the_flag(world: World
     assert world.key(record.id).phone == "+31687654321"  # the desk's
     with world.database.unit_of_work() as session:
         assert SyncKeyRepository(session).flags([key.id]) == {}
+
+
+def test_each_pulled_page_brings_its_key_data_so_no_list_sees_a_booking_without_it(world: World) -> None:
+    """Between two pages of a first pull the cache never holds a reservation that waits for its key data."""
+    world.product()
+    waiting_after_page: list[int] = []
+
+    def small_pages() -> BexClient:
+        settings = PmsSettings(base_url=world.pms.base_url, retry=RetryPolicy(attempts=1), page_size=20)
+        return BexClient(DEMO_API_KEY, settings, now=world.clock, sleep=lambda _seconds: None)
+
+    def after_each_page(progress: SyncProgress) -> None:
+        hotel_page = progress.administration == world.hotel.name and progress.stage == SyncStage.RESERVATIONS
+        if hotel_page and progress.done and progress.total is None:
+            with world.database.unit_of_work() as session:  # what the desk's list would read now
+                waiting_after_page.append(len(PmsReader(session).pending_reservations(world.hotel.id)))
+
+    summary = engine_with(world, small_pages).run_once(after_each_page)
+    assert summary.errors == () and summary.created > 0
+    assert len(waiting_after_page) >= 2 and set(waiting_after_page) == {0}
+    with world.database.unit_of_work() as session:
+        keys = KeyRepository(session).for_holders(
+            world.hotel.id, HolderKind.RESERVATION, sorted(hotel_keys_expected(world))
+        )
+    assert set(keys) == hotel_keys_expected(world)  # the same key data as a sync that derives at the end

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from salto_desk.demo.faults import RateLimit
 from salto_desk.demo.server import DEMO_API_KEY
-from salto_desk.errors import Text
+from salto_desk.errors import SaltoDeskError, Text
 from salto_desk.keys.flags import flag_text
 from salto_desk.keys.model import (
+    Administration,
     FlagCode,
     KeyTypeSettings,
     ProductSettings,
@@ -32,6 +35,8 @@ from salto_desk.storage.orm import PmsReservationRow
 from salto_desk.storage.sync_bookkeeping import SyncBookkeeping
 from salto_desk.storage.sync_key_repository import SyncKeyRepository
 from salto_desk.sync import PullOptions, SyncProgress
+from salto_desk.sync.progress import Counts
+from salto_desk.sync.pull import Puller
 from tests.sync.conftest import (
     FIRST_PULL_FROM,
     HOTEL,
@@ -310,3 +315,21 @@ def test_an_administration_id_bex_does_not_list_is_recorded_as_unknown_not_as_be
         status = PmsReader(session).sync_status(world.hotel.id)
     assert status.offline_since is None  # BEX answered: nothing may say it cannot be reached
     assert status.last_error is not None and "Settings > Administration" in status.last_error
+
+
+def test_a_page_whose_key_data_fails_is_still_stored_and_waits_for_the_key_stage(world: World) -> None:
+    """The per-page key data runs under a savepoint: its failure never costs the page itself."""
+
+    def failing(_session: Session, _administration: Administration, _pms_ids: Sequence[str]) -> Counts:
+        raise SaltoDeskError(Text("No key data now.", "Nu geen sleutelgegevens."))
+
+    @contextlib.contextmanager
+    def client() -> Iterator[BexClient]:
+        yield BexClient(DEMO_API_KEY, PmsSettings(base_url=world.pms.base_url), now=world.clock)
+
+    puller = Puller(world.database, world.clock, PullOptions(), "en", failing)
+    pulled = puller.pull_all(client, [world.hotel], lambda _progress: None)
+    assert pulled.counts.errors == () and pulled.counts.fetched > 0
+    with world.database.unit_of_work() as session:
+        waiting = PmsReader(session).pending_reservations(world.hotel.id)
+    assert len(waiting) > 0  # stored, and still waiting: the run's key-data stage derives them and reports
