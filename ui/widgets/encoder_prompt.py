@@ -135,6 +135,7 @@ class EncoderPrompt(QWidget):
 
         self.title_label = QLabel()
         self.title_label.setObjectName("promptTitle")
+        self.title_label.setWordWrap(True)  # a long guest name never widens the window
         self.step_label = QLabel()
         self.step_label.setObjectName("promptStep")
         self.step_label.setWordWrap(True)

@@ -182,3 +182,11 @@ def test_dutch_steps(qtbot: QtBot, queue: CoreCalls) -> None:
     qtbot.waitUntil(lambda: not prompt.busy(), timeout=WAIT_MS)
     assert prompt.steps() == ["Verzenden naar SALTO...", "Leg kaart 1 van 2 op encoder Balie.", "Klaar."]
     assert prompt.cancel_button.text() == "Annuleren"
+
+
+def test_a_long_title_wraps_instead_of_widening_the_window(prompt: EncoderPrompt) -> None:
+    narrow = prompt.minimumSizeHint().width()
+    title = "26-00497 Maximilian Wagner-Hoffmann van den Heuvel: 2 nieuwe kaarten op encoder Receptie hoofdgebouw"
+    prompt.follow(title, card_wait=60.0, encoder="Receptie hoofdgebouw", waiting=False)
+    assert prompt.title_label.text() == title
+    assert prompt.minimumSizeHint().width() <= max(narrow, 400)
