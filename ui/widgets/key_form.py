@@ -125,6 +125,9 @@ class PrintInfoLines:
         for number, (edit, counter) in enumerate(zip(self.edits, self.counters, strict=True), 1):
             edit.setAccessibleName(PRINT_LINE(language).format(number=number))
             counter.setAccessibleName(PRINT_COUNT(language).format(number=number))
+            counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            widest = counter.fontMetrics().horizontalAdvance(f"{TEXT_LINE_LENGTH * 10}/{TEXT_LINE_LENGTH}")
+            counter.setFixedWidth(widest)  # "0/24" and "23/24" leave the lines equally long
             edit.textChanged.connect(self._show_counts)
         self._show_counts()
 
