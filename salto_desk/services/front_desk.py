@@ -165,7 +165,7 @@ class FrontDesk:
             chosen = next((each for each in administrations if each.id == query.administration_id), None)
             chosen = chosen or (administrations[0] if administrations else None)
             day = today_in(chosen, self.clock()) if chosen is not None else self.clock().astimezone().date()
-            found = PmsReader(session).search_reservations(replace(query, day=day))
+            found = PmsReader(session, administrations).search_reservations(replace(query, day=day))
             by_holder = KeyRepository(session).for_holders_of(
                 HolderKind.RESERVATION, [(each.administration_id, each.pms_id) for each in found]
             )

@@ -20,7 +20,7 @@ from salto_desk.pms.texts import shown
 from salto_desk.storage.batches import chunks
 from salto_desk.storage.orm import PmsAgreementRow, PmsCatalogueRow, PmsOwnerRow, PmsReservationRow, PmsSyncStateRow
 from salto_desk.storage.pms_columns import fold, split_lines
-from salto_desk.storage.pms_sites import Site, Sites, administration_row
+from salto_desk.storage.pms_sites import Site, Sites, SiteSource, administration_row
 from salto_desk.storage.pms_values import (
     CachedObject,
     CachedOwner,
@@ -35,9 +35,10 @@ from salto_desk.storage.pms_values import (
 class PmsReader:
     """Cached BEX data as the desk shows it, within one session (one unit of work)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, administrations: Sequence[SiteSource] | None = None) -> None:
+        """``administrations``: the desk's administrations when the caller has read them already."""
         self.session = session
-        self.sites = Sites(session)
+        self.sites = Sites(session, administrations)
 
     def search_reservations(self, query: ReservationQuery) -> list[CachedReservation]:
         """Matching reservations: arrivals of ``day`` first, then by start date and booking nr."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -95,18 +96,37 @@ class Site:
         )
 
 
+class SiteSource(Protocol):
+    """What a site is built from: a stored administration row, or the desk's ``Administration`` already read."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def pms_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def time_zone(self) -> str: ...
+
+
 class Sites:
     """The desk administrations' lookups within one session, each read once: objects, types and door names
-    as they were when first asked for (a reader made after the sync stored new ones sees those)."""
+    as they were when first asked for (a reader made after the sync stored new ones sees those).
 
-    def __init__(self, session: Session) -> None:
+    ``known``: the administrations the caller has read already in this session, so they are not read
+    again (a far database charges a round trip per query).
+    """
+
+    def __init__(self, session: Session, known: Sequence[SiteSource] | None = None) -> None:
         self.session = session
+        self._known = known
         self._loaded: dict[int, Site] = {}
 
     def site(self, administration_id: int) -> Site:
         site = self._loaded.get(administration_id)
         if site is None:
-            self._load([administration_row(self.session, administration_id)])
+            source = next((each for each in self._known or () if each.id == administration_id), None)
+            self._load([source or administration_row(self.session, administration_id)])
             site = self._loaded[administration_id]
         return site
 
@@ -114,11 +134,15 @@ class Sites:
         """The one administration, or (None) every administration set up at the desk, by name."""
         if administration_id is not None:
             return [self.site(administration_id)]
-        rows = self.session.scalars(select(AdministrationRow).order_by(AdministrationRow.name)).all()
+        rows: Sequence[SiteSource]
+        if self._known is not None:
+            rows = sorted(self._known, key=lambda each: each.name)
+        else:
+            rows = self.session.scalars(select(AdministrationRow).order_by(AdministrationRow.name)).all()
         self._load([row for row in rows if row.id not in self._loaded])
         return [self._loaded[row.id] for row in rows]
 
-    def _load(self, administrations: Sequence[AdministrationRow]) -> None:
+    def _load(self, administrations: Sequence[SiteSource]) -> None:
         """The lookups of several administrations in three queries, whatever their number (a far server
         charges a round trip per query)."""
         if not administrations:

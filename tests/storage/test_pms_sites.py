@@ -75,3 +75,12 @@ def test_the_lookups_of_every_administration_take_three_queries_and_are_read_onc
 def test_an_administration_the_desk_does_not_have_is_not_found(database: Database) -> None:
     with database.unit_of_work() as session, pytest.raises(NotFoundError):
         Sites(session).site(404)
+
+
+def test_administrations_read_already_are_not_read_again(database: Database, park: Administration) -> None:
+    other = add_administration(database, pms_id="2", name="Another site")
+    with database.unit_of_work() as session:
+        with statements(database) as sent:
+            every = Sites(session, [other, park]).sites_for(None)
+        assert [site.pms_id for site in every] == ["2", BEX_ID]  # by name: Another site, Park
+        assert len(sent) == 3  # objects, types and door names: the administrations came with the call
