@@ -56,7 +56,6 @@ def test_a_validity_message_speaks_the_sites_local_time_not_utc() -> None:
     with pytest.raises(ValidationError) as refused:
         check_validity(Validity(start, start - timedelta(hours=1)), amsterdam)
     assert refused.value.message.en == (
-        "The key would expire (03-12-2026 23:00 Europe/Amsterdam) before it starts "
-        "(04-12-2026 00:00 Europe/Amsterdam)."
+        "The key would expire (03-12-2026 23:00 Europe/Amsterdam) before it starts (04-12-2026 00:00 Europe/Amsterdam)."
     )
     assert "(04-12-2026 00:00 Europe/Amsterdam)" in refused.value.message.nl
