@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from salto_desk.errors import Plural, Text
 from salto_desk.keys.model import Administration, AuditEntry, Encoder, Holder, KeyData, KeyState
 from salto_desk.keys.rules import EncodeMode
-from salto_desk.moments import moment_text
 from salto_desk.protocol.cards import CardProgress, CardStep
 from salto_desk.protocol.errors import SaltoErrorReply
 from salto_desk.services.front_desk import KeyDataSetup, KeyDetails
@@ -26,20 +24,12 @@ from ui.dialogs.delete_key import DeleteKeyDialog
 from ui.dialogs.key_data import KeyDataDialog
 from ui.dialogs.print_cards import PrintCardsDialog
 from ui.dialogs.send_to_phone import SendToPhoneDialog, unregistered_guidance
-from ui.models.reservations import KEY_CHIPS, KEY_STATES
-from ui.style import Icon, Tone, icon, set_chip, set_tone
+from ui.style import Icon, icon
 from ui.widgets.encoder_prompt import EncoderPrompt, run_salto_job
 from ui.widgets.key_history import KeyHistory
+from ui.widgets.key_view import KeyView
 
 NO_KEY = Text("No key data.", "Geen sleutelgegevens.")
-LOADING = Text("loading...", "laden...")
-KEY_TYPE = Text("Key type", "Sleuteltype")
-ROOMS = Text("Rooms", "Kamers")
-VALIDITY = Text("Valid", "Geldig")
-AUTHORIZATIONS = Text("Authorizations", "Autorisaties")
-STATE = Text("State", "Status")
-CARDS = Text("Cards", "Kaarten")
-DELIVERIES = Text("Phone keys", "Telefoonsleutels")
 HISTORY = Text("History", "Geschiedenis")
 PRINT = Text("Print...", "Printen...")
 COPY = Text("Copy...", "Kopie...")
@@ -77,22 +67,6 @@ CANNOT_COPY = Text(
     "Voor deze sleutel zijn nog geen kaarten gemaakt, dus er is niets te kopiëren: print eerst nieuwe kaarten "
     "(Ctrl+P).",
 )
-VALID_RANGE = Text("{start} until {end} ({zone})", "{start} tot {end} ({zone})")
-DENIED = Text("denied: {names}", "geweigerd: {names}")
-NONE = Text("none", "geen")
-UNNAMED = Text("authorization {number}", "autorisatie {number}")
-NO_CARDS = Text("No cards made yet.", "Nog geen kaarten gemaakt.")
-CARDS_MADE = Plural(
-    Text("{count} card, made on encoder {encoder} at {time}", "{count} kaart, gemaakt op encoder {encoder} om {time}"),
-    Text(
-        "{count} cards, the last on encoder {encoder} at {time}",
-        "{count} kaarten, de laatste op encoder {encoder} om {time}",
-    ),
-)
-SERIALS = Text("serial numbers: {serials}", "serienummers: {serials}")
-DELIVERY = Text("{phone}: {what}, {time}", "{phone}: {what}, {time}")
-PHONE_KEYS = {"CNM": Text("new key", "nieuwe sleutel"), "CCM": Text("extra key", "extra sleutel")}
-"""SALTO's commands for phone keys, in words (the code itself stays in the history's tooltip)."""
 LOADING_KEY = Text("Load key data {key}", "Sleutelgegevens {key} laden")
 LOAD_FAILED = Text("Loading the key data failed", "Laden van de sleutelgegevens is mislukt")
 SHARED_FAILED = Text("Checking the other keys of the rooms failed", "Controle van andere sleutels op de kamers mislukt")
@@ -110,21 +84,9 @@ CHECK_SHARED = Text(
     "Check other keys on the rooms of {holder}", "Andere sleutels op de kamers van {holder} controleren"
 )
 
-STATE_EXPLANATIONS = {
-    KeyState.NEEDS_REENCODE: Text(
-        "The stay changed after the cards were made; print new cards.",
-        "Het verblijf is gewijzigd nadat de kaarten zijn gemaakt; print nieuwe kaarten.",
-    ),
-    KeyState.REVOKING: Text(
-        "The booking was cancelled; SALTO has not yet confirmed the check-out, so the cards may still open doors.",
-        "De boeking is geannuleerd; SALTO heeft het uitchecken nog niet bevestigd, dus de kaarten openen "
-        "misschien nog deuren.",
-    ),
-}
 T = TypeVar("T")
 CARD_TIMEOUT = "ED"
 """SALTO's answer when nobody placed a card in time: trying again is the cure."""
-FLAGS = Text("What the sync found wrong with this key", "Wat de synchronisatie aan deze sleutel vond")
 
 
 class KeyActionsPanel(QWidget):
@@ -155,43 +117,8 @@ class KeyActionsPanel(QWidget):
         language = self.language
 
         self.empty_label = QLabel(NO_KEY(language))
-        self.key_type_label = QLabel()
-        self.rooms_label = QLabel()
-        self.validity_label = QLabel()
-        self.authorizations_label = QLabel()
-        self.state_label = QLabel()
-        self.state_label.setObjectName("keyState")
-        self.state_note = QLabel()
-        self.cards_label = QLabel()
-        self.deliveries_label = QLabel()
-        self.flags_label = QLabel()
-        self.flags_label.setObjectName("keyFlags")
-        set_tone(self.flags_label, Tone.CAUTION)
-        self.flags_label.setAccessibleName(FLAGS(language))
-        for label in (
-            self.authorizations_label,
-            self.state_note,
-            self.cards_label,
-            self.deliveries_label,
-            self.flags_label,
-        ):
-            label.setWordWrap(True)
-        for label in (self.rooms_label, self.validity_label, self.cards_label, self.deliveries_label):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details_widget = QWidget()
-        form = QFormLayout(self.details_widget)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(KEY_TYPE(language), self.key_type_label)
-        form.addRow(ROOMS(language), self.rooms_label)
-        form.addRow(VALIDITY(language), self.validity_label)
-        form.addRow(AUTHORIZATIONS(language), self.authorizations_label)
-        state_row = QHBoxLayout()  # the chip as wide as its word, what it means beside it
-        state_row.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        state_row.addWidget(self.state_note, 1)
-        form.addRow(STATE(language), state_row)
-        form.addRow(CARDS(language), self.cards_label)
-        form.addRow(DELIVERIES(language), self.deliveries_label)
-        form.addRow(self.flags_label)
+        self.view = KeyView(language)
+        """The key data itself (the buttons below act on it)."""
 
         self.print_button = QPushButton(PRINT(language))
         self.copy_button = QPushButton(COPY(language))
@@ -226,7 +153,7 @@ class KeyActionsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.empty_label)
-        layout.addWidget(self.details_widget)
+        layout.addWidget(self.view)
         layout.addLayout(buttons)
         layout.addWidget(QLabel(HISTORY(language)))
         layout.addWidget(self.history_table, 1)
@@ -578,41 +505,13 @@ class KeyActionsPanel(QWidget):
     def _render(self) -> None:
         key, administration, details = self._key, self._administration, self._details
         self.empty_label.setVisible(key is None)
-        self.details_widget.setVisible(key is not None)
+        self.view.setVisible(key is not None)
         self._render_buttons()
         zone = administration.zone if administration is not None else None
         if key is None or administration is None:
             self.history_table.show_entries(self._history if self._holder is not None else (), zone)
             return
-        language, zone = self.language, administration.zone
-        self.key_type_label.setText(details.key_type if details else LOADING(language))
-        self.rooms_label.setText(", ".join(key.rooms))
-        self.validity_label.setText(
-            VALID_RANGE(language).format(
-                start=moment_text(key.validity.start, zone), end=moment_text(key.validity.end, zone), zone=zone.key
-            )
-        )
-        self.authorizations_label.setText(self._authorizations(key, details))
-        explanation = STATE_EXPLANATIONS.get(key.state)
-        self.state_label.setText(KEY_STATES[key.state](language))
-        set_chip(self.state_label, KEY_CHIPS[key.state])
-        self.state_note.setText(explanation(language) if explanation else "")
-        self.state_note.setVisible(explanation is not None)
-        self.cards_label.setText(self._cards(key, zone))
-        self.deliveries_label.setText(
-            "\n".join(
-                DELIVERY(language).format(
-                    phone=each.phone,
-                    what=PHONE_KEYS[each.command](language) if each.command in PHONE_KEYS else each.command,
-                    time=moment_text(each.delivered_at, zone),
-                )
-                for each in key.deliveries
-            )
-            or NONE(language)
-        )
-        flags = details.flags if details else ()
-        self.flags_label.setText("\n".join(flag(language) for flag in flags))
-        self.flags_label.setVisible(bool(flags))
+        self.view.show_key(key, details, administration.zone)
         self.history_table.show_entries(details.history if details else (), zone)
 
     def _render_buttons(self) -> None:
@@ -626,29 +525,3 @@ class KeyActionsPanel(QWidget):
         if self._focus_print and loaded:
             self._focus_print = False
             self.print_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def _authorizations(self, key: KeyData, details: KeyDetails | None) -> str:
-        if details is None:
-            return LOADING(self.language)
-
-        def names(numbers: tuple[int, ...]) -> str:
-            return ", ".join(
-                f"{number} {details.authorization_names.get(number) or UNNAMED(self.language).format(number=number)}"
-                for number in numbers
-            )
-
-        shown = names(key.granted) or NONE(self.language)
-        if key.denied:
-            shown += "; " + DENIED(self.language).format(names=names(key.denied))
-        return shown
-
-    def _cards(self, key: KeyData, zone: ZoneInfo) -> str:
-        cards = key.cards
-        if cards.count == 0:
-            return NO_CARDS(self.language)
-        text = CARDS_MADE(
-            cards.count, self.language, encoder=cards.last_encoder or "", time=moment_text(cards.last_encoded_at, zone)
-        )
-        if cards.serials:
-            text += "\n" + SERIALS(self.language).format(serials=", ".join(cards.serials))
-        return text

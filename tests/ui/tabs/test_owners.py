@@ -136,8 +136,8 @@ def test_add_key_refuses_then_creates_and_shows_the_owner_key(make_owners_desk: 
     (stored,) = desk.owner_keys("o1")
     assert dialog.key == stored
     assert tab.dialog is None
-    assert tab.key_panel.key() == stored and tab.key_panel.rooms_label.text() == "101, 102"
-    assert tab.key_panel.key_type_label.text() == "Owner"
+    assert tab.key_panel.key() == stored and tab.key_panel.view.rooms_label.text() == "101, 102"
+    assert tab.key_panel.view.key_type_label.text() == "Owner"
     assert tab.key_choice.currentText() == "101, 102 · 01-07-2030 – 01-07-2031 · Ready to print"
     assert tab.selected() is not None and tab.selected().keys == (stored,)  # type: ignore[union-attr]
     keys_column = tab.model.data(tab.model.index(tab.model.find((desk.administration.id, "o1")) or 0, Column.KEYS))

@@ -64,20 +64,20 @@ def test_shows_the_key_data_with_names_local_times_and_history(make_desk: DeskFa
     )
     key = desk.issued(key)
     panel = desk.panel(qtbot, key)
-    assert panel.key_type_label.text().startswith("Guest")
-    assert panel.rooms_label.text() == "101"
-    assert panel.validity_label.text() == "01-07-2030 15:00 until 04-07-2030 10:00 (Europe/Amsterdam)"
-    assert panel.authorizations_label.text() == "1 Main gate, 2 Pool, 3 authorization 3; denied: 4 authorization 4"
-    assert panel.state_label.text() == "Issued"
-    assert panel.state_label.property("chip") == "issued"
-    assert not panel.state_note.isVisibleTo(panel)
+    assert panel.view.key_type_label.text().startswith("Guest")
+    assert panel.view.rooms_label.text() == "101"
+    assert panel.view.validity_label.text() == "01-07-2030 15:00 until 04-07-2030 10:00 (Europe/Amsterdam)"
+    assert panel.view.authorizations_label.text() == "1 Main gate, 2 Pool, 3 authorization 3; denied: 4 authorization 4"
+    assert panel.view.state_label.text() == "Issued"
+    assert panel.view.state_label.property("chip") == "issued"
+    assert not panel.view.state_note.isVisibleTo(panel)
     panel.resize(900, 700)
     panel.show()
     qtbot.waitExposed(panel)
-    assert panel.state_label.width() == panel.state_label.sizeHint().width()  # a chip as wide as its word
-    assert panel.cards_label.text().startswith("1 card, made on encoder Front desk at 01-07-2030 12:00")
-    assert "serial numbers:" in panel.cards_label.text()
-    assert panel.deliveries_label.text() == "none"
+    assert panel.view.state_label.width() == panel.view.state_label.sizeHint().width()  # a chip as wide as its word
+    assert panel.view.cards_label.text().startswith("1 card, made on encoder Front desk at 01-07-2030 12:00")
+    assert "serial numbers:" in panel.view.cards_label.text()
+    assert panel.view.deliveries_label.text() == "none"
     history = [cell(panel, row, 1) for row in range(panel.history_table.rowCount())]
     assert history == ["New card"]
     assert [cell(panel, 0, 2), cell(panel, 0, 5)] == ["101", "done"]
@@ -88,23 +88,23 @@ def test_shows_the_key_data_with_names_local_times_and_history(make_desk: DeskFa
 def test_a_key_that_needs_re_encoding_is_highlighted(make_desk: DeskFactory, qtbot: QtBot) -> None:
     desk = make_desk()
     panel = desk.panel(qtbot, desk.key(state=KeyState.NEEDS_REENCODE))
-    assert panel.state_label.property("chip") == "needs-reencode"
-    assert panel.state_label.text() == "Needs re-encode"  # the chip carries its word
-    assert panel.state_note.text() == "The stay changed after the cards were made; print new cards."
-    assert panel.state_note.isVisibleTo(panel)
+    assert panel.view.state_label.property("chip") == "needs-reencode"
+    assert panel.view.state_label.text() == "Needs re-encode"  # the chip carries its word
+    assert panel.view.state_note.text() == "The stay changed after the cards were made; print new cards."
+    assert panel.view.state_note.isVisibleTo(panel)
 
 
 def test_what_the_sync_found_wrong_with_a_key_is_said_on_it(make_desk: DeskFactory, qtbot: QtBot) -> None:
     desk = make_desk()
     plain = desk.panel(qtbot, desk.key())
-    assert not plain.flags_label.isVisibleTo(plain)
+    assert not plain.view.flags_label.isVisibleTo(plain)
     key = desk.key()
     refused = KeyFlag(FlagCode.PHONE_REFUSED, (("phone", "call me"), ("reason", "not_a_number")))
     with desk.database.unit_of_work() as session:
         SyncKeyRepository(session).replace_flags({key.id: [refused]})
     panel = desk.panel(qtbot, key)
-    assert panel.flags_label.isVisibleTo(panel)
-    assert panel.flags_label.text().startswith("No mobile key can go to the phone in BEX:")
+    assert panel.view.flags_label.isVisibleTo(panel)
+    assert panel.view.flags_label.text().startswith("No mobile key can go to the phone in BEX:")
 
 
 def test_without_a_key_nothing_can_be_done(make_desk: DeskFactory, qtbot: QtBot) -> None:
@@ -150,7 +150,7 @@ def test_print_new_cards_prompts_cn_then_cc_in_order_with_a_countdown(make_desk:
     ]
     assert len(changes) == 1 and changes[0] is not None and changes[0].cards.count == 2
     qtbot.waitUntil(lambda: panel.history_table.rowCount() == 2, timeout=WAIT_MS)
-    assert panel.cards_label.text().startswith("2 cards, the last on encoder")
+    assert panel.view.cards_label.text().startswith("2 cards, the last on encoder")
     assert panel.print_button.isEnabled()
 
 
@@ -247,7 +247,7 @@ def test_an_error_on_a_later_card_keeps_the_cards_already_made(make_desk: DeskFa
     assert panel.prompt.error_label.text() == ERROR_CODES["EV"].message("en")
     qtbot.waitUntil(lambda: bool(changes), timeout=WAIT_MS)
     assert changes[-1] is not None and changes[-1].cards.count == 1
-    qtbot.waitUntil(lambda: panel.cards_label.text().startswith("1 card, made on"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel.view.cards_label.text().startswith("1 card, made on"), timeout=WAIT_MS)
 
 
 # --- send to phone -------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def test_send_to_phone_with_a_good_number_then_an_extra_phone(make_desk: DeskFac
     assert panel.prompt.steps()[0] == "Sending to SALTO..."
     assert panel.prompt.steps()[-1] == "Done."
     assert changes[-1] is not None and [each.phone for each in changes[-1].deliveries] == [PHONES[0]]
-    qtbot.waitUntil(lambda: PHONES[0] in panel.deliveries_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: PHONES[0] in panel.view.deliveries_label.text(), timeout=WAIT_MS)
     assert panel.copy_button.isEnabled()
 
     dialog = send_dialog(panel)
@@ -388,7 +388,7 @@ def test_retry_after_the_card_came_too_late_makes_the_cards_still_missing(make_d
     wait_idle(qtbot, panel)
     assert panel.prompt.steps()[-1] == "Done." and not panel.prompt.retry_button.isVisibleTo(panel.prompt)
     assert [(entry.command, entry.error_code) for entry in desk.audit()] == [("CN", ""), ("CC", "ED"), ("CC", "")]
-    qtbot.waitUntil(lambda: panel.cards_label.text().startswith("2 cards"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel.view.cards_label.text().startswith("2 cards"), timeout=WAIT_MS)
 
 
 def test_delete_with_shared_rooms_names_the_other_keys_and_needs_confirmation(
