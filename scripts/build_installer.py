@@ -7,8 +7,8 @@ Checks, each run from the bundle (not from the source tree):
   1. ``salto-desk-cli --version`` prints ``salto-desk <version>``;
   2. ``salto-desk-cli simulator --port 0`` starts the bundle's own simulator on a free loopback port,
      and ``salto-desk-cli salto ping --json`` gets an answer from it;
-  3. ``salto-desk --demo --screenshots DIR`` (the windowed program, offscreen) writes PNG files and
-     exits, when the bundle's command line offers ``--demo``.
+  3. ``salto-desk --demo --screenshots DIR`` (the windowed program, offscreen) writes PNG files (one
+     folder per language and screen size) and exits, when the bundle's command line offers ``--demo``.
 Prints what was checked, the build time and the bundle's size; exits 1 when a check failed.
 """
 
@@ -37,7 +37,7 @@ EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 LISTENING = re.compile(r"listening on (?P<endpoint>\S+)")
 COMMAND_TIMEOUT = 60.0
 SIMULATOR_START_TIMEOUT = 30.0
-DEMO_TIMEOUT = 180.0
+DEMO_TIMEOUT = 300.0
 
 
 def package_version() -> str:
@@ -184,9 +184,11 @@ def check_demo(bundle: Bundle, timeout: float = DEMO_TIMEOUT) -> Check:
             result = _run([*bundle.gui, "--demo", "--screenshots", folder], timeout, env)
         except (OSError, subprocess.TimeoutExpired) as error:
             return Check(name, False, f"did not finish: {error}")
-        pictures = sorted(path.name for path in Path(folder).glob("*.png") if path.stat().st_size > 0)
+        pictures = sorted(  # one folder per language and screen size: en-1366x768/reservations.png
+            path.relative_to(folder).as_posix() for path in Path(folder).rglob("*.png") if path.stat().st_size > 0
+        )
         if result.returncode == 0 and pictures:
-            return Check(name, True, f"{len(pictures)} PNG files: {', '.join(pictures)}")
+            return Check(name, True, f"{len(pictures)} PNG files: {', '.join(pictures[:6])}...")
         return Check(name, False, f"exit {result.returncode}, PNG files {pictures}: {_output(result)[-2000:]!r}")
 
 

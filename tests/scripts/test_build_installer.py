@@ -45,7 +45,8 @@ def screenshot_writer(tmp_path: Path, png: bool = True) -> list[str]:
         from pathlib import Path
         folder = Path(args[args.index("--screenshots") + 1])
         if {png!r}:
-            (folder / "reservations.png").write_bytes(b"\\x89PNG\\r\\n\\x1a\\n")
+            (folder / "en-1366x768").mkdir(parents=True, exist_ok=True)
+            (folder / "en-1366x768" / "reservations.png").write_bytes(b"\\x89PNG\\r\\n\\x1a\\n")
         """,
     )
 
@@ -85,7 +86,7 @@ def test_every_check_passes_against_the_source_program(tmp_path: Path, capsys: p
     assert ping.ok is True and '"ok": true' in ping.detail
     assert demo.ok in (True, None)  # None while the source program's command line has no --demo
     if demo.ok:
-        assert "reservations.png" in demo.detail
+        assert "en-1366x768/reservations.png" in demo.detail
     printed = capsys.readouterr().out
     assert "[ok  ] --version" in printed and "[ok  ] salto ping" in printed
 
