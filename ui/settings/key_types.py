@@ -275,10 +275,15 @@ class KeyTypesPage(LoadedPage):
         self._select_next = None
         self.rows = rows
         self.key_types.blockSignals(True)  # one products list for the whole refill, below
+        owners = self.say(" · owners' default", " · standaard voor eigenaren")
         fill_read_only(
             self.key_types,
             [
-                (cell(row.key_type.name, row.key_type.id), cell(row.key_type.description), cell(str(len(row.products))))
+                (
+                    cell(row.key_type.name + (owners if row.key_type.owners_default else ""), row.key_type.id),
+                    cell(row.key_type.description),
+                    cell(str(len(row.products))),
+                )
                 for row in rows
             ],
         )

@@ -150,6 +150,8 @@ def test_the_owners_default_check_box_marks_one_key_type_and_unmarks_the_other(
     desk = make_desk()
     owner = add_key_type(desk.database, desk.administration, name="Owner", owners_default=True)
     page = page_for(qtbot, desk)
+    listed = [page.key_types.item(row, 0).text() for row in range(page.key_types.rowCount())]
+    assert "Owner · owners' default" in listed and "Guest" in listed  # the list says which one it is
     page.select_key_type(owner.id)
     dialog = opened(qtbot, page.open_key_type(edit=True))
     assert dialog.owners_default.isChecked() and dialog.owners_default.text() == "Owners' default key type"
