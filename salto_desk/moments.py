@@ -1,6 +1,6 @@
 """One rule for the times and days a person reads: the site's time zone, one day format, the zone named.
 
-Every screen, message and export a person reads goes through these functions, so the desk never shows
+Every screen and message a person reads goes through these functions, so the desk never shows
 UTC or ISO text to people and never mixes formats (``04-12-2026 15:00`` everywhere). Weekdays are in
 the desk's language.
 """
@@ -38,12 +38,6 @@ def moment_text(moment: datetime | None, zone: ZoneInfo | None) -> str:
         return ""
     local = moment.astimezone(zone) if zone is not None else moment.astimezone()
     return local.strftime(f"{DAY_FORMAT} {TIME_FORMAT}")
-
-
-def clock_text(moment: datetime, zone: ZoneInfo | None) -> str:
-    """``15:00`` in ``zone`` (None: this computer's)."""
-    local = moment.astimezone(zone) if zone is not None else moment.astimezone()
-    return local.strftime(TIME_FORMAT)
 
 
 def recent_text(moment: datetime, zone: ZoneInfo | None, now: datetime) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from salto_desk.moments import clock_text, day_text, moment_text, recent_text, shared_zone, zone_name
+from salto_desk.moments import day_text, moment_text, recent_text, shared_zone, zone_name
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LONDON = ZoneInfo("Europe/London")
@@ -23,7 +23,6 @@ def test_moments_are_shown_in_the_sites_zone_not_utc() -> None:
     assert moment_text(MOMENT, LONDON) == "04-12-2026 22:30"
     assert moment_text(MOMENT + timedelta(hours=1), AMSTERDAM) == "05-12-2026 00:30"  # the local day counts
     assert moment_text(None, AMSTERDAM) == ""
-    assert clock_text(MOMENT, AMSTERDAM) == "23:30"
 
 
 def test_state_lines_leave_out_the_date_of_today_only() -> None:
