@@ -15,6 +15,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,6 +41,7 @@ from ui.style import Icon, icon, list_rows
 from ui.widgets.encoder_prompt import error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
+from ui.widgets.plus_key import MadeDialog, PlusKey
 from ui.widgets.refresh import DataChangeRefresh
 
 SEARCH_DELAY_MS = 250
@@ -78,12 +80,10 @@ class OwnersTab(QWidget):
         self._searches = 0  # the newest search's number: only its answer is shown
         self._search_running = False
         self._administrations: tuple[Administration, ...] = ()
-        self._adding = False  # +Key reads the owner's key set-up before its dialog opens
         self._shown: OwnerRow | None = None
         self._keep: tuple[int, str] | None = None
         self._keep_key: int | None = None
         self._wanted: tuple[str, int | None] | None = None
-        self.dialog: OwnerKeyDialog | None = None  # the +Key dialog open now (tests drive it)
 
         self.administration_filter = QComboBox()
         self.administration_filter.addItem(ALL_ADMINISTRATIONS(language), None)
@@ -153,6 +153,15 @@ class OwnersTab(QWidget):
             )
         )
         self.add_key_button.clicked.connect(self.add_key)
+        self.plus_key = PlusKey(
+            context,
+            self.add_key_button,
+            lambda: self._shown is not None,
+            self.status_message.emit,
+            ADD_KEY_FAILED,
+            self,
+        )
+        self.plus_key.stored.connect(self._on_key_created)
         self.add_key_button.setAccessibleName(say("New key for this owner", "Nieuwe sleutel voor deze eigenaar"))
         self.key_choice = QComboBox()
         self.key_choice.setAccessibleName(say("Key data of the owner", "Sleutelgegevens van de eigenaar"))
@@ -318,7 +327,7 @@ class OwnersTab(QWidget):
         self.phone_label.setText((owner.phone if owner else None) or NOTHING)
         self.email_label.setText((owner.email if owner else None) or NOTHING)
         self.units_label.setText(accommodations_text(owner, language) if owner else NOTHING)
-        self.add_key_button.setEnabled(row is not None and not self._adding)
+        self.plus_key.refresh_button()
         choice = self.key_choice
         chosen = self._keep_key if self._keep_key is not None else choice.currentData()
         self._keep_key = None
@@ -362,43 +371,28 @@ class OwnersTab(QWidget):
         """Read the selected owner's key set-up (key types, the owners' default, accommodations of today),
         then open the +Key dialog; the new key is selected once it is stored."""
         row = self._shown
-        if row is None or self._adding:
+        if row is None:
             return
-        self._adding = True
-        self.add_key_button.setEnabled(False)
 
-        def loaded(setup: OwnerKeySetup) -> None:
-            self._adding = False
-            self.add_key_button.setEnabled(self._shown is not None)
+        def make(setup: OwnerKeySetup) -> MadeDialog | None:
             if self._shown is None or self._shown.identity != row.identity:
-                return  # another owner was chosen meanwhile
+                return None  # another owner was chosen meanwhile
             dialog = OwnerKeyDialog(self._context, setup, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.created.connect(self._on_key_created)
-            dialog.finished.connect(self._on_dialog_closed)
-            self.dialog = dialog
-            dialog.open()
-
-        def failed(error: Exception) -> None:
-            self._adding = False
-            self.add_key_button.setEnabled(self._shown is not None)
-            message, action = error_texts(error, self._language)
-            self.status_message.emit(f"{ADD_KEY_FAILED(self._language)} {message} {action}".strip())
+            return dialog, dialog.created
 
         front_desk, (administration_id, owner_pms_id) = self._context.services.front_desk, row.identity
-        self._context.calls.run(
-            self, lambda: front_desk.owner_key_setup(administration_id, owner_pms_id), loaded, failed
-        )
+        self.plus_key.start(lambda: front_desk.owner_key_setup(administration_id, owner_pms_id), make)
+
+    @property
+    def dialog(self) -> QDialog | None:
+        """The +Key dialog open now (tests drive it)."""
+        return self.plus_key.dialog
 
     @Slot(object)
     def _on_key_created(self, key: object) -> None:
         if isinstance(key, KeyData):
             self._keep_key = key.id
             self._context.events.keys_changed.emit(key)
-
-    @Slot(int)
-    def _on_dialog_closed(self, _result: int) -> None:
-        self.dialog = None
 
     def _t(self, en: str, nl: str) -> str:
         return Text(en, nl)(self._language)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,9 +44,9 @@ from ui.models.reservations import (
 from ui.models.rows import RowCells
 from ui.style import Icon, icon, list_rows
 from ui.widgets.booking_view import BookingView
-from ui.widgets.encoder_prompt import error_texts
 from ui.widgets.filters import refill_administrations
 from ui.widgets.key_actions import KeyActionsPanel
+from ui.widgets.plus_key import MadeDialog, PlusKey
 from ui.widgets.refresh import DataChangeRefresh
 from ui.widgets.reservation_filters import ReservationFilters
 
@@ -107,8 +108,6 @@ class ReservationsTab(QWidget):
         self._shown: ReservationRow | None = None
         self._keep_key: int | None = None
         self._open_when_found = False
-        self._adding = False  # +Key's choices are being read
-        self.dialog: KeyDataDialog | None = None  # the +Key dialog open now (tests drive it)
 
         self.filters = ReservationFilters(self._language)
         self.search_field, self.administration_filter = self.filters.search_field, self.filters.administration_filter
@@ -206,6 +205,15 @@ class ReservationsTab(QWidget):
         self.model.modelReset.connect(self._release_selection)
         self.key_choice.currentIndexChanged.connect(self._show_chosen_key)
         self.add_key_button.clicked.connect(self.add_key)
+        self.plus_key = PlusKey(
+            context,
+            self.add_key_button,
+            lambda: self._shown is not None,
+            self.status_message.emit,
+            ADD_KEY_FAILED,
+            self,
+        )
+        self.plus_key.stored.connect(self._on_key_created)
         self.key_panel.key_changed.connect(self._on_key_changed)
         self.key_panel.status_message.connect(self.status_message)
         self._debounce = QTimer(self)
@@ -407,43 +415,27 @@ class ReservationsTab(QWidget):
         if row is None or administration is None:
             self.status_message.emit(NO_RESERVATION(self._language))
             return
-        if self._adding:
-            return
         context, reservation = self._context, row.reservation
         holder = reservation_label(reservation.booking_nr, reservation.guest_name, reservation.pms_id)
-        self._adding = True
-        self.add_key_button.setEnabled(False)
 
-        def loaded(setup: KeyDataSetup) -> None:
-            self._adding = False
-            self.add_key_button.setEnabled(self._shown is not None)
+        def make(setup: KeyDataSetup) -> MadeDialog | None:
             if self._shown is None or self._shown.identity != row.identity:
-                return
+                return None  # another booking was chosen meanwhile
             dialog = KeyDataDialog(context, setup, holder, reservation_pms_id=reservation.pms_id, parent=self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.saved.connect(self._on_key_created)
-            dialog.finished.connect(self._on_dialog_closed)
-            self.dialog = dialog
-            dialog.open()
-
-        def failed(error: Exception) -> None:
-            self._adding = False
-            self.add_key_button.setEnabled(self._shown is not None)
-            message, action = error_texts(error, self._language)
-            self.status_message.emit(f"{ADD_KEY_FAILED(self._language)} {message} {action}".strip())
+            return dialog, dialog.saved
 
         front_desk, administration_id = context.services.front_desk, administration.id
-        context.calls.run(
-            self, lambda: front_desk.reservation_key_setup(administration_id, reservation.pms_id), loaded, failed
-        )
+        self.plus_key.start(lambda: front_desk.reservation_key_setup(administration_id, reservation.pms_id), make)
+
+    @property
+    def dialog(self) -> QDialog | None:
+        """The +Key dialog open now (tests drive it)."""
+        return self.plus_key.dialog
 
     def _on_key_created(self, key: object) -> None:
         if isinstance(key, KeyData):
             self._keep_key = key.id
             self._context.events.keys_changed.emit(key)
-
-    def _on_dialog_closed(self, _result: int) -> None:
-        self.dialog = None
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected())
@@ -452,7 +444,7 @@ class ReservationsTab(QWidget):
         self._shown = row
         administration = self._administration_of(row)
         self.booking.show_row(row, administration.zone if administration else None)
-        self.add_key_button.setEnabled(row is not None and not self._adding)
+        self.plus_key.refresh_button()
         choice = self.key_choice
         chosen = self._keep_key if self._keep_key is not None else choice.currentData()
         self._keep_key = None
