@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from salto_desk.keys.model import Administration, AuditEntry, Encoder, KeyData
 from salto_desk.operations.salto_operations import SaltoOperations
 from salto_desk.simulator import Simulator
 from salto_desk.storage import AuditRepository, Database, KeyRepository
-from tests.storage.helpers import NOW, add_key_type, key_draft
+from tests.storage.helpers import add_key
 
 
 @dataclass
@@ -21,9 +20,7 @@ class Site:
     service: SaltoOperations
 
     def key(self, **changes: object) -> KeyData:
-        key_type = add_key_type(self.database, self.administration, name=f"Type {time.monotonic_ns()}")
-        with self.database.unit_of_work() as session:
-            return KeyRepository(session).add(key_draft(self.administration, key_type, **changes), NOW)
+        return add_key(self.database, self.administration, "Type", **changes)
 
     def reload(self, key: KeyData) -> KeyData:
         with self.database.unit_of_work() as session:

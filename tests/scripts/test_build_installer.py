@@ -6,27 +6,15 @@ No PyInstaller build here: ``Bundle`` takes any command line, so the checks run 
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import textwrap
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.scripts.loading import load_script
 
-
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_installer_script", ROOT / "scripts" / "build_installer.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-script = _load_script()
+script = load_script("build_installer.py")
 SOURCE_CLI = [sys.executable, "-m", "salto_desk.cli"]
 
 

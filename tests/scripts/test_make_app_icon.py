@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import struct
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from PySide6.QtGui import QImageReader
 from PySide6.QtWidgets import QApplication
 
 from salto_desk.exit_codes import ExitCode
+from tests.scripts.loading import load_script
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_app_icon_script", ROOT / "scripts" / "make_app_icon.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-script = _load_script()
+script = load_script("make_app_icon.py")
 
 
 def images(path: Path) -> list[tuple[int, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,12 +18,13 @@ from salto_desk.keys.model import (
     EncoderSettings,
     Holder,
     HolderKind,
+    KeyData,
     KeyDraft,
     KeyType,
     KeyTypeSettings,
     Validity,
 )
-from salto_desk.storage import ConfigRepository, Database, open_database
+from salto_desk.storage import ConfigRepository, Database, KeyRepository, open_database
 from salto_desk.storage.change_feed import Topic
 from salto_desk.storage.orm import Base, ChangeCounterRow
 
@@ -115,3 +117,10 @@ def key_draft(administration: Administration, key_type: KeyType, **changes: obje
     }
     values.update(changes)
     return KeyDraft(**values)  # type: ignore[arg-type]
+
+
+def add_key(database: Database, administration: Administration, type_name: str, **changes: object) -> KeyData:
+    """Stored key data of a key type of its own (named ``type_name`` plus a unique number)."""
+    key_type = add_key_type(database, administration, name=f"{type_name} {time.monotonic_ns()}")
+    with database.unit_of_work() as session:
+        return KeyRepository(session).add(key_draft(administration, key_type, **changes), NOW)

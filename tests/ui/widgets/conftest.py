@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from salto_desk.keys.rules import EncodeMode
 from salto_desk.paths import app_paths
 from salto_desk.simulator import Simulator, SimulatorConfig
 from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository
-from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft
+from tests.storage.helpers import NOW, add_administration, add_encoder, add_key
 from ui.context import DeskContext
 from ui.widgets.key_actions import KeyActionsPanel
 
@@ -33,9 +32,7 @@ class Desk:
     context: DeskContext
 
     def key(self, **changes: object) -> KeyData:
-        key_type = add_key_type(self.database, self.administration, name=f"Guest {time.monotonic_ns()}")
-        with self.database.unit_of_work() as session:
-            return KeyRepository(session).add(key_draft(self.administration, key_type, **changes), NOW)
+        return add_key(self.database, self.administration, "Guest", **changes)
 
     def issued(self, key: KeyData) -> KeyData:
         """Cards made for ``key`` outside the panel (a new stay in the simulator)."""
