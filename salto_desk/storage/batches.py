@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from typing import TypeVar
 
 CHUNK = 500
 """Ids per ``IN (...)`` list: far below every database's parameter limit."""
@@ -12,7 +13,10 @@ BULK = {"render_nulls": True}
 one batched statement; without it SQLAlchemy groups rows by which columns are None, statement by statement."""
 
 
-def chunks(values: Iterable[str]) -> Iterator[list[str]]:
+ValueT = TypeVar("ValueT")
+
+
+def chunks(values: Iterable[ValueT]) -> Iterator[list[ValueT]]:
     """``values`` in lists of at most ``CHUNK``, in their order."""
     iterator = iter(values)
     while chunk := list(islice(iterator, CHUNK)):

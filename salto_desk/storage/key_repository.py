@@ -19,12 +19,12 @@ from salto_desk.keys.model import (
     KeyData,
     KeyDraft,
     KeyState,
-    MobileDelivery,
     Validity,
 )
 from salto_desk.keys.phones import country_of_zone
 from salto_desk.protocol.text import ROOM_LENGTH, TextEncoding, clean_text
 from salto_desk.storage.errors import NotFoundError
+from salto_desk.storage.key_children import KeyChildren, read_children
 from salto_desk.storage.orm import (
     AdministrationRow,
     CardSerialRow,
@@ -172,17 +172,19 @@ class KeyRepository:
         self.session.expire_all()
 
     def get(self, key_id: int) -> KeyData:
-        return self._key(self._row(key_id))
+        found = self._read(select(KeyRow).where(KeyRow.id == key_id))
+        if not found:
+            raise NotFoundError(_KEY, key_id)
+        return found[0]
 
     def keys(self, administration_id: int) -> list[KeyData]:
-        rows = self.session.scalars(
-            self._select().where(KeyRow.administration_id == administration_id).order_by(KeyRow.valid_from)
+        return self._read(
+            select(KeyRow).where(KeyRow.administration_id == administration_id).order_by(KeyRow.valid_from)
         )
-        return [self._key(row) for row in rows]
 
     def for_holder(self, administration_id: int, kind: HolderKind, pms_id: str) -> list[KeyData]:
-        rows = self.session.scalars(
-            self._select()
+        return self._read(
+            select(KeyRow)
             .where(
                 KeyRow.administration_id == administration_id,
                 KeyRow.holder_kind == kind.value,
@@ -190,7 +192,6 @@ class KeyRepository:
             )
             .order_by(KeyRow.id)
         )
-        return [self._key(row) for row in rows]
 
     def for_holders(
         self, administration_id: int, kind: HolderKind, pms_ids: Collection[str]
@@ -203,15 +204,15 @@ class KeyRepository:
         self, kind: HolderKind, holders: Collection[tuple[int, str]]
     ) -> dict[tuple[int, str], list[KeyData]]:
         """Key data of many holders of any administrations at once, by (administration id, holder PMS id):
-        one query per ``_CHUNK`` holders, however many administrations they belong to."""
+        two queries per ``_CHUNK`` holders, however many administrations they belong to."""
         ordered = sorted(set(holders))
         found: dict[tuple[int, str], list[KeyData]] = {}
         for start in range(0, len(ordered), _CHUNK):
             by_administration: dict[int, list[str]] = {}
             for administration_id, pms_id in ordered[start : start + _CHUNK]:
                 by_administration.setdefault(administration_id, []).append(pms_id)
-            rows = self.session.scalars(
-                self._select()
+            keys = self._read(
+                select(KeyRow)
                 .where(
                     KeyRow.holder_kind == kind.value,
                     or_(
@@ -223,8 +224,8 @@ class KeyRepository:
                 )
                 .order_by(KeyRow.id)
             )
-            for row in rows:
-                found.setdefault((row.administration_id, row.holder_pms_id), []).append(self._key(row))
+            for key in keys:
+                found.setdefault((key.administration_id, key.holder.pms_id), []).append(key)
         return found
 
     def set_state(self, key_id: int, state: KeyState, now: datetime) -> KeyData:
@@ -267,8 +268,7 @@ class KeyRepository:
                 func.lower(KeyRoomRow.room).in_(rooms),
             )
         )
-        rows = self.session.scalars(self._select().where(KeyRow.id.in_(sharing)).order_by(KeyRow.id))
-        return [self._key(row) for row in rows]
+        return self._read(select(KeyRow).where(KeyRow.id.in_(sharing)).order_by(KeyRow.id))
 
     def find_by_card(
         self, administration_id: int, rooms: tuple[str, ...], start: datetime | None, end: datetime | None
@@ -281,16 +281,15 @@ class KeyRepository:
             raise NotFoundError(Text("administration", "administratie"), administration_id)
         encoding = administration.encoding
         wanted = [_wire_room(room, encoding) for room in rooms]
-        candidates = self.session.scalars(
-            self._select()
+        candidates = self._read(
+            select(KeyRow)
             .where(
                 KeyRow.administration_id == administration_id,
                 KeyRow.valid_from.between(start - CARD_TIME_TOLERANCE, start + CARD_TIME_TOLERANCE),
             )
             .order_by(KeyRow.id.desc())
         )
-        for row in candidates:
-            key = self._key(row)
+        for key in candidates:
             if (
                 abs(key.validity.end - end) < CARD_TIME_TOLERANCE
                 and [_wire_room(room, encoding) for room in key.rooms] == wanted
@@ -343,17 +342,24 @@ class KeyRepository:
             if values:
                 self.session.execute(insert(table), values)
 
-    @staticmethod
-    def _select() -> Select[KeyRow]:
-        return select(KeyRow).options(
-            selectinload(KeyRow.rooms),
-            selectinload(KeyRow.access),
-            selectinload(KeyRow.serials),
-            selectinload(KeyRow.deliveries),
-        )
+    def _read(self, statement: Select[KeyRow]) -> list[KeyData]:
+        """The keys ``statement`` selects, in its order, with their children: two queries, whatever their number."""
+        rows = self.session.scalars(statement).all()
+        children = read_children(self.session, [row.id for row in rows])
+        return [self._key(row, children[row.id]) for row in rows]
 
     def _row(self, key_id: int) -> KeyRow:
-        row = self.session.scalar(self._select().where(KeyRow.id == key_id))
+        """The row to change, its collections loaded with it."""
+        row = self.session.scalar(
+            select(KeyRow)
+            .where(KeyRow.id == key_id)
+            .options(
+                selectinload(KeyRow.rooms),
+                selectinload(KeyRow.access),
+                selectinload(KeyRow.serials),
+                selectinload(KeyRow.deliveries),
+            )
+        )
         if row is None:
             raise NotFoundError(_KEY, key_id)
         return row
@@ -379,16 +385,18 @@ class KeyRepository:
         )
 
     @staticmethod
-    def _key(row: KeyRow) -> KeyData:
+    def _key(row: KeyRow, children: KeyChildren | None = None) -> KeyData:
+        """``children``: read with ``read_children``; without them the row's loaded collections are used."""
+        children = children or KeyChildren.of_row(row)
         return KeyData(
             id=row.id,
             administration_id=row.administration_id,
             key_type_id=row.key_type_id,
             holder=Holder(HolderKind(row.holder_kind), row.holder_pms_id, row.holder_label),
-            rooms=tuple(each.room for each in row.rooms),
+            rooms=tuple(children.rooms),
             validity=Validity(row.valid_from, row.valid_until),
-            granted=tuple(each.number for each in row.access if each.granted),
-            denied=tuple(each.number for each in row.access if not each.granted),
+            granted=tuple(number for number, granted in children.access if granted),
+            denied=tuple(number for number, granted in children.access if not granted),
             print_info=tuple(row.print_info.split("\n")) if row.print_info else (),
             phone=row.phone,
             license_plate=row.license_plate,
@@ -397,7 +405,7 @@ class KeyRepository:
                 count=row.cards_encoded,
                 last_encoder=row.last_encoder,
                 last_encoded_at=row.last_encoded_at,
-                serials=tuple(each.serial for each in row.serials),
+                serials=tuple(children.serials),
             ),
-            deliveries=tuple(MobileDelivery(each.phone, each.command, each.delivered_at) for each in row.deliveries),
+            deliveries=tuple(children.deliveries),
         )

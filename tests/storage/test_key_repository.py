@@ -8,6 +8,7 @@ import pytest
 from salto_desk.errors import ValidationError
 from salto_desk.keys.model import Holder, HolderKind, KeyState, MobileDelivery, Validity
 from salto_desk.storage import Database, KeyRepository, NotFoundError
+from tests.services.helpers import statements
 from tests.storage.helpers import NOW, add_administration, add_key_type, key_draft
 
 
@@ -28,6 +29,36 @@ def test_key_data_round_trips(database: Database) -> None:
     assert stored.phone == "+31612345678" and stored.license_plate == "AB-123-C"
     assert stored.validity == draft.validity and stored.state is KeyState.READY
     assert stored.cards.count == 0 and stored.deliveries == () and not stored.issued
+
+
+def test_many_keys_are_read_with_their_rooms_access_cards_and_deliveries_in_two_queries(database: Database) -> None:
+    """A far database charges a round trip per query: a search's key data costs two, not one per table."""
+    administration = add_administration(database)
+    key_type = add_key_type(database, administration)
+    written = []
+    with database.unit_of_work() as session:
+        keys = KeyRepository(session)
+        for number in range(3):
+            holder = Holder(HolderKind.RESERVATION, f"res-{number}", f"guest {number}")
+            rooms = tuple(f"{number}0{room}" for room in range(number + 1))[::-1]
+            key = keys.add(key_draft(administration, key_type, holder=holder, rooms=rooms, granted=(5, 2)[: number + 1],
+                                     denied=(7,) if number else ()), NOW)  # fmt: skip
+            for copy in range(number):
+                key = keys.record_cards(
+                    key.id, new_stay=copy == 0, encoder="E1", serials=(f"S{number}{copy}",), now=NOW
+                )
+            if number == 2:
+                keys.record_delivery(key.id, phone="+31612345678", command="CNM", now=NOW)
+                key = keys.record_delivery(key.id, phone="+31687654321", command="CCM", now=NOW + timedelta(minutes=1))
+            written.append(key)
+    holders = [(administration.id, key.holder.pms_id) for key in written] + [(administration.id, "no-keys")]
+    with database.reading() as session, statements(database) as sent:
+        found = KeyRepository(session).for_holders_of(HolderKind.RESERVATION, holders)
+    assert len(sent) == 2
+    assert found == {(administration.id, key.holder.pms_id): [key] for key in written}
+    last = written[2]
+    assert last.rooms == ("202", "201", "200") and (last.granted, last.denied) == ((5, 2), (7,))
+    assert last.cards.serials == ("S20", "S21") and last.deliveries[1].delivered_at == NOW + timedelta(minutes=1)
 
 
 @pytest.mark.parametrize(
