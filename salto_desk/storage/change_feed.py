@@ -5,6 +5,10 @@ made it (ORM flushes as well as ``insert``/``update``/``delete`` statements), so
 Desks poll ``versions()`` every few seconds and refresh the views whose topic moved. A counter row
 per topic (never an append-only log) keeps the poll correct on PostgreSQL, where ids from a sequence
 may become visible out of order.
+
+``SITES`` is narrower than the others: it moves only with what a search looks reservations up in
+(administrations, objects, object types, door names), so a search keeps those in memory and asks for one
+counter instead of reading four tables (the sync rewrites the rest of the PMS cache every few minutes).
 """
 
 from __future__ import annotations
@@ -22,24 +26,25 @@ class Topic(StrEnum):
     KEYS = "keys"
     CONFIG = "config"
     PMS = "pms"
+    SITES = "sites"
 
 
-TOPIC_OF_TABLE: Mapping[str, Topic] = {
+TOPICS_OF_TABLE: Mapping[str, frozenset[Topic]] = {
     **dict.fromkeys(
         ("key_data", "key_rooms", "key_access", "card_serials", "mobile_deliveries", "audit_entries", "sync_keys",
          "sync_outbox"),
-        Topic.KEYS,
+        frozenset({Topic.KEYS}),
     ),
     **dict.fromkeys(
-        ("administrations", "authorizations", "key_types", "key_type_access", "products", "product_filters",
-         "encoders", "door_names", "settings"),
-        Topic.CONFIG,
+        ("authorizations", "key_types", "key_type_access", "products", "product_filters", "encoders", "settings"),
+        frozenset({Topic.CONFIG}),
     ),
+    **dict.fromkeys(("administrations", "door_names"), frozenset({Topic.CONFIG, Topic.SITES})),
     **dict.fromkeys(
-        ("pms_sync_states", "pms_objects", "pms_rentable_types", "pms_catalogue", "pms_reservations", "pms_owners",
-         "pms_agreements"),
-        Topic.PMS,
+        ("pms_sync_states", "pms_catalogue", "pms_reservations", "pms_owners", "pms_agreements"),
+        frozenset({Topic.PMS}),
     ),
+    **dict.fromkeys(("pms_objects", "pms_rentable_types"), frozenset({Topic.PMS, Topic.SITES})),
 }  # fmt: skip
 _TOUCHED = "salto_desk.changed_topics"
 _COUNTERS = table("change_counters", column("topic", String), column("version", Integer), column("changed_at"))
@@ -52,18 +57,16 @@ def _noted(session: Session) -> set[Topic]:
 
 
 def _note(session: Session, table_name: str) -> None:
-    topic = TOPIC_OF_TABLE.get(table_name)
-    if topic is not None:
-        _noted(session).add(topic)
+    _noted(session).update(TOPICS_OF_TABLE.get(table_name, ()))
 
 
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     dirty = session.dirty  # computed from the whole identity map: once per flush, not once per instance
     noted = _noted(session)
     for instance in (*session.new, *dirty, *session.deleted):
-        topic = TOPIC_OF_TABLE.get(getattr(type(instance), "__tablename__", ""))
-        if topic is not None and topic not in noted and (instance not in dirty or session.is_modified(instance)):
-            noted.add(topic)
+        topics = TOPICS_OF_TABLE.get(getattr(type(instance), "__tablename__", ""), frozenset())
+        if not topics <= noted and (instance not in dirty or session.is_modified(instance)):
+            noted.update(topics)
 
 
 def _on_execute(state: ORMExecuteState) -> None:
@@ -101,8 +104,11 @@ def install(sessions: sessionmaker[Session]) -> None:
         event.listen(sessions, name, listener)
 
 
-def versions(connection: Connection | Session) -> dict[Topic, int]:
-    """The current counter of every topic."""
-    rows = connection.execute(select(_COUNTERS.c.topic, _COUNTERS.c.version)).all()
+def versions(connection: Connection | Session, *topics: Topic) -> dict[Topic, int]:
+    """The current counter of ``topics`` (none named: every topic)."""
+    statement = select(_COUNTERS.c.topic, _COUNTERS.c.version)
+    if topics:
+        statement = statement.where(_COUNTERS.c.topic.in_(sorted(topics)))
+    rows = connection.execute(statement).all()
     known = {topic.value for topic in Topic}
     return {Topic(topic): int(version) for topic, version in rows if topic in known}

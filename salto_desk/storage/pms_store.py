@@ -73,17 +73,23 @@ class PmsStore:
     def store_objects(
         self, administration_pms_id: str, objects: Sequence[InventoryObject], *, complete: bool = False
     ) -> None:
-        """Insert or replace objects; ``complete`` (every object BEX has) also removes the ones it no longer lists.
+        """Insert or replace the objects that changed; ``complete`` (every object BEX has) also removes the ones
+        it no longer lists. Unchanged objects are not written, so the ``sites`` counter (searches keep the
+        objects in memory until it moves) stays put when BEX sends the same objects again.
 
         Reservations on an object that is new, renamed, relabelled, retyped or removed wait for their key
         data to be derived again (``PmsReader.pending_reservations``), also when the reservation itself did
         not change.
         """
         before = {
-            row.pms_id: (row.name, row.labels, row.rentable_type_id)
+            row.pms_id: (row.name, row.labels, row.rentable_type_id, row.rentable_identity_id)
             for row in self.session.execute(
                 select(
-                    PmsObjectRow.pms_id, PmsObjectRow.name, PmsObjectRow.labels, PmsObjectRow.rentable_type_id
+                    PmsObjectRow.pms_id,
+                    PmsObjectRow.name,
+                    PmsObjectRow.labels,
+                    PmsObjectRow.rentable_type_id,
+                    PmsObjectRow.rentable_identity_id,
                 ).where(PmsObjectRow.administration_pms_id == administration_pms_id)
             )
         }
@@ -100,9 +106,13 @@ class PmsStore:
             )
             for unit in objects
         ]
-        self._replace(PmsObjectRow, administration_pms_id, values)
-        stored = {value["pms_id"]: (value["name"], value["labels"], value["rentable_type_id"]) for value in values}
-        touched = {pms_id for pms_id, now in stored.items() if before.get(pms_id) != now}
+        stored = {
+            value["pms_id"]: (value["name"], value["labels"], value["rentable_type_id"], value["rentable_identity_id"])
+            for value in values
+        }
+        changed = {pms_id for pms_id, now in stored.items() if before.get(pms_id) != now}
+        self._replace(PmsObjectRow, administration_pms_id, [value for value in values if value["pms_id"] in changed])
+        touched = {pms_id for pms_id in changed if (before.get(pms_id) or ())[:3] != stored[pms_id][:3]}
         if complete:
             gone = before.keys() - stored.keys()
             for chunk in chunks(sorted(gone)):
@@ -126,23 +136,31 @@ class PmsStore:
         rentable_types: Sequence[RentableType],
         items: Sequence[CatalogueItem],
     ) -> None:
-        """The administration's object types, extras and costs, replaced as a whole."""
-        for table in (PmsRentableTypeRow, PmsCatalogueRow):
-            self.session.execute(delete(table).where(table.administration_pms_id == administration_pms_id))
-        if rentable_types:
-            self.session.execute(
-                insert(PmsRentableTypeRow).execution_options(**BULK),
-                [
-                    storable(
-                        {
-                            "administration_pms_id": administration_pms_id,
-                            "pms_id": each.id,
-                            "name": each.name or each.id,
-                        }
-                    )
-                    for each in rentable_types
-                ],
+        """The administration's object types, extras and costs, replaced as a whole. The object types are
+        written only when they differ, so the ``sites`` counter moves only when they do."""
+        types = {
+            each.id: storable(
+                {"administration_pms_id": administration_pms_id, "pms_id": each.id, "name": each.name or each.id}
             )
+            for each in rentable_types
+        }
+        stored_types = {
+            pms_id: name
+            for pms_id, name in self.session.execute(
+                select(PmsRentableTypeRow.pms_id, PmsRentableTypeRow.name).where(
+                    PmsRentableTypeRow.administration_pms_id == administration_pms_id
+                )
+            )
+        }
+        if stored_types != {pms_id: value["name"] for pms_id, value in types.items()}:
+            self.session.execute(
+                delete(PmsRentableTypeRow).where(PmsRentableTypeRow.administration_pms_id == administration_pms_id)
+            )
+            if types:
+                self.session.execute(insert(PmsRentableTypeRow).execution_options(**BULK), list(types.values()))
+        self.session.execute(
+            delete(PmsCatalogueRow).where(PmsCatalogueRow.administration_pms_id == administration_pms_id)
+        )
         unique = {(item.kind, item.id): item for item in items}
         if unique:
             self.session.execute(

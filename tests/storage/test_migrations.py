@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 
 from salto_desk.keys.model import AuditAction, AuditDraft, AuditState, HolderKind, KeyState, KeyTypeSettings
 from salto_desk.storage import AuditRepository, ConfigRepository, Database, KeyRepository, open_database
+from salto_desk.storage.change_feed import Topic, versions
 from salto_desk.storage.database import alembic_config
 from salto_desk.storage.orm import Base
 from tests.storage.helpers import NOW, add_administration, add_key_type, administration_settings, key_draft
@@ -72,6 +73,17 @@ def test_the_owners_default_column_comes_unmarked_and_goes_without_losing_key_ty
     with database.unit_of_work() as session:
         key_types = ConfigRepository(session).key_types(administration.id)
     assert [(each.name, each.owners_default) for each in key_types] == [("Guest", False), ("Owner", False)]
+
+
+def test_the_sites_counter_comes_at_zero_and_goes_with_its_migration(database: Database) -> None:
+    with database.reading() as session:
+        assert versions(session, Topic.SITES) == {Topic.SITES: 0}
+    downgrade(database, "0007")
+    with database.reading() as session:
+        assert set(versions(session)) == {Topic.KEYS, Topic.CONFIG, Topic.PMS}
+    database.upgrade()
+    with database.reading() as session:
+        assert versions(session)[Topic.SITES] == 0
 
 
 def test_audit_rows_learn_whose_key_they_are_about_from_keys_that_still_exist(database: Database) -> None:
