@@ -1,8 +1,8 @@
 """What the receptionist's views read: searches, a key with everything shown beside it, the choices of forms.
 
 Each method is one unit of work however many rows it returns (key data of the rows found is read in
-one query per administration, never one per row), so a desk on a slow shared database waits a few
-round trips per search.
+two queries, never one per row), and searches keep the administrations and their lookups in memory
+(``site_cache``), so a desk on a slow shared database waits four round trips per search.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from salto_desk.keys.model import (
 )
 from salto_desk.keys.rules import today_in
 from salto_desk.operations.key_data import new_reservation_key_fields
+from salto_desk.services.site_cache import SiteCache
 from salto_desk.storage.audit_repository import AuditRepository
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
@@ -151,6 +152,7 @@ class FrontDesk:
     def __init__(self, database: Database, clock: Clock) -> None:
         self.database = database
         self.clock = clock
+        self.sites = SiteCache()
 
     def administrations(self) -> list[Administration]:
         with self.database.reading() as session:
@@ -160,12 +162,13 @@ class FrontDesk:
         """Reservations matching ``query`` with their key data; ``query.day`` becomes today in the zone of
         the chosen (or first) administration."""
         with self.database.reading() as session:
-            administrations = tuple(ConfigRepository(session).administrations())
+            known = self.sites.current(session)
+            administrations = known.administrations
             names = {each.id: each.name for each in administrations}
             chosen = next((each for each in administrations if each.id == query.administration_id), None)
             chosen = chosen or (administrations[0] if administrations else None)
             day = today_in(chosen, self.clock()) if chosen is not None else self.clock().astimezone().date()
-            found = PmsReader(session, administrations).search_reservations(replace(query, day=day))
+            found = known.reader(session).search_reservations(replace(query, day=day))
             by_holder = KeyRepository(session).for_holders_of(
                 HolderKind.RESERVATION, [(each.administration_id, each.pms_id) for each in found]
             )
@@ -183,8 +186,9 @@ class FrontDesk:
         """Owners of one administration (None: all) matching ``text``, with their accommodations of today."""
         rows: list[OwnerRow] = []
         with self.database.reading() as session:
-            config, cache, keys = ConfigRepository(session), PmsReader(session), KeyRepository(session)
-            administrations = tuple(config.administrations())
+            known = self.sites.current(session)
+            cache, keys = known.reader(session), KeyRepository(session)
+            administrations = known.administrations
             for administration in administrations:
                 if administration_id not in (None, administration.id):
                     continue

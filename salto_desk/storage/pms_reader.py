@@ -8,7 +8,7 @@ case and accents ("joelle" finds "Joëlle") with portable SQL only.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -35,10 +35,16 @@ from salto_desk.storage.pms_values import (
 class PmsReader:
     """Cached BEX data as the desk shows it, within one session (one unit of work)."""
 
-    def __init__(self, session: Session, administrations: Sequence[SiteSource] | None = None) -> None:
-        """``administrations``: the desk's administrations when the caller has read them already."""
+    def __init__(
+        self,
+        session: Session,
+        administrations: Sequence[SiteSource] | None = None,
+        sites: Mapping[int, Site] | None = None,
+    ) -> None:
+        """``administrations``: the desk's administrations when the caller has read them already; ``sites``:
+        their lookups, when the caller keeps those (``services.site_cache``)."""
         self.session = session
-        self.sites = Sites(session, administrations)
+        self.sites = Sites(session, administrations, sites)
 
     def search_reservations(self, query: ReservationQuery) -> list[CachedReservation]:
         """Matching reservations: arrivals of ``day`` first, then by start date and booking nr."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Protocol
@@ -113,14 +113,16 @@ class Sites:
     """The desk administrations' lookups within one session, each read once: objects, types and door names
     as they were when first asked for (a reader made after the sync stored new ones sees those).
 
-    ``known``: the administrations the caller has read already in this session, so they are not read
-    again (a far database charges a round trip per query).
+    ``known``: the administrations the caller has read already, so they are not read again (a far database
+    charges a round trip per query); ``loaded``: their lookups, when the caller has those too.
     """
 
-    def __init__(self, session: Session, known: Sequence[SiteSource] | None = None) -> None:
+    def __init__(
+        self, session: Session, known: Sequence[SiteSource] | None = None, loaded: Mapping[int, Site] | None = None
+    ) -> None:
         self.session = session
         self._known = known
-        self._loaded: dict[int, Site] = {}
+        self._loaded: dict[int, Site] = dict(loaded or {})
 
     def site(self, administration_id: int) -> Site:
         site = self._loaded.get(administration_id)
