@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from salto_desk.errors import Text
 from salto_desk.paths import app_paths, private_file
-from salto_desk.storage import change_feed
+from salto_desk.storage import change_feed, liveness
 from salto_desk.storage.errors import ConcurrentChangeError, DatabaseError, UnstorableTextError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -122,10 +122,10 @@ class Database:
     def __init__(self, url: str) -> None:
         parsed = _parse_url(url)
         try:
-            # A shared server may restart between two operations of a desk: test pooled connections first.
-            self.engine: Engine = create_engine(
-                parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite", connect_args=_connect_arguments(parsed)
-            )
+            # A shared server may restart between two operations of a desk: pooled connections are checked
+            # before use (``liveness``); the last one used is handed out first, so it rarely needs a ping.
+            server = parsed.get_backend_name() != "sqlite"
+            self.engine: Engine = create_engine(parsed, pool_use_lifo=server, connect_args=_connect_arguments(parsed))
         except (NoSuchModuleError, ImportError) as error:
             raise DatabaseError(
                 Text(
@@ -138,6 +138,8 @@ class Database:
                 ),
             ) from None
         event.listen(self.engine, "before_cursor_execute", _refuse_unstorable_text)
+        if server:
+            liveness.install(self.engine)
         if self.engine.dialect.name == "sqlite":
             _private_sqlite_files(parsed)
             event.listen(self.engine, "connect", _configure_sqlite)

@@ -54,7 +54,7 @@ def test_a_transaction_cut_off_by_a_restart_writes_nothing_and_the_next_one_work
 
 
 def test_a_restart_while_the_card_is_written_does_not_lose_the_card(postgres_desk: Desk) -> None:
-    """Pooled connections are tested before use (pre-ping), so a server restart between the pending
+    """Pooled connections are checked before use (storage/liveness.py), so a server restart between the pending
     audit row and the card's outcome costs a reconnect, not the record of a card that exists."""
     desk = postgres_desk
     key = desk.key()
