@@ -6,27 +6,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from salto_desk.keys.model import AuditAction, AuditDraft, AuditState
 from salto_desk.keys.rules import EncodeMode
 from salto_desk.protocol.cards import CardProgress, CardStep
 from salto_desk.storage import AuditRepository, Database, DatabaseError, KeyRepository
 from tests.faults.conftest import Desk, assert_settled
-from tests.storage.helpers import NOW, add_key_type, key_draft
-
-
-def drop_every_other_connection(database: Database) -> int:
-    """What a PostgreSQL restart does to every open connection of the desks (all but the one asking)."""
-    with database.engine.connect() as connection:
-        return len(
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            ).all()
-        )
+from tests.storage.helpers import NOW, add_key_type, drop_every_other_connection, key_draft
 
 
 @pytest.fixture

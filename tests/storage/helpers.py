@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, inspect
+from sqlalchemy import insert, inspect, text
 
 from salto_desk.keys.model import (
     Administration,
@@ -124,3 +124,16 @@ def add_key(database: Database, administration: Administration, type_name: str, 
     key_type = add_key_type(database, administration, name=f"{type_name} {time.monotonic_ns()}")
     with database.unit_of_work() as session:
         return KeyRepository(session).add(key_draft(administration, key_type, **changes), NOW)
+
+
+def drop_every_other_connection(database: Database) -> int:
+    """What a PostgreSQL restart does to every open connection of the desks (all but the one asking)."""
+    with database.engine.connect() as connection:
+        return len(
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).all()
+        )

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from salto_desk.storage import ConfigRepository, Database, liveness
-from tests.storage.helpers import emptied_postgres
+from tests.storage.helpers import drop_every_other_connection, emptied_postgres
 
 
 @pytest.fixture
@@ -42,14 +42,7 @@ def end_the_desks_connections(database: Database) -> int:
     """What a server restart does to the connections of the desks (all but the one asking)."""
     other = Database(database.url.render_as_string(hide_password=False))
     try:
-        with other.engine.connect() as connection:
-            ended = connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-            return len(ended.all())
+        return drop_every_other_connection(other)
     finally:
         other.dispose()
 
