@@ -151,10 +151,12 @@ ROW_PADDING = 8
 
 
 def list_rows(table: QTableView) -> None:
-    """One row height for every list (it differed between tabs) and no row numbers."""
+    """One row height for every list (it differed between tabs), no row numbers, and column titles that end
+    in "…" when their column is narrow (Qt cuts them off at both ends: "ncoder / telefoo")."""
     header = table.verticalHeader()
     header.hide()
     header.setDefaultSectionSize(table.fontMetrics().height() + ROW_PADDING)
+    table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
 
 
 def set_tone(widget: QWidget, tone: Tone) -> None:

@@ -65,6 +65,10 @@ class KeyHistory(QTableWidget):
         self.language = language
         self.setObjectName("keyHistory")
         self.setHorizontalHeaderLabels([column(language) for column in COLUMNS])
+        for index, title in enumerate(COLUMNS):  # a narrow column's title ends in "…" (list_rows): whole here
+            header_item = self.horizontalHeaderItem(index)
+            if header_item is not None:
+                header_item.setToolTip(title(language))
         self.setAccessibleName(Text("History of the keys", "Geschiedenis van de sleutels")(language))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

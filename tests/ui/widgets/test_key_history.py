@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from salto_desk.keys.model import AuditAction, AuditEntry, AuditState
@@ -49,3 +50,6 @@ def test_never_scrolls_sideways_and_keeps_five_rows_in_view(qtbot: QtBot) -> Non
     row = history.verticalHeader().defaultSectionSize()
     assert history.viewport().height() >= HISTORY_ROWS_SHOWN * row
     assert history.item(0, 7).text() == "Anna aan FRONT-DESK-1"
+    narrow = history.horizontalHeader()
+    assert narrow.textElideMode() is Qt.TextElideMode.ElideRight  # "Encoder / tele…", not "ncoder / telefoo"
+    assert history.horizontalHeaderItem(3).toolTip() == "Encoder / telefoon"
