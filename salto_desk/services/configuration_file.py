@@ -1,8 +1,10 @@
 """The whole configuration as one JSON document, so an installer can move a set-up between desks.
 
 Export writes every administration with its authorizations, key types and products, encoders and
-door names; secrets are never part of it. Import is all-or-nothing: it runs in one unit of work, so
-the first problem (reported with its place in the file) leaves the database exactly as it was.
+door names, and whether SALTO knows the encoders by name; secrets are never part of it. Import checks
+every value as the window does (an encoder ID is a number unless the file says names are allowed).
+Import is all-or-nothing: it runs in one unit of work, so the first problem (reported with its place
+in the file) leaves the database exactly as it was.
 Afterwards every administration in the file is configured as the file says; administrations that
 are not in the file stay untouched.
 """
@@ -30,9 +32,11 @@ from salto_desk.keys.model import (
 from salto_desk.keys.settings_validation import validate_key_type, validate_product
 from salto_desk.paths import file_error
 from salto_desk.protocol.messages import EjectMode
+from salto_desk.services.encoders import NAMED_IDENTIFIERS, IdentifierRule, check_identifier
 from salto_desk.storage.config_repository import ConfigRepository
 from salto_desk.storage.database import Database
 from salto_desk.storage.key_type_replacement import KeyTypeWithProducts, replace_key_types
+from salto_desk.storage.settings_repository import SettingsRepository
 
 FORMAT = "salto-desk-configuration"
 FORMAT_VERSION = 1
@@ -77,6 +81,7 @@ def export_configuration(database: Database, now: datetime | None = None) -> dic
     """Everything the manager and installer set, as JSON-ready data."""
     with database.unit_of_work() as session:
         config = ConfigRepository(session)
+        encoders_by_name = SettingsRepository(session).get(NAMED_IDENTIFIERS) is not None
         administrations = []
         for administration in config.administrations():
             settings = {
@@ -132,6 +137,7 @@ def export_configuration(database: Database, now: datetime | None = None) -> dic
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "exported_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "encoders_by_name": encoders_by_name,
         "administrations": administrations,
     }
 
@@ -327,7 +333,9 @@ def _key_type_with_products(entry: _Reader, administration: Administration) -> K
     return KeyTypeWithProducts(key_type, tuple(products))
 
 
-def _import_administration(config: ConfigRepository, reader: _Reader, counts: dict[str, int]) -> None:
+def _import_administration(
+    config: ConfigRepository, reader: _Reader, counts: dict[str, int], *, encoders_by_name: bool
+) -> None:
     path = reader.path
     settings = _administration_settings(reader)
     existing = config.administration_by_pms_id(settings.pms_id.strip())
@@ -352,8 +360,11 @@ def _import_administration(config: ConfigRepository, reader: _Reader, counts: di
         config.delete_encoder(encoder.id)
     for index, item in enumerate(reader.items("encoders")):
         entry = _Reader(f"{path}.encoders[{index}]", item, ("name", "external_id"))
+        rule = IdentifierRule(administration.text_encoding, named=encoders_by_name)
+        identifier = entry.text("external_id")
+        _located(entry.path, check_identifier, identifier, rule)  # as the window checks it: no ID it would refuse
         encoder_settings = EncoderSettings(
-            administration_id=administration.id, name=entry.text("name"), external_id=entry.text("external_id")
+            administration_id=administration.id, name=entry.text("name"), external_id=identifier
         )
         _located(entry.path, config.add_encoder, encoder_settings)
         counts["encoders"] += 1
@@ -381,7 +392,9 @@ def _import_administration(config: ConfigRepository, reader: _Reader, counts: di
 
 def import_configuration(database: Database, document: object) -> ImportSummary:
     """Apply a configuration document in one transaction; any problem changes nothing."""
-    root = _Reader("configuration", document, ("format", "version", "exported_at", "administrations"))
+    root = _Reader(
+        "configuration", document, ("format", "version", "exported_at", "encoders_by_name", "administrations")
+    )
     if root.data.get("format") != FORMAT or root.data.get("version") != FORMAT_VERSION:
         raise ValidationError(
             "format",
@@ -399,9 +412,12 @@ def import_configuration(database: Database, document: object) -> ImportSummary:
     readers = [_Reader(f"administrations[{index}]", item, _ADMINISTRATION_KEYS) for index, item in enumerate(items)]
     _no_repeats("administrations", Text("administration", "administratie"), [each.text("pms_id") for each in readers])
     with database.unit_of_work() as session:
-        config = ConfigRepository(session)
+        config, settings = ConfigRepository(session), SettingsRepository(session)
+        # A file from before this field follows the database's own setting.
+        encoders_by_name = root.flag("encoders_by_name", settings.get(NAMED_IDENTIFIERS) is not None)
+        settings.set(NAMED_IDENTIFIERS, "yes" if encoders_by_name else None)
         for reader in readers:
-            _import_administration(config, reader, counts)
+            _import_administration(config, reader, counts, encoders_by_name=encoders_by_name)
     return ImportSummary(**counts)
 
 

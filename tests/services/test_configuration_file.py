@@ -18,6 +18,7 @@ from salto_desk.services.configuration_file import (
     import_configuration,
     parse_configuration,
 )
+from salto_desk.services.encoders import Encoders
 from salto_desk.storage import ConfigRepository, Database, KeyRepository
 from tests.storage.helpers import NOW, add_administration, add_encoder, add_key_type, key_draft, migrated_database
 
@@ -30,6 +31,7 @@ def configure(database: Database) -> None:
     guest = add_key_type(database, administration, name="Guest", print_info=("Welkom", "Zwembad 9-18"),
                          granted=(1, 2), denied=(5,))  # fmt: skip
     add_key_type(database, administration, name="Staff", description="All doors", owners_default=True)
+    Encoders(database).set_named_identifiers(True)  # SALTO knows this park's encoders by name
     add_encoder(database, administration, "Front desk", "Online Encoder 1")
     add_encoder(database, administration, "Back office", "2")
     with database.unit_of_work() as session:
@@ -50,6 +52,7 @@ def test_export_then_import_reproduces_the_configuration(database: Database, tmp
     configure(database)
     document = export_configuration(database, now=NOW)
     assert document["format"] == FORMAT and document["exported_at"] == "2030-07-01T10:00:00+00:00"
+    assert document["encoders_by_name"] is True  # the other desk takes "Online Encoder 1" too
     first = document["administrations"][1]
     assert first["pms_id"] == "adm-1" and first["check_in_time"] == "14:00" and first["eject_mode"] == "retain"
     assert first["key_types"][0]["products"][1]["fixed_end_time"] == "12:00"
@@ -124,6 +127,11 @@ def mutate(document: dict[str, Any], path: str, value: object) -> dict[str, Any]
          "true or false"),
         ("administrations.1.key_types.0.owners_default", True, "administrations[1].key_types",
          "Both 'Guest' and 'Staff' are marked as the owners' default key type"),
+        ("encoders_by_name", False, "administrations[1].encoders[1]",
+         "The SALTO encoder ID is a number (the encoder's number in SALTO), not 'Online Encoder 1'"),
+        ("encoders_by_name", "no", "configuration.encoders_by_name", "true or false"),
+        ("administrations.1.encoders.0.external_id", "2\u0000", "administrations[1].encoders[0]",
+         "contains the control character"),
     ],
 )  # fmt: skip
 def test_a_bad_import_says_where_and_changes_nothing(
@@ -134,7 +142,24 @@ def test_a_bad_import_says_where_and_changes_nothing(
     with pytest.raises(SaltoDeskError) as caught:
         import_configuration(database, mutate(mutate(document, "administrations.0.name", "Changed first"), path, value))
     assert caught.value.message.en.startswith(where) and expected in caught.value.message.en
-    assert export_configuration(database)["administrations"] == document["administrations"]
+    after = export_configuration(database)
+    assert (after["administrations"], after["encoders_by_name"]) == (document["administrations"], True)
+
+
+def test_a_file_without_encoders_by_name_follows_the_databases_own_setting(database: Database) -> None:
+    configure(database)
+    document = export_configuration(database)
+    del document["encoders_by_name"]  # a file exported before the field existed
+    import_configuration(database, document)  # names allowed here: "Online Encoder 1" stays
+    Encoders(database).set_named_identifiers(False)
+    with pytest.raises(ValidationError, match=r"administrations\[1\]\.encoders\[1\].*is a number") as caught:
+        import_configuration(database, document)
+    assert "tick 'SALTO knows the encoders by name'" in (caught.value.action.en if caught.value.action else "")
+    assert not Encoders(database).named_identifiers()
+    assert [each["external_id"] for each in export_configuration(database)["administrations"][1]["encoders"]] == [
+        "2",
+        "Online Encoder 1",
+    ]
 
 
 def test_a_file_written_before_the_owners_default_existed_still_imports(database: Database) -> None:
