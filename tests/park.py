@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from salto_desk.pms.models import Contact, InventoryObject, Reservation
 from salto_desk.storage import Database
 from salto_desk.storage.pms_store import PmsStore
+from tests.storage.bex_cache import BEX_ID
+from tests.storage.bex_cache import reservation as cached_reservation
 from tests.storage.helpers import NOW
 
-BEX_ID = "1"
+__all__ = ["BEX_ID", "cache_park", "reservation"]
 TODAY = NOW.date()
 
 
@@ -18,29 +20,15 @@ def reservation(
     pms_id: str, guest: tuple[str, str], unit: str, start: date, nights: int, **changes: object
 ) -> Reservation:
     values: dict[str, object] = {
-        "id": pms_id,
-        "administration_id": BEX_ID,
-        "booking_nr": f"30-{int(pms_id):05d}",
-        "state": "confirmed",
         "start_date": start,
         "end_date": start + timedelta(days=nights),
-        "checked_in_on": None,
-        "checked_out_on": None,
-        "late_checkout": None,
-        "fixed_rentable": None,
-        "guest_name": None,
-        "guest_group": None,
         "contact": Contact(guest[0], guest[1], None, "+31612345678"),
-        "booking_id": None,
         "inventory_object_id": unit,
-        "rentable_identity_id": None,
         "rentable_type_id": None,
         "ordered": (),
-        "created_at": None,
         "updated_at": NOW,
     }
-    values.update(changes)
-    return Reservation(**values)  # type: ignore[arg-type]
+    return cached_reservation(pms_id, **{**values, **changes})
 
 
 UNITS = (("10", "Chalet 10"), ("11", "Chalet 11"), ("12", "Chalet 12"))

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from salto_desk.pms.models import CatalogueItem, InventoryObject, Owner, RentableType, Reservation
 from salto_desk.pms.texts import shown
@@ -62,13 +62,7 @@ class PmsStore:
 
     def clear_pending(self, administration_pms_id: str, pms_ids: Collection[str]) -> None:
         """These reservations' key data follows what is cached now."""
-        for chunk in chunks(sorted(set(pms_ids))):
-            self.session.execute(
-                update(PmsReservationRow)
-                .where(PmsReservationRow.administration_pms_id == administration_pms_id)
-                .where(PmsReservationRow.pms_id.in_(chunk))
-                .values(pending_keys=False)
-            )
+        self._set_pending(administration_pms_id, PmsReservationRow.pms_id, pms_ids, pending=False)
 
     def store_objects(
         self, administration_pms_id: str, objects: Sequence[InventoryObject], *, complete: bool = False
@@ -122,13 +116,7 @@ class PmsStore:
                     )
                 )
             touched |= gone
-        for chunk in chunks(sorted(touched)):
-            self.session.execute(
-                update(PmsReservationRow)
-                .where(PmsReservationRow.administration_pms_id == administration_pms_id)
-                .where(PmsReservationRow.object_pms_id.in_(chunk))
-                .values(pending_keys=True)
-            )
+        self._set_pending(administration_pms_id, PmsReservationRow.object_pms_id, touched, pending=True)
 
     def replace_catalogue(
         self,
@@ -216,6 +204,18 @@ class PmsStore:
                     }
                     for owner_id, agreement in agreements.values()
                 ],
+            )
+
+    def _set_pending(
+        self, administration_pms_id: str, column: InstrumentedAttribute[Any], ids: Collection[str], *, pending: bool
+    ) -> None:
+        """Mark the reservations whose ``column`` is among ``ids`` as waiting (or no longer) for key data."""
+        for chunk in chunks(sorted(set(ids))):
+            self.session.execute(
+                update(PmsReservationRow)
+                .where(PmsReservationRow.administration_pms_id == administration_pms_id)
+                .where(column.in_(chunk))
+                .values(pending_keys=pending)
             )
 
     def _replace(

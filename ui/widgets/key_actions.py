@@ -28,6 +28,7 @@ from ui.style import Icon, icon
 from ui.widgets.encoder_prompt import EncoderPrompt, run_salto_job
 from ui.widgets.key_history import KeyHistory
 from ui.widgets.key_view import KeyView
+from ui.widgets.open_dialog import OpenDialog
 
 NO_KEY = Text("No key data.", "Geen sleutelgegevens.")
 HISTORY = Text("History", "Geschiedenis")
@@ -113,7 +114,7 @@ class KeyActionsPanel(QWidget):
         self._load_token = 0
         self._busy = False
         self._focus_print = False
-        self.dialog: QDialog | None = None  # the dialog opened last (tests drive it)
+        self._dialog = OpenDialog()
         language = self.language
 
         self.empty_label = QLabel(NO_KEY(language))
@@ -248,7 +249,7 @@ class KeyActionsPanel(QWidget):
                 dialog.saved.connect(
                     lambda saved: self._changed(current, saved if isinstance(saved, KeyData) else None)
                 )
-                self._open(dialog)
+                self._dialog.open(dialog)
 
         def failed(error: Exception) -> None:
             self._set_busy(False)
@@ -271,7 +272,7 @@ class KeyActionsPanel(QWidget):
                 self.encode(key, encoder, dialog.count(), dialog.mode())
 
         dialog.accepted.connect(chosen)
-        self._open(dialog)
+        self._dialog.open(dialog)
 
     def encode(self, key: KeyData, encoder: Encoder, count: int, mode: EncodeMode) -> None:
         """Write ``count`` cards of ``key`` on ``encoder``: new = CN then CC, copy = CC only.
@@ -321,7 +322,7 @@ class KeyActionsPanel(QWidget):
                 self.send_key_to(key, phone)
 
         dialog.accepted.connect(chosen)
-        self._open(dialog)
+        self._dialog.open(dialog)
 
     def send_key_to(self, key: KeyData, phone: str) -> None:
         """Send ``key`` to ``phone`` (E.164, checked again by the core before anything is sent)."""
@@ -352,7 +353,7 @@ class KeyActionsPanel(QWidget):
             if self._key is not None and self._key.id == key.id:
                 dialog = DeleteKeyDialog(key, others, self.language, parent=self)
                 dialog.accepted.connect(lambda: self.delete(key, shared_rooms_confirmed=dialog.shared_rooms_confirmed))
-                self._open(dialog)
+                self._dialog.open(dialog)
 
         def failed(error: Exception) -> None:
             self._set_busy(False)
@@ -459,15 +460,10 @@ class KeyActionsPanel(QWidget):
             self, lambda: front_desk.holder_history(administration, holder.kind, holder.pms_id), loaded, failed
         )
 
-    def _open(self, dialog: QDialog) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._forget(dialog))
-        self.dialog = dialog
-        dialog.open()
-
-    def _forget(self, dialog: QDialog) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
+    @property
+    def dialog(self) -> QDialog | None:
+        """The dialog open now (tests drive it)."""
+        return self._dialog.current
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
+from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from salto_desk.errors import Text
 from ui.context import DeskContext
 from ui.widgets.encoder_prompt import error_texts
+from ui.widgets.open_dialog import OpenDialog
 
 Setup = TypeVar("Setup")
 MadeDialog = tuple[QDialog, SignalInstance]
@@ -45,7 +46,7 @@ class PlusKey(QObject):
         self._failure = failure
         self._owner = parent
         self.reading = False
-        self.dialog: QDialog | None = None
+        self._dialog = OpenDialog()
 
     def start(self, read: Callable[[], Setup], make: Callable[[Setup], MadeDialog | None]) -> None:
         """Read the choices with ``read`` (on a worker), then open what ``make`` makes of them (None: the
@@ -73,13 +74,11 @@ class PlusKey(QObject):
     def refresh_button(self) -> None:
         self._button.setEnabled(self._can_add() and not self.reading)
 
-    def _open(self, dialog: QDialog, saved: SignalInstance) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        saved.connect(self.stored)
-        dialog.finished.connect(lambda _result: self._forget(dialog))
-        self.dialog = dialog
-        dialog.open()
+    @property
+    def dialog(self) -> QDialog | None:
+        """The dialog open now (tests drive it)."""
+        return self._dialog.current
 
-    def _forget(self, dialog: QDialog) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
+    def _open(self, dialog: QDialog, saved: SignalInstance) -> None:
+        saved.connect(self.stored)
+        self._dialog.open(dialog)
