@@ -136,6 +136,7 @@ class KeyActionsPanel(QWidget):
             button.setAccessibleName(button.text().rstrip("."))
             button.setToolTip(tip(language))
             button.setIcon(icon(name))
+            button.setAutoDefault(True)  # Enter presses the focused button (outside a dialog Qt wants Space)
         self.edit_button.clicked.connect(self.edit_key)
         self.print_button.clicked.connect(lambda: self.print_cards())
         self.copy_button.clicked.connect(lambda: self.print_cards(EncodeMode.COPY))

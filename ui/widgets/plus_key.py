@@ -41,6 +41,7 @@ class PlusKey(QObject):
         super().__init__(parent)
         self._context = context
         self._button = button
+        button.setAutoDefault(True)  # Enter presses it once focused (outside a dialog Qt wants Space)
         self._can_add = can_add
         self._status = status
         self._failure = failure

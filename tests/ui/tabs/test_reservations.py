@@ -205,7 +205,7 @@ def test_plus_key_creates_key_data_for_a_reservation_without_and_shows_it(qtbot:
     assert not tab.add_key_button.isEnabled()  # nothing selected
     assert tab.select((desk.administration.id, "1"))
     assert tab.key_panel.key() is None and tab.add_key_button.isEnabled()
-    tab.add_key_button.click()
+    qtbot.keyClick(tab.add_key_button, Qt.Key.Key_Return)  # where Enter on a booking without key data lands
     qtbot.waitUntil(lambda: tab.dialog is not None, timeout=WAIT_MS)
     dialog = tab.dialog
     assert dialog is not None and dialog.rooms.rooms() == ["Chalet 10"]
@@ -279,6 +279,11 @@ def test_ctrl_f_focuses_the_search_and_enter_opens_the_first_match(qtbot: QtBot,
     selected = tab.selected()
     assert selected is not None and selected.reservation.booking_nr == "30-00002"
     qtbot.waitUntil(tab.key_panel.print_button.hasFocus, timeout=WAIT_MS)  # it has key data: Print is next
+    qtbot.keyClick(tab.key_panel.print_button, Qt.Key.Key_Return)  # and Enter presses it
+    qtbot.waitUntil(lambda: tab.key_panel.dialog is not None, timeout=WAIT_MS)
+    dialog = tab.key_panel.dialog
+    assert isinstance(dialog, PrintCardsDialog)
+    dialog.reject()
 
     messages: list[str] = []
     tab.status_message.connect(messages.append)
